@@ -1,0 +1,136 @@
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use async_trait::async_trait;
+
+use super::{Cache, CachePolicies, NamespaceStats};
+
+struct Namespace {
+    values: moka::future::Cache<String, Arc<[u8]>>,
+    hits: AtomicU64,
+    misses: AtomicU64,
+}
+
+/// In-process cache (`memory://`): one moka cache per namespace, bounded by
+/// the namespace's `max_entries` and expiring after its `ttl`. A hit costs a
+/// hash look-up and a copy of the value.
+pub struct MemoryCache {
+    policies: CachePolicies,
+    namespaces: RwLock<HashMap<String, Arc<Namespace>>>,
+}
+
+impl MemoryCache {
+    /// An empty cache governed by `policies`.
+    pub fn new(policies: CachePolicies) -> Self {
+        MemoryCache { policies, namespaces: RwLock::new(HashMap::new()) }
+    }
+
+    fn namespace(&self, name: &str) -> Arc<Namespace> {
+        if let Some(ns) = self.namespaces.read().unwrap_or_else(|e| e.into_inner()).get(name) {
+            return ns.clone();
+        }
+        let mut map = self.namespaces.write().unwrap_or_else(|e| e.into_inner());
+        map.entry(name.to_owned())
+            .or_insert_with(|| {
+                let policy = self.policies.get(name);
+                Arc::new(Namespace {
+                    values: moka::future::Cache::builder()
+                        .max_capacity(policy.max_entries)
+                        .time_to_live(policy.ttl)
+                        .build(),
+                    hits: AtomicU64::new(0),
+                    misses: AtomicU64::new(0),
+                })
+            })
+            .clone()
+    }
+}
+
+#[async_trait]
+impl Cache for MemoryCache {
+    async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
+        let ns = self.namespace(namespace);
+        match ns.values.get(key).await {
+            Some(v) => {
+                ns.hits.fetch_add(1, Ordering::Relaxed);
+                Some(v.to_vec())
+            }
+            None => {
+                ns.misses.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
+    }
+
+    async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
+        self.namespace(namespace).values.insert(key.to_owned(), value.into()).await;
+    }
+
+    async fn invalidate(&self, namespace: &str, key: Option<&str>) {
+        let ns = self.namespace(namespace);
+        match key {
+            Some(key) => ns.values.invalidate(key).await,
+            None => ns.values.invalidate_all(),
+        }
+    }
+
+    async fn stats(&self) -> Vec<NamespaceStats> {
+        let namespaces: Vec<(String, Arc<Namespace>)> = self
+            .namespaces
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        let mut out = Vec::with_capacity(namespaces.len());
+        for (name, ns) in namespaces {
+            ns.values.run_pending_tasks().await;
+            out.push(NamespaceStats {
+                namespace: name,
+                hits: ns.hits.load(Ordering::Relaxed),
+                misses: ns.misses.load(Ordering::Relaxed),
+                entries: ns.values.entry_count(),
+                errors: 0,
+            });
+        }
+        out.sort_by(|a, b| a.namespace.cmp(&b.namespace));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::CachePolicy;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn hits_misses_ttl_bounds_and_invalidation() {
+        let mut policies = CachePolicies::default();
+        policies.set("short", CachePolicy { ttl: Duration::from_millis(50), max_entries: 10 });
+        policies.set("tiny", CachePolicy::new(60, 2));
+        let cache = MemoryCache::new(policies);
+        assert_eq!(cache.get("short", "a").await, None);
+        cache.set("short", "a", b"1".to_vec()).await;
+        assert_eq!(cache.get("short", "a").await.as_deref(), Some(&b"1"[..]));
+        tokio::time::sleep(Duration::from_millis(80)).await;
+        assert_eq!(cache.get("short", "a").await, None, "expired");
+
+        for i in 0..50 {
+            cache.set("tiny", &i.to_string(), vec![i]).await;
+        }
+        let stats = cache.stats().await;
+        let tiny = stats.iter().find(|s| s.namespace == "tiny").unwrap();
+        assert!(tiny.entries <= 2, "{tiny:?}");
+        let short = stats.iter().find(|s| s.namespace == "short").unwrap();
+        assert_eq!((short.hits, short.misses), (1, 2));
+
+        cache.set("x", "k", vec![1]).await;
+        cache.invalidate("x", Some("k")).await;
+        assert_eq!(cache.get("x", "k").await, None);
+        cache.set("x", "k", vec![1]).await;
+        cache.invalidate("x", None).await;
+        assert_eq!(cache.get("x", "k").await, None);
+    }
+}

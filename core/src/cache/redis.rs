@@ -1,0 +1,176 @@
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::AsyncCommands;
+use tokio::sync::OnceCell;
+
+use super::{Cache, CachePolicies, NamespaceStats};
+use crate::error::{redact_url, Error, Result};
+
+const KEY_PREFIX: &str = "tickersense";
+
+#[derive(Default)]
+struct Counters {
+    hits: AtomicU64,
+    misses: AtomicU64,
+    errors: AtomicU64,
+}
+
+/// Redis-backed cache (`redis://HOST:PORT/DB`). Keys are
+/// `tickersense:{namespace}:{key}` with the namespace's TTL; namespaces are
+/// listed and cleared with `SCAN`, never `KEYS`. The connection is made on
+/// first use and re-made after a drop; while Redis is unreachable reads miss
+/// and writes are dropped, each counted in [`NamespaceStats::errors`].
+/// One round trip per call.
+pub struct RedisCache {
+    client: redis::Client,
+    display_url: String,
+    policies: CachePolicies,
+    connection: OnceCell<ConnectionManager>,
+    counters: Mutex<HashMap<String, Arc<Counters>>>,
+}
+
+impl RedisCache {
+    /// A cache over the server at `url`. No I/O happens here.
+    pub fn new(url: &str, policies: CachePolicies) -> Result<Self> {
+        let display_url = redact_url(url);
+        let client = redis::Client::open(url)
+            .map_err(|_| Error::invalid_input(format!("invalid redis URL {display_url}")))?;
+        Ok(RedisCache { client, display_url, policies, connection: OnceCell::new(), counters: Mutex::default() })
+    }
+
+    async fn connection(&self) -> Result<ConnectionManager> {
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Duration::from_millis(500))
+            .set_response_timeout(Duration::from_secs(2))
+            .set_number_of_retries(1);
+        self.connection
+            .get_or_try_init(|| self.client.get_connection_manager_with_config(config))
+            .await
+            .cloned()
+            .map_err(|err| Error::from(err).with_retry_after(Duration::from_secs(1)))
+    }
+
+    fn counters(&self, namespace: &str) -> Arc<Counters> {
+        self.counters.lock().unwrap_or_else(|e| e.into_inner()).entry(namespace.to_owned()).or_default().clone()
+    }
+
+    fn key(namespace: &str, key: &str) -> String {
+        format!("{KEY_PREFIX}:{namespace}:{key}")
+    }
+
+    fn failed(&self, namespace: &str, what: &str, err: &Error) {
+        self.counters(namespace).errors.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(server = %self.display_url, namespace, kind = %err.kind(), "redis cache {what} failed: {}", err.message());
+    }
+
+    /// Every key of `namespace`, walked with `SCAN`.
+    async fn scan_namespace(&self, namespace: &str) -> Result<Vec<String>> {
+        let mut conn = self.connection().await?;
+        let pattern = format!("{KEY_PREFIX}:{namespace}:*");
+        let mut cursor: u64 = 0;
+        let mut keys = Vec::new();
+        loop {
+            let (next, batch): (u64, Vec<String>) =
+                redis::cmd("SCAN").arg(cursor).arg("MATCH").arg(&pattern).arg("COUNT").arg(500).query_async(&mut conn).await?;
+            keys.extend(batch);
+            if next == 0 {
+                return Ok(keys);
+            }
+            cursor = next;
+        }
+    }
+
+    /// Checks that the server answers `PING`.
+    pub async fn ping(&self) -> Result<()> {
+        let mut conn = self.connection().await?;
+        let _: String = redis::cmd("PING").query_async(&mut conn).await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Cache for RedisCache {
+    async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
+        let result: Result<Option<Vec<u8>>> = async {
+            let mut conn = self.connection().await?;
+            Ok(conn.get(Self::key(namespace, key)).await?)
+        }
+        .await;
+        let counters = self.counters(namespace);
+        match result {
+            Ok(Some(v)) => {
+                counters.hits.fetch_add(1, Ordering::Relaxed);
+                Some(v)
+            }
+            Ok(None) => {
+                counters.misses.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+            Err(err) => {
+                counters.misses.fetch_add(1, Ordering::Relaxed);
+                self.failed(namespace, "read", &err);
+                None
+            }
+        }
+    }
+
+    async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
+        let ttl = self.policies.get(namespace).ttl.as_secs().max(1);
+        let result: Result<()> = async {
+            let mut conn = self.connection().await?;
+            let _: () = conn.set_ex(Self::key(namespace, key), value, ttl).await?;
+            Ok(())
+        }
+        .await;
+        if let Err(err) = result {
+            self.failed(namespace, "write", &err);
+        }
+    }
+
+    async fn invalidate(&self, namespace: &str, key: Option<&str>) {
+        let result: Result<()> = async {
+            let keys = match key {
+                Some(key) => vec![Self::key(namespace, key)],
+                None => self.scan_namespace(namespace).await?,
+            };
+            let mut conn = self.connection().await?;
+            for chunk in keys.chunks(500) {
+                let _: () = redis::cmd("UNLINK").arg(chunk).query_async(&mut conn).await?;
+            }
+            Ok(())
+        }
+        .await;
+        if let Err(err) = result {
+            self.failed(namespace, "invalidate", &err);
+        }
+    }
+
+    async fn stats(&self) -> Vec<NamespaceStats> {
+        let counted: Vec<(String, Arc<Counters>)> =
+            self.counters.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let mut out = Vec::with_capacity(counted.len());
+        for (namespace, c) in counted {
+            let entries = match self.scan_namespace(&namespace).await {
+                Ok(keys) => keys.len() as u64,
+                Err(err) => {
+                    self.failed(&namespace, "stats", &err);
+                    0
+                }
+            };
+            out.push(NamespaceStats {
+                namespace,
+                hits: c.hits.load(Ordering::Relaxed),
+                misses: c.misses.load(Ordering::Relaxed),
+                entries,
+                errors: c.errors.load(Ordering::Relaxed),
+            });
+        }
+        out.sort_by(|a, b| a.namespace.cmp(&b.namespace));
+        out
+    }
+}

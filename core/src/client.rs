@@ -1,0 +1,230 @@
+//! [`Tickersense`], the entry point: one value holding every backend named by
+//! a [`Config`], with the platform's calls as methods.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use tokio::sync::OnceCell;
+
+use crate::cache::{Cache, CachePolicies, CachePolicy, CacheUrl, NamespaceStats};
+use crate::config::Config;
+use crate::error::Result;
+use crate::model::{Bar, History, HistoryRange, Interval, Period, Quote, SearchHit, SentimentAnalysis, SentimentRecord, Symbol};
+use crate::provider::ProviderUrl;
+use crate::sentiment::analyzer_by_name;
+use crate::service::{SentimentService, StockService};
+use crate::social::SourceUrl;
+use crate::store::{Store, StoreUrl};
+
+/// The library's entry point.
+///
+/// Making one ([`Tickersense::new`]) only parses the configuration; the
+/// backends connect on the first call that needs them, so a client can be
+/// made anywhere (inside or outside an async runtime) and a server that is
+/// down fails that call with `Unavailable` rather than the constructor. A
+/// failed connection is retried by the next call. Share one value (it is
+/// `Send + Sync`); every method takes `&self`.
+///
+/// ```no_run
+/// # async fn demo() -> tickersense::Result<()> {
+/// let ts = tickersense::Tickersense::builder().store("memory://").build()?;
+/// let quote = ts.quote("AAPL").await?;
+/// println!("{} {:.2} {}", quote.symbol, quote.price, quote.currency);
+/// # Ok(()) }
+/// ```
+pub struct Tickersense {
+    config: Config,
+    policies: CachePolicies,
+    backends: OnceCell<Backends>,
+}
+
+struct Backends {
+    stocks: StockService,
+    sentiment: SentimentService,
+    store: Arc<dyn Store>,
+    cache: Arc<dyn Cache>,
+}
+
+impl Tickersense {
+    /// A builder starting from [`Config::default`].
+    pub fn builder() -> TickersenseBuilder {
+        TickersenseBuilder { config: Config::default(), policies: CachePolicies::default() }
+    }
+
+    /// A client for `config` with the default cache policies. Validates, no I/O.
+    pub fn new(config: Config) -> Result<Self> {
+        Self::with_policies(config, CachePolicies::default())
+    }
+
+    fn with_policies(config: Config, policies: CachePolicies) -> Result<Self> {
+        config.validate()?;
+        Ok(Tickersense { config, policies, backends: OnceCell::new() })
+    }
+
+    /// A client for `config` whose backends are connected before it returns.
+    pub async fn connect(config: Config) -> Result<Self> {
+        let ts = Self::new(config)?;
+        ts.ready().await?;
+        Ok(ts)
+    }
+
+    /// Connects every backend now (migrating the store) if not done yet.
+    pub async fn ready(&self) -> Result<()> {
+        self.backends().await.map(|_| ())
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    async fn backends(&self) -> Result<&Backends> {
+        self.backends
+            .get_or_try_init(|| async {
+                let store = StoreUrl::parse(&self.config.store)?.connect().await?;
+                let cache = CacheUrl::parse(&self.config.cache)?.connect(self.policies.clone())?;
+                let provider = ProviderUrl::parse(&self.config.market_data)?.connect()?;
+                let sources = SourceUrl::parse_list(&self.config.social)?
+                    .iter()
+                    .map(SourceUrl::connect)
+                    .collect::<Result<Vec<_>>>()?;
+                let analyzer = analyzer_by_name(&self.config.analyzer)?;
+                let stocks = StockService::new(provider, cache.clone(), store.clone());
+                let sentiment = SentimentService::new(sources, analyzer, cache.clone(), store.clone());
+                tracing::debug!(store = %store.describe(), "tickersense backends ready");
+                Ok(Backends { stocks, sentiment, store, cache })
+            })
+            .await
+    }
+
+    /// The stock service (quotes, history, search).
+    pub async fn stocks(&self) -> Result<&StockService> {
+        Ok(&self.backends().await?.stocks)
+    }
+
+    /// The sentiment service.
+    pub async fn sentiment_service(&self) -> Result<&SentimentService> {
+        Ok(&self.backends().await?.sentiment)
+    }
+
+    /// The latest quote of `symbol`. See [`StockService::quote`].
+    pub async fn quote(&self, symbol: &str) -> Result<Quote> {
+        let symbol = Symbol::parse(symbol)?;
+        self.stocks().await?.quote(&symbol).await
+    }
+
+    /// Bars of `interval` over `period`, as yfinance's `Ticker.history`. See [`StockService::history`].
+    pub async fn history(&self, symbol: &str, period: Period, interval: Interval) -> Result<History> {
+        let symbol = Symbol::parse(symbol)?;
+        self.stocks().await?.history(&symbol, HistoryRange::Period(period), interval).await
+    }
+
+    /// Bars of `interval` starting in `[start, end)`.
+    pub async fn history_between(&self, symbol: &str, start: DateTime<Utc>, end: DateTime<Utc>, interval: Interval) -> Result<History> {
+        let symbol = Symbol::parse(symbol)?;
+        self.stocks().await?.history(&symbol, HistoryRange::Between { start, end }, interval).await
+    }
+
+    /// Bars already in the store, without asking the provider.
+    pub async fn stored_history(&self, symbol: &str, interval: Interval, start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Result<Vec<Bar>> {
+        let symbol = Symbol::parse(symbol)?;
+        let end = end.unwrap_or_else(Utc::now);
+        self.stocks().await?.stored_history(&symbol, interval, start, end).await
+    }
+
+    /// Instruments matching `query`. See [`StockService::search`].
+    pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        self.stocks().await?.search(query, limit).await
+    }
+
+    /// The current social sentiment of `symbol`. See [`SentimentService::current`].
+    pub async fn sentiment(&self, symbol: &str) -> Result<SentimentAnalysis> {
+        let symbol = Symbol::parse(symbol)?;
+        self.sentiment_service().await?.current(&symbol).await
+    }
+
+    /// Stored per-platform analyses of the last `days` days.
+    pub async fn sentiment_history(&self, symbol: &str, days: u32) -> Result<Vec<SentimentRecord>> {
+        let symbol = Symbol::parse(symbol)?;
+        self.sentiment_service().await?.history(&symbol, days).await
+    }
+
+    /// Cache counters per namespace.
+    pub async fn cache_stats(&self) -> Result<Vec<NamespaceStats>> {
+        Ok(self.backends().await?.cache.stats().await)
+    }
+
+    /// Drops one cached key, or a whole namespace when `key` is `None`.
+    pub async fn invalidate(&self, namespace: &str, key: Option<&str>) -> Result<()> {
+        self.backends().await?.cache.invalidate(namespace, key).await;
+        Ok(())
+    }
+
+    /// One line describing the store in use, without secrets.
+    pub async fn describe_store(&self) -> Result<String> {
+        Ok(self.backends().await?.store.describe())
+    }
+}
+
+/// Builds a [`Tickersense`] knob by knob.
+#[derive(Debug, Clone)]
+pub struct TickersenseBuilder {
+    config: Config,
+    policies: CachePolicies,
+}
+
+impl TickersenseBuilder {
+    /// Starts from `config` instead of the defaults (e.g. [`Config::from_env`]).
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Store URL: `memory://`, `sqlite://PATH`, `postgres://...`.
+    pub fn store(mut self, url: impl Into<String>) -> Self {
+        self.config.store = url.into();
+        self
+    }
+
+    /// Cache URL: `none://`, `memory://`, `redis://...`.
+    pub fn cache(mut self, url: impl Into<String>) -> Self {
+        self.config.cache = url.into();
+        self
+    }
+
+    /// Market-data URL: `sample://`.
+    pub fn market_data(mut self, url: impl Into<String>) -> Self {
+        self.config.market_data = url.into();
+        self
+    }
+
+    /// Social source URLs, comma-separated: `sample://`.
+    pub fn social(mut self, urls: impl Into<String>) -> Self {
+        self.config.social = urls.into();
+        self
+    }
+
+    /// Analyzer name.
+    pub fn analyzer(mut self, name: impl Into<String>) -> Self {
+        self.config.analyzer = name.into();
+        self
+    }
+
+    /// Overrides the cache policy of one namespace.
+    pub fn cache_policy(mut self, namespace: &str, policy: CachePolicy) -> Self {
+        self.policies.set(namespace, policy);
+        self
+    }
+
+    /// Validates and builds; no I/O.
+    pub fn build(self) -> Result<Tickersense> {
+        Tickersense::with_policies(self.config, self.policies)
+    }
+
+    /// Validates, builds and connects every backend.
+    pub async fn connect(self) -> Result<Tickersense> {
+        let ts = self.build()?;
+        ts.ready().await?;
+        Ok(ts)
+    }
+}

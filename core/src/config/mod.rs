@@ -1,0 +1,151 @@
+//! One [`Config`] for the whole library. Each backend is chosen by a URL, the
+//! same string in Rust, Python, Node and the `TICKERSENSE_*` environment:
+//!
+//! | knob | env | default | accepted |
+//! |---|---|---|---|
+//! | store | `TICKERSENSE_STORE` | `sqlite://tickersense.db` | `memory://`, `sqlite://PATH`, `postgres://...` |
+//! | cache | `TICKERSENSE_CACHE` | `memory://` | `none://`, `memory://`, `redis://HOST:PORT/DB` |
+//! | market data | `TICKERSENSE_MARKET_DATA` | `sample://` | `sample://` |
+//! | social | `TICKERSENSE_SOCIAL` | `sample://` | `sample://` (several, comma-separated) |
+//! | analyzer | `TICKERSENSE_ANALYZER` | `placeholder` | `placeholder` |
+//!
+//! Validation ([`Config::validate`]) is pure parsing: it does no I/O, so a
+//! bad URL fails where the client is made, and a down server fails at the
+//! first call that needs it.
+
+use crate::error::{Error, Result};
+
+/// Backend URLs and analyzer name. Build one with [`Config::default`],
+/// [`Config::from_env`] or [`Config::resolve`], then hand it to
+/// [`Tickersense::new`](crate::Tickersense::new).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// Where bars and analyses are kept.
+    pub store: String,
+    /// Where fetched values are cached.
+    pub cache: String,
+    /// Where quotes, history and search come from.
+    pub market_data: String,
+    /// Where posts come from; several sources separated by commas.
+    pub social: String,
+    /// The sentiment analyzer's name.
+    pub analyzer: String,
+}
+
+/// Values that win over the environment and the defaults; `None` leaves a knob alone.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ConfigOverrides {
+    /// See [`Config::store`].
+    pub store: Option<String>,
+    /// See [`Config::cache`].
+    pub cache: Option<String>,
+    /// See [`Config::market_data`].
+    pub market_data: Option<String>,
+    /// See [`Config::social`].
+    pub social: Option<String>,
+    /// See [`Config::analyzer`].
+    pub analyzer: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            store: "sqlite://tickersense.db".to_owned(),
+            cache: "memory://".to_owned(),
+            market_data: "sample://".to_owned(),
+            social: "sample://".to_owned(),
+            analyzer: "placeholder".to_owned(),
+        }
+    }
+}
+
+impl Config {
+    /// The defaults, overridden by any `TICKERSENSE_STORE`, `TICKERSENSE_CACHE`,
+    /// `TICKERSENSE_MARKET_DATA`, `TICKERSENSE_SOCIAL`, `TICKERSENSE_ANALYZER`
+    /// that is set, then validated.
+    pub fn from_env() -> Result<Self> {
+        Self::resolve(ConfigOverrides::default())
+    }
+
+    /// Defaults, then environment, then `overrides`; validated.
+    pub fn resolve(overrides: ConfigOverrides) -> Result<Self> {
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
+        let mut config = Config::default();
+        let knobs: [(&mut String, &str, Option<String>); 5] = [
+            (&mut config.store, "TICKERSENSE_STORE", overrides.store),
+            (&mut config.cache, "TICKERSENSE_CACHE", overrides.cache),
+            (&mut config.market_data, "TICKERSENSE_MARKET_DATA", overrides.market_data),
+            (&mut config.social, "TICKERSENSE_SOCIAL", overrides.social),
+            (&mut config.analyzer, "TICKERSENSE_ANALYZER", overrides.analyzer),
+        ];
+        for (slot, var, given) in knobs {
+            if let Some(value) = given.or_else(|| env(var)) {
+                *slot = value;
+            }
+        }
+        config.validate()?;
+        Ok(config)
+    }
+
+    /// Checks every URL and the analyzer name, without any I/O.
+    pub fn validate(&self) -> Result<()> {
+        crate::store::StoreUrl::parse(&self.store)?;
+        crate::cache::CacheUrl::parse(&self.cache)?;
+        crate::provider::ProviderUrl::parse(&self.market_data)?;
+        crate::social::SourceUrl::parse_list(&self.social)?;
+        crate::sentiment::analyzer_by_name(&self.analyzer)?;
+        Ok(())
+    }
+}
+
+/// Splits `url` into its scheme and the rest, or says plainly what a backend
+/// URL looks like. `what` names the knob ("store", "cache", ...) for the message.
+pub(crate) fn split_scheme<'a>(url: &'a str, what: &str, accepted: &str) -> Result<(&'a str, &'a str)> {
+    let trimmed = url.trim();
+    match trimmed.split_once("://") {
+        Some((scheme, rest)) if !scheme.is_empty() => Ok((scheme, rest)),
+        _ => Err(Error::invalid_input(format!(
+            "{what} URL has no scheme (like sqlite://); expected one of: {accepted}"
+        ))),
+    }
+}
+
+/// The error for a scheme a knob does not know.
+pub(crate) fn unknown_scheme(what: &str, scheme: &str, accepted: &str) -> Error {
+    Error::invalid_input(format!("unknown {what} scheme {scheme:?}; expected one of: {accepted}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn defaults_are_valid_and_embedded() {
+        let c = Config::default();
+        c.validate().unwrap();
+        assert!(c.store.starts_with("sqlite://"));
+    }
+
+    #[test]
+    fn overrides_win_and_bad_schemes_are_invalid_input() {
+        let c = Config::resolve(ConfigOverrides { store: Some("memory://".into()), ..Default::default() }).unwrap();
+        assert_eq!(c.store, "memory://");
+        for bad in [
+            ConfigOverrides { store: Some("mysql://x".into()), ..Default::default() },
+            ConfigOverrides { cache: Some("memcached://x".into()), ..Default::default() },
+            ConfigOverrides { market_data: Some("nope".into()), ..Default::default() },
+            ConfigOverrides { analyzer: Some("magic".into()), ..Default::default() },
+        ] {
+            assert_eq!(Config::resolve(bad).unwrap_err().kind(), ErrorKind::InvalidInput);
+        }
+    }
+
+    #[test]
+    fn messages_never_echo_passwords() {
+        let err = Config::resolve(ConfigOverrides { store: Some("pg://bob:hunter2@h/db".into()), ..Default::default() }).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        let err = Config::resolve(ConfigOverrides { store: Some("bob:hunter2@h/db".into()), ..Default::default() }).unwrap_err();
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+}

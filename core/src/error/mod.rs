@@ -1,0 +1,287 @@
+//! One error type for the whole library, with a stable [`ErrorKind`].
+//!
+//! Every binding maps [`ErrorKind`] the same way: Python raises one
+//! `tickersense.TickersenseError` subclass per kind, Node throws an `Error`
+//! whose `code` is [`ErrorKind::as_str`], and HTTP answers
+//! [`ErrorKind::http_status`]. Messages are written for the caller and never
+//! carry credentials: URLs are redacted with [`redact_url`] before they are
+//! put in a message.
+
+use std::fmt;
+use std::time::Duration;
+
+/// What went wrong, in terms a caller can act on. The names are stable: they
+/// are the Python exception names (minus `Error`), the JS `code` values and the
+/// `kind` field of HTTP error bodies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The caller passed something the library cannot use (bad symbol, period, URL).
+    InvalidInput,
+    /// The thing asked for does not exist (unknown symbol, missing user).
+    NotFound,
+    /// Missing or bad credentials.
+    Unauthorized,
+    /// Credentials are fine but do not allow this.
+    Forbidden,
+    /// The write clashes with what is there (duplicate user, watchlist entry).
+    Conflict,
+    /// Too many requests; see [`Error::retry_after`].
+    RateLimited,
+    /// A backend is down or a circuit breaker is open.
+    Unavailable,
+    /// An upstream provider answered, but badly.
+    Upstream,
+    /// An operation took longer than its deadline.
+    Timeout,
+    /// A bug or an invariant broken inside the library.
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ErrorKind; 10] = [
+        ErrorKind::InvalidInput,
+        ErrorKind::NotFound,
+        ErrorKind::Unauthorized,
+        ErrorKind::Forbidden,
+        ErrorKind::Conflict,
+        ErrorKind::RateLimited,
+        ErrorKind::Unavailable,
+        ErrorKind::Upstream,
+        ErrorKind::Timeout,
+        ErrorKind::Internal,
+    ];
+
+    /// The stable name of the kind, e.g. `"InvalidInput"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidInput => "InvalidInput",
+            ErrorKind::NotFound => "NotFound",
+            ErrorKind::Unauthorized => "Unauthorized",
+            ErrorKind::Forbidden => "Forbidden",
+            ErrorKind::Conflict => "Conflict",
+            ErrorKind::RateLimited => "RateLimited",
+            ErrorKind::Unavailable => "Unavailable",
+            ErrorKind::Upstream => "Upstream",
+            ErrorKind::Timeout => "Timeout",
+            ErrorKind::Internal => "Internal",
+        }
+    }
+
+    /// The HTTP status the gateway answers for this kind.
+    pub const fn http_status(self) -> u16 {
+        match self {
+            ErrorKind::InvalidInput => 400,
+            ErrorKind::NotFound => 404,
+            ErrorKind::Unauthorized => 401,
+            ErrorKind::Forbidden => 403,
+            ErrorKind::Conflict => 409,
+            ErrorKind::RateLimited => 429,
+            ErrorKind::Unavailable => 503,
+            ErrorKind::Upstream => 502,
+            ErrorKind::Timeout => 504,
+            ErrorKind::Internal => 500,
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
+/// The library's error: a [`ErrorKind`], a message for humans and, where one
+/// exists, the underlying cause.
+pub struct Error {
+    kind: ErrorKind,
+    message: String,
+    retry_after: Option<Duration>,
+    source: Option<BoxError>,
+}
+
+/// `Result` with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// A new error of `kind` with `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error { kind, message: message.into(), retry_after: None, source: None }
+    }
+
+    /// Shorthand for [`ErrorKind::InvalidInput`].
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    /// Shorthand for [`ErrorKind::NotFound`].
+    pub fn not_found(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, message)
+    }
+
+    /// Shorthand for [`ErrorKind::Unavailable`].
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unavailable, message)
+    }
+
+    /// Shorthand for [`ErrorKind::Internal`].
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+    }
+
+    /// Attaches the underlying cause. Its text is not part of [`Error::message`]
+    /// (causes can quote connection strings); it stays reachable through
+    /// [`std::error::Error::source`] for logs the operator controls.
+    pub fn with_source(mut self, source: impl Into<BoxError>) -> Self {
+        self.source = Some(source.into());
+        self
+    }
+
+    /// Sets how long the caller should wait before retrying ([`ErrorKind::RateLimited`]).
+    pub fn with_retry_after(mut self, after: Duration) -> Self {
+        self.retry_after = Some(after);
+        self
+    }
+
+    /// The stable kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The human-readable message, free of secrets.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// How long to wait before retrying, when the error says so.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.retry_after
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.kind, self.message)
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.kind).field("message", &self.message);
+        if let Some(after) = self.retry_after {
+            d.field("retry_after", &after);
+        }
+        if self.source.is_some() {
+            d.field("source", &"<hidden>");
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Returns `url` with any password and secret-looking query values replaced by
+/// `***`, for use in messages and logs.
+pub fn redact_url(url: &str) -> String {
+    // Without "://" the text is no URL we understand ("user:pass@host" parses
+    // as scheme "user"), so nothing of it is safe to show.
+    let parsed = if url.contains("://") { url::Url::parse(url) } else { Err(url::ParseError::RelativeUrlWithoutBase) };
+    let Ok(mut parsed) = parsed else {
+        // Not a URL we can take apart: keep only the scheme, which is never secret.
+        return match url.split_once("://") {
+            Some((scheme, _)) => format!("{scheme}://***"),
+            None => "***".to_owned(),
+        };
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
+    }
+    let secret_keys = ["password", "pass", "token", "secret", "key", "apikey", "api_key"];
+    if parsed.query().is_some() {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let hide = secret_keys.iter().any(|s| k.eq_ignore_ascii_case(s));
+                (k.into_owned(), if hide { "***".to_owned() } else { v.into_owned() })
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(err: sqlx::Error) -> Self {
+        use sqlx::Error as E;
+        let (kind, message) = match &err {
+            E::RowNotFound => (ErrorKind::NotFound, "row not found".to_owned()),
+            E::PoolTimedOut => (ErrorKind::Timeout, "timed out waiting for a database connection".to_owned()),
+            E::PoolClosed => (ErrorKind::Unavailable, "database pool is closed".to_owned()),
+            E::Io(_) | E::Tls(_) => (ErrorKind::Unavailable, "cannot reach the database".to_owned()),
+            E::Database(db) if db.is_unique_violation() => {
+                (ErrorKind::Conflict, "a row with the same key exists".to_owned())
+            }
+            E::Database(db) => (ErrorKind::Internal, format!("database error: {}", db.message())),
+            E::Configuration(_) => (ErrorKind::InvalidInput, "invalid database configuration".to_owned()),
+            E::Migrate(_) => (ErrorKind::Internal, "database migration failed".to_owned()),
+            _ => (ErrorKind::Internal, "database error".to_owned()),
+        };
+        Error::new(kind, message).with_source(err)
+    }
+}
+
+impl From<sqlx::migrate::MigrateError> for Error {
+    fn from(err: sqlx::migrate::MigrateError) -> Self {
+        Error::internal(format!("database migration failed: {err}"))
+    }
+}
+
+impl From<redis::RedisError> for Error {
+    fn from(err: redis::RedisError) -> Self {
+        let kind = if err.is_timeout() {
+            ErrorKind::Timeout
+        } else if err.is_io_error() || err.is_connection_dropped() || err.is_connection_refusal() {
+            ErrorKind::Unavailable
+        } else {
+            ErrorKind::Internal
+        };
+        Error::new(kind, format!("redis: {}", err.category())).with_source(err)
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(err: serde_json::Error) -> Self {
+        Error::internal("could not encode or decode a value").with_source(err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_hides_passwords_and_secret_query_values() {
+        let r = redact_url("postgres://bob:hunter2@db.local:5432/app?sslmode=require&password=x");
+        assert!(!r.contains("hunter2"), "{r}");
+        assert!(r.contains("sslmode=require"));
+        assert!(r.contains("password=***"));
+        assert_eq!(redact_url("not a url at all"), "***");
+        assert_eq!(redact_url("bad://[zz"), "bad://***");
+    }
+
+    #[test]
+    fn kinds_have_distinct_names_and_statuses() {
+        let names: std::collections::HashSet<_> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        assert_eq!(names.len(), ErrorKind::ALL.len());
+        assert_eq!(ErrorKind::RateLimited.http_status(), 429);
+        assert_eq!(ErrorKind::Upstream.http_status(), 502);
+    }
+}

@@ -1,0 +1,40 @@
+//! # tickersense
+//!
+//! Quotes, price history, symbol search and social-media sentiment for
+//! stock-and-sentiment applications, with caching and storage, in one crate
+//! that Python and Node bind thinly.
+//!
+//! Start with [`Tickersense`]: every backend is chosen by a URL in
+//! [`Config`] (`sqlite://tickersense.db`, `redis://127.0.0.1:6379/0`,
+//! `sample://`, ...), and the defaults need nothing installed.
+//!
+//! ```no_run
+//! # async fn demo() -> tickersense::Result<()> {
+//! use tickersense::{Interval, Period, Tickersense};
+//! let ts = Tickersense::new(tickersense::Config::default())?;
+//! let history = ts.history("MSFT", Period::Mo1, Interval::D1).await?;
+//! let mood = ts.sentiment("MSFT").await?;
+//! println!("{} bars, sentiment {:+.3} ({})", history.bars.len(), mood.current_sentiment, mood.sentiment_trend.as_str());
+//! # Ok(()) }
+//! ```
+//!
+//! Errors are one [`Error`] type with a stable [`ErrorKind`].
+
+pub mod cache;
+mod client;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod provider;
+pub mod sentiment;
+pub mod service;
+pub mod social;
+pub mod store;
+
+pub use client::{Tickersense, TickersenseBuilder};
+pub use config::{Config, ConfigOverrides};
+pub use error::{Error, ErrorKind, Result};
+pub use model::{
+    Bar, History, HistoryRange, Interval, Origin, Period, PlatformSentiment, Post, Quote, Score, SearchHit, SentimentAnalysis,
+    SentimentRecord, Symbol, Trend,
+};

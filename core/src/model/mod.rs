@@ -1,0 +1,15 @@
+//! Plain data types shared by every module and binding: symbols, periods,
+//! quotes, bars, search hits, posts and sentiment figures.
+//!
+//! All are cheap to clone, `serde`-serialisable, and validated where they are
+//! parsed, so code holding one can trust it.
+
+mod market;
+mod period;
+mod sentiment;
+mod symbol;
+
+pub use market::{Bar, History, HistoryRange, Origin, Quote, SearchHit};
+pub use period::{intraday_lookback, Interval, Period};
+pub use sentiment::{PlatformSentiment, Post, Score, SentimentAnalysis, SentimentRecord, Trend};
+pub use symbol::Symbol;

@@ -1,0 +1,97 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::Symbol;
+
+/// A social-media post that mentions a symbol.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Post {
+    /// The platform's id for the post.
+    pub id: String,
+    /// Platform name, e.g. `reddit`, `x`, `stocktwits`, `sample`.
+    pub platform: String,
+    /// The post's text (title and body joined for Reddit).
+    pub text: String,
+    /// Link to the post.
+    pub url: String,
+    /// When it was posted.
+    pub created_at: DateTime<Utc>,
+}
+
+/// The sentiment of one text: `polarity` in `[-1, 1]`, negative to positive.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Score {
+    /// Negative (-1) to positive (+1).
+    pub polarity: f64,
+}
+
+/// Sentiment of one platform's posts about a symbol (the seed's `SentimentData`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PlatformSentiment {
+    /// Platform name.
+    pub platform: String,
+    /// Mean polarity of the platform's posts.
+    pub sentiment_score: f64,
+    /// `|sentiment_score|`, as the seed defines it.
+    pub confidence: f64,
+    /// Number of posts scored.
+    pub mention_count: u32,
+    /// Up to ten most frequent informative terms.
+    pub keywords: Vec<String>,
+    /// Up to ten links to the posts scored.
+    pub source_urls: Vec<String>,
+}
+
+/// Direction of sentiment against the stored analyses of the last days.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trend {
+    /// Clearly above the recent average.
+    Improving,
+    /// Within the band around the recent average.
+    Stable,
+    /// Clearly below the recent average.
+    Declining,
+    /// No earlier analysis to compare with.
+    Unknown,
+}
+
+impl Trend {
+    /// Lower-case name, e.g. `"improving"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Trend::Improving => "improving",
+            Trend::Stable => "stable",
+            Trend::Declining => "declining",
+            Trend::Unknown => "unknown",
+        }
+    }
+}
+
+/// The seed's `SentimentAnalysis`, with the per-platform detail it was computed from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentAnalysis {
+    /// The symbol analysed.
+    pub symbol: Symbol,
+    /// Mention-weighted mean polarity over all platforms.
+    pub current_sentiment: f64,
+    /// Direction against stored analyses of the last days.
+    pub sentiment_trend: Trend,
+    /// Posts scored over all platforms.
+    pub mention_volume: u32,
+    /// When the analysis was made.
+    pub analysis_timestamp: DateTime<Utc>,
+    /// One entry per platform that had posts.
+    pub platforms: Vec<PlatformSentiment>,
+}
+
+/// One stored per-platform analysis (a row of the seed's `sentiment_data`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SentimentRecord {
+    /// The symbol analysed.
+    pub symbol: Symbol,
+    /// When the analysis was made.
+    pub timestamp: DateTime<Utc>,
+    /// The platform's figures.
+    pub detail: PlatformSentiment,
+}

@@ -1,0 +1,40 @@
+//! Sentiment scoring: the [`Analyzer`] trait, the analyzers, and
+//! [`top_keywords`] for the per-platform report.
+//!
+//! - `placeholder` — [`Placeholder`]: a small word list, *not* compatible with
+//!   any published analyzer. It exists so the pipeline runs end to end and is
+//!   replaced by score-exact ports of vaderSentiment and TextBlob.
+
+mod keywords;
+mod placeholder;
+
+use std::sync::Arc;
+
+use crate::error::{Error, Result};
+use crate::model::Score;
+
+pub use keywords::top_keywords;
+pub use placeholder::Placeholder;
+
+/// Scores the sentiment of short texts. Implementations are pure CPU work,
+/// thread-safe, and never fail: any text, including an empty one, has a score.
+pub trait Analyzer: Send + Sync {
+    /// The analyzer's name as given in [`Config::analyzer`](crate::Config::analyzer).
+    fn name(&self) -> &str;
+
+    /// Scores one text.
+    fn score(&self, text: &str) -> Score;
+
+    /// Scores many texts; the default scores them one after another.
+    fn score_many(&self, texts: &[&str]) -> Vec<Score> {
+        texts.iter().map(|t| self.score(t)).collect()
+    }
+}
+
+/// The analyzer called `name`, or `InvalidInput` listing the known names.
+pub fn analyzer_by_name(name: &str) -> Result<Arc<dyn Analyzer>> {
+    match name.trim() {
+        "placeholder" => Ok(Arc::new(Placeholder::new())),
+        other => Err(Error::invalid_input(format!("unknown analyzer {other:?}; expected one of: placeholder"))),
+    }
+}

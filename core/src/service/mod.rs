@@ -1,0 +1,8 @@
+//! The seed's services as plain structs over the traits: each holds `Arc`s of
+//! its backends and is cheap to clone.
+
+mod sentiment;
+mod stock;
+
+pub use sentiment::SentimentService;
+pub use stock::StockService;

@@ -1,0 +1,172 @@
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{Duration, Utc};
+
+use crate::cache::{get_json, namespace, set_json, Cache};
+use crate::error::{Error, Result};
+use crate::model::{PlatformSentiment, Post, SentimentAnalysis, SentimentRecord, Symbol, Trend};
+use crate::sentiment::{top_keywords, Analyzer};
+use crate::social::MentionSource;
+use crate::store::SentimentStore;
+
+/// Posts asked of each source per analysis.
+pub const POSTS_PER_SOURCE: usize = 100;
+/// How far back stored analyses count for the trend.
+pub const TREND_WINDOW_DAYS: i64 = 7;
+/// How far the current sentiment must move from the recent average to count
+/// as improving or declining.
+pub const TREND_BAND: f64 = 0.05;
+
+/// Scores posts from every social source, reports per platform and overall,
+/// and keeps every analysis in the store so trends have history to use.
+#[derive(Clone)]
+pub struct SentimentService {
+    sources: Vec<Arc<dyn MentionSource>>,
+    analyzer: Arc<dyn Analyzer>,
+    cache: Arc<dyn Cache>,
+    store: Arc<dyn SentimentStore>,
+}
+
+impl SentimentService {
+    /// A service over these backends.
+    pub fn new(
+        sources: Vec<Arc<dyn MentionSource>>,
+        analyzer: Arc<dyn Analyzer>,
+        cache: Arc<dyn Cache>,
+        store: Arc<dyn SentimentStore>,
+    ) -> Self {
+        SentimentService { sources, analyzer, cache, store }
+    }
+
+    /// The current sentiment of `symbol`: served from the cache while fresh
+    /// (`sentiment_current` policy); otherwise every source is asked at once,
+    /// each post scored, the result stored and cached. A failing source is
+    /// logged and left out; if all fail the first error is returned, and if
+    /// none has a post the answer is `NotFound`.
+    pub async fn current(&self, symbol: &Symbol) -> Result<SentimentAnalysis> {
+        if let Some(analysis) = get_json(self.cache.as_ref(), namespace::SENTIMENT_CURRENT, symbol.as_str()).await {
+            return Ok(analysis);
+        }
+        let answers = futures::future::join_all(self.sources.iter().map(|s| s.mentions(symbol, POSTS_PER_SOURCE))).await;
+        let mut posts: Vec<Post> = Vec::new();
+        let mut first_error = None;
+        let any_ok = answers.iter().any(Result::is_ok);
+        for (source, answer) in self.sources.iter().zip(answers) {
+            match answer {
+                Ok(found) => posts.extend(found),
+                Err(err) => {
+                    tracing::warn!(%symbol, platform = source.platform(), kind = %err.kind(), "social source failed: {}", err.message());
+                    first_error.get_or_insert(err);
+                }
+            }
+        }
+        if !any_ok {
+            return Err(first_error.unwrap_or_else(|| Error::unavailable("no social source is configured")));
+        }
+        if posts.is_empty() {
+            return Err(Error::not_found(format!("no recent posts mention {symbol}")));
+        }
+
+        let mut by_platform: BTreeMap<&str, Vec<&Post>> = BTreeMap::new();
+        for post in &posts {
+            by_platform.entry(post.platform.as_str()).or_default().push(post);
+        }
+        let platforms: Vec<PlatformSentiment> = by_platform
+            .into_iter()
+            .map(|(platform, posts)| {
+                let texts: Vec<&str> = posts.iter().map(|p| p.text.as_str()).collect();
+                let scores = self.analyzer.score_many(&texts);
+                let mean = scores.iter().map(|s| s.polarity).sum::<f64>() / scores.len() as f64;
+                PlatformSentiment {
+                    platform: platform.to_owned(),
+                    sentiment_score: mean,
+                    confidence: mean.abs(),
+                    mention_count: u32::try_from(posts.len()).unwrap_or(u32::MAX),
+                    keywords: top_keywords(&texts, 10),
+                    source_urls: posts.iter().take(10).map(|p| p.url.clone()).collect(),
+                }
+            })
+            .collect();
+
+        let now = Utc::now();
+        let mention_volume: u32 = platforms.iter().map(|p| p.mention_count).sum();
+        let current = weighted_mean(platforms.iter().map(|p| (p.sentiment_score, p.mention_count)));
+        let earlier = self.store.sentiment_since(symbol, now - Duration::days(TREND_WINDOW_DAYS)).await.unwrap_or_else(|err| {
+            tracing::warn!(%symbol, kind = %err.kind(), "sentiment store unreadable; trend unknown: {}", err.message());
+            Vec::new()
+        });
+        let sentiment_trend = trend(current, &earlier);
+        let records: Vec<SentimentRecord> =
+            platforms.iter().map(|p| SentimentRecord { symbol: symbol.clone(), timestamp: now, detail: p.clone() }).collect();
+        if let Err(err) = self.store.insert_sentiment(&records).await {
+            tracing::warn!(%symbol, kind = %err.kind(), "sentiment store write failed: {}", err.message());
+        }
+        let analysis = SentimentAnalysis {
+            symbol: symbol.clone(),
+            current_sentiment: current,
+            sentiment_trend,
+            mention_volume,
+            analysis_timestamp: now,
+            platforms,
+        };
+        set_json(self.cache.as_ref(), namespace::SENTIMENT_CURRENT, symbol.as_str(), &analysis).await;
+        Ok(analysis)
+    }
+
+    /// Stored analyses of the last `days` days, oldest first.
+    pub async fn history(&self, symbol: &Symbol, days: u32) -> Result<Vec<SentimentRecord>> {
+        if !(1..=3650).contains(&days) {
+            return Err(Error::invalid_input(format!("days must be 1 to 3650, not {days}")));
+        }
+        self.store.sentiment_since(symbol, Utc::now() - Duration::days(i64::from(days))).await
+    }
+}
+
+fn weighted_mean(values: impl Iterator<Item = (f64, u32)>) -> f64 {
+    let (sum, weight) = values.fold((0.0, 0.0), |(s, w), (v, n)| (s + v * f64::from(n), w + f64::from(n)));
+    if weight > 0.0 { sum / weight } else { 0.0 }
+}
+
+/// Compares `current` with the mention-weighted mean of `earlier`.
+fn trend(current: f64, earlier: &[SentimentRecord]) -> Trend {
+    if earlier.is_empty() {
+        return Trend::Unknown;
+    }
+    let baseline = weighted_mean(earlier.iter().map(|r| (r.detail.sentiment_score, r.detail.mention_count)));
+    match current - baseline {
+        d if d > TREND_BAND => Trend::Improving,
+        d if d < -TREND_BAND => Trend::Declining,
+        _ => Trend::Stable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PlatformSentiment;
+
+    fn record(score: f64, count: u32) -> SentimentRecord {
+        SentimentRecord {
+            symbol: Symbol::parse("X").unwrap(),
+            timestamp: Utc::now(),
+            detail: PlatformSentiment {
+                platform: "p".into(),
+                sentiment_score: score,
+                confidence: score.abs(),
+                mention_count: count,
+                keywords: vec![],
+                source_urls: vec![],
+            },
+        }
+    }
+
+    #[test]
+    fn trend_compares_with_weighted_history() {
+        assert_eq!(trend(0.3, &[]), Trend::Unknown);
+        let earlier = [record(0.0, 30), record(0.4, 10)];
+        assert_eq!(trend(0.2, &earlier), Trend::Improving, "baseline is 0.1");
+        assert_eq!(trend(0.12, &earlier), Trend::Stable);
+        assert_eq!(trend(-0.1, &earlier), Trend::Declining);
+    }
+}

@@ -1,0 +1,63 @@
+//! Social media: the [`MentionSource`] trait (posts that mention a symbol)
+//! and its sources, chosen by URL through [`SourceUrl`].
+//!
+//! - `sample://` — [`Sample`]: offline, deterministic, synthetic posts.
+
+mod sample;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::config::{split_scheme, unknown_scheme};
+use crate::error::{Error, Result};
+use crate::model::{Post, Symbol};
+
+pub use sample::Sample;
+
+/// A source of posts that mention a symbol.
+#[async_trait]
+pub trait MentionSource: Send + Sync {
+    /// The platform name stamped on its posts, e.g. `"reddit"`.
+    fn platform(&self) -> &str;
+
+    /// Up to `limit` recent posts mentioning `symbol`, newest first.
+    async fn mentions(&self, symbol: &Symbol, limit: usize) -> Result<Vec<Post>>;
+}
+
+const ACCEPTED: &str = "sample://";
+
+/// A parsed social-source URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceUrl {
+    /// `sample://`: the built-in synthetic posts.
+    Sample,
+}
+
+impl SourceUrl {
+    /// Parses one source URL without any I/O.
+    pub fn parse(url: &str) -> Result<Self> {
+        let (scheme, _) = split_scheme(url, "social", ACCEPTED)?;
+        match scheme {
+            "sample" => Ok(SourceUrl::Sample),
+            other => Err(unknown_scheme("social", other, ACCEPTED)),
+        }
+    }
+
+    /// Parses a comma-separated list of source URLs; at least one is needed.
+    pub fn parse_list(urls: &str) -> Result<Vec<Self>> {
+        let list: Vec<Self> =
+            urls.split(',').map(str::trim).filter(|u| !u.is_empty()).map(Self::parse).collect::<Result<_>>()?;
+        if list.is_empty() {
+            return Err(Error::invalid_input("no social source given; use sample:// for offline posts"));
+        }
+        Ok(list)
+    }
+
+    /// Builds the source.
+    pub fn connect(&self) -> Result<Arc<dyn MentionSource>> {
+        match self {
+            SourceUrl::Sample => Ok(Arc::new(Sample::new())),
+        }
+    }
+}

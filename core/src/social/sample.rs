@@ -1,0 +1,116 @@
+//! `sample://`: synthetic posts for offline demos and tests.
+
+use chrono::{DateTime, Datelike, Duration, Utc};
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::MentionSource;
+use crate::error::Result;
+use crate::model::{Post, Symbol};
+
+const BULLISH: &[&str] = &[
+    "${s} looking strong after earnings, great quarter and I'm loading up 🚀",
+    "Bought more ${s} today. Excellent guidance, love this company!",
+    "${s} breaking out, really bullish on the new product line",
+    "Impressive growth numbers from ${s}. Long and happy.",
+    "${s} is a solid buy at these levels, fantastic margins",
+    "Upgraded ${s} price target, the momentum looks good",
+];
+const BEARISH: &[&str] = &[
+    "${s} guidance was weak, I'm out. Terrible quarter.",
+    "Not a good look for ${s}, sales are falling and debt is rising",
+    "${s} is overvalued, expecting a painful drop 📉",
+    "Sold all my ${s}. Bad management, awful execution.",
+    "${s} missed again. Disappointing and risky.",
+    "Worried about ${s} lawsuits, this could get ugly",
+];
+const NEUTRAL: &[&str] = &[
+    "What do you all think about ${s} before the call tomorrow?",
+    "${s} trading sideways today, volume is average",
+    "Anyone holding ${s} through the dividend date?",
+    "${s} options chain for next week, thoughts?",
+    "Reading the ${s} 10-Q tonight",
+];
+
+/// Deterministic posts per symbol and UTC day: each symbol gets a mood for
+/// the day (seeded by symbol and date), so repeated calls agree within a day
+/// and trends move from one day to the next. Texts are templates; every post
+/// says `platform: "sample"` and links under `https://example.invalid/`.
+#[derive(Debug, Clone, Default)]
+pub struct Sample {
+    _private: (),
+}
+
+impl Sample {
+    /// A new sample source.
+    pub fn new() -> Self {
+        Sample::default()
+    }
+
+    /// The posts as of `now`: the testable core of [`MentionSource::mentions`].
+    pub fn mentions_at(&self, symbol: &Symbol, limit: usize, now: DateTime<Utc>) -> Vec<Post> {
+        let day = now.date_naive();
+        let mut seed = 0xcbf2_9ce4_8422_2325_u64 ^ u64::from(day.num_days_from_ce().unsigned_abs());
+        for b in symbol.as_str().bytes() {
+            seed = (seed ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        let mut rng = ChaCha8Rng::seed_from_u64(seed);
+        let mood: f64 = rng.random_range(-1.0..1.0);
+        let count = rng.random_range(15..=40usize).min(limit);
+        let mut posts = Vec::with_capacity(count);
+        for i in 0..count {
+            let roll: f64 = rng.random_range(-1.0..1.0) + 0.6 * mood;
+            let pool = if roll > 0.35 {
+                BULLISH
+            } else if roll < -0.35 {
+                BEARISH
+            } else {
+                NEUTRAL
+            };
+            let template = pool.choose(&mut rng).copied().unwrap_or("${s}");
+            let minutes_ago = rng.random_range(0..24 * 60) as i64;
+            let id = format!("{}-{}-{i}", symbol.as_str().to_lowercase(), day.format("%Y%m%d"));
+            posts.push(Post {
+                url: format!("https://example.invalid/sample/{id}"),
+                id,
+                platform: "sample".to_owned(),
+                text: template.replace("{s}", symbol.as_str()),
+                created_at: now - Duration::minutes(minutes_ago),
+            });
+        }
+        posts.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        posts
+    }
+}
+
+#[async_trait::async_trait]
+impl MentionSource for Sample {
+    fn platform(&self) -> &str {
+        "sample"
+    }
+
+    async fn mentions(&self, symbol: &Symbol, limit: usize) -> Result<Vec<Post>> {
+        Ok(self.mentions_at(symbol, limit, Utc::now()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn posts_are_deterministic_within_a_day_and_mention_the_symbol() {
+        let s = Sample::new();
+        let sym = Symbol::parse("TSLA").unwrap();
+        let now: DateTime<Utc> = "2025-03-03T15:00:00Z".parse().unwrap();
+        let a = s.mentions_at(&sym, 100, now);
+        let b = s.mentions_at(&sym, 100, now);
+        assert_eq!(a, b);
+        assert!((15..=40).contains(&a.len()));
+        assert!(a.iter().all(|p| p.text.contains("$TSLA")));
+        assert_eq!(s.mentions_at(&sym, 5, now).len(), 5);
+        let next_day = s.mentions_at(&sym, 100, now + Duration::days(1));
+        assert_ne!(a, next_day);
+    }
+}

@@ -1,0 +1,98 @@
+use std::collections::{BTreeMap, HashMap};
+use std::sync::RwLock;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{Coverage, PriceStore, SentimentStore, Store};
+use crate::error::Result;
+use crate::model::{Bar, Interval, SentimentRecord, Symbol};
+
+type SeriesKey = (Symbol, Interval);
+
+/// In-process store (`memory://`): ordered maps behind a lock. Range reads
+/// cost a tree walk; nothing survives the process.
+#[derive(Default)]
+pub struct MemoryStore {
+    bars: RwLock<HashMap<SeriesKey, BTreeMap<DateTime<Utc>, Bar>>>,
+    coverage: RwLock<HashMap<SeriesKey, Coverage>>,
+    sentiment: RwLock<Vec<SentimentRecord>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+// A poisoned lock only means another thread panicked mid-write of plain
+// data; the maps are still valid, so keep serving them.
+macro_rules! read {
+    ($lock:expr) => {
+        $lock.read().unwrap_or_else(|e| e.into_inner())
+    };
+}
+macro_rules! write {
+    ($lock:expr) => {
+        $lock.write().unwrap_or_else(|e| e.into_inner())
+    };
+}
+
+#[async_trait]
+impl PriceStore for MemoryStore {
+    async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64> {
+        let mut all = write!(self.bars);
+        let series = all.entry((symbol.clone(), interval)).or_default();
+        for bar in bars {
+            series.insert(bar.timestamp, *bar);
+        }
+        Ok(bars.len() as u64)
+    }
+
+    async fn bars(&self, symbol: &Symbol, interval: Interval, start: Option<DateTime<Utc>>, end: DateTime<Utc>) -> Result<Vec<Bar>> {
+        let all = read!(self.bars);
+        let Some(series) = all.get(&(symbol.clone(), interval)) else { return Ok(Vec::new()) };
+        let lower = start.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Included);
+        Ok(series.range((lower, std::ops::Bound::Excluded(end))).map(|(_, b)| *b).collect())
+    }
+
+    async fn latest_bar(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Bar>> {
+        Ok(read!(self.bars).get(&(symbol.clone(), interval)).and_then(|s| s.values().next_back().copied()))
+    }
+
+    async fn coverage(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Coverage>> {
+        Ok(read!(self.coverage).get(&(symbol.clone(), interval)).copied())
+    }
+
+    async fn extend_coverage(&self, symbol: &Symbol, interval: Interval, fetched: Coverage) -> Result<()> {
+        let mut all = write!(self.coverage);
+        let merged = match all.get(&(symbol.clone(), interval)) {
+            Some(old) => old.union(fetched),
+            None => fetched,
+        };
+        all.insert((symbol.clone(), interval), merged);
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SentimentStore for MemoryStore {
+    async fn insert_sentiment(&self, records: &[SentimentRecord]) -> Result<()> {
+        write!(self.sentiment).extend_from_slice(records);
+        Ok(())
+    }
+
+    async fn sentiment_since(&self, symbol: &Symbol, since: DateTime<Utc>) -> Result<Vec<SentimentRecord>> {
+        let mut out: Vec<SentimentRecord> =
+            read!(self.sentiment).iter().filter(|r| &r.symbol == symbol && r.timestamp >= since).cloned().collect();
+        out.sort_by_key(|r| r.timestamp);
+        Ok(out)
+    }
+}
+
+impl Store for MemoryStore {
+    fn describe(&self) -> String {
+        "memory (in-process, not persisted)".to_owned()
+    }
+}

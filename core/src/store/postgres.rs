@@ -1,0 +1,193 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::{PgPool, Row};
+
+use super::{Coverage, PriceStore, SentimentStore, Store};
+use crate::error::{redact_url, Error, Result};
+use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
+
+/// PostgreSQL store (`postgres://USER@HOST/DB`). Bulk upserts send each
+/// column as one array and unnest them server-side: one round trip per call
+/// whatever the number of bars. Time columns carry BRIN indexes.
+pub struct PostgresStore {
+    pool: PgPool,
+    display_url: String,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+impl PostgresStore {
+    /// Connects to `url` and applies the migrations.
+    pub async fn connect(url: &str) -> Result<Self> {
+        let display_url = redact_url(url);
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|_| Error::invalid_input(format!("invalid postgres URL {display_url}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .acquire_timeout(Duration::from_secs(5))
+            .connect_with(options)
+            .await
+            .map_err(|err| {
+                let e = Error::from(err);
+                Error::new(e.kind(), format!("cannot connect to postgres at {display_url}: {}", e.message()))
+            })?;
+        MIGRATOR.run(&pool).await?;
+        Ok(PostgresStore { pool, display_url })
+    }
+}
+
+fn bar_from_row(row: &PgRow) -> Result<Bar> {
+    Ok(Bar {
+        timestamp: row.try_get("ts")?,
+        open: row.try_get("open")?,
+        high: row.try_get("high")?,
+        low: row.try_get("low")?,
+        close: row.try_get("close")?,
+        adj_close: row.try_get("adj_close")?,
+        volume: u64::try_from(row.try_get::<i64, _>("volume")?).unwrap_or(0),
+    })
+}
+
+#[async_trait]
+impl PriceStore for PostgresStore {
+    async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64> {
+        if bars.is_empty() {
+            return Ok(0);
+        }
+        let column = |f: fn(&Bar) -> f64| bars.iter().map(f).collect::<Vec<f64>>();
+        let result = sqlx::query(
+            "INSERT INTO price_bars (symbol, interval, ts, open, high, low, close, adj_close, volume) \
+             SELECT $1, $2, * FROM UNNEST($3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::int8[]) \
+             ON CONFLICT (symbol, interval, ts) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, \
+               low = EXCLUDED.low, close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume",
+        )
+        .bind(symbol.as_str())
+        .bind(interval.as_str())
+        .bind(bars.iter().map(|b| b.timestamp).collect::<Vec<_>>())
+        .bind(column(|b| b.open))
+        .bind(column(|b| b.high))
+        .bind(column(|b| b.low))
+        .bind(column(|b| b.close))
+        .bind(bars.iter().map(|b| b.adj_close).collect::<Vec<_>>())
+        .bind(bars.iter().map(|b| i64::try_from(b.volume).unwrap_or(i64::MAX)).collect::<Vec<_>>())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected())
+    }
+
+    async fn bars(&self, symbol: &Symbol, interval: Interval, start: Option<DateTime<Utc>>, end: DateTime<Utc>) -> Result<Vec<Bar>> {
+        let rows = sqlx::query(
+            "SELECT ts, open, high, low, close, adj_close, volume FROM price_bars \
+             WHERE symbol = $1 AND interval = $2 AND ($3::timestamptz IS NULL OR ts >= $3) AND ts < $4 ORDER BY ts",
+        )
+        .bind(symbol.as_str())
+        .bind(interval.as_str())
+        .bind(start)
+        .bind(end)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(bar_from_row).collect()
+    }
+
+    async fn latest_bar(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Bar>> {
+        let row = sqlx::query(
+            "SELECT ts, open, high, low, close, adj_close, volume FROM price_bars \
+             WHERE symbol = $1 AND interval = $2 ORDER BY ts DESC LIMIT 1",
+        )
+        .bind(symbol.as_str())
+        .bind(interval.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(bar_from_row).transpose()
+    }
+
+    async fn coverage(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Coverage>> {
+        let row = sqlx::query("SELECT from_ts, to_ts FROM price_coverage WHERE symbol = $1 AND interval = $2")
+            .bind(symbol.as_str())
+            .bind(interval.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| Ok(Coverage { from: r.try_get("from_ts")?, to: r.try_get("to_ts")? })).transpose()
+    }
+
+    async fn extend_coverage(&self, symbol: &Symbol, interval: Interval, fetched: Coverage) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO price_coverage (symbol, interval, from_ts, to_ts) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (symbol, interval) DO UPDATE SET \
+               from_ts = CASE WHEN price_coverage.from_ts IS NULL OR EXCLUDED.from_ts IS NULL THEN NULL \
+                              ELSE LEAST(price_coverage.from_ts, EXCLUDED.from_ts) END, \
+               to_ts = GREATEST(price_coverage.to_ts, EXCLUDED.to_ts), updated_at = now()",
+        )
+        .bind(symbol.as_str())
+        .bind(interval.as_str())
+        .bind(fetched.from)
+        .bind(fetched.to)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SentimentStore for PostgresStore {
+    async fn insert_sentiment(&self, records: &[SentimentRecord]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for r in records {
+            sqlx::query(
+                "INSERT INTO sentiment_data (symbol, ts, platform, sentiment_score, confidence, mention_count, keywords, source_urls) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            )
+            .bind(r.symbol.as_str())
+            .bind(r.timestamp)
+            .bind(&r.detail.platform)
+            .bind(r.detail.sentiment_score)
+            .bind(r.detail.confidence)
+            .bind(i32::try_from(r.detail.mention_count).unwrap_or(i32::MAX))
+            .bind(sqlx::types::Json(&r.detail.keywords))
+            .bind(sqlx::types::Json(&r.detail.source_urls))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sentiment_since(&self, symbol: &Symbol, since: DateTime<Utc>) -> Result<Vec<SentimentRecord>> {
+        let rows = sqlx::query(
+            "SELECT ts, platform, sentiment_score, confidence, mention_count, keywords, source_urls \
+             FROM sentiment_data WHERE symbol = $1 AND ts >= $2 ORDER BY ts, id",
+        )
+        .bind(symbol.as_str())
+        .bind(since)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let sqlx::types::Json(keywords) = row.try_get("keywords")?;
+                let sqlx::types::Json(source_urls) = row.try_get("source_urls")?;
+                Ok(SentimentRecord {
+                    symbol: symbol.clone(),
+                    timestamp: row.try_get("ts")?,
+                    detail: PlatformSentiment {
+                        platform: row.try_get("platform")?,
+                        sentiment_score: row.try_get("sentiment_score")?,
+                        confidence: row.try_get("confidence")?,
+                        mention_count: u32::try_from(row.try_get::<i32, _>("mention_count")?).unwrap_or(0),
+                        keywords,
+                        source_urls,
+                    },
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store for PostgresStore {
+    fn describe(&self) -> String {
+        format!("postgres ({})", self.display_url)
+    }
+}

@@ -1,0 +1,224 @@
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use chrono::{DateTime, TimeZone, Utc};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::{QueryBuilder, Row, SqlitePool};
+
+use super::{Coverage, PriceStore, SentimentStore, Store};
+use crate::error::{Error, Result};
+use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
+
+/// Embedded store in one SQLite file (`sqlite://PATH`), created when missing,
+/// in WAL mode so readers do not block the writer. Bulk upserts run as
+/// multi-row statements inside one transaction.
+pub struct SqliteStore {
+    pool: SqlitePool,
+    path: String,
+}
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+// SQLite allows 32766 bound parameters per statement; 9 per bar.
+const BARS_PER_STATEMENT: usize = 3000;
+
+fn to_ms(t: DateTime<Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+fn from_ms(ms: i64) -> Result<DateTime<Utc>> {
+    Utc.timestamp_millis_opt(ms).single().ok_or_else(|| Error::internal(format!("stored time {ms} is out of range")))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and migrates it.
+    /// `:memory:` gives a private in-memory database.
+    pub async fn open(path: &str) -> Result<Self> {
+        let in_memory = path == ":memory:";
+        let options = if in_memory {
+            SqliteConnectOptions::from_str("sqlite::memory:")?
+        } else {
+            SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+        }
+        .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            // Every connection to ":memory:" is a separate database: keep one.
+            .max_connections(if in_memory { 1 } else { 4 })
+            .idle_timeout(None)
+            .max_lifetime(None)
+            .connect_with(options)
+            .await
+            .map_err(|err| {
+                Error::unavailable(format!("cannot open sqlite database {path:?}")).with_source(err)
+            })?;
+        MIGRATOR.run(&pool).await?;
+        Ok(SqliteStore { pool, path: path.to_owned() })
+    }
+}
+
+fn bar_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Bar> {
+    Ok(Bar {
+        timestamp: from_ms(row.try_get("ts_ms")?)?,
+        open: row.try_get("open")?,
+        high: row.try_get("high")?,
+        low: row.try_get("low")?,
+        close: row.try_get("close")?,
+        adj_close: row.try_get("adj_close")?,
+        volume: u64::try_from(row.try_get::<i64, _>("volume")?).unwrap_or(0),
+    })
+}
+
+#[async_trait]
+impl PriceStore for SqliteStore {
+    async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64> {
+        let mut tx = self.pool.begin().await?;
+        for chunk in bars.chunks(BARS_PER_STATEMENT) {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO price_bars (symbol, interval, ts_ms, open, high, low, close, adj_close, volume) ",
+            );
+            q.push_values(chunk, |mut row, bar| {
+                row.push_bind(symbol.as_str())
+                    .push_bind(interval.as_str())
+                    .push_bind(to_ms(bar.timestamp))
+                    .push_bind(bar.open)
+                    .push_bind(bar.high)
+                    .push_bind(bar.low)
+                    .push_bind(bar.close)
+                    .push_bind(bar.adj_close)
+                    .push_bind(i64::try_from(bar.volume).unwrap_or(i64::MAX));
+            });
+            q.push(
+                " ON CONFLICT (symbol, interval, ts_ms) DO UPDATE SET open = excluded.open, high = excluded.high, \
+                 low = excluded.low, close = excluded.close, adj_close = excluded.adj_close, volume = excluded.volume",
+            );
+            q.build().execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(bars.len() as u64)
+    }
+
+    async fn bars(&self, symbol: &Symbol, interval: Interval, start: Option<DateTime<Utc>>, end: DateTime<Utc>) -> Result<Vec<Bar>> {
+        let rows = sqlx::query(
+            "SELECT ts_ms, open, high, low, close, adj_close, volume FROM price_bars \
+             WHERE symbol = ? AND interval = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms",
+        )
+        .bind(symbol.as_str())
+        .bind(interval.as_str())
+        .bind(start.map_or(i64::MIN, to_ms))
+        .bind(to_ms(end))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(bar_from_row).collect()
+    }
+
+    async fn latest_bar(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Bar>> {
+        let row = sqlx::query(
+            "SELECT ts_ms, open, high, low, close, adj_close, volume FROM price_bars \
+             WHERE symbol = ? AND interval = ? ORDER BY ts_ms DESC LIMIT 1",
+        )
+        .bind(symbol.as_str())
+        .bind(interval.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(bar_from_row).transpose()
+    }
+
+    async fn coverage(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Coverage>> {
+        let row = sqlx::query("SELECT from_ms, to_ms FROM price_coverage WHERE symbol = ? AND interval = ?")
+            .bind(symbol.as_str())
+            .bind(interval.as_str())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(|r| {
+            Ok(Coverage {
+                from: r.try_get::<Option<i64>, _>("from_ms")?.map(from_ms).transpose()?,
+                to: from_ms(r.try_get("to_ms")?)?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn extend_coverage(&self, symbol: &Symbol, interval: Interval, fetched: Coverage) -> Result<()> {
+        // NULL from means "since the beginning" and must win over any date:
+        // MIN() in SQLite ignores NULLs, so spell the rule out.
+        sqlx::query(
+            "INSERT INTO price_coverage (symbol, interval, from_ms, to_ms, updated_at_ms) VALUES (?, ?, ?, ?, ?) \
+             ON CONFLICT (symbol, interval) DO UPDATE SET \
+               from_ms = CASE WHEN price_coverage.from_ms IS NULL OR excluded.from_ms IS NULL THEN NULL \
+                              ELSE MIN(price_coverage.from_ms, excluded.from_ms) END, \
+               to_ms = MAX(price_coverage.to_ms, excluded.to_ms), \
+               updated_at_ms = excluded.updated_at_ms",
+        )
+        .bind(symbol.as_str())
+        .bind(interval.as_str())
+        .bind(fetched.from.map(to_ms))
+        .bind(to_ms(fetched.to))
+        .bind(to_ms(Utc::now()))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl SentimentStore for SqliteStore {
+    async fn insert_sentiment(&self, records: &[SentimentRecord]) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        for r in records {
+            sqlx::query(
+                "INSERT INTO sentiment_data (symbol, ts_ms, platform, sentiment_score, confidence, mention_count, keywords, source_urls) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(r.symbol.as_str())
+            .bind(to_ms(r.timestamp))
+            .bind(&r.detail.platform)
+            .bind(r.detail.sentiment_score)
+            .bind(r.detail.confidence)
+            .bind(i64::from(r.detail.mention_count))
+            .bind(serde_json::to_string(&r.detail.keywords)?)
+            .bind(serde_json::to_string(&r.detail.source_urls)?)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn sentiment_since(&self, symbol: &Symbol, since: DateTime<Utc>) -> Result<Vec<SentimentRecord>> {
+        let rows = sqlx::query(
+            "SELECT ts_ms, platform, sentiment_score, confidence, mention_count, keywords, source_urls \
+             FROM sentiment_data WHERE symbol = ? AND ts_ms >= ? ORDER BY ts_ms, id",
+        )
+        .bind(symbol.as_str())
+        .bind(to_ms(since))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(SentimentRecord {
+                    symbol: symbol.clone(),
+                    timestamp: from_ms(row.try_get("ts_ms")?)?,
+                    detail: PlatformSentiment {
+                        platform: row.try_get("platform")?,
+                        sentiment_score: row.try_get("sentiment_score")?,
+                        confidence: row.try_get("confidence")?,
+                        mention_count: u32::try_from(row.try_get::<i64, _>("mention_count")?).unwrap_or(0),
+                        keywords: serde_json::from_str(row.try_get("keywords")?)?,
+                        source_urls: serde_json::from_str(row.try_get("source_urls")?)?,
+                    },
+                })
+            })
+            .collect()
+    }
+}
+
+impl Store for SqliteStore {
+    fn describe(&self) -> String {
+        format!("sqlite ({})", self.path)
+    }
+}
