@@ -9,7 +9,10 @@ use tokio::sync::OnceCell;
 use crate::cache::{Cache, CachePolicies, CachePolicy, CacheUrl, NamespaceStats};
 use crate::config::Config;
 use crate::error::Result;
-use crate::model::{Bar, History, HistoryRange, Interval, Period, Quote, SearchHit, SentimentAnalysis, SentimentRecord, Symbol};
+use crate::model::{
+    Bar, History, HistoryRange, Interval, Period, Quote, SearchHit, SentimentAnalysis,
+    SentimentRecord, Symbol,
+};
 use crate::provider::ProviderUrl;
 use crate::sentiment::analyzer_by_name;
 use crate::service::{SentimentService, StockService};
@@ -48,7 +51,10 @@ struct Backends {
 impl Tickersense {
     /// A builder starting from [`Config::default`].
     pub fn builder() -> TickersenseBuilder {
-        TickersenseBuilder { config: Config::default(), policies: CachePolicies::default() }
+        TickersenseBuilder {
+            config: Config::default(),
+            policies: CachePolicies::default(),
+        }
     }
 
     /// A client for `config` with the default cache policies. Validates, no I/O.
@@ -58,7 +64,11 @@ impl Tickersense {
 
     fn with_policies(config: Config, policies: CachePolicies) -> Result<Self> {
         config.validate()?;
-        Ok(Tickersense { config, policies, backends: OnceCell::new() })
+        Ok(Tickersense {
+            config,
+            policies,
+            backends: OnceCell::new(),
+        })
     }
 
     /// A client for `config` whose backends are connected before it returns.
@@ -90,9 +100,15 @@ impl Tickersense {
                     .collect::<Result<Vec<_>>>()?;
                 let analyzer = analyzer_by_name(&self.config.analyzer)?;
                 let stocks = StockService::new(provider, cache.clone(), store.clone());
-                let sentiment = SentimentService::new(sources, analyzer, cache.clone(), store.clone());
+                let sentiment =
+                    SentimentService::new(sources, analyzer, cache.clone(), store.clone());
                 tracing::debug!(store = %store.describe(), "tickersense backends ready");
-                Ok(Backends { stocks, sentiment, store, cache })
+                Ok(Backends {
+                    stocks,
+                    sentiment,
+                    store,
+                    cache,
+                })
             })
             .await
     }
@@ -114,22 +130,48 @@ impl Tickersense {
     }
 
     /// Bars of `interval` over `period`, as yfinance's `Ticker.history`. See [`StockService::history`].
-    pub async fn history(&self, symbol: &str, period: Period, interval: Interval) -> Result<History> {
+    pub async fn history(
+        &self,
+        symbol: &str,
+        period: Period,
+        interval: Interval,
+    ) -> Result<History> {
         let symbol = Symbol::parse(symbol)?;
-        self.stocks().await?.history(&symbol, HistoryRange::Period(period), interval).await
+        self.stocks()
+            .await?
+            .history(&symbol, HistoryRange::Period(period), interval)
+            .await
     }
 
     /// Bars of `interval` starting in `[start, end)`.
-    pub async fn history_between(&self, symbol: &str, start: DateTime<Utc>, end: DateTime<Utc>, interval: Interval) -> Result<History> {
+    pub async fn history_between(
+        &self,
+        symbol: &str,
+        start: DateTime<Utc>,
+        end: DateTime<Utc>,
+        interval: Interval,
+    ) -> Result<History> {
         let symbol = Symbol::parse(symbol)?;
-        self.stocks().await?.history(&symbol, HistoryRange::Between { start, end }, interval).await
+        self.stocks()
+            .await?
+            .history(&symbol, HistoryRange::Between { start, end }, interval)
+            .await
     }
 
     /// Bars already in the store, without asking the provider.
-    pub async fn stored_history(&self, symbol: &str, interval: Interval, start: Option<DateTime<Utc>>, end: Option<DateTime<Utc>>) -> Result<Vec<Bar>> {
+    pub async fn stored_history(
+        &self,
+        symbol: &str,
+        interval: Interval,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+    ) -> Result<Vec<Bar>> {
         let symbol = Symbol::parse(symbol)?;
         let end = end.unwrap_or_else(Utc::now);
-        self.stocks().await?.stored_history(&symbol, interval, start, end).await
+        self.stocks()
+            .await?
+            .stored_history(&symbol, interval, start, end)
+            .await
     }
 
     /// Instruments matching `query`. See [`StockService::search`].
@@ -156,7 +198,11 @@ impl Tickersense {
 
     /// Drops one cached key, or a whole namespace when `key` is `None`.
     pub async fn invalidate(&self, namespace: &str, key: Option<&str>) -> Result<()> {
-        self.backends().await?.cache.invalidate(namespace, key).await;
+        self.backends()
+            .await?
+            .cache
+            .invalidate(namespace, key)
+            .await;
         Ok(())
     }
 

@@ -35,6 +35,6 @@ pub use client::{Tickersense, TickersenseBuilder};
 pub use config::{Config, ConfigOverrides};
 pub use error::{Error, ErrorKind, Result};
 pub use model::{
-    Bar, History, HistoryRange, Interval, Origin, Period, PlatformSentiment, Post, Quote, Score, SearchHit, SentimentAnalysis,
-    SentimentRecord, Symbol, Trend,
+    Bar, History, HistoryRange, Interval, Origin, Period, PlatformSentiment, Post, Quote, Score,
+    SearchHit, SentimentAnalysis, SentimentRecord, Symbol, Trend,
 };

@@ -23,11 +23,19 @@ pub struct MemoryCache {
 impl MemoryCache {
     /// An empty cache governed by `policies`.
     pub fn new(policies: CachePolicies) -> Self {
-        MemoryCache { policies, namespaces: RwLock::new(HashMap::new()) }
+        MemoryCache {
+            policies,
+            namespaces: RwLock::new(HashMap::new()),
+        }
     }
 
     fn namespace(&self, name: &str) -> Arc<Namespace> {
-        if let Some(ns) = self.namespaces.read().unwrap_or_else(|e| e.into_inner()).get(name) {
+        if let Some(ns) = self
+            .namespaces
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(name)
+        {
             return ns.clone();
         }
         let mut map = self.namespaces.write().unwrap_or_else(|e| e.into_inner());
@@ -64,7 +72,10 @@ impl Cache for MemoryCache {
     }
 
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
-        self.namespace(namespace).values.insert(key.to_owned(), value.into()).await;
+        self.namespace(namespace)
+            .values
+            .insert(key.to_owned(), value.into())
+            .await;
     }
 
     async fn invalidate(&self, namespace: &str, key: Option<&str>) {
@@ -108,7 +119,13 @@ mod tests {
     #[tokio::test]
     async fn hits_misses_ttl_bounds_and_invalidation() {
         let mut policies = CachePolicies::default();
-        policies.set("short", CachePolicy { ttl: Duration::from_millis(50), max_entries: 10 });
+        policies.set(
+            "short",
+            CachePolicy {
+                ttl: Duration::from_millis(50),
+                max_entries: 10,
+            },
+        );
         policies.set("tiny", CachePolicy::new(60, 2));
         let cache = MemoryCache::new(policies);
         assert_eq!(cache.get("short", "a").await, None);

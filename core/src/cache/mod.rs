@@ -42,7 +42,11 @@ pub trait Cache: Send + Sync {
 }
 
 /// Typed helpers over [`Cache`]: values travel as JSON.
-pub(crate) async fn get_json<T: DeserializeOwned>(cache: &dyn Cache, namespace: &str, key: &str) -> Option<T> {
+pub(crate) async fn get_json<T: DeserializeOwned>(
+    cache: &dyn Cache,
+    namespace: &str,
+    key: &str,
+) -> Option<T> {
     let bytes = cache.get(namespace, key).await?;
     match serde_json::from_slice(&bytes) {
         Ok(value) => Some(value),
@@ -54,7 +58,12 @@ pub(crate) async fn get_json<T: DeserializeOwned>(cache: &dyn Cache, namespace: 
     }
 }
 
-pub(crate) async fn set_json<T: Serialize>(cache: &dyn Cache, namespace: &str, key: &str, value: &T) {
+pub(crate) async fn set_json<T: Serialize>(
+    cache: &dyn Cache,
+    namespace: &str,
+    key: &str,
+    value: &T,
+) {
     match serde_json::to_vec(value) {
         Ok(bytes) => cache.set(namespace, key, bytes).await,
         Err(err) => tracing::warn!(namespace, %err, "value not cached: it does not encode"),

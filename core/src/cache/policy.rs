@@ -33,7 +33,10 @@ pub struct CachePolicy {
 impl CachePolicy {
     /// A policy of `ttl_secs` seconds and `max_entries` values.
     pub const fn new(ttl_secs: u64, max_entries: u64) -> Self {
-        CachePolicy { ttl: Duration::from_secs(ttl_secs), max_entries }
+        CachePolicy {
+            ttl: Duration::from_secs(ttl_secs),
+            max_entries,
+        }
     }
 }
 
@@ -59,14 +62,20 @@ impl Default for CachePolicies {
         .into_iter()
         .map(|(ns, p)| (ns.to_owned(), p))
         .collect();
-        CachePolicies { by_namespace, fallback: CachePolicy::new(300, 1000) }
+        CachePolicies {
+            by_namespace,
+            fallback: CachePolicy::new(300, 1000),
+        }
     }
 }
 
 impl CachePolicies {
     /// The policy for `namespace`.
     pub fn get(&self, namespace: &str) -> CachePolicy {
-        self.by_namespace.get(namespace).copied().unwrap_or(self.fallback)
+        self.by_namespace
+            .get(namespace)
+            .copied()
+            .unwrap_or(self.fallback)
     }
 
     /// Sets the policy of `namespace`.

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -31,8 +31,14 @@ pub struct RedisCache {
     display_url: String,
     policies: CachePolicies,
     connection: OnceCell<ConnectionManager>,
+    /// After a failed connect, calls skip Redis until this instant instead of
+    /// each paying for a connect attempt.
+    down_until: Mutex<Option<Instant>>,
     counters: Mutex<HashMap<String, Arc<Counters>>>,
 }
+
+/// How long a failed connect keeps Redis marked down.
+const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
 impl RedisCache {
     /// A cache over the server at `url`. No I/O happens here.
@@ -40,23 +46,54 @@ impl RedisCache {
         let display_url = redact_url(url);
         let client = redis::Client::open(url)
             .map_err(|_| Error::invalid_input(format!("invalid redis URL {display_url}")))?;
-        Ok(RedisCache { client, display_url, policies, connection: OnceCell::new(), counters: Mutex::default() })
+        Ok(RedisCache {
+            client,
+            display_url,
+            policies,
+            connection: OnceCell::new(),
+            down_until: Mutex::new(None),
+            counters: Mutex::default(),
+        })
     }
 
     async fn connection(&self) -> Result<ConnectionManager> {
+        if let Some(conn) = self.connection.get() {
+            return Ok(conn.clone());
+        }
+        let down_until = *self.down_until.lock().unwrap_or_else(|e| e.into_inner());
+        if down_until.is_some_and(|t| Instant::now() < t) {
+            return Err(
+                Error::unavailable("redis is marked down after a failed connect")
+                    .with_retry_after(RECONNECT_AFTER),
+            );
+        }
+        // Once connected, the manager reconnects by itself after a drop; its
+        // own retries stay off so a dead server costs one attempt per call.
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Duration::from_millis(500))
             .set_response_timeout(Duration::from_secs(2))
-            .set_number_of_retries(1);
-        self.connection
+            .set_number_of_retries(0);
+        match self
+            .connection
             .get_or_try_init(|| self.client.get_connection_manager_with_config(config))
             .await
-            .cloned()
-            .map_err(|err| Error::from(err).with_retry_after(Duration::from_secs(1)))
+        {
+            Ok(conn) => Ok(conn.clone()),
+            Err(err) => {
+                *self.down_until.lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(Instant::now() + RECONNECT_AFTER);
+                Err(Error::from(err).with_retry_after(RECONNECT_AFTER))
+            }
+        }
     }
 
     fn counters(&self, namespace: &str) -> Arc<Counters> {
-        self.counters.lock().unwrap_or_else(|e| e.into_inner()).entry(namespace.to_owned()).or_default().clone()
+        self.counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(namespace.to_owned())
+            .or_default()
+            .clone()
     }
 
     fn key(namespace: &str, key: &str) -> String {
@@ -64,7 +101,9 @@ impl RedisCache {
     }
 
     fn failed(&self, namespace: &str, what: &str, err: &Error) {
-        self.counters(namespace).errors.fetch_add(1, Ordering::Relaxed);
+        self.counters(namespace)
+            .errors
+            .fetch_add(1, Ordering::Relaxed);
         tracing::warn!(server = %self.display_url, namespace, kind = %err.kind(), "redis cache {what} failed: {}", err.message());
     }
 
@@ -75,8 +114,14 @@ impl RedisCache {
         let mut cursor: u64 = 0;
         let mut keys = Vec::new();
         loop {
-            let (next, batch): (u64, Vec<String>) =
-                redis::cmd("SCAN").arg(cursor).arg("MATCH").arg(&pattern).arg("COUNT").arg(500).query_async(&mut conn).await?;
+            let (next, batch): (u64, Vec<String>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(500)
+                .query_async(&mut conn)
+                .await?;
             keys.extend(batch);
             if next == 0 {
                 return Ok(keys);
@@ -140,7 +185,10 @@ impl Cache for RedisCache {
             };
             let mut conn = self.connection().await?;
             for chunk in keys.chunks(500) {
-                let _: () = redis::cmd("UNLINK").arg(chunk).query_async(&mut conn).await?;
+                let _: () = redis::cmd("UNLINK")
+                    .arg(chunk)
+                    .query_async(&mut conn)
+                    .await?;
             }
             Ok(())
         }
@@ -151,8 +199,13 @@ impl Cache for RedisCache {
     }
 
     async fn stats(&self) -> Vec<NamespaceStats> {
-        let counted: Vec<(String, Arc<Counters>)> =
-            self.counters.lock().unwrap_or_else(|e| e.into_inner()).iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+        let counted: Vec<(String, Arc<Counters>)> = self
+            .counters
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let mut out = Vec::with_capacity(counted.len());
         for (namespace, c) in counted {
             let entries = match self.scan_namespace(&namespace).await {

@@ -74,9 +74,17 @@ impl Config {
         let knobs: [(&mut String, &str, Option<String>); 5] = [
             (&mut config.store, "TICKERSENSE_STORE", overrides.store),
             (&mut config.cache, "TICKERSENSE_CACHE", overrides.cache),
-            (&mut config.market_data, "TICKERSENSE_MARKET_DATA", overrides.market_data),
+            (
+                &mut config.market_data,
+                "TICKERSENSE_MARKET_DATA",
+                overrides.market_data,
+            ),
             (&mut config.social, "TICKERSENSE_SOCIAL", overrides.social),
-            (&mut config.analyzer, "TICKERSENSE_ANALYZER", overrides.analyzer),
+            (
+                &mut config.analyzer,
+                "TICKERSENSE_ANALYZER",
+                overrides.analyzer,
+            ),
         ];
         for (slot, var, given) in knobs {
             if let Some(value) = given.or_else(|| env(var)) {
@@ -100,7 +108,11 @@ impl Config {
 
 /// Splits `url` into its scheme and the rest, or says plainly what a backend
 /// URL looks like. `what` names the knob ("store", "cache", ...) for the message.
-pub(crate) fn split_scheme<'a>(url: &'a str, what: &str, accepted: &str) -> Result<(&'a str, &'a str)> {
+pub(crate) fn split_scheme<'a>(
+    url: &'a str,
+    what: &str,
+    accepted: &str,
+) -> Result<(&'a str, &'a str)> {
     let trimmed = url.trim();
     match trimmed.split_once("://") {
         Some((scheme, rest)) if !scheme.is_empty() => Ok((scheme, rest)),
@@ -112,7 +124,9 @@ pub(crate) fn split_scheme<'a>(url: &'a str, what: &str, accepted: &str) -> Resu
 
 /// The error for a scheme a knob does not know.
 pub(crate) fn unknown_scheme(what: &str, scheme: &str, accepted: &str) -> Error {
-    Error::invalid_input(format!("unknown {what} scheme {scheme:?}; expected one of: {accepted}"))
+    Error::invalid_input(format!(
+        "unknown {what} scheme {scheme:?}; expected one of: {accepted}"
+    ))
 }
 
 #[cfg(test)]
@@ -129,23 +143,50 @@ mod tests {
 
     #[test]
     fn overrides_win_and_bad_schemes_are_invalid_input() {
-        let c = Config::resolve(ConfigOverrides { store: Some("memory://".into()), ..Default::default() }).unwrap();
+        let c = Config::resolve(ConfigOverrides {
+            store: Some("memory://".into()),
+            ..Default::default()
+        })
+        .unwrap();
         assert_eq!(c.store, "memory://");
         for bad in [
-            ConfigOverrides { store: Some("mysql://x".into()), ..Default::default() },
-            ConfigOverrides { cache: Some("memcached://x".into()), ..Default::default() },
-            ConfigOverrides { market_data: Some("nope".into()), ..Default::default() },
-            ConfigOverrides { analyzer: Some("magic".into()), ..Default::default() },
+            ConfigOverrides {
+                store: Some("mysql://x".into()),
+                ..Default::default()
+            },
+            ConfigOverrides {
+                cache: Some("memcached://x".into()),
+                ..Default::default()
+            },
+            ConfigOverrides {
+                market_data: Some("nope".into()),
+                ..Default::default()
+            },
+            ConfigOverrides {
+                analyzer: Some("magic".into()),
+                ..Default::default()
+            },
         ] {
-            assert_eq!(Config::resolve(bad).unwrap_err().kind(), ErrorKind::InvalidInput);
+            assert_eq!(
+                Config::resolve(bad).unwrap_err().kind(),
+                ErrorKind::InvalidInput
+            );
         }
     }
 
     #[test]
     fn messages_never_echo_passwords() {
-        let err = Config::resolve(ConfigOverrides { store: Some("pg://bob:hunter2@h/db".into()), ..Default::default() }).unwrap_err();
+        let err = Config::resolve(ConfigOverrides {
+            store: Some("pg://bob:hunter2@h/db".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
-        let err = Config::resolve(ConfigOverrides { store: Some("bob:hunter2@h/db".into()), ..Default::default() }).unwrap_err();
+        let err = Config::resolve(ConfigOverrides {
+            store: Some("bob:hunter2@h/db".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
     }
 }

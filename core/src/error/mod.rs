@@ -109,7 +109,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// A new error of `kind` with `message`.
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        Error { kind, message: message.into(), retry_after: None, source: None }
+        Error {
+            kind,
+            message: message.into(),
+            retry_after: None,
+            source: None,
+        }
     }
 
     /// Shorthand for [`ErrorKind::InvalidInput`].
@@ -184,7 +189,9 @@ impl fmt::Debug for Error {
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -193,7 +200,11 @@ impl std::error::Error for Error {
 pub fn redact_url(url: &str) -> String {
     // Without "://" the text is no URL we understand ("user:pass@host" parses
     // as scheme "user"), so nothing of it is safe to show.
-    let parsed = if url.contains("://") { url::Url::parse(url) } else { Err(url::ParseError::RelativeUrlWithoutBase) };
+    let parsed = if url.contains("://") {
+        url::Url::parse(url)
+    } else {
+        Err(url::ParseError::RelativeUrlWithoutBase)
+    };
     let Ok(mut parsed) = parsed else {
         // Not a URL we can take apart: keep only the scheme, which is never secret.
         return match url.split_once("://") {
@@ -204,13 +215,22 @@ pub fn redact_url(url: &str) -> String {
     if parsed.password().is_some() {
         let _ = parsed.set_password(Some("***"));
     }
-    let secret_keys = ["password", "pass", "token", "secret", "key", "apikey", "api_key"];
+    let secret_keys = [
+        "password", "pass", "token", "secret", "key", "apikey", "api_key",
+    ];
     if parsed.query().is_some() {
         let pairs: Vec<(String, String)> = parsed
             .query_pairs()
             .map(|(k, v)| {
                 let hide = secret_keys.iter().any(|s| k.eq_ignore_ascii_case(s));
-                (k.into_owned(), if hide { "***".to_owned() } else { v.into_owned() })
+                (
+                    k.into_owned(),
+                    if hide {
+                        "***".to_owned()
+                    } else {
+                        v.into_owned()
+                    },
+                )
             })
             .collect();
         parsed.query_pairs_mut().clear().extend_pairs(pairs);
@@ -223,14 +243,27 @@ impl From<sqlx::Error> for Error {
         use sqlx::Error as E;
         let (kind, message) = match &err {
             E::RowNotFound => (ErrorKind::NotFound, "row not found".to_owned()),
-            E::PoolTimedOut => (ErrorKind::Timeout, "timed out waiting for a database connection".to_owned()),
+            E::PoolTimedOut => (
+                ErrorKind::Timeout,
+                "timed out waiting for a database connection".to_owned(),
+            ),
             E::PoolClosed => (ErrorKind::Unavailable, "database pool is closed".to_owned()),
-            E::Io(_) | E::Tls(_) => (ErrorKind::Unavailable, "cannot reach the database".to_owned()),
-            E::Database(db) if db.is_unique_violation() => {
-                (ErrorKind::Conflict, "a row with the same key exists".to_owned())
-            }
-            E::Database(db) => (ErrorKind::Internal, format!("database error: {}", db.message())),
-            E::Configuration(_) => (ErrorKind::InvalidInput, "invalid database configuration".to_owned()),
+            E::Io(_) | E::Tls(_) => (
+                ErrorKind::Unavailable,
+                "cannot reach the database".to_owned(),
+            ),
+            E::Database(db) if db.is_unique_violation() => (
+                ErrorKind::Conflict,
+                "a row with the same key exists".to_owned(),
+            ),
+            E::Database(db) => (
+                ErrorKind::Internal,
+                format!("database error: {}", db.message()),
+            ),
+            E::Configuration(_) => (
+                ErrorKind::InvalidInput,
+                "invalid database configuration".to_owned(),
+            ),
             E::Migrate(_) => (ErrorKind::Internal, "database migration failed".to_owned()),
             _ => (ErrorKind::Internal, "database error".to_owned()),
         };
@@ -279,7 +312,8 @@ mod tests {
 
     #[test]
     fn kinds_have_distinct_names_and_statuses() {
-        let names: std::collections::HashSet<_> = ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
+        let names: std::collections::HashSet<_> =
+            ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
         assert_eq!(names.len(), ErrorKind::ALL.len());
         assert_eq!(ErrorKind::RateLimited.http_status(), 429);
         assert_eq!(ErrorKind::Upstream.http_status(), 502);

@@ -140,7 +140,14 @@ impl Interval {
     pub const fn is_intraday(self) -> bool {
         matches!(
             self,
-            Interval::M1 | Interval::M2 | Interval::M5 | Interval::M15 | Interval::M30 | Interval::M60 | Interval::M90 | Interval::H1
+            Interval::M1
+                | Interval::M2
+                | Interval::M5
+                | Interval::M15
+                | Interval::M30
+                | Interval::M60
+                | Interval::M90
+                | Interval::H1
         )
     }
 
@@ -181,14 +188,23 @@ mod tests {
         let err = "2w".parse::<Period>().unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput);
         assert!(err.message().contains("1mo"), "{}", err.message());
-        assert_eq!("1M".parse::<Interval>().unwrap_err().kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            "1M".parse::<Interval>().unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
     }
 
     #[test]
     fn period_start_counts_back() {
         let now = "2024-03-31T12:00:00Z".parse::<DateTime<Utc>>().unwrap();
-        assert_eq!(Period::Mo1.start(now).unwrap().to_rfc3339(), "2024-02-29T12:00:00+00:00");
-        assert_eq!(Period::Ytd.start(now).unwrap().to_rfc3339(), "2024-01-01T00:00:00+00:00");
+        assert_eq!(
+            Period::Mo1.start(now).unwrap().to_rfc3339(),
+            "2024-02-29T12:00:00+00:00"
+        );
+        assert_eq!(
+            Period::Ytd.start(now).unwrap().to_rfc3339(),
+            "2024-01-01T00:00:00+00:00"
+        );
         assert!(Period::Max.start(now).is_none());
     }
 }

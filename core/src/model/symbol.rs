@@ -94,7 +94,13 @@ mod tests {
 
     #[test]
     fn accepts_and_uppercases_valid_symbols() {
-        for (raw, want) in [("aapl", "AAPL"), (" ^gspc ", "^GSPC"), ("eurusd=x", "EURUSD=X"), ("BRK-B", "BRK-B"), ("7203.T", "7203.T")] {
+        for (raw, want) in [
+            ("aapl", "AAPL"),
+            (" ^gspc ", "^GSPC"),
+            ("eurusd=x", "EURUSD=X"),
+            ("BRK-B", "BRK-B"),
+            ("7203.T", "7203.T"),
+        ] {
             assert_eq!(Symbol::parse(raw).unwrap().as_str(), want);
         }
         assert!(Symbol::parse(&"A".repeat(15)).is_ok());
@@ -102,7 +108,16 @@ mod tests {
 
     #[test]
     fn rejects_bad_symbols_with_invalid_input() {
-        for raw in ["", "   ", "AA PL", "AAPL$", "ÄPPLE", &"A".repeat(16), "a/b", "x;drop"] {
+        for raw in [
+            "",
+            "   ",
+            "AA PL",
+            "AAPL$",
+            "ÄPPLE",
+            &"A".repeat(16),
+            "a/b",
+            "x;drop",
+        ] {
             let err = Symbol::parse(raw).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::InvalidInput, "{raw:?}");
         }

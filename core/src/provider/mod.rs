@@ -30,7 +30,12 @@ pub trait MarketData: Send + Sync {
     async fn quote(&self, symbol: &Symbol) -> Result<Quote>;
 
     /// Bars of `interval` width covering `range`, oldest first.
-    async fn history(&self, symbol: &Symbol, range: HistoryRange, interval: Interval) -> Result<History>;
+    async fn history(
+        &self,
+        symbol: &Symbol,
+        range: HistoryRange,
+        interval: Interval,
+    ) -> Result<History>;
 
     /// Up to `limit` instruments matching `query` by symbol or name, best first.
     async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>>;

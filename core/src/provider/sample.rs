@@ -60,7 +60,13 @@ impl Sample {
     }
 
     /// History as of `now`: the testable core of [`MarketData::history`].
-    pub fn history_at(&self, symbol: &Symbol, range: HistoryRange, interval: Interval, now: DateTime<Utc>) -> Result<History> {
+    pub fn history_at(
+        &self,
+        symbol: &Symbol,
+        range: HistoryRange,
+        interval: Interval,
+        now: DateTime<Utc>,
+    ) -> Result<History> {
         let ticker = Self::ticker(symbol)?;
         let (start, end) = range.bounds(now);
         if let (Some(start), Some(limit)) = (start, crate::model::intraday_lookback(interval)) {
@@ -71,11 +77,16 @@ impl Sample {
                 )));
             }
         } else if start.is_none() && interval.is_intraday() {
-            return Err(Error::invalid_input(format!("{interval} bars cannot be asked for with period max")));
+            return Err(Error::invalid_input(format!(
+                "{interval} bars cannot be asked for with period max"
+            )));
         }
         let end = end.min(now);
         let in_range = |ts: DateTime<Utc>| start.is_none_or(|s| ts >= s) && ts < end;
-        let days: Vec<DayBar> = daily_series(ticker, now).into_iter().filter(|d| in_range(d.bar.timestamp)).collect();
+        let days: Vec<DayBar> = daily_series(ticker, now)
+            .into_iter()
+            .filter(|d| in_range(d.bar.timestamp))
+            .collect();
         let bars = match interval {
             Interval::D1 => days.iter().map(|d| d.bar).collect(),
             Interval::D5 => aggregate(&days, |d| d.index / 5),
@@ -83,8 +94,12 @@ impl Sample {
                 let week = d.date.iso_week();
                 i64::from(week.year()) * 100 + i64::from(week.week())
             }),
-            Interval::Mo1 => aggregate(&days, |d| i64::from(d.date.year()) * 100 + i64::from(d.date.month())),
-            Interval::Mo3 => aggregate(&days, |d| i64::from(d.date.year()) * 10 + i64::from(d.date.month0() / 3)),
+            Interval::Mo1 => aggregate(&days, |d| {
+                i64::from(d.date.year()) * 100 + i64::from(d.date.month())
+            }),
+            Interval::Mo3 => aggregate(&days, |d| {
+                i64::from(d.date.year()) * 10 + i64::from(d.date.month0() / 3)
+            }),
             intraday => {
                 let minutes = intraday.minutes().unwrap_or(1);
                 days.iter()
@@ -108,11 +123,18 @@ impl Sample {
     pub fn quote_at(&self, symbol: &Symbol, now: DateTime<Utc>) -> Result<Quote> {
         let ticker = Self::ticker(symbol)?;
         let days = daily_series(ticker, now);
-        let (Some(last), Some(prev)) = (days.last(), days.len().checked_sub(2).and_then(|i| days.get(i))) else {
+        let (Some(last), Some(prev)) = (
+            days.last(),
+            days.len().checked_sub(2).and_then(|i| days.get(i)),
+        ) else {
             return Err(Error::internal("sample series has fewer than two days"));
         };
         let (open, close) = ticker.market.session_utc(last.date);
-        let market_time = if now >= open && now < close { now } else { close };
+        let market_time = if now >= open && now < close {
+            now
+        } else {
+            close
+        };
         let price = last.bar.close;
         let change = price - prev.bar.close;
         Ok(Quote {
@@ -142,7 +164,12 @@ impl MarketData for Sample {
         self.quote_at(symbol, Utc::now())
     }
 
-    async fn history(&self, symbol: &Symbol, range: HistoryRange, interval: Interval) -> Result<History> {
+    async fn history(
+        &self,
+        symbol: &Symbol,
+        range: HistoryRange,
+        interval: Interval,
+    ) -> Result<History> {
         self.history_at(symbol, range, interval, Utc::now())
     }
 
@@ -158,7 +185,10 @@ impl MarketData for Sample {
                 Some(1)
             } else if name.starts_with(&q) {
                 Some(2)
-            } else if name.split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with(&q)) {
+            } else if name
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w.starts_with(&q))
+            {
                 Some(3)
             } else if sym.contains(&q) || name.contains(&q) {
                 Some(4)
@@ -166,7 +196,10 @@ impl MarketData for Sample {
                 None
             }
         };
-        let mut hits: Vec<(u8, &Ticker)> = tickers::TICKERS.iter().filter_map(|t| rank(t).map(|r| (r, t))).collect();
+        let mut hits: Vec<(u8, &Ticker)> = tickers::TICKERS
+            .iter()
+            .filter_map(|t| rank(t).map(|r| (r, t)))
+            .collect();
         hits.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.symbol.cmp(b.1.symbol)));
         hits.into_iter()
             .take(limit)
@@ -219,7 +252,11 @@ impl Market {
     }
 
     fn days_per_year(self) -> f64 {
-        if self == Market::Crypto { 365.0 } else { 252.0 }
+        if self == Market::Crypto {
+            365.0
+        } else {
+            252.0
+        }
     }
 }
 
@@ -335,7 +372,8 @@ fn aggregate(days: &[DayBar], group: impl Fn(&DayBar) -> i64) -> Vec<Bar> {
 fn intraday_bars(t: &Ticker, day: &DayBar, width: u32) -> Vec<Bar> {
     let (open_time, n) = t.market.session();
     let session_open = t.market.local_to_utc(day.date, open_time);
-    let mut rng = ChaCha8Rng::seed_from_u64(stable_hash(t.symbol, day.date.num_days_from_ce() as u64));
+    let mut rng =
+        ChaCha8Rng::seed_from_u64(stable_hash(t.symbol, day.date.num_days_from_ce() as u64));
     let decimals = price_decimals(t);
     let n_f = f64::from(n);
     let minute_sd = t.volatility * (1.0 / t.market.days_per_year()).sqrt() / n_f.sqrt();
@@ -395,14 +433,32 @@ mod tests {
     fn daily_bars_are_deterministic_consistent_and_skip_weekends() {
         let p = Sample::new();
         let now = at("2025-06-18T20:00:00Z");
-        let a = p.history_at(&sym("AAPL"), HistoryRange::Period(Period::Mo1), Interval::D1, now).unwrap();
-        let b = p.history_at(&sym("AAPL"), HistoryRange::Period(Period::Mo1), Interval::D1, now).unwrap();
+        let a = p
+            .history_at(
+                &sym("AAPL"),
+                HistoryRange::Period(Period::Mo1),
+                Interval::D1,
+                now,
+            )
+            .unwrap();
+        let b = p
+            .history_at(
+                &sym("AAPL"),
+                HistoryRange::Period(Period::Mo1),
+                Interval::D1,
+                now,
+            )
+            .unwrap();
         assert_eq!(a, b);
         assert!((20..=23).contains(&a.bars.len()), "{}", a.bars.len());
         let ny = chrono_tz::America::New_York;
         for bar in &a.bars {
             let local = bar.timestamp.with_timezone(&ny);
-            assert_eq!(local.time(), NaiveTime::MIN, "daily bars start at local midnight");
+            assert_eq!(
+                local.time(),
+                NaiveTime::MIN,
+                "daily bars start at local midnight"
+            );
             assert!(local.weekday().number_from_monday() <= 5);
             assert!(bar.low <= bar.open.min(bar.close) && bar.high >= bar.open.max(bar.close));
             assert!(bar.volume > 0);
@@ -410,7 +466,14 @@ mod tests {
         assert!(a.bars.windows(2).all(|w| w[0].timestamp < w[1].timestamp));
         assert!(a.source.contains("synthetic"));
         // A bar does not change when asked later.
-        let later = p.history_at(&sym("AAPL"), HistoryRange::Period(Period::Y1), Interval::D1, at("2025-09-01T20:00:00Z")).unwrap();
+        let later = p
+            .history_at(
+                &sym("AAPL"),
+                HistoryRange::Period(Period::Y1),
+                Interval::D1,
+                at("2025-09-01T20:00:00Z"),
+            )
+            .unwrap();
         assert!(later.bars.iter().any(|b| b == &a.bars[0]));
     }
 
@@ -420,31 +483,80 @@ mod tests {
         let now = at("2025-01-10T21:00:00Z");
         let aapl = p.quote_at(&sym("AAPL"), now).unwrap();
         let btc = p.quote_at(&sym("BTC-USD"), now).unwrap();
-        assert!(aapl.price > 245.0 * 0.5 && aapl.price < 245.0 * 2.0, "{}", aapl.price);
-        assert!(btc.price > 94000.0 * 0.4 && btc.price < 94000.0 * 2.5, "{}", btc.price);
+        assert!(
+            aapl.price > 245.0 * 0.5 && aapl.price < 245.0 * 2.0,
+            "{}",
+            aapl.price
+        );
+        assert!(
+            btc.price > 94000.0 * 0.4 && btc.price < 94000.0 * 2.5,
+            "{}",
+            btc.price
+        );
         assert!((aapl.change - (aapl.price - aapl.previous_close)).abs() < 1e-9);
-        let hist = p.history_at(&sym("AAPL"), HistoryRange::Period(Period::D5), Interval::D1, now).unwrap();
-        assert_eq!(hist.bars.last().unwrap().close, aapl.price, "quote matches the last bar");
+        let hist = p
+            .history_at(
+                &sym("AAPL"),
+                HistoryRange::Period(Period::D5),
+                Interval::D1,
+                now,
+            )
+            .unwrap();
+        assert_eq!(
+            hist.bars.last().unwrap().close,
+            aapl.price,
+            "quote matches the last bar"
+        );
     }
 
     #[test]
     fn intraday_and_aggregated_intervals() {
         let p = Sample::new();
         let now = at("2025-06-18T20:00:00Z");
-        let h = p.history_at(&sym("MSFT"), HistoryRange::Period(Period::D1), Interval::M5, now).unwrap();
+        let h = p
+            .history_at(
+                &sym("MSFT"),
+                HistoryRange::Period(Period::D1),
+                Interval::M5,
+                now,
+            )
+            .unwrap();
         assert_eq!(h.bars.len(), 78, "one full session of 5-minute bars");
-        let w = p.history_at(&sym("MSFT"), HistoryRange::Period(Period::Y1), Interval::Wk1, now).unwrap();
+        let w = p
+            .history_at(
+                &sym("MSFT"),
+                HistoryRange::Period(Period::Y1),
+                Interval::Wk1,
+                now,
+            )
+            .unwrap();
         assert!((50..=54).contains(&w.bars.len()), "{}", w.bars.len());
-        let err = p.history_at(&sym("MSFT"), HistoryRange::Period(Period::Mo1), Interval::M1, now).unwrap_err();
+        let err = p
+            .history_at(
+                &sym("MSFT"),
+                HistoryRange::Period(Period::Mo1),
+                Interval::M1,
+                now,
+            )
+            .unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
-        let fx = p.history_at(&sym("EURUSD=X"), HistoryRange::Period(Period::Mo1), Interval::D1, now).unwrap();
+        let fx = p
+            .history_at(
+                &sym("EURUSD=X"),
+                HistoryRange::Period(Period::Mo1),
+                Interval::D1,
+                now,
+            )
+            .unwrap();
         assert_eq!(fx.currency, "USD");
         assert!(fx.bars[0].close < 2.0);
     }
 
     #[test]
     fn unknown_symbols_are_not_found() {
-        let err = Sample::new().quote_at(&sym("ZZZZ"), Utc::now()).unwrap_err();
+        let err = Sample::new()
+            .quote_at(&sym("ZZZZ"), Utc::now())
+            .unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::NotFound);
     }
 

@@ -1,14 +1,16 @@
 use std::collections::HashMap;
 
 const STOP_WORDS: &[&str] = &[
-    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "been",
-    "before", "being", "but", "by", "can", "could", "did", "do", "does", "for", "from", "get", "got", "had", "has",
-    "have", "he", "her", "here", "him", "his", "how", "i", "i'm", "if", "in", "into", "is", "it", "it's", "its",
-    "just", "me", "more", "my", "next", "no", "not", "now", "of", "on", "one", "or", "our", "out", "over", "really",
-    "she", "so", "some", "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
-    "through", "to", "today", "tomorrow", "too", "up", "very", "was", "we", "week", "were", "what", "when", "which",
-    "who", "why", "will", "with", "would", "you", "your", "all", "anyone", "think", "thoughts", "again", "could",
-    "get", "this", "these", "at", "levels", "look", "looks", "looking",
+    "a", "about", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at",
+    "be", "been", "before", "being", "but", "by", "can", "could", "did", "do", "does", "for",
+    "from", "get", "got", "had", "has", "have", "he", "her", "here", "him", "his", "how", "i",
+    "i'm", "if", "in", "into", "is", "it", "it's", "its", "just", "me", "more", "my", "next", "no",
+    "not", "now", "of", "on", "one", "or", "our", "out", "over", "really", "she", "so", "some",
+    "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
+    "through", "to", "today", "tomorrow", "too", "up", "very", "was", "we", "week", "were", "what",
+    "when", "which", "who", "why", "will", "with", "would", "you", "your", "all", "anyone",
+    "think", "thoughts", "again", "could", "get", "this", "these", "at", "levels", "look", "looks",
+    "looking",
 ];
 
 /// The `n` most frequent informative terms in `texts`: cashtags (`$TSLA`,
@@ -20,14 +22,24 @@ pub fn top_keywords<S: AsRef<str>>(texts: &[S], n: usize) -> Vec<String> {
     for text in texts {
         for raw in text.as_ref().split_whitespace() {
             let term = if let Some(tag) = raw.strip_prefix('$') {
-                let tag: String = tag.chars().take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-')).collect();
+                let tag: String = tag
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-'))
+                    .collect();
+                // "$AAPL." ends a sentence: the dot is not part of the tag.
+                let tag = tag.trim_end_matches(['.', '-']);
                 if tag.is_empty() || tag.chars().all(|c| c.is_ascii_digit()) {
                     continue;
                 }
                 format!("${}", tag.to_ascii_uppercase())
             } else {
-                let word = raw.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase();
-                if word.chars().count() < 3 || !word.chars().any(char::is_alphabetic) || STOP_WORDS.contains(&word.as_str()) {
+                let word = raw
+                    .trim_matches(|c: char| !c.is_alphanumeric())
+                    .to_lowercase();
+                if word.chars().count() < 3
+                    || !word.chars().any(char::is_alphabetic)
+                    || STOP_WORDS.contains(&word.as_str())
+                {
                     continue;
                 }
                 word
@@ -46,9 +58,19 @@ mod tests {
 
     #[test]
     fn counts_cashtags_and_words_without_stop_words() {
-        let texts = ["$tsla to the moon, Tesla deliveries strong", "$TSLA deliveries beat", "the and of $100"];
+        let texts = [
+            "$tsla to the moon, Tesla deliveries strong",
+            "$TSLA deliveries beat",
+            "the and of $100",
+            "sold $TSLA.",
+        ];
         let top = top_keywords(&texts, 3);
         assert_eq!(top, vec!["$TSLA", "deliveries", "beat"]);
+        assert_eq!(
+            top_keywords(&texts, 1),
+            vec!["$TSLA"],
+            "three mentions, one with a full stop"
+        );
         assert!(top_keywords::<&str>(&[], 10).is_empty());
     }
 }

@@ -35,6 +35,8 @@ pub trait Analyzer: Send + Sync {
 pub fn analyzer_by_name(name: &str) -> Result<Arc<dyn Analyzer>> {
     match name.trim() {
         "placeholder" => Ok(Arc::new(Placeholder::new())),
-        other => Err(Error::invalid_input(format!("unknown analyzer {other:?}; expected one of: placeholder"))),
+        other => Err(Error::invalid_input(format!(
+            "unknown analyzer {other:?}; expected one of: placeholder"
+        ))),
     }
 }

@@ -11,14 +11,42 @@ pub struct Placeholder {
 }
 
 const WORDS: &[(&str, f64)] = &[
-    ("awful", -2.5), ("bad", -2.0), ("bearish", -1.5), ("bullish", 1.5), ("buy", 0.8), ("crash", -2.5),
-    ("disappointing", -2.0), ("drop", -1.2), ("excellent", 2.7), ("falling", -1.2), ("fantastic", 2.6),
-    ("good", 1.9), ("great", 2.6), ("growth", 1.0), ("happy", 2.2), ("impressive", 2.2), ("love", 2.8),
-    ("lawsuits", -1.3), ("miss", -1.2), ("missed", -1.2), ("overvalued", -1.3), ("painful", -1.8), ("risky", -1.0),
-    ("sold", -0.5), ("solid", 1.3), ("strong", 1.8), ("terrible", -2.8), ("ugly", -2.2), ("weak", -1.7),
-    ("worried", -1.8), ("🚀", 1.5), ("📉", -1.5),
+    ("awful", -2.5),
+    ("bad", -2.0),
+    ("bearish", -1.5),
+    ("bullish", 1.5),
+    ("buy", 0.8),
+    ("crash", -2.5),
+    ("disappointing", -2.0),
+    ("drop", -1.2),
+    ("excellent", 2.7),
+    ("falling", -1.2),
+    ("fantastic", 2.6),
+    ("good", 1.9),
+    ("great", 2.6),
+    ("growth", 1.0),
+    ("happy", 2.2),
+    ("impressive", 2.2),
+    ("love", 2.8),
+    ("lawsuits", -1.3),
+    ("miss", -1.2),
+    ("missed", -1.2),
+    ("overvalued", -1.3),
+    ("painful", -1.8),
+    ("risky", -1.0),
+    ("sold", -0.5),
+    ("solid", 1.3),
+    ("strong", 1.8),
+    ("terrible", -2.8),
+    ("ugly", -2.2),
+    ("weak", -1.7),
+    ("worried", -1.8),
+    ("🚀", 1.5),
+    ("📉", -1.5),
 ];
-const NEGATIONS: &[&str] = &["not", "no", "never", "isn't", "wasn't", "don't", "didn't", "can't", "won't"];
+const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "isn't", "wasn't", "don't", "didn't", "can't", "won't",
+];
 
 impl Placeholder {
     /// A new placeholder analyzer.
@@ -36,7 +64,9 @@ impl Analyzer for Placeholder {
         let mut sum = 0.0;
         let mut negate = false;
         for raw in text.split_whitespace() {
-            let word = raw.trim_matches(|c: char| c.is_ascii_punctuation()).to_lowercase();
+            let word = raw
+                .trim_matches(|c: char| c.is_ascii_punctuation())
+                .to_lowercase();
             if NEGATIONS.contains(&word.as_str()) {
                 negate = true;
                 continue;
@@ -46,7 +76,9 @@ impl Analyzer for Placeholder {
             }
             negate = false;
         }
-        Score { polarity: sum / (sum * sum + 15.0).sqrt() }
+        Score {
+            polarity: sum / (sum * sum + 15.0).sqrt(),
+        }
     }
 }
 

@@ -36,7 +36,12 @@ impl SentimentService {
         cache: Arc<dyn Cache>,
         store: Arc<dyn SentimentStore>,
     ) -> Self {
-        SentimentService { sources, analyzer, cache, store }
+        SentimentService {
+            sources,
+            analyzer,
+            cache,
+            store,
+        }
     }
 
     /// The current sentiment of `symbol`: served from the cache while fresh
@@ -45,10 +50,21 @@ impl SentimentService {
     /// logged and left out; if all fail the first error is returned, and if
     /// none has a post the answer is `NotFound`.
     pub async fn current(&self, symbol: &Symbol) -> Result<SentimentAnalysis> {
-        if let Some(analysis) = get_json(self.cache.as_ref(), namespace::SENTIMENT_CURRENT, symbol.as_str()).await {
+        if let Some(analysis) = get_json(
+            self.cache.as_ref(),
+            namespace::SENTIMENT_CURRENT,
+            symbol.as_str(),
+        )
+        .await
+        {
             return Ok(analysis);
         }
-        let answers = futures::future::join_all(self.sources.iter().map(|s| s.mentions(symbol, POSTS_PER_SOURCE))).await;
+        let answers = futures::future::join_all(
+            self.sources
+                .iter()
+                .map(|s| s.mentions(symbol, POSTS_PER_SOURCE)),
+        )
+        .await;
         let mut posts: Vec<Post> = Vec::new();
         let mut first_error = None;
         let any_ok = answers.iter().any(Result::is_ok);
@@ -62,15 +78,22 @@ impl SentimentService {
             }
         }
         if !any_ok {
-            return Err(first_error.unwrap_or_else(|| Error::unavailable("no social source is configured")));
+            return Err(
+                first_error.unwrap_or_else(|| Error::unavailable("no social source is configured"))
+            );
         }
         if posts.is_empty() {
-            return Err(Error::not_found(format!("no recent posts mention {symbol}")));
+            return Err(Error::not_found(format!(
+                "no recent posts mention {symbol}"
+            )));
         }
 
         let mut by_platform: BTreeMap<&str, Vec<&Post>> = BTreeMap::new();
         for post in &posts {
-            by_platform.entry(post.platform.as_str()).or_default().push(post);
+            by_platform
+                .entry(post.platform.as_str())
+                .or_default()
+                .push(post);
         }
         let platforms: Vec<PlatformSentiment> = by_platform
             .into_iter()
@@ -91,14 +114,24 @@ impl SentimentService {
 
         let now = Utc::now();
         let mention_volume: u32 = platforms.iter().map(|p| p.mention_count).sum();
-        let current = weighted_mean(platforms.iter().map(|p| (p.sentiment_score, p.mention_count)));
+        let current = weighted_mean(
+            platforms
+                .iter()
+                .map(|p| (p.sentiment_score, p.mention_count)),
+        );
         let earlier = self.store.sentiment_since(symbol, now - Duration::days(TREND_WINDOW_DAYS)).await.unwrap_or_else(|err| {
             tracing::warn!(%symbol, kind = %err.kind(), "sentiment store unreadable; trend unknown: {}", err.message());
             Vec::new()
         });
         let sentiment_trend = trend(current, &earlier);
-        let records: Vec<SentimentRecord> =
-            platforms.iter().map(|p| SentimentRecord { symbol: symbol.clone(), timestamp: now, detail: p.clone() }).collect();
+        let records: Vec<SentimentRecord> = platforms
+            .iter()
+            .map(|p| SentimentRecord {
+                symbol: symbol.clone(),
+                timestamp: now,
+                detail: p.clone(),
+            })
+            .collect();
         if let Err(err) = self.store.insert_sentiment(&records).await {
             tracing::warn!(%symbol, kind = %err.kind(), "sentiment store write failed: {}", err.message());
         }
@@ -110,22 +143,38 @@ impl SentimentService {
             analysis_timestamp: now,
             platforms,
         };
-        set_json(self.cache.as_ref(), namespace::SENTIMENT_CURRENT, symbol.as_str(), &analysis).await;
+        set_json(
+            self.cache.as_ref(),
+            namespace::SENTIMENT_CURRENT,
+            symbol.as_str(),
+            &analysis,
+        )
+        .await;
         Ok(analysis)
     }
 
     /// Stored analyses of the last `days` days, oldest first.
     pub async fn history(&self, symbol: &Symbol, days: u32) -> Result<Vec<SentimentRecord>> {
         if !(1..=3650).contains(&days) {
-            return Err(Error::invalid_input(format!("days must be 1 to 3650, not {days}")));
+            return Err(Error::invalid_input(format!(
+                "days must be 1 to 3650, not {days}"
+            )));
         }
-        self.store.sentiment_since(symbol, Utc::now() - Duration::days(i64::from(days))).await
+        self.store
+            .sentiment_since(symbol, Utc::now() - Duration::days(i64::from(days)))
+            .await
     }
 }
 
 fn weighted_mean(values: impl Iterator<Item = (f64, u32)>) -> f64 {
-    let (sum, weight) = values.fold((0.0, 0.0), |(s, w), (v, n)| (s + v * f64::from(n), w + f64::from(n)));
-    if weight > 0.0 { sum / weight } else { 0.0 }
+    let (sum, weight) = values.fold((0.0, 0.0), |(s, w), (v, n)| {
+        (s + v * f64::from(n), w + f64::from(n))
+    });
+    if weight > 0.0 {
+        sum / weight
+    } else {
+        0.0
+    }
 }
 
 /// Compares `current` with the mention-weighted mean of `earlier`.
@@ -133,7 +182,11 @@ fn trend(current: f64, earlier: &[SentimentRecord]) -> Trend {
     if earlier.is_empty() {
         return Trend::Unknown;
     }
-    let baseline = weighted_mean(earlier.iter().map(|r| (r.detail.sentiment_score, r.detail.mention_count)));
+    let baseline = weighted_mean(
+        earlier
+            .iter()
+            .map(|r| (r.detail.sentiment_score, r.detail.mention_count)),
+    );
     match current - baseline {
         d if d > TREND_BAND => Trend::Improving,
         d if d < -TREND_BAND => Trend::Declining,

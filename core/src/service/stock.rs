@@ -24,15 +24,25 @@ pub const MAX_SEARCH_LIMIT: usize = 100;
 
 impl StockService {
     /// A service over these backends.
-    pub fn new(provider: Arc<dyn MarketData>, cache: Arc<dyn Cache>, prices: Arc<dyn PriceStore>) -> Self {
-        StockService { provider, cache, prices }
+    pub fn new(
+        provider: Arc<dyn MarketData>,
+        cache: Arc<dyn Cache>,
+        prices: Arc<dyn PriceStore>,
+    ) -> Self {
+        StockService {
+            provider,
+            cache,
+            prices,
+        }
     }
 
     /// The latest quote: from the cache while fresh (`stock_quote` policy),
     /// else from the provider.
     pub async fn quote(&self, symbol: &Symbol) -> Result<Quote> {
         let key = symbol.as_str();
-        if let Some(quote) = get_json::<Quote>(self.cache.as_ref(), namespace::STOCK_QUOTE, key).await {
+        if let Some(quote) =
+            get_json::<Quote>(self.cache.as_ref(), namespace::STOCK_QUOTE, key).await
+        {
             return Ok(quote);
         }
         let quote = self.provider.quote(symbol).await?;
@@ -45,14 +55,25 @@ impl StockService {
     /// newest stored one onwards are fetched, and the rest is read from the
     /// store ([`Origin::Store`]); otherwise the whole range is fetched and stored.
     /// A failing store never fails the call: it is logged and bypassed.
-    pub async fn history(&self, symbol: &Symbol, range: HistoryRange, interval: Interval) -> Result<History> {
+    pub async fn history(
+        &self,
+        symbol: &Symbol,
+        range: HistoryRange,
+        interval: Interval,
+    ) -> Result<History> {
         let key = match range {
             HistoryRange::Period(p) => format!("{symbol}:{p}:{interval}"),
             HistoryRange::Between { start, end } => {
-                format!("{symbol}:{}-{}:{interval}", start.timestamp_millis(), end.timestamp_millis())
+                format!(
+                    "{symbol}:{}-{}:{interval}",
+                    start.timestamp_millis(),
+                    end.timestamp_millis()
+                )
             }
         };
-        if let Some(mut history) = get_json::<History>(self.cache.as_ref(), namespace::STOCK_HISTORY, &key).await {
+        if let Some(mut history) =
+            get_json::<History>(self.cache.as_ref(), namespace::STOCK_HISTORY, &key).await
+        {
             history.origin = Origin::Cache;
             return Ok(history);
         }
@@ -60,7 +81,9 @@ impl StockService {
         let (start, end) = range.bounds(now);
         if let HistoryRange::Between { start, end } = range {
             if start >= end {
-                return Err(Error::invalid_input(format!("start {start} is not before end {end}")));
+                return Err(Error::invalid_input(format!(
+                    "start {start} is not before end {end}"
+                )));
             }
         }
         let coverage = self.prices.coverage(symbol, interval).await.unwrap_or_else(|err| {
@@ -76,24 +99,52 @@ impl StockService {
             Some(_) => self.top_up(symbol, start, end, interval).await?,
             None => {
                 let fetched = self.provider.history(symbol, range, interval).await?;
-                self.keep(symbol, interval, &fetched.bars, Coverage { from: start, to: end.min(now) }, coverage).await;
+                self.keep(
+                    symbol,
+                    interval,
+                    &fetched.bars,
+                    Coverage {
+                        from: start,
+                        to: end.min(now),
+                    },
+                    coverage,
+                )
+                .await;
                 fetched
             }
         };
-        set_json(self.cache.as_ref(), namespace::STOCK_HISTORY, &key, &history).await;
+        set_json(
+            self.cache.as_ref(),
+            namespace::STOCK_HISTORY,
+            &key,
+            &history,
+        )
+        .await;
         Ok(history)
     }
 
     /// Fetches from the newest stored bar on, stores it, and reads the range back.
-    async fn top_up(&self, symbol: &Symbol, start: Option<chrono::DateTime<Utc>>, end: chrono::DateTime<Utc>, interval: Interval) -> Result<History> {
+    async fn top_up(
+        &self,
+        symbol: &Symbol,
+        start: Option<chrono::DateTime<Utc>>,
+        end: chrono::DateTime<Utc>,
+        interval: Interval,
+    ) -> Result<History> {
         let now = Utc::now();
         let newest = match self.prices.latest_bar(symbol, interval).await {
             Ok(Some(bar)) => bar.timestamp,
             Ok(None) | Err(_) => start.unwrap_or(now),
         };
-        let tail_range = HistoryRange::Between { start: newest, end: now.max(newest + chrono::Duration::seconds(1)) };
+        let tail_range = HistoryRange::Between {
+            start: newest,
+            end: now.max(newest + chrono::Duration::seconds(1)),
+        };
         let tail = self.provider.history(symbol, tail_range, interval).await?;
-        let covered = Coverage { from: Some(newest), to: now };
+        let covered = Coverage {
+            from: Some(newest),
+            to: now,
+        };
         if let Err(err) = self.prices.upsert_bars(symbol, interval, &tail.bars).await {
             tracing::warn!(%symbol, kind = %err.kind(), "price store write failed: {}", err.message());
         } else if let Err(err) = self.prices.extend_coverage(symbol, interval, covered).await {
@@ -103,16 +154,30 @@ impl StockService {
             Ok(bars) => bars,
             Err(err) => {
                 tracing::warn!(%symbol, kind = %err.kind(), "price store read failed, fetching the range: {}", err.message());
-                let range = HistoryRange::Between { start: start.unwrap_or(newest), end };
+                let range = HistoryRange::Between {
+                    start: start.unwrap_or(newest),
+                    end,
+                };
                 return self.provider.history(symbol, range, interval).await;
             }
         };
-        Ok(History { bars, origin: Origin::Store, ..tail })
+        Ok(History {
+            bars,
+            origin: Origin::Store,
+            ..tail
+        })
     }
 
     /// Stores freshly fetched bars and, when the fetch touches what was
     /// covered before, widens the coverage (a gap must never be recorded as covered).
-    async fn keep(&self, symbol: &Symbol, interval: Interval, bars: &[Bar], fetched: Coverage, before: Option<Coverage>) {
+    async fn keep(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+        bars: &[Bar],
+        fetched: Coverage,
+        before: Option<Coverage>,
+    ) {
         let contiguous = before.is_none_or(|b| {
             let fetched_from = fetched.from.map_or(i64::MIN, |t| t.timestamp_millis());
             let before_from = b.from.map_or(i64::MIN, |t| t.timestamp_millis());
@@ -121,7 +186,9 @@ impl StockService {
         let result = async {
             self.prices.upsert_bars(symbol, interval, bars).await?;
             if contiguous {
-                self.prices.extend_coverage(symbol, interval, fetched).await?;
+                self.prices
+                    .extend_coverage(symbol, interval, fetched)
+                    .await?;
             }
             Ok::<_, Error>(())
         }
@@ -139,10 +206,14 @@ impl StockService {
             return Err(Error::invalid_input("search query is empty"));
         }
         if query.chars().count() > MAX_QUERY_LEN {
-            return Err(Error::invalid_input(format!("search query is longer than {MAX_QUERY_LEN} characters")));
+            return Err(Error::invalid_input(format!(
+                "search query is longer than {MAX_QUERY_LEN} characters"
+            )));
         }
         if !(1..=MAX_SEARCH_LIMIT).contains(&limit) {
-            return Err(Error::invalid_input(format!("search limit must be 1 to {MAX_SEARCH_LIMIT}, not {limit}")));
+            return Err(Error::invalid_input(format!(
+                "search limit must be 1 to {MAX_SEARCH_LIMIT}, not {limit}"
+            )));
         }
         let key = format!("{}:{limit}", query.to_lowercase());
         if let Some(hits) = get_json(self.cache.as_ref(), namespace::STOCK_SEARCH, &key).await {
@@ -154,7 +225,13 @@ impl StockService {
     }
 
     /// Bars already in the store, without asking the provider.
-    pub async fn stored_history(&self, symbol: &Symbol, interval: Interval, start: Option<chrono::DateTime<Utc>>, end: chrono::DateTime<Utc>) -> Result<Vec<Bar>> {
+    pub async fn stored_history(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+        start: Option<chrono::DateTime<Utc>>,
+        end: chrono::DateTime<Utc>,
+    ) -> Result<Vec<Bar>> {
         self.prices.bars(symbol, interval, start, end).await
     }
 }

@@ -46,10 +46,16 @@ impl SourceUrl {
 
     /// Parses a comma-separated list of source URLs; at least one is needed.
     pub fn parse_list(urls: &str) -> Result<Vec<Self>> {
-        let list: Vec<Self> =
-            urls.split(',').map(str::trim).filter(|u| !u.is_empty()).map(Self::parse).collect::<Result<_>>()?;
+        let list: Vec<Self> = urls
+            .split(',')
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(Self::parse)
+            .collect::<Result<_>>()?;
         if list.is_empty() {
-            return Err(Error::invalid_input("no social source given; use sample:// for offline posts"));
+            return Err(Error::invalid_input(
+                "no social source given; use sample:// for offline posts",
+            ));
         }
         Ok(list)
     }

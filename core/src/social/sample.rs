@@ -70,7 +70,11 @@ impl Sample {
             };
             let template = pool.choose(&mut rng).copied().unwrap_or("${s}");
             let minutes_ago = rng.random_range(0..24 * 60) as i64;
-            let id = format!("{}-{}-{i}", symbol.as_str().to_lowercase(), day.format("%Y%m%d"));
+            let id = format!(
+                "{}-{}-{i}",
+                symbol.as_str().to_lowercase(),
+                day.format("%Y%m%d")
+            );
             posts.push(Post {
                 url: format!("https://example.invalid/sample/{id}"),
                 id,

@@ -50,22 +50,42 @@ impl PriceStore for MemoryStore {
         Ok(bars.len() as u64)
     }
 
-    async fn bars(&self, symbol: &Symbol, interval: Interval, start: Option<DateTime<Utc>>, end: DateTime<Utc>) -> Result<Vec<Bar>> {
+    async fn bars(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+        start: Option<DateTime<Utc>>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<Bar>> {
         let all = read!(self.bars);
-        let Some(series) = all.get(&(symbol.clone(), interval)) else { return Ok(Vec::new()) };
+        let Some(series) = all.get(&(symbol.clone(), interval)) else {
+            return Ok(Vec::new());
+        };
         let lower = start.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Included);
-        Ok(series.range((lower, std::ops::Bound::Excluded(end))).map(|(_, b)| *b).collect())
+        Ok(series
+            .range((lower, std::ops::Bound::Excluded(end)))
+            .map(|(_, b)| *b)
+            .collect())
     }
 
     async fn latest_bar(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Bar>> {
-        Ok(read!(self.bars).get(&(symbol.clone(), interval)).and_then(|s| s.values().next_back().copied()))
+        Ok(read!(self.bars)
+            .get(&(symbol.clone(), interval))
+            .and_then(|s| s.values().next_back().copied()))
     }
 
     async fn coverage(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Coverage>> {
-        Ok(read!(self.coverage).get(&(symbol.clone(), interval)).copied())
+        Ok(read!(self.coverage)
+            .get(&(symbol.clone(), interval))
+            .copied())
     }
 
-    async fn extend_coverage(&self, symbol: &Symbol, interval: Interval, fetched: Coverage) -> Result<()> {
+    async fn extend_coverage(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+        fetched: Coverage,
+    ) -> Result<()> {
         let mut all = write!(self.coverage);
         let merged = match all.get(&(symbol.clone(), interval)) {
             Some(old) => old.union(fetched),
@@ -83,9 +103,16 @@ impl SentimentStore for MemoryStore {
         Ok(())
     }
 
-    async fn sentiment_since(&self, symbol: &Symbol, since: DateTime<Utc>) -> Result<Vec<SentimentRecord>> {
-        let mut out: Vec<SentimentRecord> =
-            read!(self.sentiment).iter().filter(|r| &r.symbol == symbol && r.timestamp >= since).cloned().collect();
+    async fn sentiment_since(
+        &self,
+        symbol: &Symbol,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<SentimentRecord>> {
+        let mut out: Vec<SentimentRecord> = read!(self.sentiment)
+            .iter()
+            .filter(|r| &r.symbol == symbol && r.timestamp >= since)
+            .cloned()
+            .collect();
         out.sort_by_key(|r| r.timestamp);
         Ok(out)
     }

@@ -42,7 +42,10 @@ impl Coverage {
             (Some(a), Some(b)) => Some(a.min(b)),
             _ => None,
         };
-        Coverage { from, to: self.to.max(other.to) }
+        Coverage {
+            from,
+            to: self.to.max(other.to),
+        }
     }
 }
 
@@ -54,7 +57,13 @@ pub trait PriceStore: Send + Sync {
     async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64>;
 
     /// Bars with `start <= timestamp < end`, oldest first (`None`: from the first).
-    async fn bars(&self, symbol: &Symbol, interval: Interval, start: Option<DateTime<Utc>>, end: DateTime<Utc>) -> Result<Vec<Bar>>;
+    async fn bars(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+        start: Option<DateTime<Utc>>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<Bar>>;
 
     /// The newest bar, if any.
     async fn latest_bar(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Bar>>;
@@ -63,7 +72,12 @@ pub trait PriceStore: Send + Sync {
     async fn coverage(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Coverage>>;
 
     /// Records that `fetched` was fetched, merged with what was before.
-    async fn extend_coverage(&self, symbol: &Symbol, interval: Interval, fetched: Coverage) -> Result<()>;
+    async fn extend_coverage(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+        fetched: Coverage,
+    ) -> Result<()>;
 }
 
 /// Every analysis the sentiment service makes, one record per platform.
@@ -73,7 +87,11 @@ pub trait SentimentStore: Send + Sync {
     async fn insert_sentiment(&self, records: &[SentimentRecord]) -> Result<()>;
 
     /// Records of `symbol` made at or after `since`, oldest first.
-    async fn sentiment_since(&self, symbol: &Symbol, since: DateTime<Utc>) -> Result<Vec<SentimentRecord>>;
+    async fn sentiment_since(
+        &self,
+        symbol: &Symbol,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<SentimentRecord>>;
 }
 
 /// A backend that keeps both prices and sentiment.
@@ -105,13 +123,16 @@ impl StoreUrl {
             "sqlite" => {
                 let path = rest.split('?').next().unwrap_or_default();
                 if path.is_empty() {
-                    return Err(Error::invalid_input("sqlite store URL needs a file path, e.g. sqlite://tickersense.db"));
+                    return Err(Error::invalid_input(
+                        "sqlite store URL needs a file path, e.g. sqlite://tickersense.db",
+                    ));
                 }
                 Ok(StoreUrl::Sqlite(path.to_owned()))
             }
             "postgres" | "postgresql" => {
-                sqlx::postgres::PgConnectOptions::from_str(url)
-                    .map_err(|_| Error::invalid_input(format!("invalid postgres URL {}", redact_url(url))))?;
+                sqlx::postgres::PgConnectOptions::from_str(url).map_err(|_| {
+                    Error::invalid_input(format!("invalid postgres URL {}", redact_url(url)))
+                })?;
                 Ok(StoreUrl::Postgres(url.to_owned()))
             }
             other => Err(unknown_scheme("store", other, ACCEPTED)),

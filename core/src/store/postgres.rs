@@ -4,10 +4,10 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
-use sqlx::{PgPool, Row};
+use sqlx::{Connection, PgConnection, PgPool, Row};
 
 use super::{Coverage, PriceStore, SentimentStore, Store};
-use crate::error::{redact_url, Error, Result};
+use crate::error::{redact_url, Error, ErrorKind, Result};
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
 
 /// PostgreSQL store (`postgres://USER@HOST/DB`). Bulk upserts send each
@@ -26,15 +26,35 @@ impl PostgresStore {
         let display_url = redact_url(url);
         let options = PgConnectOptions::from_str(url)
             .map_err(|_| Error::invalid_input(format!("invalid postgres URL {display_url}")))?;
+        let unreachable = |err: sqlx::Error| {
+            let e = Error::from(err);
+            let kind = if e.kind() == ErrorKind::InvalidInput {
+                e.kind()
+            } else {
+                ErrorKind::Unavailable
+            };
+            Error::new(
+                kind,
+                format!(
+                    "cannot connect to postgres at {display_url}: {}",
+                    e.message()
+                ),
+            )
+        };
+        // One direct connection first: a refused or unauthenticated connect
+        // fails at once, where the pool would retry until its timeout.
+        PgConnection::connect_with(&options)
+            .await
+            .map_err(unreachable)?
+            .close()
+            .await
+            .map_err(unreachable)?;
         let pool = PgPoolOptions::new()
             .max_connections(8)
             .acquire_timeout(Duration::from_secs(5))
             .connect_with(options)
             .await
-            .map_err(|err| {
-                let e = Error::from(err);
-                Error::new(e.kind(), format!("cannot connect to postgres at {display_url}: {}", e.message()))
-            })?;
+            .map_err(unreachable)?;
         MIGRATOR.run(&pool).await?;
         Ok(PostgresStore { pool, display_url })
     }
@@ -79,7 +99,13 @@ impl PriceStore for PostgresStore {
         Ok(result.rows_affected())
     }
 
-    async fn bars(&self, symbol: &Symbol, interval: Interval, start: Option<DateTime<Utc>>, end: DateTime<Utc>) -> Result<Vec<Bar>> {
+    async fn bars(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+        start: Option<DateTime<Utc>>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<Bar>> {
         let rows = sqlx::query(
             "SELECT ts, open, high, low, close, adj_close, volume FROM price_bars \
              WHERE symbol = $1 AND interval = $2 AND ($3::timestamptz IS NULL OR ts >= $3) AND ts < $4 ORDER BY ts",
@@ -106,15 +132,28 @@ impl PriceStore for PostgresStore {
     }
 
     async fn coverage(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Coverage>> {
-        let row = sqlx::query("SELECT from_ts, to_ts FROM price_coverage WHERE symbol = $1 AND interval = $2")
-            .bind(symbol.as_str())
-            .bind(interval.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| Ok(Coverage { from: r.try_get("from_ts")?, to: r.try_get("to_ts")? })).transpose()
+        let row = sqlx::query(
+            "SELECT from_ts, to_ts FROM price_coverage WHERE symbol = $1 AND interval = $2",
+        )
+        .bind(symbol.as_str())
+        .bind(interval.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok(Coverage {
+                from: r.try_get("from_ts")?,
+                to: r.try_get("to_ts")?,
+            })
+        })
+        .transpose()
     }
 
-    async fn extend_coverage(&self, symbol: &Symbol, interval: Interval, fetched: Coverage) -> Result<()> {
+    async fn extend_coverage(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+        fetched: Coverage,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO price_coverage (symbol, interval, from_ts, to_ts) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (symbol, interval) DO UPDATE SET \
@@ -156,7 +195,11 @@ impl SentimentStore for PostgresStore {
         Ok(())
     }
 
-    async fn sentiment_since(&self, symbol: &Symbol, since: DateTime<Utc>) -> Result<Vec<SentimentRecord>> {
+    async fn sentiment_since(
+        &self,
+        symbol: &Symbol,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<SentimentRecord>> {
         let rows = sqlx::query(
             "SELECT ts, platform, sentiment_score, confidence, mention_count, keywords, source_urls \
              FROM sentiment_data WHERE symbol = $1 AND ts >= $2 ORDER BY ts, id",
@@ -176,7 +219,8 @@ impl SentimentStore for PostgresStore {
                         platform: row.try_get("platform")?,
                         sentiment_score: row.try_get("sentiment_score")?,
                         confidence: row.try_get("confidence")?,
-                        mention_count: u32::try_from(row.try_get::<i32, _>("mention_count")?).unwrap_or(0),
+                        mention_count: u32::try_from(row.try_get::<i32, _>("mention_count")?)
+                            .unwrap_or(0),
                         keywords,
                         source_urls,
                     },

@@ -28,7 +28,9 @@ fn to_ms(t: DateTime<Utc>) -> i64 {
 }
 
 fn from_ms(ms: i64) -> Result<DateTime<Utc>> {
-    Utc.timestamp_millis_opt(ms).single().ok_or_else(|| Error::internal(format!("stored time {ms} is out of range")))
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .ok_or_else(|| Error::internal(format!("stored time {ms} is out of range")))
 }
 
 impl SqliteStore {
@@ -57,7 +59,10 @@ impl SqliteStore {
                 Error::unavailable(format!("cannot open sqlite database {path:?}")).with_source(err)
             })?;
         MIGRATOR.run(&pool).await?;
-        Ok(SqliteStore { pool, path: path.to_owned() })
+        Ok(SqliteStore {
+            pool,
+            path: path.to_owned(),
+        })
     }
 }
 
@@ -102,7 +107,13 @@ impl PriceStore for SqliteStore {
         Ok(bars.len() as u64)
     }
 
-    async fn bars(&self, symbol: &Symbol, interval: Interval, start: Option<DateTime<Utc>>, end: DateTime<Utc>) -> Result<Vec<Bar>> {
+    async fn bars(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+        start: Option<DateTime<Utc>>,
+        end: DateTime<Utc>,
+    ) -> Result<Vec<Bar>> {
         let rows = sqlx::query(
             "SELECT ts_ms, open, high, low, close, adj_close, volume FROM price_bars \
              WHERE symbol = ? AND interval = ? AND ts_ms >= ? AND ts_ms < ? ORDER BY ts_ms",
@@ -129,21 +140,31 @@ impl PriceStore for SqliteStore {
     }
 
     async fn coverage(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Coverage>> {
-        let row = sqlx::query("SELECT from_ms, to_ms FROM price_coverage WHERE symbol = ? AND interval = ?")
-            .bind(symbol.as_str())
-            .bind(interval.as_str())
-            .fetch_optional(&self.pool)
-            .await?;
+        let row = sqlx::query(
+            "SELECT from_ms, to_ms FROM price_coverage WHERE symbol = ? AND interval = ?",
+        )
+        .bind(symbol.as_str())
+        .bind(interval.as_str())
+        .fetch_optional(&self.pool)
+        .await?;
         row.map(|r| {
             Ok(Coverage {
-                from: r.try_get::<Option<i64>, _>("from_ms")?.map(from_ms).transpose()?,
+                from: r
+                    .try_get::<Option<i64>, _>("from_ms")?
+                    .map(from_ms)
+                    .transpose()?,
                 to: from_ms(r.try_get("to_ms")?)?,
             })
         })
         .transpose()
     }
 
-    async fn extend_coverage(&self, symbol: &Symbol, interval: Interval, fetched: Coverage) -> Result<()> {
+    async fn extend_coverage(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+        fetched: Coverage,
+    ) -> Result<()> {
         // NULL from means "since the beginning" and must win over any date:
         // MIN() in SQLite ignores NULLs, so spell the rule out.
         sqlx::query(
@@ -189,7 +210,11 @@ impl SentimentStore for SqliteStore {
         Ok(())
     }
 
-    async fn sentiment_since(&self, symbol: &Symbol, since: DateTime<Utc>) -> Result<Vec<SentimentRecord>> {
+    async fn sentiment_since(
+        &self,
+        symbol: &Symbol,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<SentimentRecord>> {
         let rows = sqlx::query(
             "SELECT ts_ms, platform, sentiment_score, confidence, mention_count, keywords, source_urls \
              FROM sentiment_data WHERE symbol = ? AND ts_ms >= ? ORDER BY ts_ms, id",
@@ -207,7 +232,8 @@ impl SentimentStore for SqliteStore {
                         platform: row.try_get("platform")?,
                         sentiment_score: row.try_get("sentiment_score")?,
                         confidence: row.try_get("confidence")?,
-                        mention_count: u32::try_from(row.try_get::<i64, _>("mention_count")?).unwrap_or(0),
+                        mention_count: u32::try_from(row.try_get::<i64, _>("mention_count")?)
+                            .unwrap_or(0),
                         keywords: serde_json::from_str(row.try_get("keywords")?)?,
                         source_urls: serde_json::from_str(row.try_get("source_urls")?)?,
                     },

@@ -1,0 +1,1 @@
+//! Benchmarks of tickersense; see benches/ and RESULTS.md.

@@ -1,0 +1,429 @@
+//! Frozen Python views of the core model types. Each wraps its core value
+//! (`inner`) and exposes its fields as read-only attributes; times are
+//! timezone-aware `datetime`s in UTC.
+
+use chrono::{DateTime, Utc};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+fn opt_repr(v: Option<f64>) -> String {
+    v.map_or_else(|| "None".to_owned(), |x| format!("{x}"))
+}
+
+/// The latest price of a symbol.
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct Quote {
+    pub inner: tickersense::Quote,
+}
+
+#[pymethods]
+impl Quote {
+    #[getter]
+    fn symbol(&self) -> &str {
+        self.inner.symbol.as_str()
+    }
+    #[getter]
+    fn price(&self) -> f64 {
+        self.inner.price
+    }
+    #[getter]
+    fn previous_close(&self) -> f64 {
+        self.inner.previous_close
+    }
+    #[getter]
+    fn change(&self) -> f64 {
+        self.inner.change
+    }
+    #[getter]
+    fn change_percent(&self) -> f64 {
+        self.inner.change_percent
+    }
+    #[getter]
+    fn volume(&self) -> u64 {
+        self.inner.volume
+    }
+    #[getter]
+    fn market_cap(&self) -> Option<f64> {
+        self.inner.market_cap
+    }
+    #[getter]
+    fn pe_ratio(&self) -> Option<f64> {
+        self.inner.pe_ratio
+    }
+    #[getter]
+    fn currency(&self) -> &str {
+        &self.inner.currency
+    }
+    #[getter]
+    fn exchange(&self) -> &str {
+        &self.inner.exchange
+    }
+    #[getter]
+    fn market_time(&self) -> DateTime<Utc> {
+        self.inner.market_time
+    }
+    #[getter]
+    fn source(&self) -> &str {
+        &self.inner.source
+    }
+    fn __repr__(&self) -> String {
+        let q = &self.inner;
+        format!(
+            "Quote(symbol={:?}, price={}, change={:.4}, change_percent={:.4}, volume={}, currency={:?}, market_time={:?}, source={:?})",
+            q.symbol.as_str(), q.price, q.change, q.change_percent, q.volume, q.currency, q.market_time.to_rfc3339(), q.source
+        )
+    }
+}
+
+/// One OHLCV bar.
+#[pyclass(module = "tickersense._native", frozen)]
+#[derive(Clone)]
+pub struct Bar {
+    pub inner: tickersense::Bar,
+}
+
+#[pymethods]
+impl Bar {
+    #[getter]
+    fn timestamp(&self) -> DateTime<Utc> {
+        self.inner.timestamp
+    }
+    #[getter]
+    fn open(&self) -> f64 {
+        self.inner.open
+    }
+    #[getter]
+    fn high(&self) -> f64 {
+        self.inner.high
+    }
+    #[getter]
+    fn low(&self) -> f64 {
+        self.inner.low
+    }
+    #[getter]
+    fn close(&self) -> f64 {
+        self.inner.close
+    }
+    #[getter]
+    fn adj_close(&self) -> Option<f64> {
+        self.inner.adj_close
+    }
+    #[getter]
+    fn volume(&self) -> u64 {
+        self.inner.volume
+    }
+    fn __repr__(&self) -> String {
+        let b = &self.inner;
+        format!(
+            "Bar(timestamp={:?}, open={}, high={}, low={}, close={}, adj_close={}, volume={})",
+            b.timestamp.to_rfc3339(),
+            b.open,
+            b.high,
+            b.low,
+            b.close,
+            opt_repr(b.adj_close),
+            b.volume
+        )
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other
+            .downcast::<Bar>()
+            .is_ok_and(|o| o.get().inner == self.inner)
+    }
+}
+
+/// Bars for one symbol and interval, oldest first. `len()` and iteration
+/// work on the bars; `to_pandas()` gives a DataFrame.
+#[pyclass(module = "tickersense._native", frozen, sequence)]
+pub struct History {
+    pub inner: tickersense::History,
+}
+
+#[pymethods]
+impl History {
+    #[getter]
+    fn symbol(&self) -> &str {
+        self.inner.symbol.as_str()
+    }
+    #[getter]
+    fn interval(&self) -> &'static str {
+        self.inner.interval.as_str()
+    }
+    #[getter]
+    fn bars(&self) -> Vec<Bar> {
+        self.inner.bars.iter().map(|b| Bar { inner: *b }).collect()
+    }
+    #[getter]
+    fn currency(&self) -> &str {
+        &self.inner.currency
+    }
+    #[getter]
+    fn timezone(&self) -> &str {
+        &self.inner.timezone
+    }
+    #[getter]
+    fn source(&self) -> &str {
+        &self.inner.source
+    }
+    /// `"provider"`, `"cache"` or `"store"`.
+    #[getter]
+    fn origin(&self) -> &'static str {
+        self.inner.origin.as_str()
+    }
+    fn __len__(&self) -> usize {
+        self.inner.bars.len()
+    }
+    fn __getitem__(&self, index: isize) -> PyResult<Bar> {
+        let len = self.inner.bars.len() as isize;
+        let i = if index < 0 { index + len } else { index };
+        if i < 0 || i >= len {
+            return Err(pyo3::exceptions::PyIndexError::new_err(
+                "History index out of range",
+            ));
+        }
+        Ok(Bar {
+            inner: self.inner.bars[i as usize],
+        })
+    }
+    fn __iter__(&self, py: Python<'_>) -> PyResult<PyObject> {
+        Ok(PyList::new(py, self.bars())?
+            .try_iter()?
+            .into_any()
+            .unbind())
+    }
+    fn __repr__(&self) -> String {
+        let h = &self.inner;
+        let span = match (h.bars.first(), h.bars.last()) {
+            (Some(a), Some(b)) => format!(
+                ", first={:?}, last={:?}",
+                a.timestamp.to_rfc3339(),
+                b.timestamp.to_rfc3339()
+            ),
+            _ => String::new(),
+        };
+        format!(
+            "History(symbol={:?}, interval={:?}, bars={}{span}, origin={:?})",
+            h.symbol.as_str(),
+            h.interval.as_str(),
+            h.bars.len(),
+            h.origin.as_str()
+        )
+    }
+
+    /// A pandas DataFrame indexed by bar start in the exchange's time zone
+    /// (`Date` for daily and longer bars, `Datetime` for intraday), with
+    /// columns Open, High, Low, Close, Adj Close, Volume. Needs pandas.
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pandas = py.import("pandas").map_err(|_| {
+            pyo3::exceptions::PyImportError::new_err(
+                "History.to_pandas() needs pandas: pip install pandas",
+            )
+        })?;
+        let bars = &self.inner.bars;
+        let columns = PyDict::new(py);
+        columns.set_item("Open", bars.iter().map(|b| b.open).collect::<Vec<_>>())?;
+        columns.set_item("High", bars.iter().map(|b| b.high).collect::<Vec<_>>())?;
+        columns.set_item("Low", bars.iter().map(|b| b.low).collect::<Vec<_>>())?;
+        columns.set_item("Close", bars.iter().map(|b| b.close).collect::<Vec<_>>())?;
+        columns.set_item(
+            "Adj Close",
+            bars.iter()
+                .map(|b| b.adj_close.unwrap_or(f64::NAN))
+                .collect::<Vec<_>>(),
+        )?;
+        columns.set_item("Volume", bars.iter().map(|b| b.volume).collect::<Vec<_>>())?;
+        let index_name = if self.inner.interval.is_intraday() {
+            "Datetime"
+        } else {
+            "Date"
+        };
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("utc", true)?;
+        let millis: Vec<i64> = bars
+            .iter()
+            .map(|b| b.timestamp.timestamp_millis())
+            .collect();
+        kwargs.set_item("unit", "ms")?;
+        let index = pandas
+            .call_method("to_datetime", (millis,), Some(&kwargs))?
+            .call_method1("tz_convert", (self.inner.timezone.as_str(),))?;
+        let index = pandas.getattr("DatetimeIndex")?.call1((index,))?;
+        index.setattr("name", index_name)?;
+        let frame_kwargs = PyDict::new(py);
+        frame_kwargs.set_item("index", index)?;
+        pandas
+            .getattr("DataFrame")?
+            .call((columns,), Some(&frame_kwargs))
+    }
+}
+
+/// One symbol search result.
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct SearchHit {
+    pub inner: tickersense::SearchHit,
+}
+
+#[pymethods]
+impl SearchHit {
+    #[getter]
+    fn symbol(&self) -> &str {
+        self.inner.symbol.as_str()
+    }
+    #[getter]
+    fn name(&self) -> &str {
+        &self.inner.name
+    }
+    #[getter]
+    fn kind(&self) -> &str {
+        &self.inner.kind
+    }
+    #[getter]
+    fn exchange(&self) -> &str {
+        &self.inner.exchange
+    }
+    fn __repr__(&self) -> String {
+        let h = &self.inner;
+        format!(
+            "SearchHit(symbol={:?}, name={:?}, kind={:?}, exchange={:?})",
+            h.symbol.as_str(),
+            h.name,
+            h.kind,
+            h.exchange
+        )
+    }
+}
+
+/// Sentiment of one platform's posts.
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct PlatformSentiment {
+    pub inner: tickersense::PlatformSentiment,
+}
+
+#[pymethods]
+impl PlatformSentiment {
+    #[getter]
+    fn platform(&self) -> &str {
+        &self.inner.platform
+    }
+    #[getter]
+    fn sentiment_score(&self) -> f64 {
+        self.inner.sentiment_score
+    }
+    #[getter]
+    fn confidence(&self) -> f64 {
+        self.inner.confidence
+    }
+    #[getter]
+    fn mention_count(&self) -> u32 {
+        self.inner.mention_count
+    }
+    #[getter]
+    fn keywords(&self) -> Vec<String> {
+        self.inner.keywords.clone()
+    }
+    #[getter]
+    fn source_urls(&self) -> Vec<String> {
+        self.inner.source_urls.clone()
+    }
+    fn __repr__(&self) -> String {
+        let p = &self.inner;
+        format!(
+            "PlatformSentiment(platform={:?}, sentiment_score={:.4}, mention_count={}, keywords={:?})",
+            p.platform, p.sentiment_score, p.mention_count, p.keywords
+        )
+    }
+}
+
+/// The current sentiment of a symbol (the seed's `SentimentAnalysis`).
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct SentimentAnalysis {
+    pub inner: tickersense::SentimentAnalysis,
+}
+
+#[pymethods]
+impl SentimentAnalysis {
+    #[getter]
+    fn symbol(&self) -> &str {
+        self.inner.symbol.as_str()
+    }
+    #[getter]
+    fn current_sentiment(&self) -> f64 {
+        self.inner.current_sentiment
+    }
+    /// `"improving"`, `"stable"`, `"declining"` or `"unknown"`.
+    #[getter]
+    fn sentiment_trend(&self) -> &'static str {
+        self.inner.sentiment_trend.as_str()
+    }
+    #[getter]
+    fn mention_volume(&self) -> u32 {
+        self.inner.mention_volume
+    }
+    #[getter]
+    fn analysis_timestamp(&self) -> DateTime<Utc> {
+        self.inner.analysis_timestamp
+    }
+    #[getter]
+    fn platforms(&self) -> Vec<PlatformSentiment> {
+        self.inner
+            .platforms
+            .iter()
+            .map(|p| PlatformSentiment { inner: p.clone() })
+            .collect()
+    }
+    fn __repr__(&self) -> String {
+        let a = &self.inner;
+        format!(
+            "SentimentAnalysis(symbol={:?}, current_sentiment={:.4}, sentiment_trend={:?}, mention_volume={}, analysis_timestamp={:?})",
+            a.symbol.as_str(), a.current_sentiment, a.sentiment_trend.as_str(), a.mention_volume, a.analysis_timestamp.to_rfc3339()
+        )
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Quote>()?;
+    m.add_class::<Bar>()?;
+    m.add_class::<History>()?;
+    m.add_class::<SearchHit>()?;
+    m.add_class::<PlatformSentiment>()?;
+    m.add_class::<SentimentAnalysis>()?;
+    m.add_class::<NamespaceStats>()?;
+    Ok(())
+}
+
+/// What the cache did for one namespace.
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct NamespaceStats {
+    pub inner: tickersense::cache::NamespaceStats,
+}
+
+#[pymethods]
+impl NamespaceStats {
+    #[getter]
+    fn namespace(&self) -> &str {
+        &self.inner.namespace
+    }
+    #[getter]
+    fn hits(&self) -> u64 {
+        self.inner.hits
+    }
+    #[getter]
+    fn misses(&self) -> u64 {
+        self.inner.misses
+    }
+    #[getter]
+    fn entries(&self) -> u64 {
+        self.inner.entries
+    }
+    #[getter]
+    fn errors(&self) -> u64 {
+        self.inner.errors
+    }
+    fn __repr__(&self) -> String {
+        let s = &self.inner;
+        format!(
+            "NamespaceStats(namespace={:?}, hits={}, misses={}, entries={}, errors={})",
+            s.namespace, s.hits, s.misses, s.entries, s.errors
+        )
+    }
+}

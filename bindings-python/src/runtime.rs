@@ -1,0 +1,134 @@
+//! The tokio runtime the binding owns, and the two bridges over it: a
+//! blocking wait for the sync `Client` and asyncio futures for `AsyncClient`.
+//!
+//! Tokio's threads do not survive `fork()`: the runtime is remembered with
+//! the process id that made it, and a child process builds its own.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use pyo3::prelude::*;
+use pyo3::IntoPyObject;
+use pyo3_async_runtimes::generic::{ContextExt, Runtime as AsyncRuntime};
+use pyo3_async_runtimes::TaskLocals;
+use tokio::runtime::Runtime;
+
+use crate::error::IntoPyErr;
+
+static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
+
+/// This process's runtime, built on first use and again after a fork.
+pub fn runtime() -> Arc<Runtime> {
+    let pid = std::process::id();
+    let mut slot = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((owner, rt)) = slot.as_ref() {
+        if *owner == pid {
+            return rt.clone();
+        }
+    }
+    // Inherited from the parent: its worker threads are gone, and dropping it
+    // would wait for them forever. Leak it instead.
+    if let Some((_, inherited)) = slot.take() {
+        std::mem::forget(inherited);
+    }
+    let rt = Arc::new(
+        tokio::runtime::Builder::new_multi_thread()
+            .thread_name("tickersense")
+            .enable_all()
+            .build()
+            .unwrap_or_else(|err| panic!("cannot start the tokio runtime: {err}")),
+    );
+    *slot = Some((pid, rt.clone()));
+    rt
+}
+
+/// Runs `fut` on the runtime and waits for it with the GIL released. Works
+/// from any thread, including one running an asyncio loop (Jupyter,
+/// Streamlit), because the wait is a channel receive, not a nested runtime.
+/// Ctrl-C is checked ten times a second: the task is cancelled and
+/// `KeyboardInterrupt` raised.
+pub fn wait<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+where
+    T: Send + 'static,
+    F: Future<Output = tickersense::Result<T>> + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel();
+    let task = runtime().spawn(async move {
+        let _ = tx.send(fut.await);
+    });
+    let mut rx = rx;
+    loop {
+        // The receiver is Send but not Sync: move it into the GIL-free closure and back.
+        let (received, returned) =
+            py.allow_threads(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
+        rx = returned;
+        match received {
+            Ok(result) => return result.map_err(|e| e.into_py_err()),
+            Err(RecvTimeoutError::Timeout) => {
+                if let Err(interrupt) = py.check_signals() {
+                    task.abort();
+                    return Err(interrupt);
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(
+                    tickersense::Error::internal("the task ended without a result").into_py_err(),
+                );
+            }
+        }
+    }
+}
+
+/// Runs `fut` on the runtime and returns an asyncio awaitable for its result.
+pub fn awaitable<'py, T, F>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+where
+    T: for<'a> IntoPyObject<'a> + Send + 'static,
+    F: Future<Output = tickersense::Result<T>> + Send + 'static,
+{
+    pyo3_async_runtimes::generic::future_into_py::<Owned, _, T>(py, async move {
+        fut.await.map_err(|e| e.into_py_err())
+    })
+}
+
+/// Adapter that lets pyo3-async-runtimes spawn on [`runtime()`].
+struct Owned;
+
+tokio::task_local! {
+    static TASK_LOCALS: std::cell::OnceCell<TaskLocals>;
+}
+
+impl AsyncRuntime for Owned {
+    type JoinError = tokio::task::JoinError;
+    type JoinHandle = tokio::task::JoinHandle<()>;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        runtime().spawn(fut)
+    }
+}
+
+impl ContextExt for Owned {
+    fn scope<F, R>(locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        let cell = std::cell::OnceCell::new();
+        let _ = cell.set(locals);
+        Box::pin(TASK_LOCALS.scope(cell, fut))
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        TASK_LOCALS
+            .try_with(|cell| {
+                cell.get()
+                    .map(|locals| Python::with_gil(|py| locals.clone_ref(py)))
+            })
+            .ok()
+            .flatten()
+    }
+}

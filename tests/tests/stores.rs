@@ -1,0 +1,268 @@
+//! One suite for every store backend: memory, SQLite, and the running PostgreSQL.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use tickersense::store::{Coverage, Store, StoreUrl};
+use tickersense::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
+use tickersense_tests::{service_url, PgSchema};
+
+fn day(n: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 1, 1, 5, 0, 0).single().unwrap() + Duration::days(n)
+}
+
+fn bar(n: i64, close: f64) -> Bar {
+    Bar {
+        timestamp: day(n),
+        open: close - 1.0,
+        high: close + 2.0,
+        low: close - 2.0,
+        close,
+        adj_close: Some(close),
+        volume: 1000 + n as u64,
+    }
+}
+
+async fn suite(store: Arc<dyn Store>) {
+    let aapl = Symbol::parse("AAPL").unwrap();
+    let fx = Symbol::parse("EURUSD=X").unwrap();
+
+    // Upsert is idempotent and replaces by key.
+    let bars: Vec<Bar> = (0..10).map(|n| bar(n, 100.0 + n as f64)).collect();
+    store.upsert_bars(&aapl, Interval::D1, &bars).await.unwrap();
+    store.upsert_bars(&aapl, Interval::D1, &bars).await.unwrap();
+    store
+        .upsert_bars(&aapl, Interval::D1, &[bar(3, 555.5)])
+        .await
+        .unwrap();
+    let all = store
+        .bars(&aapl, Interval::D1, None, day(100))
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 10);
+    assert_eq!(all[3].close, 555.5);
+    assert!(all.windows(2).all(|w| w[0].timestamp < w[1].timestamp));
+
+    // Ranges are [start, end); intervals and symbols are separate series.
+    let some = store
+        .bars(&aapl, Interval::D1, Some(day(2)), day(5))
+        .await
+        .unwrap();
+    assert_eq!(
+        some.iter().map(|b| b.timestamp).collect::<Vec<_>>(),
+        vec![day(2), day(3), day(4)]
+    );
+    assert!(store
+        .bars(&aapl, Interval::Wk1, None, day(100))
+        .await
+        .unwrap()
+        .is_empty());
+    assert_eq!(
+        store
+            .latest_bar(&aapl, Interval::D1)
+            .await
+            .unwrap()
+            .unwrap()
+            .timestamp,
+        day(9)
+    );
+    assert!(store.latest_bar(&fx, Interval::D1).await.unwrap().is_none());
+
+    // Prices survive bit for bit (the seed's DECIMAL(10,2) lost FX digits).
+    let precise = Bar {
+        timestamp: day(0),
+        open: 1.034_57,
+        high: 1.036_21,
+        low: 0.000_1,
+        close: 500_000.123_456_7,
+        adj_close: None,
+        volume: u64::from(u32::MAX) * 4,
+    };
+    store
+        .upsert_bars(&fx, Interval::D1, &[precise])
+        .await
+        .unwrap();
+    assert_eq!(
+        store.bars(&fx, Interval::D1, None, day(1)).await.unwrap(),
+        vec![precise]
+    );
+
+    // Coverage widens, and "from the beginning" wins.
+    assert!(store.coverage(&aapl, Interval::D1).await.unwrap().is_none());
+    store
+        .extend_coverage(
+            &aapl,
+            Interval::D1,
+            Coverage {
+                from: Some(day(5)),
+                to: day(9),
+            },
+        )
+        .await
+        .unwrap();
+    store
+        .extend_coverage(
+            &aapl,
+            Interval::D1,
+            Coverage {
+                from: Some(day(0)),
+                to: day(6),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.coverage(&aapl, Interval::D1).await.unwrap(),
+        Some(Coverage {
+            from: Some(day(0)),
+            to: day(9)
+        })
+    );
+    store
+        .extend_coverage(
+            &aapl,
+            Interval::D1,
+            Coverage {
+                from: None,
+                to: day(7),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        store.coverage(&aapl, Interval::D1).await.unwrap(),
+        Some(Coverage {
+            from: None,
+            to: day(9)
+        })
+    );
+
+    // Sentiment records come back in time order with their detail.
+    let record = |n: i64, score: f64| SentimentRecord {
+        symbol: aapl.clone(),
+        timestamp: day(n),
+        detail: PlatformSentiment {
+            platform: "reddit".into(),
+            sentiment_score: score,
+            confidence: score.abs(),
+            mention_count: 42,
+            keywords: vec!["$AAPL".into(), "earnings".into()],
+            source_urls: vec!["https://example.invalid/1".into()],
+        },
+    };
+    store
+        .insert_sentiment(&[record(5, 0.25), record(1, -0.5)])
+        .await
+        .unwrap();
+    let since = store.sentiment_since(&aapl, day(0)).await.unwrap();
+    assert_eq!(since.len(), 2);
+    assert_eq!(since[0], record(1, -0.5));
+    assert_eq!(since[1], record(5, 0.25));
+    assert_eq!(store.sentiment_since(&aapl, day(2)).await.unwrap().len(), 1);
+    assert!(store.sentiment_since(&fx, day(0)).await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn memory_store() {
+    suite(
+        StoreUrl::parse("memory://")
+            .unwrap()
+            .connect()
+            .await
+            .unwrap(),
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn sqlite_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    suite(StoreUrl::parse(&url).unwrap().connect().await.unwrap()).await;
+    // Reopening runs the migrations again without harm and keeps the data.
+    let reopened = StoreUrl::parse(&url).unwrap().connect().await.unwrap();
+    assert_eq!(
+        reopened
+            .bars(
+                &Symbol::parse("AAPL").unwrap(),
+                Interval::D1,
+                None,
+                day(100)
+            )
+            .await
+            .unwrap()
+            .len(),
+        10
+    );
+}
+
+#[tokio::test]
+async fn postgres_store() {
+    let Some(base) = service_url("TICKERSENSE_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let schema = PgSchema::create(&base).await;
+    let store = StoreUrl::parse(&schema.url())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    assert!(store.describe().starts_with("postgres"));
+    suite(store).await;
+    // A second connect finds the schema migrated already.
+    StoreUrl::parse(&schema.url())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    schema.drop_now().await;
+}
+
+#[tokio::test]
+async fn postgres_large_upsert_is_one_statement() {
+    let Some(base) = service_url("TICKERSENSE_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let schema = PgSchema::create(&base).await;
+    let store = StoreUrl::parse(&schema.url())
+        .unwrap()
+        .connect()
+        .await
+        .unwrap();
+    let sym = Symbol::parse("SPY").unwrap();
+    let bars: Vec<Bar> = (0..20_000)
+        .map(|n| Bar {
+            timestamp: day(0) + Duration::minutes(n),
+            ..bar(0, 400.0 + n as f64 / 100.0)
+        })
+        .collect();
+    assert_eq!(
+        store.upsert_bars(&sym, Interval::M1, &bars).await.unwrap(),
+        20_000
+    );
+    assert_eq!(
+        store.upsert_bars(&sym, Interval::M1, &bars).await.unwrap(),
+        20_000,
+        "conflicts update in place"
+    );
+    assert_eq!(
+        store
+            .bars(&sym, Interval::M1, None, day(100))
+            .await
+            .unwrap(),
+        bars
+    );
+    schema.drop_now().await;
+}
+
+#[tokio::test]
+async fn unreachable_postgres_is_unavailable_and_hides_the_password() {
+    let err = StoreUrl::parse("postgres://bob:hunter2@127.0.0.1:1/db")
+        .unwrap()
+        .connect()
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable);
+    assert!(!format!("{err} {err:?}").contains("hunter2"), "{err}");
+}
