@@ -37,8 +37,8 @@ fn level_date() -> NaiveDate {
 }
 
 /// The offline synthetic provider behind `sample://`. Cheap to make and to
-/// clone; a daily series costs one pass over the days since 2000 (about
-/// 0.1 ms), an intraday one a pass over the minutes asked for.
+/// clone; every call walks the days since 2000 (about 1.5 ms, see
+/// `benches/RESULTS.md`), and an intraday one also the minutes asked for.
 #[derive(Debug, Clone, Default)]
 pub struct Sample {
     _private: (),
@@ -311,7 +311,8 @@ fn daily_series(t: &Ticker, now: DateTime<Utc>) -> Vec<DayBar> {
     let mut prev_close: Option<f64> = None;
     let mut date = walk_start();
     while date <= last_date {
-        if market.trades_on(date) && market.session_utc(date).0 <= now {
+        // Only the newest day can lie before its session's open.
+        if market.trades_on(date) && (date < last_date || market.session_utc(date).0 <= now) {
             let z: [f64; 5] = std::array::from_fn(|_| rng.sample(StandardNormal));
             deviation = deviation * (1.0 - REVERSION_PER_YEAR * dt) + step_sd * z[0];
             let years = (date - level_date()).num_days() as f64 / 365.25;
