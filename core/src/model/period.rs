@@ -166,6 +166,18 @@ impl Interval {
     }
 }
 
+/// How far back Yahoo serves bars of an intraday `interval` (1m: 7 days;
+/// 2m–90m: 60 days; 1h/60m: 730 days); `None` for daily and longer bars.
+/// Providers check this before fetching so the error names the limit.
+pub fn intraday_lookback(interval: Interval) -> Option<Duration> {
+    match interval {
+        Interval::M1 => Some(Duration::days(7)),
+        Interval::M60 | Interval::H1 => Some(Duration::days(730)),
+        i if i.is_intraday() => Some(Duration::days(60)),
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -206,17 +218,5 @@ mod tests {
             "2024-01-01T00:00:00+00:00"
         );
         assert!(Period::Max.start(now).is_none());
-    }
-}
-
-/// How far back Yahoo serves bars of an intraday `interval` (1m: 7 days;
-/// 2m–90m: 60 days; 1h/60m: 730 days); `None` for daily and longer bars.
-/// Providers check this before fetching so the error names the limit.
-pub fn intraday_lookback(interval: Interval) -> Option<Duration> {
-    match interval {
-        Interval::M1 => Some(Duration::days(7)),
-        Interval::M60 | Interval::H1 => Some(Duration::days(730)),
-        i if i.is_intraday() => Some(Duration::days(60)),
-        _ => None,
     }
 }

@@ -83,7 +83,7 @@ impl Sample {
                 created_at: now - Duration::minutes(minutes_ago),
             });
         }
-        posts.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+        posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
         posts
     }
 }
