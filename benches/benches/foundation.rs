@@ -10,17 +10,24 @@ use tickersense::store::StoreUrl;
 use tickersense::{HistoryRange, Interval, Period, Symbol, Tickersense};
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
 }
 
 fn bench(c: &mut Criterion) {
     let rt = runtime();
 
-    c.bench_function("symbol_parse", |b| b.iter(|| Symbol::parse(std::hint::black_box("brk-b"))));
+    c.bench_function("symbol_parse", |b| {
+        b.iter(|| Symbol::parse(std::hint::black_box("brk-b")))
+    });
 
     let cache = MemoryCache::new(CachePolicies::default());
     rt.block_on(cache.set("stock_quote", "AAPL", vec![7; 300]));
-    c.bench_function("memory_cache_hit_300B", |b| b.iter(|| rt.block_on(cache.get("stock_quote", "AAPL"))));
+    c.bench_function("memory_cache_hit_300B", |b| {
+        b.iter(|| rt.block_on(cache.get("stock_quote", "AAPL")))
+    });
 
     let sample = Sample::new();
     let aapl = Symbol::parse("AAPL").expect("symbol");
@@ -29,11 +36,19 @@ fn bench(c: &mut Criterion) {
         b.iter(|| sample.history_at(&aapl, HistoryRange::Period(Period::Y1), Interval::D1, now))
     });
 
-    let ts = Tickersense::builder().store("memory://").build().expect("client");
+    let ts = Tickersense::builder()
+        .store("memory://")
+        .build()
+        .expect("client");
     rt.block_on(ts.quote("AAPL")).expect("warm");
-    c.bench_function("client_quote_cached", |b| b.iter(|| rt.block_on(ts.quote("AAPL"))));
+    c.bench_function("client_quote_cached", |b| {
+        b.iter(|| rt.block_on(ts.quote("AAPL")))
+    });
 
-    let bars = sample.history_at(&aapl, HistoryRange::Period(Period::Y10), Interval::D1, now).expect("bars").bars;
+    let bars = sample
+        .history_at(&aapl, HistoryRange::Period(Period::Y10), Interval::D1, now)
+        .expect("bars")
+        .bars;
     let mut group = c.benchmark_group("sqlite_upsert");
     group.throughput(Throughput::Elements(bars.len() as u64));
     group.sample_size(20);
@@ -42,7 +57,9 @@ fn bench(c: &mut Criterion) {
             || {
                 let dir = tempfile::tempdir().expect("tempdir");
                 let url = format!("sqlite://{}", dir.path().join("b.db").display());
-                let store = rt.block_on(StoreUrl::parse(&url).expect("url").connect()).expect("store");
+                let store = rt
+                    .block_on(StoreUrl::parse(&url).expect("url").connect())
+                    .expect("store");
                 (dir, store)
             },
             |(_dir, store)| rt.block_on(store.upsert_bars(&aapl, Interval::D1, &bars)),

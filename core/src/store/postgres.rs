@@ -18,6 +18,9 @@ pub struct PostgresStore {
     display_url: String,
 }
 
+/// How long connecting may take before the server counts as unreachable.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl PostgresStore {
@@ -43,8 +46,16 @@ impl PostgresStore {
         };
         // One direct connection first: a refused or unauthenticated connect
         // fails at once, where the pool would retry until its timeout.
-        PgConnection::connect_with(&options)
+        let silent = || {
+            let message = format!(
+                "cannot connect to postgres at {display_url}: no answer within {CONNECT_TIMEOUT:?}"
+            );
+            Error::new(ErrorKind::Unavailable, message)
+        };
+        let probe = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
             .await
+            .map_err(|_| silent())?;
+        probe
             .map_err(unreachable)?
             .close()
             .await
