@@ -1,0 +1,78 @@
+//! Core errors as JS errors: every [`tickersense::Error`] becomes a JS `Error`
+//! whose `message` is the core message and whose `code` is
+//! [`ErrorKind::as_str`] (`"InvalidInput"`, `"NotFound"`, ...).
+//!
+//! Synchronous functions return [`JsResult`]; napi throws its error with the
+//! custom status as `code`. napi's `async fn` support only rejects with its own
+//! `napi::Status` codes, so async methods resolve to a [`Settled`] instead,
+//! which builds the coded `Error` on the JS thread and rejects the promise with
+//! that very object.
+
+use napi::bindgen_prelude::{Env, JsError, ToNapiValue};
+use napi::sys;
+use tickersense::ErrorKind;
+
+/// The status of a napi error made from a core error: its text is the kind's
+/// stable name, which napi puts in the JS error's `code` property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorCode(pub ErrorKind);
+
+impl AsRef<str> for ErrorCode {
+    fn as_ref(&self) -> &str {
+        self.0.as_str()
+    }
+}
+
+/// A napi error coded by [`ErrorKind`].
+pub type JsErr = napi::Error<ErrorCode>;
+
+/// `Result` of a synchronous binding function: its error is thrown with `code`.
+/// (`#[napi]` recognises a fallible function by a return type spelt `Result`,
+/// so exported functions name `napi::Result<T, ErrorCode>` instead.)
+pub type JsResult<T> = napi::Result<T, ErrorCode>;
+
+/// Turns a core error into a coded napi error.
+pub trait IntoJsError {
+    /// The napi error with the same kind (as `code`) and message.
+    fn into_js_error(self) -> JsErr;
+}
+
+impl IntoJsError for tickersense::Error {
+    fn into_js_error(self) -> JsErr {
+        napi::Error::new(ErrorCode(self.kind()), self.message())
+    }
+}
+
+/// Maps the error of a core `Result` for a synchronous binding function.
+pub trait IntoJsResult<T> {
+    /// The same value, or the coded napi error.
+    fn into_js(self) -> JsResult<T>;
+}
+
+impl<T> IntoJsResult<T> for tickersense::Result<T> {
+    fn into_js(self) -> JsResult<T> {
+        self.map_err(IntoJsError::into_js_error)
+    }
+}
+
+/// What an async method's promise settles with: the converted value
+/// (resolve), or a core error (reject with a JS `Error` carrying `code`).
+pub struct Settled<T>(pub tickersense::Result<T>);
+
+// napi calls this on the JS thread when the future is done. Returning an error
+// that refers to a JS value makes napi reject the promise with that value, so
+// the rejection is the coded `Error` built here rather than one napi would
+// synthesise with a `napi::Status` as its code.
+#[allow(unsafe_code)] // `ToNapiValue::to_napi_value` is declared `unsafe fn`; nothing unsafe is done here beyond delegating.
+impl<T: ToNapiValue> ToNapiValue for Settled<T> {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        match val.0 {
+            // SAFETY: `env` is the live env napi handed to this call.
+            Ok(value) => unsafe { T::to_napi_value(env, value) },
+            Err(err) => {
+                let error = JsError::from(err.into_js_error()).into_unknown(Env::from_raw(env));
+                Err(napi::Error::from(error))
+            }
+        }
+    }
+}

@@ -1,0 +1,246 @@
+//! The plain objects the client resolves to, one per core model type, with
+//! camelCase fields. Times are JS `Date`s (millisecond precision). Counts that
+//! are `u64` in core (volumes, cache counters) are JS numbers: exact up to
+//! 2^53, far above any real share volume or counter.
+
+use chrono::{DateTime, Utc};
+use napi_derive::napi;
+
+/// The latest price of a symbol with its change against the previous close.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct Quote {
+    /// The symbol quoted, upper-case.
+    pub symbol: String,
+    /// Last traded price.
+    pub price: f64,
+    /// Close of the previous session.
+    pub previous_close: f64,
+    /// `price - previousClose`.
+    pub change: f64,
+    /// `change / previousClose * 100`.
+    pub change_percent: f64,
+    /// Shares traded in the current (or last) session (a `u64` in Rust; as a
+    /// JS number it is exact up to `Number.MAX_SAFE_INTEGER`).
+    pub volume: f64,
+    /// Market capitalisation, when the provider knows it.
+    pub market_cap: Option<f64>,
+    /// Trailing price/earnings ratio, when the provider knows it.
+    pub pe_ratio: Option<f64>,
+    /// ISO currency code of the prices.
+    pub currency: String,
+    /// Exchange code, e.g. `NMS`.
+    pub exchange: String,
+    /// When the price was traded.
+    pub market_time: DateTime<Utc>,
+    /// The provider, e.g. `"sample (synthetic data)"` or `"yahoo"`.
+    pub source: String,
+}
+
+impl From<tickersense::Quote> for Quote {
+    fn from(q: tickersense::Quote) -> Self {
+        Quote {
+            symbol: q.symbol.into(),
+            price: q.price,
+            previous_close: q.previous_close,
+            change: q.change,
+            change_percent: q.change_percent,
+            volume: q.volume as f64,
+            market_cap: q.market_cap,
+            pe_ratio: q.pe_ratio,
+            currency: q.currency,
+            exchange: q.exchange,
+            market_time: q.market_time,
+            source: q.source,
+        }
+    }
+}
+
+/// One OHLCV bar; `timestamp` is the start of the bar.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct Bar {
+    /// Start of the bar (midnight in the exchange's time zone for daily and longer bars).
+    pub timestamp: DateTime<Utc>,
+    /// First price.
+    pub open: f64,
+    /// Highest price.
+    pub high: f64,
+    /// Lowest price.
+    pub low: f64,
+    /// Last price.
+    pub close: f64,
+    /// Close adjusted for splits and dividends, when known.
+    pub adj_close: Option<f64>,
+    /// Shares traded (a `u64` in Rust; as a JS number it is exact up to
+    /// `Number.MAX_SAFE_INTEGER`).
+    pub volume: f64,
+}
+
+impl From<tickersense::Bar> for Bar {
+    fn from(b: tickersense::Bar) -> Self {
+        Bar {
+            timestamp: b.timestamp,
+            open: b.open,
+            high: b.high,
+            low: b.low,
+            close: b.close,
+            adj_close: b.adj_close,
+            volume: b.volume as f64,
+        }
+    }
+}
+
+/// A run of bars for one symbol and interval, oldest first.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct History {
+    /// The symbol, upper-case.
+    pub symbol: String,
+    /// The width of each bar, e.g. `"1d"`.
+    pub interval: String,
+    /// Bars, oldest first, no two with the same timestamp.
+    pub bars: Vec<Bar>,
+    /// ISO currency code of the prices.
+    pub currency: String,
+    /// IANA time zone of the exchange, e.g. `America/New_York`.
+    pub timezone: String,
+    /// The provider the bars came from.
+    pub source: String,
+    /// Where this call got the bars: `"provider"`, `"cache"` or `"store"`.
+    pub origin: String,
+}
+
+impl From<tickersense::History> for History {
+    fn from(h: tickersense::History) -> Self {
+        History {
+            symbol: h.symbol.into(),
+            interval: h.interval.as_str().to_owned(),
+            bars: h.bars.into_iter().map(Bar::from).collect(),
+            currency: h.currency,
+            timezone: h.timezone,
+            source: h.source,
+            origin: h.origin.as_str().to_owned(),
+        }
+    }
+}
+
+/// One result of a symbol search.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct SearchHit {
+    /// The symbol.
+    pub symbol: String,
+    /// Company or instrument name.
+    pub name: String,
+    /// Yahoo's `quoteType`: `EQUITY`, `ETF`, `INDEX`, `CRYPTOCURRENCY`, `CURRENCY`.
+    pub kind: String,
+    /// Exchange code.
+    pub exchange: String,
+}
+
+impl From<tickersense::SearchHit> for SearchHit {
+    fn from(h: tickersense::SearchHit) -> Self {
+        SearchHit {
+            symbol: h.symbol.into(),
+            name: h.name,
+            kind: h.kind,
+            exchange: h.exchange,
+        }
+    }
+}
+
+/// Sentiment of one platform's posts about a symbol.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct PlatformSentiment {
+    /// Platform name, e.g. `reddit`, `x`, `stocktwits`, `sample`.
+    pub platform: String,
+    /// Mean polarity of the platform's posts, -1 (negative) to 1 (positive).
+    pub sentiment_score: f64,
+    /// `Math.abs(sentimentScore)`.
+    pub confidence: f64,
+    /// Number of posts scored.
+    pub mention_count: u32,
+    /// Up to ten most frequent informative terms.
+    pub keywords: Vec<String>,
+    /// Up to ten links to the posts scored.
+    pub source_urls: Vec<String>,
+}
+
+impl From<tickersense::PlatformSentiment> for PlatformSentiment {
+    fn from(p: tickersense::PlatformSentiment) -> Self {
+        PlatformSentiment {
+            platform: p.platform,
+            sentiment_score: p.sentiment_score,
+            confidence: p.confidence,
+            mention_count: p.mention_count,
+            keywords: p.keywords,
+            source_urls: p.source_urls,
+        }
+    }
+}
+
+/// The current social sentiment of a symbol, with its per-platform detail.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct SentimentAnalysis {
+    /// The symbol analysed.
+    pub symbol: String,
+    /// Mention-weighted mean polarity over all platforms, -1 to 1.
+    pub current_sentiment: f64,
+    /// Direction against stored analyses of the last days:
+    /// `"improving"`, `"stable"`, `"declining"` or `"unknown"`.
+    pub sentiment_trend: String,
+    /// Posts scored over all platforms.
+    pub mention_volume: u32,
+    /// When the analysis was made.
+    pub analysis_timestamp: DateTime<Utc>,
+    /// One entry per platform that had posts.
+    pub platforms: Vec<PlatformSentiment>,
+}
+
+impl From<tickersense::SentimentAnalysis> for SentimentAnalysis {
+    fn from(s: tickersense::SentimentAnalysis) -> Self {
+        SentimentAnalysis {
+            symbol: s.symbol.into(),
+            current_sentiment: s.current_sentiment,
+            sentiment_trend: s.sentiment_trend.as_str().to_owned(),
+            mention_volume: s.mention_volume,
+            analysis_timestamp: s.analysis_timestamp,
+            platforms: s
+                .platforms
+                .into_iter()
+                .map(PlatformSentiment::from)
+                .collect(),
+        }
+    }
+}
+
+/// Cache counters of one namespace (e.g. `stock_quote`).
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct NamespaceStats {
+    /// The namespace.
+    pub namespace: String,
+    /// Reads that found a value.
+    pub hits: f64,
+    /// Reads that found nothing.
+    pub misses: f64,
+    /// Values held now (approximate for the memory cache).
+    pub entries: f64,
+    /// Backend errors, each read as a miss or a dropped write.
+    pub errors: f64,
+}
+
+impl From<tickersense::cache::NamespaceStats> for NamespaceStats {
+    fn from(s: tickersense::cache::NamespaceStats) -> Self {
+        NamespaceStats {
+            namespace: s.namespace,
+            hits: s.hits as f64,
+            misses: s.misses as f64,
+            entries: s.entries as f64,
+            errors: s.errors as f64,
+        }
+    }
+}
