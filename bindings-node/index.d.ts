@@ -47,6 +47,12 @@ export declare class Client {
   storedHistory(symbol: string, interval?: string | undefined | null, start?: Date | undefined | null, end?: Date | undefined | null): Promise<Array<Bar>>
   /** Cache hit, miss, entry and error counts per namespace. */
   cacheStats(): Promise<Array<NamespaceStats>>
+  /**
+   * Drops one cached key of `namespace`, or the whole namespace when `key`
+   * is left out (namespaces: `stock_quote`, `stock_history`, `stock_search`,
+   * `sentiment_current`, ...).
+   */
+  invalidate(namespace: string, key?: string | undefined | null): Promise<void>
   /** One line describing the store in use, without secrets. */
   describeStore(): Promise<string>
 }

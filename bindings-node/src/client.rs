@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use napi_derive::napi;
+use tickersense::service::{checked_search_limit, DEFAULT_SEARCH_LIMIT};
 use tickersense::{ConfigOverrides, Interval, Period, Tickersense};
 
 use crate::error::{ErrorCode, IntoJsResult, Settled};
@@ -92,12 +93,10 @@ impl Client {
         let result = async {
             let period = period
                 .as_deref()
-                .unwrap_or(Period::Mo1.as_str())
-                .parse::<Period>()?;
+                .map_or(Ok(Period::default()), str::parse::<Period>)?;
             let interval = interval
                 .as_deref()
-                .unwrap_or(Interval::D1.as_str())
-                .parse::<Interval>()?;
+                .map_or(Ok(Interval::default()), str::parse::<Interval>)?;
             inner.history(&symbol, period, interval).await
         };
         Settled(result.await.map(History::from))
@@ -108,12 +107,7 @@ impl Client {
     pub async fn search(&self, query: String, limit: Option<i64>) -> Settled<Vec<SearchHit>> {
         let inner = Arc::clone(&self.inner);
         let result = async {
-            let requested = limit.unwrap_or(10);
-            let limit = usize::try_from(requested).map_err(|_| {
-                tickersense::Error::invalid_input(format!(
-                    "search limit must be a positive integer, not {requested}"
-                ))
-            })?;
+            let limit = limit.map_or(Ok(DEFAULT_SEARCH_LIMIT), checked_search_limit)?;
             inner.search(&query, limit).await
         };
         Settled(
@@ -146,8 +140,7 @@ impl Client {
         let result = async {
             let interval = interval
                 .as_deref()
-                .unwrap_or(Interval::D1.as_str())
-                .parse::<Interval>()?;
+                .map_or(Ok(Interval::default()), str::parse::<Interval>)?;
             inner.stored_history(&symbol, interval, start, end).await
         };
         Settled(
@@ -167,6 +160,15 @@ impl Client {
                 .await
                 .map(|stats| stats.into_iter().map(NamespaceStats::from).collect()),
         )
+    }
+
+    /// Drops one cached key of `namespace`, or the whole namespace when `key`
+    /// is left out (namespaces: `stock_quote`, `stock_history`, `stock_search`,
+    /// `sentiment_current`, ...).
+    #[napi(catch_unwind, ts_return_type = "Promise<void>")]
+    pub async fn invalidate(&self, namespace: String, key: Option<String>) -> Settled<()> {
+        let inner = Arc::clone(&self.inner);
+        Settled(inner.invalidate(&namespace, key.as_deref()).await)
     }
 
     /// One line describing the store in use, without secrets.

@@ -132,6 +132,18 @@ describe('cache and store', () => {
     assert.equal(quotes.errors, 0)
   })
 
+  it('invalidates one key or a whole namespace', async () => {
+    const client = newClient()
+    await client.quote('KO')
+    await client.invalidate('stock_quote', 'KO')
+    await client.quote('KO')
+    await client.invalidate('stock_quote')
+    await client.quote('KO')
+    const quotes = (await client.cacheStats()).find((s) => s.namespace === 'stock_quote')
+    assert.equal(quotes.misses, 3)
+    assert.equal(quotes.hits, 0)
+  })
+
   it('describes the store', async () => {
     const text = await newClient().describeStore()
     assert.equal(typeof text, 'string')

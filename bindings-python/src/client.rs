@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
+use tickersense::service::checked_search_limit;
 use tickersense::{Config, ConfigOverrides, Interval, Period, Tickersense};
 
 use crate::error::py_result;
@@ -71,8 +72,8 @@ impl Core {
         limit: i64,
     ) -> PyResult<impl Future<Output = Op<Vec<SearchHit>>> + Send + 'static> {
         let ts = self.client()?;
-        let limit = usize::try_from(limit).unwrap_or(0);
         Ok(async move {
+            let limit = checked_search_limit(limit)?;
             Ok(ts
                 .search(&query, limit)
                 .await?

@@ -112,6 +112,20 @@ string_enum!(
     }
 );
 
+impl Default for Period {
+    /// One month, as yfinance's `Ticker.history`.
+    fn default() -> Self {
+        Period::Mo1
+    }
+}
+
+impl Default for Interval {
+    /// One day, as yfinance's `Ticker.history`.
+    fn default() -> Self {
+        Interval::D1
+    }
+}
+
 impl Period {
     /// The first instant this period covers when asked at `now`; `None` for
     /// [`Period::Max`]. Calendar periods count back calendar months and years.

@@ -5,4 +5,6 @@ mod sentiment;
 mod stock;
 
 pub use sentiment::SentimentService;
-pub use stock::StockService;
+pub use stock::{
+    checked_search_limit, StockService, DEFAULT_SEARCH_LIMIT, MAX_QUERY_LEN, MAX_SEARCH_LIMIT,
+};

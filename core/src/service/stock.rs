@@ -21,6 +21,19 @@ pub struct StockService {
 pub const MAX_QUERY_LEN: usize = 100;
 /// Most search results returned.
 pub const MAX_SEARCH_LIMIT: usize = 100;
+/// Search results returned when the caller does not say.
+pub const DEFAULT_SEARCH_LIMIT: usize = 10;
+
+/// Checks a search limit given as a signed number (as Python and JS pass
+/// it): 1 to [`MAX_SEARCH_LIMIT`], else `InvalidInput`.
+pub fn checked_search_limit(requested: i64) -> Result<usize> {
+    match usize::try_from(requested) {
+        Ok(limit) if (1..=MAX_SEARCH_LIMIT).contains(&limit) => Ok(limit),
+        _ => Err(Error::invalid_input(format!(
+            "search limit must be 1 to {MAX_SEARCH_LIMIT}, not {requested}"
+        ))),
+    }
+}
 
 impl StockService {
     /// A service over these backends.
@@ -210,11 +223,7 @@ impl StockService {
                 "search query is longer than {MAX_QUERY_LEN} characters"
             )));
         }
-        if !(1..=MAX_SEARCH_LIMIT).contains(&limit) {
-            return Err(Error::invalid_input(format!(
-                "search limit must be 1 to {MAX_SEARCH_LIMIT}, not {limit}"
-            )));
-        }
+        let limit = checked_search_limit(i64::try_from(limit).unwrap_or(i64::MAX))?;
         let key = format!("{}:{limit}", query.to_lowercase());
         if let Some(hits) = get_json(self.cache.as_ref(), namespace::STOCK_SEARCH, &key).await {
             return Ok(hits);
