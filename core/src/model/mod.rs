@@ -12,4 +12,5 @@ mod symbol;
 pub use market::{Bar, History, HistoryRange, Origin, Quote, SearchHit};
 pub use period::{intraday_lookback, Interval, Period};
 pub use sentiment::{PlatformSentiment, Post, Score, SentimentAnalysis, SentimentRecord, Trend};
+pub(crate) use symbol::stable_hash;
 pub use symbol::Symbol;

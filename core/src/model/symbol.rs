@@ -87,6 +87,16 @@ impl fmt::Debug for Symbol {
     }
 }
 
+/// FNV-1a: a stable hash (std's `DefaultHasher` may change between releases).
+pub(crate) fn stable_hash(text: &str, salt: u64) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -22,7 +22,9 @@ use rand_distr::StandardNormal;
 use super::tickers::{self, Market, Ticker};
 use super::MarketData;
 use crate::error::{Error, Result};
-use crate::model::{Bar, History, HistoryRange, Interval, Origin, Quote, SearchHit, Symbol};
+use crate::model::{
+    stable_hash, Bar, History, HistoryRange, Interval, Origin, Quote, SearchHit, Symbol,
+};
 
 const SOURCE: &str = "sample (synthetic data)";
 const DRIFT_PER_YEAR: f64 = 0.07;
@@ -279,16 +281,6 @@ fn price_decimals(t: &Ticker) -> i32 {
 fn round_to(x: f64, decimals: i32) -> f64 {
     let scale = 10f64.powi(decimals);
     (x * scale).round() / scale
-}
-
-/// FNV-1a: a stable hash (std's `DefaultHasher` may change between releases).
-fn stable_hash(text: &str, salt: u64) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ salt;
-    for b in text.bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
 }
 
 struct DayBar {

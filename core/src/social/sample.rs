@@ -7,7 +7,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::MentionSource;
 use crate::error::Result;
-use crate::model::{Post, Symbol};
+use crate::model::{stable_hash, Post, Symbol};
 
 const BULLISH: &[&str] = &[
     "${s} looking strong after earnings, great quarter and I'm loading up 🚀",
@@ -51,10 +51,10 @@ impl Sample {
     /// The posts as of `now`: the testable core of [`MentionSource::mentions`].
     pub fn mentions_at(&self, symbol: &Symbol, limit: usize, now: DateTime<Utc>) -> Vec<Post> {
         let day = now.date_naive();
-        let mut seed = 0xcbf2_9ce4_8422_2325_u64 ^ u64::from(day.num_days_from_ce().unsigned_abs());
-        for b in symbol.as_str().bytes() {
-            seed = (seed ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
+        let seed = stable_hash(
+            symbol.as_str(),
+            u64::from(day.num_days_from_ce().unsigned_abs()),
+        );
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mood: f64 = rng.random_range(-1.0..1.0);
         let count = rng.random_range(15..=40usize).min(limit);
