@@ -10,6 +10,7 @@ mod client;
 mod error;
 mod model;
 mod runtime;
+mod sentiment;
 
 use pyo3::prelude::*;
 
@@ -20,5 +21,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     error::register(m)?;
     model::register(m)?;
     client::register(m)?;
+    sentiment::register(m)?;
     Ok(())
 }

@@ -154,3 +154,82 @@ fn bad_urls_fail_at_construction() {
         );
     }
 }
+
+#[tokio::test]
+async fn stored_intraday_bars_older_than_the_look_back_never_break_a_top_up() {
+    use chrono::{Duration, Utc};
+    use tickersense::store::{Coverage, StoreUrl};
+    use tickersense::{Bar, Symbol};
+
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("ts.db").display());
+    let store = StoreUrl::parse(&url).unwrap().connect().await.unwrap();
+    let aapl = Symbol::parse("AAPL").unwrap();
+    let now = Utc::now();
+    let old = Bar {
+        timestamp: now - Duration::days(10),
+        open: 1.0,
+        high: 1.0,
+        low: 1.0,
+        close: 1.0,
+        adj_close: None,
+        volume: 1,
+    };
+    store
+        .upsert_bars(&aapl, Interval::M1, &[old])
+        .await
+        .unwrap();
+    let client = || {
+        Tickersense::builder()
+            .store(&url)
+            .cache("none://")
+            .build()
+            .unwrap()
+    };
+
+    // Covered long ago, ending before the range: the range is fetched whole.
+    let before = Coverage {
+        from: Some(now - Duration::days(11)),
+        to: now - Duration::days(10),
+    };
+    store
+        .extend_coverage(&aapl, Interval::M1, before)
+        .await
+        .unwrap();
+    let h = client()
+        .history("AAPL", Period::D5, Interval::M1)
+        .await
+        .unwrap();
+    assert_eq!(h.origin, Origin::Provider);
+
+    // Covered up to now, newest bar ten days old (past 1m's 7-day limit): the
+    // top-up starts at the range, not at that bar.
+    let dir2 = tempfile::tempdir().unwrap();
+    let url2 = format!("sqlite://{}", dir2.path().join("ts.db").display());
+    let store2 = StoreUrl::parse(&url2).unwrap().connect().await.unwrap();
+    store2
+        .upsert_bars(&aapl, Interval::M1, &[old])
+        .await
+        .unwrap();
+    let reaching = Coverage {
+        from: Some(now - Duration::days(11)),
+        to: now - Duration::hours(1),
+    };
+    store2
+        .extend_coverage(&aapl, Interval::M1, reaching)
+        .await
+        .unwrap();
+    let h = Tickersense::builder()
+        .store(&url2)
+        .cache("none://")
+        .build()
+        .unwrap()
+        .history("AAPL", Period::D1, Interval::M1)
+        .await
+        .unwrap();
+    assert_eq!(h.origin, Origin::Store);
+    assert!(h
+        .bars
+        .iter()
+        .all(|b| b.timestamp >= now - Duration::days(1)));
+}

@@ -36,6 +36,7 @@ from tickersense._native import (
     UnauthorizedError,
     UnavailableError,
     UpstreamError,
+    Vader,
     __version__,
 )
 
@@ -60,5 +61,6 @@ __all__ = [
     "UnauthorizedError",
     "UnavailableError",
     "UpstreamError",
+    "Vader",
     "__version__",
 ]

@@ -1,12 +1,13 @@
 //! Sentiment scoring: the [`Analyzer`] trait, the analyzers, and
 //! [`top_keywords`] for the per-platform report.
 //!
+//! - `vader` — [`Vader`]: vaderSentiment 3.3.2's `polarity_scores`, score for score.
 //! - `placeholder` — [`Placeholder`]: a small word list, *not* compatible with
-//!   any published analyzer. It exists so the pipeline runs end to end and is
-//!   replaced by score-exact ports of vaderSentiment and TextBlob.
+//!   any published analyzer, kept until the TextBlob port lands.
 
 mod keywords;
 mod placeholder;
+mod vader;
 
 use std::sync::Arc;
 
@@ -15,6 +16,7 @@ use crate::model::Score;
 
 pub use keywords::top_keywords;
 pub use placeholder::Placeholder;
+pub use vader::{Vader, VaderScores};
 
 /// Scores the sentiment of short texts. Implementations are pure CPU work,
 /// thread-safe, and never fail: any text, including an empty one, has a score.
@@ -35,8 +37,9 @@ pub trait Analyzer: Send + Sync {
 pub fn analyzer_by_name(name: &str) -> Result<Arc<dyn Analyzer>> {
     match name.trim() {
         "placeholder" => Ok(Arc::new(Placeholder::new())),
+        "vader" => Ok(Arc::new(Vader::new())),
         other => Err(Error::invalid_input(format!(
-            "unknown analyzer {other:?}; expected one of: placeholder"
+            "unknown analyzer {other:?}; expected one of: vader, placeholder"
         ))),
     }
 }

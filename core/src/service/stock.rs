@@ -74,6 +74,13 @@ impl StockService {
         range: HistoryRange,
         interval: Interval,
     ) -> Result<History> {
+        if let HistoryRange::Between { start, end } = range {
+            if start >= end {
+                return Err(Error::invalid_input(format!(
+                    "start {start} is not before end {end}"
+                )));
+            }
+        }
         let key = match range {
             HistoryRange::Period(p) => format!("{symbol}:{p}:{interval}"),
             HistoryRange::Between { start, end } => {
@@ -92,23 +99,21 @@ impl StockService {
         }
         let now = Utc::now();
         let (start, end) = range.bounds(now);
-        if let HistoryRange::Between { start, end } = range {
-            if start >= end {
-                return Err(Error::invalid_input(format!(
-                    "start {start} is not before end {end}"
-                )));
-            }
-        }
         let coverage = self.prices.coverage(symbol, interval).await.unwrap_or_else(|err| {
             tracing::warn!(%symbol, kind = %err.kind(), "price store unreadable, fetching everything: {}", err.message());
             None
         });
-        let covers_start = |c: &Coverage| match (c.from, start) {
-            (None, _) => true,
-            (Some(from), Some(start)) => from <= start,
-            (Some(_), None) => false,
+        // Topping up is right only when what was fetched before begins at or
+        // before the range and reaches into it: then the newest bars complete it.
+        let reaches_into_range = |c: &Coverage| {
+            let begins_before = match (c.from, start) {
+                (None, _) => true,
+                (Some(from), Some(start)) => from <= start,
+                (Some(_), None) => false,
+            };
+            begins_before && start.is_none_or(|start| c.to >= start)
         };
-        let history = match coverage.filter(covers_start) {
+        let history = match coverage.filter(reaches_into_range) {
             Some(_) => self.top_up(symbol, start, end, interval).await?,
             None => {
                 let fetched = self.provider.history(symbol, range, interval).await?;
@@ -136,7 +141,8 @@ impl StockService {
         Ok(history)
     }
 
-    /// Fetches from the newest stored bar on, stores it, and reads the range back.
+    /// Fetches from the newest stored bar (or the range start, if later) on,
+    /// stores it, and reads the range back.
     async fn top_up(
         &self,
         symbol: &Symbol,
@@ -145,17 +151,20 @@ impl StockService {
         interval: Interval,
     ) -> Result<History> {
         let now = Utc::now();
-        let newest = match self.prices.latest_bar(symbol, interval).await {
-            Ok(Some(bar)) => bar.timestamp,
+        // From the newest stored bar (it may have been partial), but never
+        // before the range: bars before it are not asked for, and an intraday
+        // fetch must stay inside the provider's look-back limit.
+        let tail_start = match self.prices.latest_bar(symbol, interval).await {
+            Ok(Some(bar)) => start.map_or(bar.timestamp, |start| bar.timestamp.max(start)),
             Ok(None) | Err(_) => start.unwrap_or(now),
         };
         let tail_range = HistoryRange::Between {
-            start: newest,
-            end: now.max(newest + chrono::Duration::seconds(1)),
+            start: tail_start,
+            end: now.max(tail_start + chrono::Duration::seconds(1)),
         };
         let tail = self.provider.history(symbol, tail_range, interval).await?;
         let covered = Coverage {
-            from: Some(newest),
+            from: Some(tail_start),
             to: now,
         };
         if let Err(err) = self.prices.upsert_bars(symbol, interval, &tail.bars).await {
@@ -168,7 +177,7 @@ impl StockService {
             Err(err) => {
                 tracing::warn!(%symbol, kind = %err.kind(), "price store read failed, fetching the range: {}", err.message());
                 let range = HistoryRange::Between {
-                    start: start.unwrap_or(newest),
+                    start: start.unwrap_or(tail_start),
                     end,
                 };
                 return self.provider.history(symbol, range, interval).await;

@@ -1,0 +1,54 @@
+//! The analyzers as Python classes: `Vader` gives vaderSentiment's dicts.
+
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use tickersense::sentiment::VaderScores;
+
+fn scores_dict<'py>(py: Python<'py>, s: &VaderScores) -> PyResult<Bound<'py, PyDict>> {
+    // Key order as vaderSentiment builds its dict.
+    let d = PyDict::new(py);
+    d.set_item("neg", s.neg)?;
+    d.set_item("neu", s.neu)?;
+    d.set_item("pos", s.pos)?;
+    d.set_item("compound", s.compound)?;
+    Ok(d)
+}
+
+/// VADER, score for score as vaderSentiment 3.3.2.
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct Vader {
+    inner: tickersense::sentiment::Vader,
+}
+
+#[pymethods]
+impl Vader {
+    #[new]
+    fn new() -> Self {
+        Vader {
+            inner: tickersense::sentiment::Vader::new(),
+        }
+    }
+
+    /// `{"neg", "neu", "pos", "compound"}` for one text.
+    fn polarity_scores<'py>(&self, py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyDict>> {
+        scores_dict(py, &self.inner.polarity_scores(text))
+    }
+
+    /// `polarity_scores` of every text, on all cores with the GIL released.
+    fn polarity_scores_many<'py>(
+        &self,
+        py: Python<'py>,
+        texts: Vec<String>,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let scores = py.allow_threads(|| self.inner.polarity_scores_many(&texts));
+        scores.iter().map(|s| scores_dict(py, s)).collect()
+    }
+
+    fn __repr__(&self) -> &'static str {
+        "Vader()"
+    }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Vader>()
+}

@@ -1,0 +1,57 @@
+//! The lexicons of vaderSentiment 3.3.2, parsed once at first use the way
+//! its `make_lex_dict` / `make_emoji_dict` read them.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
+
+const WORDS: &str = include_str!("../../../data/vader/vader_lexicon.txt");
+const EMOJIS: &str = include_str!("../../../data/vader/emoji_utf8_lexicon.txt");
+
+pub(super) struct Lexicons {
+    /// Word (as written in the file) to valence.
+    pub words: FxHashMap<&'static str, f64>,
+    /// Single-code-point emoji to its description. Longer keys exist in the
+    /// file but can never match: the Python code looks emojis up one
+    /// character at a time.
+    pub emojis: HashMap<char, &'static str>,
+}
+
+pub(super) static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| Lexicons {
+    words: words(),
+    emojis: emojis(),
+});
+
+/// `make_lex_dict`: skip empty lines, strip each line, take the first two
+/// tab-separated fields; a repeated word keeps its last value (dict assignment).
+fn words() -> FxHashMap<&'static str, f64> {
+    let mut map = FxHashMap::default();
+    for line in WORDS.trim_end_matches('\n').split('\n') {
+        if line.is_empty() {
+            continue;
+        }
+        let mut fields = super::text::py_strip(line).split('\t');
+        if let (Some(word), Some(measure)) = (fields.next(), fields.next()) {
+            if let Ok(value) = measure.parse::<f64>() {
+                map.insert(word, value);
+            }
+        }
+    }
+    map
+}
+
+/// `make_emoji_dict`: the same reading, no empty-line skip (the file has none).
+fn emojis() -> HashMap<char, &'static str> {
+    let mut map = HashMap::new();
+    for line in EMOJIS.trim_end_matches('\n').split('\n') {
+        let mut fields = super::text::py_strip(line).split('\t');
+        if let (Some(emoji), Some(description)) = (fields.next(), fields.next()) {
+            let mut chars = emoji.chars();
+            if let (Some(c), None) = (chars.next(), chars.next()) {
+                map.insert(c, description);
+            }
+        }
+    }
+    map
+}

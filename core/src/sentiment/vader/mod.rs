@@ -1,0 +1,551 @@
+//! `Vader`: the rules of vaderSentiment 3.3.2's
+//! `SentimentIntensityAnalyzer.polarity_scores`, reproduced so that every
+//! text gets the same `neg`, `neu`, `pos` and `compound` as the Python
+//! package (see the differential tests).
+//!
+//! The Python implementation has quirks that change scores; they are part of
+//! the specification and each is kept and marked `Quirk:` below.
+
+mod lexicon;
+mod text;
+
+use std::borrow::Cow;
+
+use serde::{Deserialize, Serialize};
+
+use super::Analyzer;
+use crate::model::Score;
+use lexicon::{Lexicons, LEXICONS};
+use text::{py_isupper, py_split, py_strip, strip_punc_if_word};
+
+/// Mean intensity added by a booster word ("very").
+const B_INCR: f64 = 0.293;
+/// Mean intensity removed by a dampener word ("slightly").
+const B_DECR: f64 = -0.293;
+/// Intensity added by writing a word in capitals among others that are not.
+const C_INCR: f64 = 0.733;
+/// Factor applied by a negation.
+const N_SCALAR: f64 = -0.74;
+
+const NEGATE: &[&str] = &[
+    "aint",
+    "arent",
+    "cannot",
+    "cant",
+    "couldnt",
+    "darent",
+    "didnt",
+    "doesnt",
+    "ain't",
+    "aren't",
+    "can't",
+    "couldn't",
+    "daren't",
+    "didn't",
+    "doesn't",
+    "dont",
+    "hadnt",
+    "hasnt",
+    "havent",
+    "isnt",
+    "mightnt",
+    "mustnt",
+    "neither",
+    "don't",
+    "hadn't",
+    "hasn't",
+    "haven't",
+    "isn't",
+    "mightn't",
+    "mustn't",
+    "neednt",
+    "needn't",
+    "never",
+    "none",
+    "nope",
+    "nor",
+    "not",
+    "nothing",
+    "nowhere",
+    "oughtnt",
+    "shant",
+    "shouldnt",
+    "uhuh",
+    "wasnt",
+    "werent",
+    "oughtn't",
+    "shan't",
+    "shouldn't",
+    "uh-uh",
+    "wasn't",
+    "weren't",
+    "without",
+    "wont",
+    "wouldnt",
+    "won't",
+    "wouldn't",
+    "rarely",
+    "seldom",
+    "despite",
+];
+
+/// `BOOSTER_DICT` for single words.
+fn booster(word: &str) -> Option<f64> {
+    match word {
+        "absolutely" | "amazingly" | "awfully" | "completely" | "considerable" | "considerably"
+        | "decidedly" | "deeply" | "effing" | "enormous" | "enormously" | "entirely"
+        | "especially" | "exceptional" | "exceptionally" | "extreme" | "extremely"
+        | "fabulously" | "flipping" | "flippin" | "frackin" | "fracking" | "fricking"
+        | "frickin" | "frigging" | "friggin" | "fully" | "fuckin" | "fucking" | "fuggin"
+        | "fugging" | "greatly" | "hella" | "highly" | "hugely" | "incredible" | "incredibly"
+        | "intensely" | "major" | "majorly" | "more" | "most" | "particularly" | "purely"
+        | "quite" | "really" | "remarkably" | "so" | "substantially" | "thoroughly" | "total"
+        | "totally" | "tremendous" | "tremendously" | "uber" | "unbelievably" | "unusually"
+        | "utter" | "utterly" | "very" => Some(B_INCR),
+        "almost" | "barely" | "hardly" | "kinda" | "kindof" | "kind-of" | "less" | "little"
+        | "marginal" | "marginally" | "occasional" | "occasionally" | "partly" | "scarce"
+        | "scarcely" | "slight" | "slightly" | "somewhat" | "sorta" | "sortof" | "sort-of" => {
+            Some(B_DECR)
+        }
+        _ => None,
+    }
+}
+
+/// The two-word keys of `BOOSTER_DICT` ("just enough", "kind of", "sort of").
+fn booster_pair(a: &str, b: &str) -> Option<f64> {
+    match (a, b) {
+        ("just", "enough") | ("kind", "of") | ("sort", "of") => Some(B_DECR),
+        _ => None,
+    }
+}
+
+/// Two-word `SPECIAL_CASES`. (Its one-word key "badass" is never looked up:
+/// the code only forms sequences of two or three words.)
+fn special_pair(a: &str, b: &str) -> Option<f64> {
+    match (a, b) {
+        ("the", "shit") | ("the", "bomb") => Some(3.0),
+        ("bad", "ass") => Some(1.5),
+        ("bus", "stop") => Some(0.0),
+        ("yeah", "right") => Some(-2.0),
+        ("beating", "heart") => Some(3.5),
+        _ => None,
+    }
+}
+
+/// Three-word `SPECIAL_CASES`.
+fn special_triple(a: &str, b: &str, c: &str) -> Option<f64> {
+    match (a, b, c) {
+        ("kiss", "of", "death") => Some(-1.5),
+        ("to", "die", "for") => Some(3.0),
+        _ => None,
+    }
+}
+
+fn negated(word: &str) -> bool {
+    NEGATE.contains(&word) || word.contains("n't")
+}
+
+/// VADER's four figures for one text, rounded as the Python package rounds
+/// them: `neg`, `neu`, `pos` to 3 decimals, `compound` to 4.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct VaderScores {
+    /// Share of negative intensity.
+    pub neg: f64,
+    /// Share of neutral words.
+    pub neu: f64,
+    /// Share of positive intensity.
+    pub pos: f64,
+    /// Normalised sum of all valences, in `[-1, 1]`.
+    pub compound: f64,
+}
+
+/// The VADER analyzer (`analyzer = "vader"`). Cheap to make: the lexicons
+/// (7,500 words, 3,500 emojis) are parsed once per process, at first use.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Vader {
+    _private: (),
+}
+
+impl Vader {
+    /// A VADER analyzer.
+    pub fn new() -> Self {
+        Vader::default()
+    }
+
+    /// `SentimentIntensityAnalyzer().polarity_scores(text)`.
+    pub fn polarity_scores(&self, text: &str) -> VaderScores {
+        let lex = &*LEXICONS;
+        let replaced = replace_emojis(text, lex);
+        let text = py_strip(&replaced);
+        let words: Vec<&str> = py_split(text).map(strip_punc_if_word).collect();
+        let lower: Vec<Cow<'_, str>> = words.iter().map(|w| py_lower(w)).collect();
+        let lower: Vec<&str> = lower.iter().map(|w| w.as_ref()).collect();
+        let caps = words.iter().filter(|w| py_isupper(w)).count();
+        let is_cap_diff = caps > 0 && caps < words.len();
+
+        let mut sentiments = Vec::with_capacity(words.len());
+        for i in 0..words.len() {
+            // Boosters and "kind of" carry no valence of their own.
+            if booster(lower[i]).is_some()
+                || (lower[i] == "kind" && lower.get(i + 1) == Some(&"of"))
+            {
+                sentiments.push(0.0);
+                continue;
+            }
+            sentiments.push(sentiment_valence(lex, &words, &lower, i, is_cap_diff));
+        }
+        but_check(&lower, &mut sentiments);
+        score_valence(&sentiments, text)
+    }
+}
+
+impl Vader {
+    /// [`Vader::polarity_scores`] of every text, spread over all cores
+    /// (rayon); the order of the results is the order of `texts`.
+    pub fn polarity_scores_many<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<VaderScores> {
+        use rayon::prelude::*;
+        texts
+            .par_iter()
+            .with_min_len(256)
+            .map(|t| self.polarity_scores(t.as_ref()))
+            .collect()
+    }
+}
+
+impl Analyzer for Vader {
+    fn name(&self) -> &str {
+        "vader"
+    }
+
+    /// The `compound` score.
+    fn score(&self, text: &str) -> Score {
+        Score {
+            polarity: self.polarity_scores(text).compound,
+        }
+    }
+
+    fn score_many(&self, texts: &[&str]) -> Vec<Score> {
+        self.polarity_scores_many(texts)
+            .into_iter()
+            .map(|s| Score {
+                polarity: s.compound,
+            })
+            .collect()
+    }
+}
+
+/// Replaces each single-code-point emoji by its description.
+/// Quirk: a space is put before a description unless the previous
+/// character was a space, but none after it, so "😁ok" becomes
+/// "beaming face with smiling eyesok".
+fn replace_emojis<'a>(text: &'a str, lex: &Lexicons) -> Cow<'a, str> {
+    // The emoji lexicon has no ASCII keys.
+    if text.is_ascii()
+        || !text
+            .chars()
+            .any(|c| !c.is_ascii() && lex.emojis.contains_key(&c))
+    {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 32);
+    let mut prev_space = true;
+    for c in text.chars() {
+        match lex.emojis.get(&c) {
+            Some(description) => {
+                if !prev_space {
+                    out.push(' ');
+                }
+                out.push_str(description);
+                prev_space = false;
+            }
+            None => {
+                out.push(c);
+                prev_space = c == ' ';
+            }
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `str.lower()`, borrowing when nothing changes.
+fn py_lower(word: &str) -> Cow<'_, str> {
+    if word.is_ascii() {
+        if word.bytes().any(|b| b.is_ascii_uppercase()) {
+            Cow::Owned(word.to_ascii_lowercase())
+        } else {
+            Cow::Borrowed(word)
+        }
+    } else {
+        let lowered = word.to_lowercase();
+        if lowered == word {
+            Cow::Borrowed(word)
+        } else {
+            Cow::Owned(lowered)
+        }
+    }
+}
+
+/// `sentiment_valence`: the valence of word `i` after negation, capitals,
+/// preceding boosters, idioms and "least".
+fn sentiment_valence(
+    lex: &Lexicons,
+    words: &[&str],
+    lower: &[&str],
+    i: usize,
+    is_cap_diff: bool,
+) -> f64 {
+    let Some(&base) = lex.words.get(lower[i]) else {
+        return 0.0;
+    };
+    let n = words.len();
+    let mut valence = base;
+    // "no" before another lexicon word negates it instead of counting itself.
+    if lower[i] == "no" && i != n - 1 && lex.words.contains_key(lower[i + 1]) {
+        valence = 0.0;
+    }
+    if (i > 0 && lower[i - 1] == "no")
+        || (i > 1 && lower[i - 2] == "no")
+        || (i > 2 && lower[i - 3] == "no" && matches!(lower[i - 1], "or" | "nor"))
+    {
+        valence = base * N_SCALAR;
+    }
+    // Quirk: a zero valence in capitals is pushed down, not up (`else` branch).
+    if is_cap_diff && py_isupper(words[i]) {
+        valence = if valence > 0.0 {
+            valence + C_INCR
+        } else {
+            valence - C_INCR
+        };
+    }
+    for start_i in 0..3 {
+        let j = match i.checked_sub(start_i + 1) {
+            Some(j) => j,
+            None => break,
+        };
+        if lex.words.contains_key(lower[j]) {
+            continue;
+        }
+        let mut s = scalar_inc_dec(words[j], lower[j], valence, is_cap_diff);
+        if start_i == 1 && s != 0.0 {
+            s *= 0.95;
+        }
+        if start_i == 2 && s != 0.0 {
+            s *= 0.9;
+        }
+        valence += s;
+        valence = negation_check(valence, lower, start_i, i);
+        if start_i == 2 {
+            valence = special_idioms_check(valence, lower, i);
+        }
+    }
+    least_check(lex, valence, lower, i)
+}
+
+/// `scalar_inc_dec`: what a booster or dampener before a word adds.
+fn scalar_inc_dec(word: &str, word_lower: &str, valence: f64, is_cap_diff: bool) -> f64 {
+    let Some(mut scalar) = booster(word_lower) else {
+        return 0.0;
+    };
+    if valence < 0.0 {
+        scalar = -scalar;
+    }
+    if py_isupper(word) && is_cap_diff {
+        scalar = if valence > 0.0 {
+            scalar + C_INCR
+        } else {
+            scalar - C_INCR
+        };
+    }
+    scalar
+}
+
+/// `_negation_check` for the word `start_i + 1` places before word `i`.
+fn negation_check(valence: f64, w: &[&str], start_i: usize, i: usize) -> f64 {
+    match start_i {
+        0 if negated(w[i - 1]) => valence * N_SCALAR,
+        1 if w[i - 2] == "never" && matches!(w[i - 1], "so" | "this") => valence * 1.25,
+        1 if w[i - 2] == "without" && w[i - 1] == "doubt" => valence,
+        1 if negated(w[i - 2]) => valence * N_SCALAR,
+        // Quirk: Python's `and`/`or` precedence makes "so" or "this" right
+        // before the word boost it even without "never".
+        2 if (w[i - 3] == "never" && matches!(w[i - 2], "so" | "this"))
+            || matches!(w[i - 1], "so" | "this") =>
+        {
+            valence * 1.25
+        }
+        2 if w[i - 3] == "without" && (w[i - 2] == "doubt" || w[i - 1] == "doubt") => valence,
+        2 if negated(w[i - 3]) => valence * N_SCALAR,
+        _ => valence,
+    }
+}
+
+/// `_special_idioms_check`, reached only when `i >= 3`.
+fn special_idioms_check(valence: f64, w: &[&str], i: usize) -> f64 {
+    let n = w.len();
+    let mut valence = special_pair(w[i - 1], w[i])
+        .or_else(|| special_triple(w[i - 2], w[i - 1], w[i]))
+        .or_else(|| special_pair(w[i - 2], w[i - 1]))
+        .or_else(|| special_triple(w[i - 3], w[i - 2], w[i - 1]))
+        .or_else(|| special_pair(w[i - 3], w[i - 2]))
+        .unwrap_or(valence);
+    if n - 1 > i {
+        if let Some(v) = special_pair(w[i], w[i + 1]) {
+            valence = v;
+        }
+    }
+    if n - 1 > i + 1 {
+        if let Some(v) = special_triple(w[i], w[i + 1], w[i + 2]) {
+            valence = v;
+        }
+    }
+    // Booster bigrams before the word ("kind of good") dampen it.
+    for (a, b) in [(i - 3, i - 2), (i - 2, i - 1)] {
+        if let Some(v) = booster_pair(w[a], w[b]) {
+            valence += v;
+        }
+    }
+    valence
+}
+
+/// `_least_check`: "least good" negates, "at least" and "very least" do not.
+fn least_check(lex: &Lexicons, valence: f64, w: &[&str], i: usize) -> f64 {
+    if i > 1 && !lex.words.contains_key(w[i - 1]) && w[i - 1] == "least" {
+        if w[i - 2] != "at" && w[i - 2] != "very" {
+            return valence * N_SCALAR;
+        }
+        valence
+    } else if i > 0 && !lex.words.contains_key(w[i - 1]) && w[i - 1] == "least" {
+        valence * N_SCALAR
+    } else {
+        valence
+    }
+}
+
+/// `_but_check`: halves what comes before the first "but" and adds half to
+/// what comes after it.
+/// Quirk: Python walks the list and rewrites `sentiments.index(value)`, the
+/// first entry *equal* to the current value, not the current position; with
+/// repeated values (zeros, mostly) an earlier entry is scaled again and a
+/// later one not at all.
+fn but_check(w: &[&str], sentiments: &mut [f64]) {
+    let Some(bi) = w.iter().position(|x| *x == "but") else {
+        return;
+    };
+    for k in 0..sentiments.len() {
+        let value = sentiments[k];
+        let si = sentiments.iter().position(|&x| x == value).unwrap_or(k);
+        if si < bi {
+            sentiments[si] = value * 0.5;
+        } else if si > bi {
+            sentiments[si] = value * 1.5;
+        }
+    }
+}
+
+/// `_punctuation_emphasis`: up to four "!" and two or more "?" intensify.
+fn punctuation_emphasis(text: &str) -> f64 {
+    let ep_count = text.matches('!').count().min(4);
+    let qm_count = text.matches('?').count();
+    let qm = match qm_count {
+        0 | 1 => 0.0,
+        2 | 3 => qm_count as f64 * 0.18,
+        _ => 0.96,
+    };
+    ep_count as f64 * 0.292 + qm
+}
+
+fn normalize(score: f64) -> f64 {
+    (score / (score * score + 15.0).sqrt()).clamp(-1.0, 1.0)
+}
+
+/// `score_valence`: the four figures from the per-word valences.
+fn score_valence(sentiments: &[f64], text: &str) -> VaderScores {
+    if sentiments.is_empty() {
+        return VaderScores {
+            neg: 0.0,
+            neu: 0.0,
+            pos: 0.0,
+            compound: 0.0,
+        };
+    }
+    // Quirk: Python 3.11's `sum` adds left to right (3.12+ compensates).
+    let mut sum_s: f64 = sentiments.iter().fold(0.0, |acc, s| acc + s);
+    let amplifier = punctuation_emphasis(text);
+    if sum_s > 0.0 {
+        sum_s += amplifier;
+    } else if sum_s < 0.0 {
+        sum_s -= amplifier;
+    }
+    let compound = normalize(sum_s);
+    let (mut pos_sum, mut neg_sum, mut neu_count) = (0.0_f64, 0.0_f64, 0_u32);
+    for &s in sentiments {
+        if s > 0.0 {
+            pos_sum += s + 1.0;
+        }
+        if s < 0.0 {
+            neg_sum += s - 1.0;
+        }
+        if s == 0.0 {
+            neu_count += 1;
+        }
+    }
+    if pos_sum > neg_sum.abs() {
+        pos_sum += amplifier;
+    } else if pos_sum < neg_sum.abs() {
+        neg_sum -= amplifier;
+    }
+    let total = pos_sum + neg_sum.abs() + f64::from(neu_count);
+    VaderScores {
+        neg: py_round((neg_sum / total).abs(), 3),
+        neu: py_round((f64::from(neu_count) / total).abs(), 3),
+        pos: py_round((pos_sum / total).abs(), 3),
+        compound: py_round(compound, 4),
+    }
+}
+
+/// Python's `round(x, digits)`: the double nearest to `x` correctly rounded
+/// to `digits` decimals, ties to even. Rust's fixed-precision formatting
+/// rounds the exact binary value the same way.
+fn py_round(x: f64, digits: usize) -> f64 {
+    format!("{x:.digits$}").parse().unwrap_or(x)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Figures printed by vaderSentiment 3.3.2 for its own examples.
+    #[test]
+    fn the_packages_own_examples() {
+        let v = Vader::new();
+        let cases = [
+            ("VADER is smart, handsome, and funny.", (0.0, 0.254, 0.746, 0.8316)),
+            ("VADER is VERY SMART, handsome, and FUNNY!!!", (0.0, 0.233, 0.767, 0.9342)),
+            ("VADER is not smart, handsome, nor funny.", (0.646, 0.354, 0.0, -0.7424)),
+            ("The book was only kind of good.", (0.0, 0.697, 0.303, 0.3832)),
+            ("The plot was good, but the characters are uncompelling and the dialog is not great.", (0.327, 0.579, 0.094, -0.7042)),
+            ("Today only kinda sux! But I'll get by, lol", (0.127, 0.556, 0.317, 0.5249)),
+            ("Catch utf-8 emoji such as 💘 and 💋 and 😁", (0.0, 0.583, 0.417, 0.875)),
+            ("", (0.0, 0.0, 0.0, 0.0)),
+        ];
+        for (text, (neg, neu, pos, compound)) in cases {
+            assert_eq!(
+                v.polarity_scores(text),
+                VaderScores {
+                    neg,
+                    neu,
+                    pos,
+                    compound
+                },
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn python_round_ties_to_even_on_the_exact_value() {
+        assert_eq!(py_round(0.25, 1), 0.2);
+        assert_eq!(py_round(0.35, 1), 0.3, "0.35 is stored just below .35");
+        assert_eq!(py_round(-0.00004, 4), -0.0);
+    }
+}

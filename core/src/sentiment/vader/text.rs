@@ -1,0 +1,87 @@
+//! Python `str` semantics that VADER's results depend on: which characters
+//! count as white space (`split`, `strip`), ASCII punctuation stripping, and
+//! `isupper`.
+
+/// Python's `str.isspace` for one character: Unicode White_Space plus the
+/// four ASCII information separators U+001C..U+001F, which Python counts and
+/// Rust's `char::is_whitespace` does not.
+pub(super) fn py_isspace(c: char) -> bool {
+    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
+}
+
+/// `str.strip()`.
+pub(super) fn py_strip(s: &str) -> &str {
+    s.trim_matches(py_isspace)
+}
+
+/// `str.split()` with no argument: runs of white space separate, no empty pieces.
+pub(super) fn py_split(s: &str) -> impl Iterator<Item = &str> {
+    s.split(py_isspace).filter(|w| !w.is_empty())
+}
+
+/// `string.punctuation`.
+fn is_ascii_punctuation(c: char) -> bool {
+    c.is_ascii_punctuation()
+}
+
+/// `SentiText._strip_punc_if_word`: strip leading and trailing ASCII
+/// punctuation, unless that leaves two characters or fewer (then the token
+/// was likely an emoticon such as ":)" and is kept whole).
+pub(super) fn strip_punc_if_word(token: &str) -> &str {
+    let stripped = token.trim_matches(is_ascii_punctuation);
+    if stripped.chars().count() <= 2 {
+        token
+    } else {
+        stripped
+    }
+}
+
+/// Unicode titlecase letters (category Lt), which Python's `isupper` rejects.
+fn is_titlecase(c: char) -> bool {
+    matches!(c, '\u{1c5}' | '\u{1c8}' | '\u{1cb}' | '\u{1f2}' | '\u{1f88}'..='\u{1f8f}' | '\u{1f98}'..='\u{1f9f}' | '\u{1fa8}'..='\u{1faf}' | '\u{1fbc}' | '\u{1fcc}' | '\u{1ffc}')
+}
+
+/// `str.isupper()`: at least one cased character, and no lowercase or
+/// titlecase one.
+pub(super) fn py_isupper(s: &str) -> bool {
+    if s.is_ascii() {
+        let bytes = s.as_bytes();
+        return bytes.iter().any(u8::is_ascii_uppercase)
+            && !bytes.iter().any(u8::is_ascii_lowercase);
+    }
+    let mut cased = false;
+    for c in s.chars() {
+        if c.is_lowercase() || is_titlecase(c) {
+            return false;
+        }
+        cased |= c.is_uppercase();
+    }
+    cased
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn python_string_rules() {
+        assert_eq!(
+            py_split("a\u{1f}b\u{a0} c\n").collect::<Vec<_>>(),
+            ["a", "b", "c"]
+        );
+        assert_eq!(strip_punc_if_word("(hello)!"), "hello");
+        assert_eq!(strip_punc_if_word(":)"), ":)");
+        assert_eq!(
+            strip_punc_if_word("'ok'"),
+            "'ok'",
+            "two letters left: kept whole"
+        );
+        assert!(
+            py_isupper("GOOD!")
+                && py_isupper("ÄB1")
+                && !py_isupper("Good")
+                && !py_isupper("123")
+                && !py_isupper("\u{1c5}A")
+        );
+    }
+}
