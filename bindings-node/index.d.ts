@@ -57,6 +57,30 @@ export declare class Client {
   describeStore(): Promise<string>
 }
 
+/**
+ * VADER, score for score as vaderSentiment 3.3.2's
+ * `SentimentIntensityAnalyzer`. Cheap to make: the lexicons are loaded once
+ * per process, at first use.
+ *
+ * A text that is not a string throws synchronously with napi's own code
+ * (`"StringExpected"`, `"ArrayExpected"`). A lone surrogate in a JS string
+ * is read as U+FFFD, as any string crossing into Rust.
+ */
+export declare class Vader {
+  /** A VADER analyzer. */
+  constructor()
+  /**
+   * The scores of one text, as vaderSentiment's `polarity_scores(text)`,
+   * computed on the calling thread (one text takes microseconds).
+   */
+  polarityScores(text: string): VaderScores
+  /**
+   * The scores of every text, in the order of `texts`, computed off the
+   * JS thread on all cores; the event loop keeps running meanwhile.
+   */
+  polarityScoresMany(texts: Array<string>): Promise<Array<VaderScores>>
+}
+
 /** One OHLCV bar; `timestamp` is the start of the bar. */
 export interface Bar {
   /** Start of the bar (midnight in the exchange's time zone for daily and longer bars). */
@@ -207,4 +231,19 @@ export interface SentimentAnalysis {
   analysisTimestamp: Date
   /** One entry per platform that had posts. */
   platforms: Array<PlatformSentiment>
+}
+
+/**
+ * VADER's four figures for one text, rounded as vaderSentiment rounds them:
+ * `neg`, `neu`, `pos` to 3 decimals, `compound` to 4.
+ */
+export interface VaderScores {
+  /** Share of negative intensity, 0 to 1. */
+  neg: number
+  /** Share of neutral words, 0 to 1. */
+  neu: number
+  /** Share of positive intensity, 0 to 1. */
+  pos: number
+  /** Normalised sum of all valences, -1 (most negative) to 1 (most positive). */
+  compound: number
 }

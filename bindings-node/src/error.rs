@@ -6,7 +6,7 @@
 //! custom status as `code`. napi's `async fn` support only rejects with its own
 //! `napi::Status` codes, so async methods resolve to a [`Settled`] instead,
 //! which builds the coded `Error` on the JS thread and rejects the promise with
-//! that very object.
+//! that very object ([`coded_rejection`], which `AsyncTask`s use too).
 
 use napi::bindgen_prelude::{Env, JsError, ToNapiValue};
 use napi::sys;
@@ -69,10 +69,16 @@ impl<T: ToNapiValue> ToNapiValue for Settled<T> {
         match val.0 {
             // SAFETY: `env` is the live env napi handed to this call.
             Ok(value) => unsafe { T::to_napi_value(env, value) },
-            Err(err) => {
-                let error = JsError::from(err.into_js_error()).into_unknown(Env::from_raw(env));
-                Err(napi::Error::from(error))
-            }
+            Err(err) => Err(coded_rejection(Env::from_raw(env), err)),
         }
     }
+}
+
+/// A napi error holding the coded JS `Error` for `err`, built on the JS
+/// thread of `env`. Returned from a callback that settles a promise (a
+/// [`Settled`] value, an `AsyncTask`'s `reject`), it makes napi reject with
+/// that very object, so the rejection carries `code` = the error kind.
+pub fn coded_rejection(env: Env, err: tickersense::Error) -> napi::Error {
+    let error = JsError::from(err.into_js_error()).into_unknown(env);
+    napi::Error::from(error)
 }

@@ -2,9 +2,11 @@
 //!
 //! Each module mirrors a core module and only converts: `client` wraps
 //! [`tickersense::Tickersense`], `model` holds the plain JS objects the client
-//! returns, and `error` turns [`tickersense::Error`] into a JS `Error` whose
+//! returns, `sentiment` exposes the analyzers of [`tickersense::sentiment`]
+//! (`Vader`), and `error` turns [`tickersense::Error`] into a JS `Error` whose
 //! `code` is the error kind's name.
 
 pub mod client;
 pub mod error;
 pub mod model;
+pub mod sentiment;
