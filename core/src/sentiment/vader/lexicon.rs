@@ -1,7 +1,6 @@
 //! The lexicons of vaderSentiment 3.3.2, parsed once at first use the way
 //! its `make_lex_dict` / `make_emoji_dict` read them.
 
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use rustc_hash::FxHashMap;
@@ -15,7 +14,7 @@ pub(super) struct Lexicons {
     /// Single-code-point emoji to its description. Longer keys exist in the
     /// file but can never match: the Python code looks emojis up one
     /// character at a time.
-    pub emojis: HashMap<char, &'static str>,
+    pub emojis: FxHashMap<char, &'static str>,
 }
 
 pub(super) static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| Lexicons {
@@ -42,8 +41,8 @@ fn words() -> FxHashMap<&'static str, f64> {
 }
 
 /// `make_emoji_dict`: the same reading, no empty-line skip (the file has none).
-fn emojis() -> HashMap<char, &'static str> {
-    let mut map = HashMap::new();
+fn emojis() -> FxHashMap<char, &'static str> {
+    let mut map = FxHashMap::default();
     for line in EMOJIS.trim_end_matches('\n').split('\n') {
         let mut fields = super::text::py_strip(line).split('\t');
         if let (Some(emoji), Some(description)) = (fields.next(), fields.next()) {

@@ -89,8 +89,105 @@ const NEGATE: &[&str] = &[
     "despite",
 ];
 
-/// `BOOSTER_DICT` for single words.
+/// `BOOSTER_DICT` for single words, as a hash table: it is consulted for
+/// every word and up to three times more per lexicon word.
 fn booster(word: &str) -> Option<f64> {
+    static TABLE: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, f64>> =
+        std::sync::LazyLock::new(|| {
+            BOOSTER_WORDS
+                .iter()
+                .map(|w| (*w, booster_spelled(w).unwrap_or(0.0)))
+                .collect()
+        });
+    TABLE.get(word).copied()
+}
+
+const BOOSTER_WORDS: &[&str] = &[
+    "absolutely",
+    "amazingly",
+    "awfully",
+    "completely",
+    "considerable",
+    "considerably",
+    "decidedly",
+    "deeply",
+    "effing",
+    "enormous",
+    "enormously",
+    "entirely",
+    "especially",
+    "exceptional",
+    "exceptionally",
+    "extreme",
+    "extremely",
+    "fabulously",
+    "flipping",
+    "flippin",
+    "frackin",
+    "fracking",
+    "fricking",
+    "frickin",
+    "frigging",
+    "friggin",
+    "fully",
+    "fuckin",
+    "fucking",
+    "fuggin",
+    "fugging",
+    "greatly",
+    "hella",
+    "highly",
+    "hugely",
+    "incredible",
+    "incredibly",
+    "intensely",
+    "major",
+    "majorly",
+    "more",
+    "most",
+    "particularly",
+    "purely",
+    "quite",
+    "really",
+    "remarkably",
+    "so",
+    "substantially",
+    "thoroughly",
+    "total",
+    "totally",
+    "tremendous",
+    "tremendously",
+    "uber",
+    "unbelievably",
+    "unusually",
+    "utter",
+    "utterly",
+    "very",
+    "almost",
+    "barely",
+    "hardly",
+    "kinda",
+    "kindof",
+    "kind-of",
+    "less",
+    "little",
+    "marginal",
+    "marginally",
+    "occasional",
+    "occasionally",
+    "partly",
+    "scarce",
+    "scarcely",
+    "slight",
+    "slightly",
+    "somewhat",
+    "sorta",
+    "sortof",
+    "sort-of",
+];
+
+/// The value of each booster, spelled out as in vaderSentiment's `BOOSTER_DICT`.
+fn booster_spelled(word: &str) -> Option<f64> {
     match word {
         "absolutely" | "amazingly" | "awfully" | "completely" | "considerable" | "considerably"
         | "decidedly" | "deeply" | "effing" | "enormous" | "enormously" | "entirely"
@@ -142,7 +239,9 @@ fn special_triple(a: &str, b: &str, c: &str) -> Option<f64> {
 }
 
 fn negated(word: &str) -> bool {
-    NEGATE.contains(&word) || word.contains("n't")
+    static TABLE: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+        std::sync::LazyLock::new(|| NEGATE.iter().copied().collect());
+    TABLE.contains(word) || word.contains("n't")
 }
 
 /// VADER's four figures for one text, rounded as the Python package rounds
@@ -173,30 +272,116 @@ impl Vader {
     }
 
     /// `SentimentIntensityAnalyzer().polarity_scores(text)`.
+    ///
+    /// Costs one pass over the text and one lexicon look-up per word; posts
+    /// of up to 48 words allocate nothing (see `benches/RESULTS.md`).
     pub fn polarity_scores(&self, text: &str) -> VaderScores {
         let lex = &*LEXICONS;
         let replaced = replace_emojis(text, lex);
         let text = py_strip(&replaced);
-        let words: Vec<&str> = py_split(text).map(strip_punc_if_word).collect();
-        let lower: Vec<Cow<'_, str>> = words.iter().map(|w| py_lower(w)).collect();
-        let lower: Vec<&str> = lower.iter().map(|w| w.as_ref()).collect();
-        let caps = words.iter().filter(|w| py_isupper(w)).count();
-        let is_cap_diff = caps > 0 && caps < words.len();
-
-        let mut sentiments = Vec::with_capacity(words.len());
-        for i in 0..words.len() {
-            // Boosters and "kind of" carry no valence of their own.
-            if booster(lower[i]).is_some()
-                || (lower[i] == "kind" && lower.get(i + 1) == Some(&"of"))
-            {
-                sentiments.push(0.0);
-                continue;
-            }
-            sentiments.push(sentiment_valence(lex, &words, &lower, i, is_cap_diff));
-        }
-        but_check(&lower, &mut sentiments);
-        score_valence(&sentiments, text)
+        SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
+            Ok(mut scratch) => score_text(lex, text, &mut scratch),
+            // Only reachable if scoring re-entered itself on this thread.
+            Err(_) => score_text(lex, text, &mut Scratch::default()),
+        })
     }
+}
+
+thread_local! {
+    /// Per-thread buffers reused between calls, so scoring allocates nothing.
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+#[derive(Default)]
+struct Scratch {
+    /// Every word's `str.lower()`, one after another.
+    lower: String,
+    tokens: Vec<Token>,
+    sentiments: Vec<f64>,
+}
+
+/// One word and what the rules ask of it, looked up once; its lower-cased
+/// text is a byte range of [`Scratch::lower`].
+#[derive(Clone, Copy)]
+struct Token {
+    lower: (usize, usize),
+    /// Lexicon valence of the lower-cased word, if it is in the lexicon.
+    valence: Option<f64>,
+    /// `BOOSTER_DICT` value of the lower-cased word.
+    boost: Option<f64>,
+    /// `str.isupper()` of the word.
+    caps: bool,
+}
+
+/// The words of one text, readable by index.
+struct Tokens<'a> {
+    lower_text: &'a str,
+    tokens: &'a [Token],
+}
+
+impl Tokens<'_> {
+    fn len(&self) -> usize {
+        self.tokens.len()
+    }
+    fn lower(&self, i: usize) -> &str {
+        let (a, b) = self.tokens[i].lower;
+        &self.lower_text[a..b]
+    }
+    fn caps(&self, i: usize) -> bool {
+        self.tokens[i].caps
+    }
+    fn valence(&self, i: usize) -> Option<f64> {
+        self.tokens[i].valence
+    }
+    fn boost(&self, i: usize) -> Option<f64> {
+        self.tokens[i].boost
+    }
+}
+
+fn score_text(lex: &Lexicons, text: &str, scratch: &mut Scratch) -> VaderScores {
+    let Scratch {
+        lower,
+        tokens,
+        sentiments,
+    } = scratch;
+    lower.clear();
+    tokens.clear();
+    sentiments.clear();
+    for w in py_split(text).map(strip_punc_if_word) {
+        let start = lower.len();
+        // Unicode lower-casing may change a word's length and depends on
+        // context (a final sigma): only non-ASCII words take that path.
+        if w.is_ascii() {
+            lower.push_str(w);
+            lower[start..].make_ascii_lowercase();
+        } else {
+            lower.push_str(&w.to_lowercase());
+        }
+        let lowered = &lower[start..];
+        tokens.push(Token {
+            lower: (start, lower.len()),
+            valence: lex.words.get(lowered).copied(),
+            boost: booster(lowered),
+            caps: py_isupper(w),
+        });
+    }
+    let t = Tokens {
+        lower_text: lower,
+        tokens,
+    };
+    let n = t.len();
+    let caps = t.tokens.iter().filter(|x| x.caps).count();
+    let is_cap_diff = caps > 0 && caps < n;
+    for i in 0..n {
+        // Boosters and "kind of" carry no valence of their own.
+        if t.boost(i).is_some() || (t.lower(i) == "kind" && i + 1 < n && t.lower(i + 1) == "of") {
+            sentiments.push(0.0);
+            continue;
+        }
+        sentiments.push(sentiment_valence(&t, i, is_cap_diff));
+    }
+    but_check(&t, sentiments);
+    score_valence(sentiments, text)
 }
 
 impl Vader {
@@ -267,50 +452,24 @@ fn replace_emojis<'a>(text: &'a str, lex: &Lexicons) -> Cow<'a, str> {
     Cow::Owned(out)
 }
 
-/// `str.lower()`, borrowing when nothing changes.
-fn py_lower(word: &str) -> Cow<'_, str> {
-    if word.is_ascii() {
-        if word.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(word.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(word)
-        }
-    } else {
-        let lowered = word.to_lowercase();
-        if lowered == word {
-            Cow::Borrowed(word)
-        } else {
-            Cow::Owned(lowered)
-        }
-    }
-}
-
 /// `sentiment_valence`: the valence of word `i` after negation, capitals,
 /// preceding boosters, idioms and "least".
-fn sentiment_valence(
-    lex: &Lexicons,
-    words: &[&str],
-    lower: &[&str],
-    i: usize,
-    is_cap_diff: bool,
-) -> f64 {
-    let Some(&base) = lex.words.get(lower[i]) else {
-        return 0.0;
-    };
-    let n = words.len();
+fn sentiment_valence(t: &Tokens<'_>, i: usize, is_cap_diff: bool) -> f64 {
+    let Some(base) = t.valence(i) else { return 0.0 };
+    let n = t.len();
     let mut valence = base;
     // "no" before another lexicon word negates it instead of counting itself.
-    if lower[i] == "no" && i != n - 1 && lex.words.contains_key(lower[i + 1]) {
+    if t.lower(i) == "no" && i != n - 1 && t.valence(i + 1).is_some() {
         valence = 0.0;
     }
-    if (i > 0 && lower[i - 1] == "no")
-        || (i > 1 && lower[i - 2] == "no")
-        || (i > 2 && lower[i - 3] == "no" && matches!(lower[i - 1], "or" | "nor"))
+    if (i > 0 && t.lower(i - 1) == "no")
+        || (i > 1 && t.lower(i - 2) == "no")
+        || (i > 2 && t.lower(i - 3) == "no" && matches!(t.lower(i - 1), "or" | "nor"))
     {
         valence = base * N_SCALAR;
     }
     // Quirk: a zero valence in capitals is pushed down, not up (`else` branch).
-    if is_cap_diff && py_isupper(words[i]) {
+    if is_cap_diff && t.caps(i) {
         valence = if valence > 0.0 {
             valence + C_INCR
         } else {
@@ -318,14 +477,13 @@ fn sentiment_valence(
         };
     }
     for start_i in 0..3 {
-        let j = match i.checked_sub(start_i + 1) {
-            Some(j) => j,
-            None => break,
+        let Some(j) = i.checked_sub(start_i + 1) else {
+            break;
         };
-        if lex.words.contains_key(lower[j]) {
+        if t.valence(j).is_some() {
             continue;
         }
-        let mut s = scalar_inc_dec(words[j], lower[j], valence, is_cap_diff);
+        let mut s = scalar_inc_dec(t.boost(j), t.caps(j), valence, is_cap_diff);
         if start_i == 1 && s != 0.0 {
             s *= 0.95;
         }
@@ -333,23 +491,23 @@ fn sentiment_valence(
             s *= 0.9;
         }
         valence += s;
-        valence = negation_check(valence, lower, start_i, i);
+        valence = negation_check(valence, t, start_i, i);
         if start_i == 2 {
-            valence = special_idioms_check(valence, lower, i);
+            valence = special_idioms_check(valence, t, i);
         }
     }
-    least_check(lex, valence, lower, i)
+    least_check(t, valence, i)
 }
 
 /// `scalar_inc_dec`: what a booster or dampener before a word adds.
-fn scalar_inc_dec(word: &str, word_lower: &str, valence: f64, is_cap_diff: bool) -> f64 {
-    let Some(mut scalar) = booster(word_lower) else {
+fn scalar_inc_dec(boost: Option<f64>, word_is_upper: bool, valence: f64, is_cap_diff: bool) -> f64 {
+    let Some(mut scalar) = boost else {
         return 0.0;
     };
     if valence < 0.0 {
         scalar = -scalar;
     }
-    if py_isupper(word) && is_cap_diff {
+    if word_is_upper && is_cap_diff {
         scalar = if valence > 0.0 {
             scalar + C_INCR
         } else {
@@ -360,47 +518,49 @@ fn scalar_inc_dec(word: &str, word_lower: &str, valence: f64, is_cap_diff: bool)
 }
 
 /// `_negation_check` for the word `start_i + 1` places before word `i`.
-fn negation_check(valence: f64, w: &[&str], start_i: usize, i: usize) -> f64 {
+fn negation_check(valence: f64, t: &Tokens<'_>, start_i: usize, i: usize) -> f64 {
+    let w = |k: usize| t.lower(k);
     match start_i {
-        0 if negated(w[i - 1]) => valence * N_SCALAR,
-        1 if w[i - 2] == "never" && matches!(w[i - 1], "so" | "this") => valence * 1.25,
-        1 if w[i - 2] == "without" && w[i - 1] == "doubt" => valence,
-        1 if negated(w[i - 2]) => valence * N_SCALAR,
+        0 if negated(w(i - 1)) => valence * N_SCALAR,
+        1 if w(i - 2) == "never" && matches!(w(i - 1), "so" | "this") => valence * 1.25,
+        1 if w(i - 2) == "without" && w(i - 1) == "doubt" => valence,
+        1 if negated(w(i - 2)) => valence * N_SCALAR,
         // Quirk: Python's `and`/`or` precedence makes "so" or "this" right
         // before the word boost it even without "never".
-        2 if (w[i - 3] == "never" && matches!(w[i - 2], "so" | "this"))
-            || matches!(w[i - 1], "so" | "this") =>
+        2 if (w(i - 3) == "never" && matches!(w(i - 2), "so" | "this"))
+            || matches!(w(i - 1), "so" | "this") =>
         {
             valence * 1.25
         }
-        2 if w[i - 3] == "without" && (w[i - 2] == "doubt" || w[i - 1] == "doubt") => valence,
-        2 if negated(w[i - 3]) => valence * N_SCALAR,
+        2 if w(i - 3) == "without" && (w(i - 2) == "doubt" || w(i - 1) == "doubt") => valence,
+        2 if negated(w(i - 3)) => valence * N_SCALAR,
         _ => valence,
     }
 }
 
 /// `_special_idioms_check`, reached only when `i >= 3`.
-fn special_idioms_check(valence: f64, w: &[&str], i: usize) -> f64 {
-    let n = w.len();
-    let mut valence = special_pair(w[i - 1], w[i])
-        .or_else(|| special_triple(w[i - 2], w[i - 1], w[i]))
-        .or_else(|| special_pair(w[i - 2], w[i - 1]))
-        .or_else(|| special_triple(w[i - 3], w[i - 2], w[i - 1]))
-        .or_else(|| special_pair(w[i - 3], w[i - 2]))
+fn special_idioms_check(valence: f64, t: &Tokens<'_>, i: usize) -> f64 {
+    let w = |k: usize| t.lower(k);
+    let n = t.len();
+    let mut valence = special_pair(w(i - 1), w(i))
+        .or_else(|| special_triple(w(i - 2), w(i - 1), w(i)))
+        .or_else(|| special_pair(w(i - 2), w(i - 1)))
+        .or_else(|| special_triple(w(i - 3), w(i - 2), w(i - 1)))
+        .or_else(|| special_pair(w(i - 3), w(i - 2)))
         .unwrap_or(valence);
     if n - 1 > i {
-        if let Some(v) = special_pair(w[i], w[i + 1]) {
+        if let Some(v) = special_pair(w(i), w(i + 1)) {
             valence = v;
         }
     }
     if n - 1 > i + 1 {
-        if let Some(v) = special_triple(w[i], w[i + 1], w[i + 2]) {
+        if let Some(v) = special_triple(w(i), w(i + 1), w(i + 2)) {
             valence = v;
         }
     }
     // Booster bigrams before the word ("kind of good") dampen it.
     for (a, b) in [(i - 3, i - 2), (i - 2, i - 1)] {
-        if let Some(v) = booster_pair(w[a], w[b]) {
+        if let Some(v) = booster_pair(w(a), w(b)) {
             valence += v;
         }
     }
@@ -408,13 +568,13 @@ fn special_idioms_check(valence: f64, w: &[&str], i: usize) -> f64 {
 }
 
 /// `_least_check`: "least good" negates, "at least" and "very least" do not.
-fn least_check(lex: &Lexicons, valence: f64, w: &[&str], i: usize) -> f64 {
-    if i > 1 && !lex.words.contains_key(w[i - 1]) && w[i - 1] == "least" {
-        if w[i - 2] != "at" && w[i - 2] != "very" {
+fn least_check(t: &Tokens<'_>, valence: f64, i: usize) -> f64 {
+    if i > 1 && t.valence(i - 1).is_none() && t.lower(i - 1) == "least" {
+        if t.lower(i - 2) != "at" && t.lower(i - 2) != "very" {
             return valence * N_SCALAR;
         }
         valence
-    } else if i > 0 && !lex.words.contains_key(w[i - 1]) && w[i - 1] == "least" {
+    } else if i > 0 && t.valence(i - 1).is_none() && t.lower(i - 1) == "least" {
         valence * N_SCALAR
     } else {
         valence
@@ -427,8 +587,8 @@ fn least_check(lex: &Lexicons, valence: f64, w: &[&str], i: usize) -> f64 {
 /// first entry *equal* to the current value, not the current position; with
 /// repeated values (zeros, mostly) an earlier entry is scaled again and a
 /// later one not at all.
-fn but_check(w: &[&str], sentiments: &mut [f64]) {
-    let Some(bi) = w.iter().position(|x| *x == "but") else {
+fn but_check(t: &Tokens<'_>, sentiments: &mut [f64]) {
+    let Some(bi) = (0..t.len()).position(|i| t.lower(i) == "but") else {
         return;
     };
     for k in 0..sentiments.len() {
@@ -504,10 +664,21 @@ fn score_valence(sentiments: &[f64], text: &str) -> VaderScores {
 }
 
 /// Python's `round(x, digits)`: the double nearest to `x` correctly rounded
-/// to `digits` decimals, ties to even. Rust's fixed-precision formatting
-/// rounds the exact binary value the same way.
+/// to `digits` decimals (ties to even on the exact binary value).
+///
+/// Away from a tie, `x * 10^digits` rounded to the nearest integer and
+/// divided back is that double: the product is off by far less than the
+/// margin checked, and dividing an integer by 10^digits rounds correctly.
+/// Near a tie only exact decimal formatting can decide, and Rust's
+/// fixed-precision formatting rounds the exact value the way Python does.
 fn py_round(x: f64, digits: usize) -> f64 {
-    format!("{x:.digits$}").parse().unwrap_or(x)
+    let scale = [1.0, 10.0, 100.0, 1e3, 1e4, 1e5, 1e6][digits.min(6)];
+    let scaled = x * scale;
+    if (scaled - scaled.floor() - 0.5).abs() > 1e-6 && scaled.abs() < 1e15 {
+        scaled.round() / scale
+    } else {
+        format!("{x:.digits$}").parse().unwrap_or(x)
+    }
 }
 
 #[cfg(test)]
@@ -543,9 +714,37 @@ mod tests {
     }
 
     #[test]
+    fn booster_table_holds_every_word_once() {
+        assert_eq!(
+            BOOSTER_WORDS.len(),
+            81,
+            "the single-word keys of BOOSTER_DICT"
+        );
+        for w in BOOSTER_WORDS {
+            assert!(booster_spelled(w).is_some(), "{w}");
+        }
+        assert_eq!(booster("very"), Some(B_INCR));
+        assert_eq!(booster("kinda"), Some(B_DECR));
+        assert_eq!(booster("good"), None);
+    }
+
+    #[test]
     fn python_round_ties_to_even_on_the_exact_value() {
         assert_eq!(py_round(0.25, 1), 0.2);
         assert_eq!(py_round(0.35, 1), 0.3, "0.35 is stored just below .35");
         assert_eq!(py_round(-0.00004, 4), -0.0);
+        assert!(py_round(-0.00004, 4).is_sign_negative());
+        // The fast path and exact formatting agree everywhere else.
+        let mut x = -1.0;
+        while x <= 1.0 {
+            for digits in [3, 4] {
+                assert_eq!(
+                    py_round(x, digits),
+                    format!("{x:.digits$}").parse::<f64>().unwrap(),
+                    "{x}"
+                );
+            }
+            x += 0.000_013_7;
+        }
     }
 }

@@ -29,7 +29,12 @@ fn is_ascii_punctuation(c: char) -> bool {
 /// was likely an emoticon such as ":)" and is kept whole).
 pub(super) fn strip_punc_if_word(token: &str) -> &str {
     let stripped = token.trim_matches(is_ascii_punctuation);
-    if stripped.chars().count() <= 2 {
+    let short = if stripped.is_ascii() {
+        stripped.len() <= 2
+    } else {
+        stripped.chars().count() <= 2
+    };
+    if short {
         token
     } else {
         stripped
