@@ -148,8 +148,8 @@ impl Core {
             "{class}(store={:?}, cache={:?}, market_data={:?}, social={:?}, analyzer={:?})",
             tickersense::error::redact_url(&c.store),
             tickersense::error::redact_url(&c.cache),
-            c.market_data,
-            c.social,
+            tickersense::error::redact_url(&c.market_data),
+            tickersense::error::redact_url(&c.social),
             c.analyzer
         )
     }

@@ -21,12 +21,12 @@ use crate::error::IntoPyErr;
 static RUNTIME: Mutex<Option<(u32, Arc<Runtime>)>> = Mutex::new(None);
 
 /// This process's runtime, built on first use and again after a fork.
-pub fn runtime() -> Arc<Runtime> {
+pub fn runtime() -> PyResult<Arc<Runtime>> {
     let pid = std::process::id();
     let mut slot = RUNTIME.lock().unwrap_or_else(|e| e.into_inner());
     if let Some((owner, rt)) = slot.as_ref() {
         if *owner == pid {
-            return rt.clone();
+            return Ok(rt.clone());
         }
     }
     // Inherited from the parent: its worker threads are gone, and dropping it
@@ -39,10 +39,13 @@ pub fn runtime() -> Arc<Runtime> {
             .thread_name("tickersense")
             .enable_all()
             .build()
-            .unwrap_or_else(|err| panic!("cannot start the tokio runtime: {err}")),
+            .map_err(|err| {
+                tickersense::Error::internal(format!("cannot start the tokio runtime: {err}"))
+                    .into_py_err()
+            })?,
     );
     *slot = Some((pid, rt.clone()));
-    rt
+    Ok(rt)
 }
 
 /// Runs `fut` on the runtime and waits for it with the GIL released. Works
@@ -56,7 +59,7 @@ where
     F: Future<Output = tickersense::Result<T>> + Send + 'static,
 {
     let (tx, rx) = mpsc::channel();
-    let task = runtime().spawn(async move {
+    let task = runtime()?.spawn(async move {
         let _ = tx.send(fut.await);
     });
     let mut rx = rx;
@@ -88,6 +91,8 @@ where
     T: for<'a> IntoPyObject<'a> + Send + 'static,
     F: Future<Output = tickersense::Result<T>> + Send + 'static,
 {
+    // Built (or its failure raised) here, so `Owned::spawn` only reuses it.
+    runtime()?;
     pyo3_async_runtimes::generic::future_into_py::<Owned, _, T>(py, async move {
         fut.await.map_err(|e| e.into_py_err())
     })
@@ -108,7 +113,8 @@ impl AsyncRuntime for Owned {
     where
         F: Future<Output = ()> + Send + 'static,
     {
-        runtime().spawn(fut)
+        // `awaitable` made the runtime just before; building it cannot fail twice.
+        runtime().expect("the tokio runtime exists").spawn(fut)
     }
 }
 

@@ -3,7 +3,8 @@
 import asyncio
 import math
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -32,7 +33,8 @@ def test_history_bars_and_repeat_comes_from_cache(client):
     for b in bars:
         assert b.low <= min(b.open, b.close) <= max(b.open, b.close) <= b.high
         assert b.volume > 0
-        assert b.timestamp.weekday() < 5 or b.timestamp.astimezone(timezone(timedelta(hours=-5))).weekday() < 5
+        local = b.timestamp.astimezone(ZoneInfo(h.timezone))
+        assert local.weekday() < 5 and (local.hour, local.minute) == (0, 0), "weekdays, at midnight exchange time"
     assert h[-1] == bars[-1]
     with pytest.raises(IndexError):
         h[len(h)]

@@ -19,16 +19,12 @@ pub(super) fn py_split(s: &str) -> impl Iterator<Item = &str> {
     s.split(py_isspace).filter(|w| !w.is_empty())
 }
 
-/// `string.punctuation`.
-fn is_ascii_punctuation(c: char) -> bool {
-    c.is_ascii_punctuation()
-}
-
 /// `SentiText._strip_punc_if_word`: strip leading and trailing ASCII
 /// punctuation, unless that leaves two characters or fewer (then the token
 /// was likely an emoticon such as ":)" and is kept whole).
 pub(super) fn strip_punc_if_word(token: &str) -> &str {
-    let stripped = token.trim_matches(is_ascii_punctuation);
+    // ASCII punctuation is exactly Python's `string.punctuation`.
+    let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
     let short = if stripped.is_ascii() {
         stripped.len() <= 2
     } else {
