@@ -22,7 +22,7 @@ test-rust:
 $(VENV)/.ready: bindings-python/pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet "maturin>=1.5,<2" "pytest>=7" "pandas>=1.5" "vaderSentiment==3.3.2"
+	$(VENV)/bin/pip install --quiet "maturin>=1.5,<2" "pytest>=7" "pandas>=1.5" "vaderSentiment==3.3.2" "textblob==0.20.1"
 	touch $@
 
 test-python: $(VENV)/.ready

@@ -3,9 +3,11 @@
 Every post is built from a seeded ``random.Random``, so a failing post can be
 replayed from the seed alone. The mix covers what VADER and TextBlob treat
 specially: lexicon words, boosters and dampeners, negations, "but", "least",
-"kind of", idioms, ALL CAPS, repeated "!" and "?", emoticons, emojis
-(single code points and sequences), cashtags, non-ASCII letters, unusual
-white space, empty and white-space-only strings, and very long posts.
+"kind of", idioms, ALL CAPS, repeated "!" and "?", emoticons (also written
+with spaces, as TextBlob closes them up), "(!)", abbreviations, ellipses,
+curly quotes and contractions, paragraph breaks, emojis (single code points
+and sequences), cashtags, non-ASCII letters, unusual white space, empty and
+white-space-only strings, and very long posts.
 """
 
 import random
@@ -15,6 +17,7 @@ FINANCE = [
     "earnings", "guidance", "revenue", "margin", "dividend", "calls", "puts", "shares", "stock", "price",
     "target", "short", "squeeze", "dip", "rally", "moon", "bagholder", "portfolio", "quarter", "CEO",
     "FDA", "buyback", "split", "IPO", "yield", "bond", "Fed", "inflation", "recession", "breakout",
+    "U.S.", "Mr.", "Inc.", "Ltd.", "e.g.", "etc.", "vs.", "Q3", "10-K", "52-week", "A.I.",
 ]
 SENTIMENT = [
     "good", "great", "bad", "terrible", "awesome", "love", "hate", "happy", "sad", "strong", "weak",
@@ -27,8 +30,12 @@ SENTIMENT = [
 BOOSTERS = [
     "very", "really", "so", "extremely", "totally", "absolutely", "hella", "incredibly", "slightly",
     "barely", "kinda", "sorta", "somewhat", "hardly", "more", "most", "less", "little", "utterly", "friggin",
+    "truly", "terribly", "highly", "quite", "too", "pretty", "remarkably", "seriously",
 ]
-NEGATIONS = ["not", "never", "no", "isn't", "don't", "can't", "won't", "aint", "without", "nor", "rarely", "despite", "nothing"]
+NEGATIONS = [
+    "not", "never", "no", "isn't", "don't", "can't", "won't", "aint", "without", "nor", "rarely", "despite", "nothing",
+    "don’t", "DON'T", "wasn't", "n't",
+]
 GLUE = [
     "the", "a", "is", "was", "and", "or", "but", "least", "at", "of", "kind", "sort", "to", "for", "this",
     "that", "it", "I", "we", "you", "just", "enough", "doubt", "very", "in", "on", "with", "after", "my",
@@ -39,14 +46,27 @@ PHRASES = [
     "bus stop", "cut the mustard", "in the red", "in the black", "just enough", "no good", "no or nor",
     "never this", "least bad", "not the least",
 ]
-EMOTICONS = [":)", ":(", ":D", ";)", ":-)", ":-(", ":P", "<3", ":/", "xD", "XD", "^_^", "(:", "):", ":')"]
+EMOTICONS = [
+    ":)", ":(", ":D", ";)", ":-)", ":-(", ":P", "<3", ":/", "xD", "XD", "^_^", "(:", "):", ":')",
+    ": )", ": - (", ":-D", "8)", "(8)", "8-)", "o.O", "°o°", "♥", ":o)", ":o", ":c", ">:(", "=D", ";-)",
+    ":'(", ": ' (", "(!)", "( ! )", "x-D", ">.>", ":\\", ":-.", "* )", "= ]",
+]
 EMOJIS = [
     "🚀", "📉", "📈", "💎", "🙌", "😂", "😭", "😡", "🤡", "💰", "🔥", "👍", "👎", "😁", "💘", "💋",
     "❤️", "👍🏽", "🇺🇸", "🤷\u200d♂️", "✅", "❌", "⚠️", "🐻", "🐂", "🌕", "💩", "🙏",
 ]
-ODD_TEXT = ["café", "naïve", "Über", "ÉNORME", "日本株", "привет", "ΣΟΦΙΑ", "ǅemo", "İstanbul", "ﬁne", "straße", "ŁÓDŹ"]
-SPACES = [" ", " ", " ", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x1c", "\r\n"]
-PUNCT = ["", "", "", ".", ",", "!", "!!", "!!!", "!!!!!", "?", "??", "???", "?!", "...", ";", ":", "'", '"', ")", "("]
+ODD_TEXT = [
+    "café", "naïve", "Über", "ÉNORME", "日本株", "привет", "ΣΟΦΙΑ", "ǅemo", "İstanbul", "ﬁne", "straße", "ŁÓDŹ",
+    "“great”", "‘bad’", "\u212aind", "END-OF-SENTENCE", "w/", "a|b",
+]
+SPACES = [
+    " ", " ", " ", " ", " ", " ", "  ", "\t", "\n", "\u00a0", "\u2003", "\u3000", "\x1c", "\r\n",
+    "\n\n", "\r\n\r\n", "\n\r\n",
+]
+PUNCT = [
+    "", "", "", ".", ",", "!", "!!", "!!!", "!!!!!", "?", "??", "???", "?!", "...", ";", ":", "'", '"', ")", "(",
+    "....", ".)", '."', "!)", "?’", "”", "..!", "-", "*", "$",
+]
 
 
 def _word(rng: random.Random, lexicon_words) -> str:

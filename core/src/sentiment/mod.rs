@@ -2,11 +2,14 @@
 //! [`top_keywords`] for the per-platform report.
 //!
 //! - `vader` — [`Vader`]: vaderSentiment 3.3.2's `polarity_scores`, score for score.
+//! - `textblob` — [`TextBlob`]: TextBlob 0.20.1's `TextBlob(text).sentiment`, score for score.
 //! - `placeholder` — [`Placeholder`]: a small word list, *not* compatible with
 //!   any published analyzer, kept until the TextBlob port lands.
 
 mod keywords;
 mod placeholder;
+mod python_str;
+mod textblob;
 mod vader;
 
 use std::sync::Arc;
@@ -16,6 +19,7 @@ use crate::model::Score;
 
 pub use keywords::top_keywords;
 pub use placeholder::Placeholder;
+pub use textblob::{TextBlob, TextBlobSentiment};
 pub use vader::{Vader, VaderScores};
 
 /// Scores the sentiment of short texts. Implementations are pure CPU work,
@@ -38,8 +42,9 @@ pub fn analyzer_by_name(name: &str) -> Result<Arc<dyn Analyzer>> {
     match name.trim() {
         "placeholder" => Ok(Arc::new(Placeholder::new())),
         "vader" => Ok(Arc::new(Vader::new())),
+        "textblob" => Ok(Arc::new(TextBlob::new())),
         other => Err(Error::invalid_input(format!(
-            "unknown analyzer {other:?}; expected one of: vader, placeholder"
+            "unknown analyzer {other:?}; expected one of: vader, textblob, placeholder"
         ))),
     }
 }

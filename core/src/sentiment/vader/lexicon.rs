@@ -30,7 +30,7 @@ fn words() -> FxHashMap<&'static str, f64> {
         if line.is_empty() {
             continue;
         }
-        let mut fields = super::text::py_strip(line).split('\t');
+        let mut fields = crate::sentiment::python_str::py_strip(line).split('\t');
         if let (Some(word), Some(measure)) = (fields.next(), fields.next()) {
             if let Ok(value) = measure.parse::<f64>() {
                 map.insert(word, value);
@@ -44,7 +44,7 @@ fn words() -> FxHashMap<&'static str, f64> {
 fn emojis() -> FxHashMap<char, &'static str> {
     let mut map = FxHashMap::default();
     for line in EMOJIS.trim_end_matches('\n').split('\n') {
-        let mut fields = super::text::py_strip(line).split('\t');
+        let mut fields = crate::sentiment::python_str::py_strip(line).split('\t');
         if let (Some(emoji), Some(description)) = (fields.next(), fields.next()) {
             let mut chars = emoji.chars();
             if let (Some(c), None) = (chars.next(), chars.next()) {

@@ -13,10 +13,11 @@ use std::borrow::Cow;
 
 use serde::{Deserialize, Serialize};
 
+use super::python_str::{py_split, py_strip};
 use super::Analyzer;
 use crate::model::Score;
 use lexicon::{Lexicons, LEXICONS};
-use text::{py_isupper, py_split, py_strip, strip_punc_if_word};
+use text::{py_isupper, strip_punc_if_word};
 
 /// Mean intensity added by a booster word ("very").
 const B_INCR: f64 = 0.293;

@@ -1,23 +1,5 @@
-//! Python `str` semantics that VADER's results depend on: which characters
-//! count as white space (`split`, `strip`), ASCII punctuation stripping, and
-//! `isupper`.
-
-/// Python's `str.isspace` for one character: Unicode White_Space plus the
-/// four ASCII information separators U+001C..U+001F, which Python counts and
-/// Rust's `char::is_whitespace` does not.
-pub(super) fn py_isspace(c: char) -> bool {
-    c.is_whitespace() || ('\u{1c}'..='\u{1f}').contains(&c)
-}
-
-/// `str.strip()`.
-pub(super) fn py_strip(s: &str) -> &str {
-    s.trim_matches(py_isspace)
-}
-
-/// `str.split()` with no argument: runs of white space separate, no empty pieces.
-pub(super) fn py_split(s: &str) -> impl Iterator<Item = &str> {
-    s.split(py_isspace).filter(|w| !w.is_empty())
-}
+//! Python `str` semantics that only VADER's results depend on: ASCII
+//! punctuation stripping and `isupper`.
 
 /// `SentiText._strip_punc_if_word`: strip leading and trailing ASCII
 /// punctuation, unless that leaves two characters or fewer (then the token
@@ -66,10 +48,6 @@ mod tests {
 
     #[test]
     fn python_string_rules() {
-        assert_eq!(
-            py_split("a\u{1f}b\u{a0} c\n").collect::<Vec<_>>(),
-            ["a", "b", "c"]
-        );
         assert_eq!(strip_punc_if_word("(hello)!"), "hello");
         assert_eq!(strip_punc_if_word(":)"), ":)");
         assert_eq!(

@@ -1,0 +1,57 @@
+"""TextBlob's sentiment, drop-in.
+
+Replace ``from textblob import TextBlob`` with
+``from tickersense.compat.textblob import TextBlob`` where the code reads
+``TextBlob(text).sentiment`` (or ``.polarity`` / ``.subjectivity``); the
+scores are TextBlob 0.20.1's default ``PatternAnalyzer`` scores, computed in
+Rust. Only sentiment is provided: tagging, noun phrases, translation and the
+rest of TextBlob are not.
+"""
+
+from collections import namedtuple
+from typing import Union
+
+from tickersense._native import TextBlobAnalyzer as _TextBlobAnalyzer
+
+__all__ = ["Sentiment", "TextBlob"]
+
+#: The named tuple ``TextBlob(text).sentiment`` returns.
+Sentiment = namedtuple("Sentiment", ["polarity", "subjectivity"])
+
+_ANALYZER = _TextBlobAnalyzer()
+
+
+class TextBlob:
+    """A text whose ``sentiment`` is scored as TextBlob scores it.
+
+    Like TextBlob, it accepts ``str`` (and ``bytes``, decoded as UTF-8) and
+    raises ``TypeError`` for anything else. Passing an ``analyzer`` or other
+    TextBlob model raises ``NotImplementedError`` rather than silently
+    scoring with the default one.
+    """
+
+    def __init__(self, text: Union[str, bytes], **models):
+        if not isinstance(text, (str, bytes)):
+            raise TypeError(f"The `text` argument passed to `__init__(text)` must be a string, not {type(text)}")
+        if any(value is not None for value in models.values()):
+            raise NotImplementedError("tickersense.compat.textblob scores with the default PatternAnalyzer only")
+        self.raw = self.string = text.decode("utf-8") if isinstance(text, bytes) else text
+
+    @property
+    def sentiment(self) -> Sentiment:
+        """``Sentiment(polarity, subjectivity)``: polarity in [-1, 1], subjectivity in [0, 1]."""
+        return Sentiment(*_ANALYZER.sentiment(self.raw))
+
+    @property
+    def polarity(self) -> float:
+        return self.sentiment.polarity
+
+    @property
+    def subjectivity(self) -> float:
+        return self.sentiment.subjectivity
+
+    def __str__(self) -> str:
+        return self.raw
+
+    def __repr__(self) -> str:
+        return f'TextBlob("{self.raw}")'

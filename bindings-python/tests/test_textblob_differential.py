@@ -1,0 +1,79 @@
+"""tickersense's TextBlob analyzer against TextBlob 0.20.1 on generated posts.
+
+The seed changes every run and is printed; replay a failure with
+``TICKERSENSE_DIFF_SEED=<seed> pytest tests/test_textblob_differential.py``.
+"""
+
+import math
+import os
+import random
+
+import pytest
+
+import tickersense
+from posts import posts
+
+COUNT = int(os.environ.get("TICKERSENSE_DIFF_COUNT", "20000"))
+TOLERANCE = 1e-9
+
+
+def reference():
+    try:
+        import textblob
+        from textblob.en import sentiment as lexicon
+    except ImportError:
+        if os.environ.get("CI"):
+            pytest.fail("textblob==0.20.1 must be installed in the test venv under CI")
+        pytest.skip("textblob is not installed")
+    from importlib.metadata import version
+
+    assert version("textblob") == "0.20.1", version("textblob")
+    "good" in lexicon  # the lexicon loads on first use
+    return textblob.TextBlob, sorted(dict.keys(lexicon))
+
+
+def close(a, b):
+    return all(math.isclose(x, y, rel_tol=0.0, abs_tol=TOLERANCE) for x, y in zip(a, b))
+
+
+def test_every_generated_post_scores_like_textblob(capsys):
+    TextBlob, words = reference()
+    seed = int(os.environ.get("TICKERSENSE_DIFF_SEED") or random.SystemRandom().randrange(2**32))
+    with capsys.disabled():
+        print(f"\nTextBlob differential: seed {seed}, {COUNT} posts")
+    texts = posts(seed, COUNT, words)
+    ours = tickersense.TextBlobAnalyzer().sentiment_many(texts)
+    failures = []
+    for i, (text, got) in enumerate(zip(texts, ours)):
+        want = tuple(TextBlob(text).sentiment)
+        if not close(got, want):
+            failures.append((i, text, want, got))
+    for i, text, want, got in failures[:10]:
+        print(f"seed {seed} post {i}: {text!r}\n  textblob    {want}\n  tickersense {got}")
+    assert not failures, f"{len(failures)} of {COUNT} posts differ (seed {seed}); first ones printed above"
+
+
+def test_single_and_batch_agree_and_compat_is_a_drop_in():
+    from tickersense.compat.textblob import TextBlob as Compat
+
+    TextBlob, words = reference()
+    texts = posts(11, 500, words)
+    analyzer = tickersense.TextBlobAnalyzer()
+    batch = analyzer.sentiment_many(texts)
+    for text, b in zip(texts, batch):
+        theirs = TextBlob(text).sentiment
+        ours = Compat(text).sentiment
+        assert analyzer.sentiment(text) == b == tuple(ours)
+        assert close(ours, theirs)
+        assert ours._fields == theirs._fields == ("polarity", "subjectivity")
+        assert (Compat(text).polarity, Compat(text).subjectivity) == tuple(ours)
+
+
+def test_compat_refuses_what_it_cannot_do():
+    from tickersense.compat.textblob import TextBlob as Compat
+
+    with pytest.raises(TypeError):
+        Compat(42)
+    with pytest.raises(NotImplementedError):
+        Compat("good", analyzer=object())
+    assert Compat(b"very good").sentiment == Compat("very good").sentiment

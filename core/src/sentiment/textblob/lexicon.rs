@@ -1,0 +1,307 @@
+//! pattern's English sentiment lexicon, loaded the way TextBlob 0.20.1 loads
+//! it (`textblob._text.Sentiment.load` and `textblob.en.Sentiment.load`),
+//! and the emoticons its assessments recognise.
+
+use std::sync::LazyLock;
+
+use rustc_hash::FxHashMap;
+
+const XML: &str = include_str!("../../../data/textblob/en-sentiment.xml");
+
+/// What the analyzer needs of one word. TextBlob looks plain strings up with
+/// part-of-speech `None`, so only the all-senses average is kept.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Entry {
+    pub polarity: f64,
+    pub subjectivity: f64,
+    pub intensity: f64,
+    /// The word has an adverb (`RB`) sense, so it modifies the next word.
+    pub modifier: bool,
+}
+
+/// Word to entry; keys are the lexicon's forms plus the derived "-ly" adverbs.
+pub(super) static LEXICON: LazyLock<FxHashMap<String, Entry>> = LazyLock::new(load);
+
+/// One `(polarity, subjectivity, intensity)` triple.
+type Psi = [f64; 3];
+
+/// A word's senses grouped by part-of-speech tag, in first-seen order, as
+/// Python's insertion-ordered dicts keep them. `None` is a missing `pos`
+/// attribute, distinct from `pos=""`.
+type Senses<'a> = Vec<(Option<&'a str>, Vec<Psi>)>;
+
+fn load() -> FxHashMap<String, Entry> {
+    let mut order: Vec<&str> = Vec::new();
+    let mut words: FxHashMap<&str, Senses<'_>> = FxHashMap::default();
+    for element in word_elements(XML) {
+        let attr = |name| attribute(element, name);
+        let Some(form) = attr("form").filter(|f| !f.is_empty()) else {
+            continue;
+        };
+        let psi = [
+            number(attr("polarity"), 0.0),
+            number(attr("subjectivity"), 0.0),
+            number(attr("intensity"), 1.0),
+        ];
+        let senses = words.entry(form).or_insert_with(|| {
+            order.push(form);
+            Vec::new()
+        });
+        let pos = attr("pos");
+        match senses.iter_mut().find(|(p, _)| *p == pos) {
+            Some((_, list)) => list.push(psi),
+            None => senses.push((pos, vec![psi])),
+        }
+    }
+
+    // Average the senses of each tag, then all tags into the `None` entry
+    // (which replaces, in place, the average of senses that had no `pos`).
+    let mut averaged: Vec<(String, Vec<(Option<String>, Psi)>)> = order
+        .iter()
+        .map(|form| {
+            let mut tags: Vec<(Option<String>, Psi)> = words[form]
+                .iter()
+                .map(|(pos, list)| (pos.map(str::to_owned), mean(list)))
+                .collect();
+            let all = mean(&tags.iter().map(|(_, psi)| *psi).collect::<Vec<_>>());
+            match tags.iter_mut().find(|(pos, _)| pos.is_none()) {
+                Some((_, psi)) => *psi = all,
+                None => tags.push((None, all)),
+            }
+            ((*form).to_owned(), tags)
+        })
+        .collect();
+
+    // Each adjective also gives an adverb: "terrible" -> "terribly",
+    // "happy" -> "happily". `annotate` overwrites the target's `RB` and
+    // `None` entries, so a later adjective wins; words made here are not
+    // themselves visited.
+    let mut index: FxHashMap<String, usize> = averaged
+        .iter()
+        .enumerate()
+        .map(|(i, (form, _))| (form.clone(), i))
+        .collect();
+    for i in 0..averaged.len() {
+        let Some(jj) = tag(&averaged[i].1, Some("JJ")) else {
+            continue;
+        };
+        let adverb = adverb_of(&averaged[i].0);
+        let target = *index.entry(adverb.clone()).or_insert_with(|| {
+            averaged.push((adverb, Vec::new()));
+            averaged.len() - 1
+        });
+        set_tag(&mut averaged[target].1, Some("RB"), jj);
+        set_tag(&mut averaged[target].1, None, jj);
+    }
+
+    averaged
+        .into_iter()
+        .map(|(form, tags)| {
+            let [polarity, subjectivity, intensity] =
+                tag(&tags, None).expect("every word has a None entry");
+            let modifier = tag(&tags, Some("RB")).is_some();
+            let entry = Entry {
+                polarity,
+                subjectivity,
+                intensity,
+                modifier,
+            };
+            (form, entry)
+        })
+        .collect()
+}
+
+fn tag(tags: &[(Option<String>, Psi)], pos: Option<&str>) -> Option<Psi> {
+    tags.iter()
+        .find(|(p, _)| p.as_deref() == pos)
+        .map(|(_, psi)| *psi)
+}
+
+fn set_tag(tags: &mut Vec<(Option<String>, Psi)>, pos: Option<&str>, psi: Psi) {
+    match tags.iter_mut().find(|(p, _)| p.as_deref() == pos) {
+        Some((_, slot)) => *slot = psi,
+        None => tags.push((pos.map(str::to_owned), psi)),
+    }
+}
+
+/// `w[:-1] + "i"` for a final "y", then drop a final "le", then add "ly".
+fn adverb_of(adjective: &str) -> String {
+    let mut stem = adjective.to_owned();
+    if stem.ends_with('y') {
+        stem.pop();
+        stem.push('i');
+    }
+    if stem.ends_with("le") {
+        stem.truncate(stem.len() - 2);
+    }
+    stem + "ly"
+}
+
+/// Python's `avg` per component: `sum(list) / float(len(list) or 1)`,
+/// summed left to right as `sum` does.
+fn mean(list: &[Psi]) -> Psi {
+    let n = list.len().max(1) as f64;
+    let mut total = [0.0; 3];
+    for psi in list {
+        for (t, v) in total.iter_mut().zip(psi) {
+            *t += v;
+        }
+    }
+    total.map(|t| t / n)
+}
+
+fn number(value: Option<&str>, default: f64) -> f64 {
+    value.and_then(|v| v.trim().parse().ok()).unwrap_or(default)
+}
+
+/// The text of every `<word ... />` element (attributes only), in file
+/// order. The file is machine-written: no entities, no nested elements,
+/// double-quoted attributes, comments only in the header.
+fn word_elements(xml: &str) -> impl Iterator<Item = &str> {
+    let mut rest = xml;
+    std::iter::from_fn(move || loop {
+        let start = rest.find('<')?;
+        rest = &rest[start..];
+        if let Some(after) = rest.strip_prefix("<!--") {
+            rest = after.split_once("-->").map_or("", |(_, r)| r);
+            continue;
+        }
+        let end = element_end(rest)?;
+        let (element, after) = rest.split_at(end);
+        rest = after;
+        if let Some(body) = element.strip_prefix("<word") {
+            if body.starts_with(char::is_whitespace) {
+                return Some(body);
+            }
+        }
+    })
+}
+
+/// The byte offset just past the `>` that closes the element `s` starts
+/// with, skipping `>` inside quoted attribute values.
+fn element_end(s: &str) -> Option<usize> {
+    let mut quoted = false;
+    for (i, b) in s.bytes().enumerate() {
+        match b {
+            b'"' => quoted = !quoted,
+            b'>' if !quoted => return Some(i + 1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The value of attribute `name` in an element's attribute text.
+fn attribute<'a>(element: &'a str, name: &str) -> Option<&'a str> {
+    let mut rest = element;
+    loop {
+        rest = rest.trim_start();
+        let (key, after) = rest.split_once('=')?;
+        let value_and_rest = after.trim_start().strip_prefix('"')?;
+        let (value, after_value) = value_and_rest.split_once('"')?;
+        if key.trim() == name {
+            return Some(value);
+        }
+        rest = after_value;
+    }
+}
+
+/// `EMOTICONS` of `textblob._text`, in its dict order, with the polarity of
+/// each expression.
+pub(super) const EMOTICONS: &[(f64, &[&str])] = &[
+    (1.0, &["<3", "♥"]),
+    (
+        1.0,
+        &[
+            ">:D", ":-D", ":D", "=-D", "=D", "X-D", "x-D", "XD", "xD", "8-D",
+        ],
+    ),
+    (
+        0.75,
+        &[
+            ">:P", ":-P", ":P", ":-p", ":p", ":-b", ":b", ":c)", ":o)", ":^)",
+        ],
+    ),
+    (
+        0.5,
+        &[
+            ">:)", ":-)", ":)", "=)", "=]", ":]", ":}", ":>", ":3", "8)", "8-)",
+        ],
+    ),
+    (
+        0.25,
+        &[">;]", ";-)", ";)", ";-]", ";]", ";D", ";^)", "*-)", "*)"],
+    ),
+    (
+        0.05,
+        &[">:o", ":-O", ":O", ":o", ":-o", "o_O", "o.O", "°O°", "°o°"],
+    ),
+    (
+        -0.25,
+        &[
+            ">:/", ":-/", ":/", ":\\", ">:\\", ":-.", ":-s", ":s", ":S", ":-S", ">.>",
+        ],
+    ),
+    (
+        -0.75,
+        &[
+            ">:[", ":-(", ":(", "=(", ":-[", ":[", ":{", ":-<", ":c", ":-c", "=/",
+        ],
+    ),
+    (-1.0, &[":'(", ":'''(", ";'("]),
+];
+
+/// The polarity a lower-cased token scores as an emoticon: the first group
+/// whose lower-cased expressions hold it.
+///
+/// Quirk: the check runs only for tokens that are not `isalpha()`, so "xd"
+/// (from "XD" and "xD") never scores; the other conditions of that check
+/// (at most 5 characters, not a substring of `PUNCTUATION`) hold for every
+/// expression and cannot exclude one.
+pub(super) fn emoticon_polarity(lower: &str) -> Option<f64> {
+    static TABLE: LazyLock<FxHashMap<String, f64>> = LazyLock::new(|| {
+        let mut table = FxHashMap::default();
+        for (polarity, group) in EMOTICONS {
+            for e in *group {
+                let lower = e.to_lowercase();
+                if !lower.chars().all(char::is_alphabetic) {
+                    table.entry(lower).or_insert(*polarity);
+                }
+            }
+        }
+        table
+    });
+    TABLE.get(lower).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Values printed by TextBlob 0.20.1: `textblob.en.sentiment[w][None]`
+    /// and `"RB" in textblob.en.sentiment[w]`.
+    #[test]
+    fn entries_match_textblob() {
+        let good = LEXICON["good"];
+        assert_eq!(good.polarity, 0.7);
+        assert_eq!(good.subjectivity, 0.6000000000000001);
+        assert!(!good.modifier);
+        let very = LEXICON["very"];
+        assert_eq!((very.polarity, very.intensity), (0.2, 1.3));
+        assert!(very.modifier);
+        // Derived from "terrible" (JJ): an adverb with the adjective's scores.
+        let terribly = LEXICON["terribly"];
+        assert_eq!(terribly.polarity, LEXICON["terrible"].polarity);
+        assert!(terribly.modifier);
+        assert!(LEXICON.contains_key("happily"));
+    }
+
+    #[test]
+    fn emoticons() {
+        assert_eq!(emoticon_polarity(":-d"), Some(1.0));
+        assert_eq!(emoticon_polarity(":o)"), Some(0.75));
+        assert_eq!(emoticon_polarity("°o°"), Some(0.05));
+        assert_eq!(emoticon_polarity("xd"), None);
+        assert_eq!(emoticon_polarity(":-)x"), None);
+    }
+}
