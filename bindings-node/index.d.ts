@@ -58,6 +58,31 @@ export declare class Client {
 }
 
 /**
+ * TextBlob's default analyzer (`PatternAnalyzer`), score for score as
+ * TextBlob 0.20.1's `TextBlob(text).sentiment`. Cheap to make: the lexicon
+ * is loaded once per process, at first use.
+ *
+ * A text that is not a string throws synchronously with napi's own code
+ * (`"StringExpected"`, `"ArrayExpected"`). A lone surrogate in a JS string
+ * is read as U+FFFD, as any string crossing into Rust.
+ */
+export declare class TextBlobAnalyzer {
+  /** A TextBlob analyzer. */
+  constructor()
+  /**
+   * The polarity and subjectivity of one text, as TextBlob's
+   * `TextBlob(text).sentiment`, computed on the calling thread (one text
+   * takes microseconds).
+   */
+  sentiment(text: string): TextBlobSentiment
+  /**
+   * The sentiment of every text, in the order of `texts`, computed off
+   * the JS thread on all cores; the event loop keeps running meanwhile.
+   */
+  sentimentMany(texts: Array<string>): Promise<Array<TextBlobSentiment>>
+}
+
+/**
  * VADER, score for score as vaderSentiment 3.3.2's
  * `SentimentIntensityAnalyzer`. Cheap to make: the lexicons are loaded once
  * per process, at first use.
@@ -231,6 +256,17 @@ export interface SentimentAnalysis {
   analysisTimestamp: Date
   /** One entry per platform that had posts. */
   platforms: Array<PlatformSentiment>
+}
+
+/**
+ * TextBlob's two figures for one text, as `TextBlob(text).sentiment` gives
+ * them (unrounded, to the last bit).
+ */
+export interface TextBlobSentiment {
+  /** Negative (-1) to positive (+1); 0 when no word is known. */
+  polarity: number
+  /** Objective (0) to subjective (1); 0 when no word is known. */
+  subjectivity: number
 }
 
 /**

@@ -3,8 +3,8 @@
 //! Each module mirrors a core module and only converts: `client` wraps
 //! [`tickersense::Tickersense`], `model` holds the plain JS objects the client
 //! returns, `sentiment` exposes the analyzers of [`tickersense::sentiment`]
-//! (`Vader`), and `error` turns [`tickersense::Error`] into a JS `Error` whose
-//! `code` is the error kind's name.
+//! (`Vader`, `TextBlobAnalyzer`), and `error` turns [`tickersense::Error`]
+//! into a JS `Error` whose `code` is the error kind's name.
 
 pub mod client;
 pub mod error;

@@ -10,6 +10,7 @@
 //! assessments of their own; the result is the mean over assessments.
 //! Quirks of the Python implementation are kept and marked `Quirk:`.
 
+mod closeup;
 mod lexicon;
 mod tokens;
 
@@ -18,9 +19,6 @@ use serde::{Deserialize, Serialize};
 use super::Analyzer;
 use crate::model::Score;
 use lexicon::{emoticon_polarity, LEXICON};
-
-/// `negations` of `textblob.en.sentiment`.
-const NEGATIONS: [&str; 4] = ["no", "not", "n't", "never"];
 
 /// TextBlob's two figures for one text (`TextBlob(text).sentiment`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -139,10 +137,16 @@ fn score_text(text: &str, scratch: &mut Scratch) -> TextBlobSentiment {
     // A negation seen and not yet used or cancelled.
     let mut negation = false;
 
+    let lexicon = &*LEXICON;
     tokens::for_each_token(text, tokens, |token| {
-        let w = py_lower(token, lower);
-        let is_negation = NEGATIONS.contains(&w);
-        if let Some(e) = LEXICON.get(w) {
+        let class = ByteClass::of(token);
+        let w = if class.lower_ascii() {
+            token
+        } else {
+            py_lower(token, lower)
+        };
+        let is_negation = matches!(w, "no" | "not" | "n't" | "never");
+        if let Some(e) = lexicon.get(w) {
             match (modifier, a.last_mut()) {
                 (Some(_), Some(last)) => {
                     last.polarity = clamp(e.polarity * last.intensity);
@@ -168,7 +172,7 @@ fn score_text(text: &str, scratch: &mut Scratch) -> TextBlobSentiment {
         }
         if is_negation {
             negation = true;
-        } else if negation && w.trim_matches('\'').chars().count() > 1 {
+        } else if negation && class.char_count(w.trim_matches('\'')) > 1 {
             // A longer unknown word ends the negation; "not a good" keeps it.
             negation = false;
         }
@@ -178,7 +182,7 @@ fn score_text(text: &str, scratch: &mut Scratch) -> TextBlobSentiment {
                 last.negated = true;
             }
             negation = false;
-        } else if modifier.is_some() && w.chars().count() > 2 {
+        } else if modifier.is_some() && class.char_count(w) > 2 {
             modifier = None;
         }
         if w == "!" {
@@ -189,8 +193,11 @@ fn score_text(text: &str, scratch: &mut Scratch) -> TextBlobSentiment {
         if w == "(!)" {
             a.push(Assessment::fixed(0.0));
         }
-        if let Some(polarity) = emoticon_polarity(w) {
-            a.push(Assessment::fixed(polarity));
+        // Every emoticon has a character that is not an ASCII letter or digit.
+        if class.maybe_emoticon() {
+            if let Some(polarity) = emoticon_polarity(w) {
+                a.push(Assessment::fixed(polarity));
+            }
         }
     });
 
@@ -215,7 +222,64 @@ fn score_text(text: &str, scratch: &mut Scratch) -> TextBlobSentiment {
     }
 }
 
-/// `str.lower()` into `buf`. Python also applies the final-sigma rule,
+/// What one pass over a token's bytes tells: whether it needs lower-casing,
+/// whether it is ASCII, whether it could be an emoticon.
+#[derive(Clone, Copy)]
+struct ByteClass(u8);
+
+const UPPER: u8 = 1;
+const NON_ASCII: u8 = 2;
+const NOT_ALPHANUMERIC: u8 = 4;
+
+static BYTE_CLASSES: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let byte = b as u8;
+        table[b] = if !byte.is_ascii() {
+            NON_ASCII | NOT_ALPHANUMERIC
+        } else if byte.is_ascii_uppercase() {
+            UPPER
+        } else if byte.is_ascii_alphanumeric() {
+            0
+        } else {
+            NOT_ALPHANUMERIC
+        };
+        b += 1;
+    }
+    table
+};
+
+impl ByteClass {
+    fn of(token: &str) -> ByteClass {
+        ByteClass(
+            token
+                .bytes()
+                .fold(0, |class, b| class | BYTE_CLASSES[b as usize]),
+        )
+    }
+
+    /// ASCII without capitals: its own `str.lower()`.
+    fn lower_ascii(self) -> bool {
+        self.0 & (UPPER | NON_ASCII) == 0
+    }
+
+    fn maybe_emoticon(self) -> bool {
+        self.0 & NOT_ALPHANUMERIC != 0
+    }
+
+    /// Python's `len(s)` (code points) of `s`, a part of the token or of
+    /// its lower-cased form.
+    fn char_count(self, s: &str) -> usize {
+        if self.0 & NON_ASCII == 0 {
+            s.len()
+        } else {
+            s.chars().count()
+        }
+    }
+}
+
+/// `str.lower()`, into `buf` when it changes anything. Python also applies the final-sigma rule,
 /// which only chooses between two non-ASCII sigmas of one character each:
 /// neither a look-up nor a length here can tell them apart.
 fn py_lower<'a>(word: &str, buf: &'a mut String) -> &'a str {

@@ -5,10 +5,9 @@
 //! character; `\r\n` to `\n`; two or more `\n` end a sentence; white space
 //! separates words; leading and trailing punctuation is split off each word
 //! (a final period only when the word is not an abbreviation); sentences end
-//! at ".", "!", "?", "..."; within each sentence "( ! )" becomes "(!)" and an
-//! emoticon written with spaces between its characters is closed up.
+//! at ".", "!", "?", "..."; then each sentence goes through [`close_up`].
 
-use super::lexicon::EMOTICONS;
+use super::closeup::close_up;
 use crate::sentiment::python_str::py_isspace;
 
 /// pattern's marker for a paragraph break; a word of the text spelled the
@@ -17,7 +16,34 @@ const EOS: &str = "END-OF-SENTENCE";
 
 /// `PUNCTUATION` without ".", as `find_tokens` splits it off words.
 fn is_split_punctuation(b: u8) -> bool {
-    b".,;:!?()[]{}`'\"@#$^&*+-|=~_".contains(&b) && b != b'.'
+    matches!(
+        b,
+        b',' | b';'
+            | b':'
+            | b'!'
+            | b'?'
+            | b'('
+            | b')'
+            | b'['
+            | b']'
+            | b'{'
+            | b'}'
+            | b'`'
+            | b'\''
+            | b'"'
+            | b'@'
+            | b'#'
+            | b'$'
+            | b'^'
+            | b'&'
+            | b'*'
+            | b'+'
+            | b'-'
+            | b'|'
+            | b'='
+            | b'~'
+            | b'_'
+    )
 }
 
 /// `ABBREVIATIONS`: words whose final period stays on.
@@ -27,11 +53,54 @@ const ABBREVIATIONS: &[&str] = &[
     "Mr.", "n.", "n.q.", "orig.", "pl.", "pred.", "pres.", "p.m.", "ref.", "v.", "vs.", "w/",
 ];
 
-/// A word of the token list: a slice of the text, or a sentence break.
+/// What the sentence splitter needs to know of a token.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Token {
-    Text(usize, usize),
-    Eos,
+enum Kind {
+    Word,
+    /// "...", ".", "!", "?": ends a sentence.
+    End,
+    /// A paragraph break (or a word spelled like pattern's marker for one).
+    Break,
+    /// "'" or '"': stops the run of closing tokens after a sentence end.
+    Quote,
+    /// "”", "’", ")": kept with the sentence that just ended.
+    Closer,
+}
+
+#[derive(Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+    kind: Kind,
+}
+
+impl Token {
+    fn new(text: &str, start: usize, end: usize) -> Token {
+        let kind = match &text.as_bytes()[start..end] {
+            b"." | b"!" | b"?" | b"..." => Kind::End,
+            b"'" | b"\"" => Kind::Quote,
+            // ")", "”", "’"
+            b")" | b"\xE2\x80\x9D" | b"\xE2\x80\x99" => Kind::Closer,
+            word if word == EOS.as_bytes() => Kind::Break,
+            _ => Kind::Word,
+        };
+        Token { start, end, kind }
+    }
+
+    fn paragraph_break() -> Token {
+        Token {
+            start: 0,
+            end: 0,
+            kind: Kind::Break,
+        }
+    }
+
+    fn text<'a>(&self, text: &'a str) -> &'a str {
+        match self.kind {
+            Kind::Break => EOS,
+            _ => &text[self.start..self.end],
+        }
+    }
 }
 
 /// Buffers reused from one text to the next.
@@ -39,8 +108,8 @@ enum Token {
 pub(super) struct Scratch {
     tokens: Vec<Token>,
     sentence: String,
-    sarcasm: String,
-    emoticons: String,
+    closed_a: String,
+    closed_b: String,
 }
 
 /// Calls `each` with every token of `text`, in order, as TextBlob's
@@ -49,51 +118,58 @@ pub(super) fn for_each_token(text: &str, scratch: &mut Scratch, mut each: impl F
     let Scratch {
         tokens,
         sentence,
-        sarcasm,
-        emoticons,
+        closed_a,
+        closed_b,
     } = scratch;
     tokens.clear();
     words(text, |word| match word {
         Some((start, end)) => split_punctuation(text, start, end, tokens),
-        None => tokens.push(Token::Eos),
+        None => tokens.push(Token::paragraph_break()),
     });
-    let str_of = |t: Token| match t {
-        Token::Text(a, b) => &text[a..b],
-        Token::Eos => EOS,
-    };
 
-    let mut emit_sentence = |range: &[Token], drop_eos: bool| {
+    // Sentences only matter to the substitutions: without any, the tokens
+    // are the words less the paragraph breaks (see the splitter below).
+    let kept = tokens.iter().filter(|t| t.kind != Kind::Break);
+    if !may_close_up(text, kept.clone()) {
+        kept.for_each(|t| each(t.text(text)));
+        return;
+    }
+
+    let mut emit_sentence = |range: &[Token], drop_breaks: bool| {
+        let kept = || {
+            range
+                .iter()
+                .filter(move |t| !(drop_breaks && t.kind == Kind::Break))
+        };
+        if !may_close_up(text, kept()) {
+            kept().for_each(|t| each(t.text(text)));
+            return;
+        }
         sentence.clear();
-        for &t in range.iter().filter(|&&t| !(drop_eos && t == Token::Eos)) {
+        for t in kept() {
             if !sentence.is_empty() {
                 sentence.push(' ');
             }
-            sentence.push_str(str_of(t));
+            sentence.push_str(t.text(text));
         }
-        let s = close_up_sarcasm(sentence, sarcasm).unwrap_or(sentence);
-        let s = close_up_emoticons(s, emoticons).unwrap_or(s);
-        s.split(' ').filter(|w| !w.is_empty()).for_each(&mut each);
+        match close_up(sentence, closed_a, closed_b) {
+            Some(s) => s.split(' ').filter(|w| !w.is_empty()).for_each(&mut each),
+            None => kept().for_each(|t| each(t.text(text))),
+        }
     };
 
-    // pattern's sentence splitter, step for step. (Its final sentence keeps
-    // sentence breaks and the token after each sentence is never checked,
+    // pattern's sentence splitter, step for step. Its final sentence keeps
+    // paragraph breaks and the token after each sentence is never checked,
     // but neither can matter: every break ends a sentence that drops it, and
-    // the unchecked token is a quote or not a sentence end.)
-    let is_end = |t: Token| t == Token::Eos || matches!(str_of(t), "..." | "." | "!" | "?");
+    // the unchecked token is a quote or not a sentence end.
+    let ends = |t: &Token| matches!(t.kind, Kind::End | Kind::Break);
     let (mut i, mut j) = (0, 0);
     while j < tokens.len() {
-        if is_end(tokens[j]) {
-            while j < tokens.len() {
-                let t = str_of(tokens[j]);
-                // Quirk: pattern means to keep a closing quote only while
-                // the sentence's quotes are unbalanced, but counts them in
-                // the new, still empty sentence: a quote always stops here.
-                if t == "'" || t == "\"" {
-                    break;
-                }
-                if !(is_end(tokens[j]) || matches!(t, "”" | "’" | ")")) {
-                    break;
-                }
+        if ends(&tokens[j]) {
+            // Quirk: pattern means to keep a closing quote only while the
+            // sentence's quotes are unbalanced, but counts them in the new,
+            // still empty sentence: a quote always stops the run.
+            while j < tokens.len() && (ends(&tokens[j]) || tokens[j].kind == Kind::Closer) {
                 j += 1;
             }
             emit_sentence(&tokens[i..j], true);
@@ -104,6 +180,52 @@ pub(super) fn for_each_token(text: &str, scratch: &mut Scratch, mut each: impl F
     emit_sentence(&tokens[i.min(tokens.len())..], false);
 }
 
+/// Whether [`close_up`] could change the sentence made of `tokens`: only a
+/// match that spans a space does, and then the last character of a token
+/// and the first of the next are adjacent characters of an emoticon (or of
+/// "(!)"). Most sentences have no such pair and skip the substitutions.
+fn may_close_up<'a>(text: &str, tokens: impl Iterator<Item = &'a Token>) -> bool {
+    let mut previous_last_byte: Option<u8> = None;
+    for t in tokens {
+        let bytes = t.text(text).as_bytes();
+        if let (Some(last), Some(&first)) = (previous_last_byte, bytes.first()) {
+            if ADJACENT.contains(last, first) {
+                return true;
+            }
+        }
+        previous_last_byte = bytes.last().copied();
+    }
+    false
+}
+
+/// Pairs of bytes `(a, b)` where `b` starts a character that follows the
+/// character `a` ends, in some emoticon expression or in "(!".
+struct AdjacentBytes([[u64; 4]; 256]);
+
+impl AdjacentBytes {
+    fn contains(&self, a: u8, b: u8) -> bool {
+        self.0[a as usize][b as usize / 64] & (1 << (b % 64)) != 0
+    }
+}
+
+static ADJACENT: std::sync::LazyLock<AdjacentBytes> = std::sync::LazyLock::new(|| {
+    let mut pairs = AdjacentBytes([[0; 4]; 256]);
+    let expressions = super::lexicon::EMOTICONS
+        .iter()
+        .flat_map(|(_, group)| group.iter().copied());
+    // "( ! )" spans a space only where "(" ends a token and "!" begins the
+    // next: neither "(" nor "!" can be the last character of a longer token.
+    for e in expressions.chain(["(!"]) {
+        for w in e.as_bytes().windows(2) {
+            let starts_char = w[1] & 0xC0 != 0x80;
+            if starts_char {
+                pairs.0[w[0] as usize][w[1] as usize / 64] |= 1 << (w[1] % 64);
+            }
+        }
+    }
+    pairs
+});
+
 /// Calls `word` with the byte range of each white-space separated word
 /// after the quote and "n't" spacing, and with `None` for a paragraph break
 /// (two or more newlines once `\r\n` is read as `\n`).
@@ -111,36 +233,53 @@ fn words(text: &str, mut word: impl FnMut(Option<(usize, usize)>)) {
     let bytes = text.as_bytes();
     let mut start: Option<usize> = None;
     let mut newlines = 0usize;
-    for (i, c) in text.char_indices() {
-        if c == '\r' && bytes.get(i + 1) == Some(&b'\n') {
-            // Dropped ("\r\n" is read as "\n"): it ends a word but does
-            // not interrupt a run of newlines.
-            if let Some(s) = start.take() {
-                word(Some((s, i)));
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if is_plain(b) {
+            // The common case, a run of ASCII that is inside a word.
+            if newlines >= 2 {
+                word(None);
+            }
+            newlines = 0;
+            start.get_or_insert(i);
+            i += 1;
+            while i < bytes.len() && is_plain(bytes[i]) {
+                i += 1;
             }
             continue;
         }
-        let ends_word = c == '\n'
-            || py_isspace(c)
-            || matches!(c, '\'' | '"' | '“' | '”' | '‘' | '’')
-            || (c == 'n' && bytes[i + 1..].starts_with(b"'t"));
-        if ends_word {
+        let (c, len) = if b.is_ascii() {
+            (b as char, 1)
+        } else {
+            let c = text[i..].chars().next().unwrap_or_default();
+            (c, c.len_utf8())
+        };
+        let at = i;
+        i += len;
+        let quote = matches!(c, '\'' | '"' | '“' | '”' | '‘' | '’');
+        let space = py_isspace(c);
+        if space || quote || (b == b'n' && bytes[i..].starts_with(b"'t")) {
             if let Some(s) = start.take() {
-                word(Some((s, i)));
+                word(Some((s, at)));
             }
         }
-        if c == '\n' {
+        if b == b'\n' {
             newlines += 1;
+            continue;
+        }
+        if b == b'\r' && bytes.get(i) == Some(&b'\n') {
+            // "\r\n" is read as "\n": this "\r" does not interrupt a run.
             continue;
         }
         if newlines >= 2 {
             word(None);
         }
         newlines = 0;
-        if matches!(c, '\'' | '"' | '“' | '”' | '‘' | '’') {
-            word(Some((i, i + c.len_utf8())));
-        } else if start.is_none() && !py_isspace(c) {
-            start = Some(i);
+        if quote {
+            word(Some((at, i)));
+        } else if !space && start.is_none() {
+            start = Some(at);
         }
     }
     if let Some(s) = start {
@@ -151,19 +290,33 @@ fn words(text: &str, mut word: impl FnMut(Option<(usize, usize)>)) {
     }
 }
 
+/// An ASCII byte that continues or starts a word and needs no other
+/// thought: not white space, not a quote, not the "n" of "n't".
+fn is_plain(b: u8) -> bool {
+    static PLAIN: [bool; 256] = {
+        let mut table = [false; 256];
+        let mut b = 0;
+        while b < 128 {
+            table[b] = !matches!(b as u8, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f | b'\'' | b'"' | b'n');
+            b += 1;
+        }
+        table
+    };
+    PLAIN[b as usize]
+}
+
 /// Splits one word into tokens the way `find_tokens` does and appends them.
 fn split_punctuation(text: &str, start: usize, end: usize, tokens: &mut Vec<Token>) {
     let bytes = text.as_bytes();
-    let push = |tokens: &mut Vec<Token>, a: usize, b: usize| {
-        tokens.push(if &text[a..b] == EOS {
-            Token::Eos
-        } else {
-            Token::Text(a, b)
-        });
-    };
+    let (first, last) = (bytes[start], bytes[end - 1]);
+    if !is_split_punctuation(first) && !is_split_punctuation(last) && last != b'.' {
+        // Most words: nothing to split.
+        tokens.push(Token::new(text, start, end));
+        return;
+    }
     let (mut a, mut b) = (start, end);
     while a < b && is_split_punctuation(bytes[a]) {
-        push(tokens, a, a + 1);
+        tokens.push(Token::new(text, a, a + 1));
         a += 1;
     }
     // Split-off tail tokens, last first; at most a few per word.
@@ -173,14 +326,14 @@ fn split_punctuation(text: &str, start: usize, end: usize, tokens: &mut Vec<Toke
             tail.push((b - 1, b));
             b -= 1;
         }
-        if text[a..b].ends_with("...") {
+        if bytes[a..b].ends_with(b"...") {
             tail.push((b - 3, b));
             b -= 3;
             while b > a && bytes[b - 1] == b'.' {
                 b -= 1;
             }
         }
-        if text[a..b].ends_with('.') {
+        if bytes[a..b].ends_with(b".") {
             if is_abbreviation(&text[a..b]) {
                 break;
             }
@@ -189,10 +342,10 @@ fn split_punctuation(text: &str, start: usize, end: usize, tokens: &mut Vec<Toke
         }
     }
     if a < b {
-        push(tokens, a, b);
+        tokens.push(Token::new(text, a, b));
     }
     for &(x, y) in tail.iter().rev() {
-        push(tokens, x, y);
+        tokens.push(Token::new(text, x, y));
     }
 }
 
@@ -209,123 +362,6 @@ fn is_abbreviation(word: &str) -> bool {
         || (n >= 3
             && b[0].is_ascii_uppercase()
             && b[1..n - 1].iter().all(|c| b"bcdfghjklmnpqrstvwxz|".contains(c)))
-}
-
-/// `re.sub` of a pattern whose matches `match_at` finds (the end of the
-/// match at a byte offset, if any), writing `replace(matched)` for each into
-/// `out`; `None` (and `out` untouched) when nothing matched.
-fn substitute<'a>(
-    s: &str,
-    out: &'a mut String,
-    may_start: impl Fn(u8) -> bool,
-    match_at: impl Fn(&[u8], usize) -> Option<usize>,
-    replace: impl Fn(&str, &mut String),
-) -> Option<&'a str> {
-    let b = s.as_bytes();
-    let (mut copied, mut p, mut found) = (0, 0, false);
-    while p < b.len() {
-        let end = if may_start(b[p]) {
-            match_at(b, p)
-        } else {
-            None
-        };
-        let Some(end) = end else {
-            p += 1;
-            continue;
-        };
-        if !found {
-            out.clear();
-            found = true;
-        }
-        out.push_str(&s[copied..p]);
-        replace(&s[p..end], out);
-        (copied, p) = (end, end);
-    }
-    found.then(|| {
-        out.push_str(&s[copied..]);
-        out.as_str()
-    })
-}
-
-/// `RE_SARCASM.sub("(!)", s)`: "(", "!", ")" with optional single spaces.
-fn close_up_sarcasm<'a>(s: &str, out: &'a mut String) -> Option<&'a str> {
-    let match_at = |b: &[u8], p: usize| {
-        let mut i = p + 1;
-        for want in [b'!', b')'] {
-            if b.get(i) == Some(&b' ') {
-                i += 1;
-            }
-            if b.get(i) != Some(&want) {
-                return None;
-            }
-            i += 1;
-        }
-        Some(i)
-    };
-    substitute(
-        s,
-        out,
-        |c| c == b'(',
-        match_at,
-        |_, out| out.push_str("(!)"),
-    )
-}
-
-/// `RE_EMOTICONS.sub(...)`: at each position, the first expression (in
-/// `EMOTICONS` order) that matches with optional single spaces between its
-/// characters and is followed by a space or the end is written without
-/// those spaces; the following space is part of the match.
-///
-/// Within one group the order of expressions is Python's set order, which
-/// varies by process; it cannot change a result, because no expression of a
-/// group is a prefix of another of the same group.
-fn close_up_emoticons<'a>(s: &str, out: &'a mut String) -> Option<&'a str> {
-    let match_at = |b: &[u8], p: usize| {
-        let end = EMOTICONS
-            .iter()
-            .flat_map(|(_, group)| group.iter())
-            .find_map(|e| match_spaced(b, p, e))?;
-        Some(if b.get(end) == Some(&b' ') {
-            end + 1
-        } else {
-            end
-        })
-    };
-    let replace = |m: &str, out: &mut String| {
-        let body = m.strip_suffix(' ');
-        out.extend(body.unwrap_or(m).chars().filter(|&c| c != ' '));
-        if body.is_some() {
-            out.push(' ');
-        }
-    };
-    substitute(s, out, starts_emoticon, match_at, replace)
-}
-
-/// First bytes of the expressions: a cheap test before trying them all.
-fn starts_emoticon(b: u8) -> bool {
-    // '♥' and '°' begin with 0xE2 and 0xC2 in UTF-8.
-    matches!(
-        b,
-        b'<' | b'>' | b':' | b'=' | b'X' | b'x' | b'8' | b';' | b'*' | b'o' | 0xE2 | 0xC2
-    )
-}
-
-/// The end of `expression` matched at `p` with an optional space between
-/// characters, if it is followed by a space or the end of `s`.
-fn match_spaced(s: &[u8], p: usize, expression: &str) -> Option<usize> {
-    let mut i = p;
-    for (k, c) in expression.chars().enumerate() {
-        if k > 0 && s.get(i) == Some(&b' ') {
-            i += 1;
-        }
-        let mut buf = [0; 4];
-        let c = c.encode_utf8(&mut buf).as_bytes();
-        if !s[i..].starts_with(c) {
-            return None;
-        }
-        i += c.len();
-    }
-    (i == s.len() || s[i] == b' ').then_some(i)
 }
 
 #[cfg(test)]
@@ -361,6 +397,7 @@ mod tests {
             tokens("Inc. Corp. T. e.g. A|. ok."),
             ["Inc.", "Corp", ".", "T.", "e.g.", "A|.", "ok", "."]
         );
+        assert_eq!(tokens("a\r\n\r\nb\n\r\nc"), ["a", "b", "c"]);
         assert!(tokens(" \t ").is_empty());
     }
 }
