@@ -3,17 +3,46 @@
 
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::PyDict;
+use pyo3::sync::GILOnceCell;
+use pyo3::types::{PyDict, PyFloat};
+use pyo3::{intern, IntoPyObjectExt};
 use tickersense::sentiment::{TextBlobSentiment, VaderScores};
 
 fn scores_dict<'py>(py: Python<'py>, s: &VaderScores) -> PyResult<Bound<'py, PyDict>> {
-    // Key order as vaderSentiment builds its dict.
+    // Key order as vaderSentiment builds its dict; interned keys and shared
+    // floats keep a batch of 100,000 dicts from allocating 800,000 objects.
     let d = PyDict::new(py);
-    d.set_item("neg", s.neg)?;
-    d.set_item("neu", s.neu)?;
-    d.set_item("pos", s.pos)?;
-    d.set_item("compound", s.compound)?;
+    d.set_item(intern!(py, "neg"), rounded(py, s.neg, 3)?)?;
+    d.set_item(intern!(py, "neu"), rounded(py, s.neu, 3)?)?;
+    d.set_item(intern!(py, "pos"), rounded(py, s.pos, 3)?)?;
+    d.set_item(intern!(py, "compound"), rounded(py, s.compound, 4)?)?;
     Ok(d)
+}
+
+/// `x`, which VADER rounded to `decimals` (3 or 4) places within [-1, 1],
+/// as a float object shared with every other score of the same value
+/// (-0.0 included: it is compared bit for bit, so it gets its own).
+/// Python floats are immutable, so sharing them is invisible to callers.
+fn rounded(py: Python<'_>, x: f64, decimals: i32) -> PyResult<Bound<'_, PyAny>> {
+    static THOUSANDTHS: GILOnceCell<Vec<Py<PyFloat>>> = GILOnceCell::new();
+    static TEN_THOUSANDTHS: GILOnceCell<Vec<Py<PyFloat>>> = GILOnceCell::new();
+    let (cell, scale) = match decimals {
+        3 => (&THOUSANDTHS, 1e3),
+        _ => (&TEN_THOUSANDTHS, 1e4),
+    };
+    let table = cell.get_or_init(py, || {
+        // k / scale for k in -scale..=scale: the same division as below.
+        let n = scale as i64;
+        (-n..=n)
+            .map(|k| PyFloat::new(py, k as f64 / scale).unbind())
+            .collect()
+    });
+    let k = (x * scale).round();
+    let index = k + scale;
+    if (0.0..table.len() as f64).contains(&index) && (k / scale).to_bits() == x.to_bits() {
+        return Ok(table[index as usize].bind(py).clone().into_any());
+    }
+    x.into_bound_py_any(py)
 }
 
 /// VADER, score for score as vaderSentiment 3.3.2.

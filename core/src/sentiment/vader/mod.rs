@@ -90,16 +90,36 @@ const NEGATE: &[&str] = &[
     "despite",
 ];
 
-/// `BOOSTER_DICT` for single words, as a hash table: it is consulted for
-/// every word and up to three times more per lexicon word.
-fn booster(word: &str) -> Option<f64> {
-    static TABLE: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, f64>> =
+/// What the rules ask of one lower-cased word: its lexicon valence, its
+/// `BOOSTER_DICT` value, whether it negates. One look-up answers all three.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+struct WordInfo {
+    valence: Option<f64>,
+    boost: Option<f64>,
+    negation: bool,
+}
+
+fn word_info(word: &str) -> WordInfo {
+    static TABLE: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, WordInfo>> =
         std::sync::LazyLock::new(|| {
-            let up = BOOSTERS_UP.iter().map(|w| (*w, B_INCR));
-            up.chain(BOOSTERS_DOWN.iter().map(|w| (*w, B_DECR)))
-                .collect()
+            let mut table: rustc_hash::FxHashMap<&'static str, WordInfo> = Default::default();
+            for (word, valence) in &LEXICONS.words {
+                table.entry(word).or_default().valence = Some(*valence);
+            }
+            for (words, boost) in [(BOOSTERS_UP, B_INCR), (BOOSTERS_DOWN, B_DECR)] {
+                for word in words {
+                    table.entry(word).or_default().boost = Some(boost);
+                }
+            }
+            for word in NEGATE {
+                table.entry(word).or_default().negation = true;
+            }
+            table
         });
-    TABLE.get(word).copied()
+    let mut info = TABLE.get(word).copied().unwrap_or_default();
+    // `negated`: any word containing "n't" negates too.
+    info.negation |= word.as_bytes().windows(3).any(|w| w == b"n't");
+    info
 }
 
 /// The single-word keys of `BOOSTER_DICT` worth `B_INCR`.
@@ -221,12 +241,6 @@ fn special_triple(a: &str, b: &str, c: &str) -> Option<f64> {
     }
 }
 
-fn negated(word: &str) -> bool {
-    static TABLE: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
-        std::sync::LazyLock::new(|| NEGATE.iter().copied().collect());
-    TABLE.contains(word) || word.contains("n't")
-}
-
 /// VADER's four figures for one text, rounded as the Python package rounds
 /// them: `neg`, `neu`, `pos` to 3 decimals, `compound` to 4.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -263,9 +277,9 @@ impl Vader {
         let replaced = replace_emojis(text, lex);
         let text = py_strip(&replaced);
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => score_text(lex, text, &mut scratch),
+            Ok(mut scratch) => score_text(text, &mut scratch),
             // Only reachable if scoring re-entered itself on this thread.
-            Err(_) => score_text(lex, text, &mut Scratch::default()),
+            Err(_) => score_text(text, &mut Scratch::default()),
         })
     }
 }
@@ -292,6 +306,8 @@ struct Token {
     valence: Option<f64>,
     /// `BOOSTER_DICT` value of the lower-cased word.
     boost: Option<f64>,
+    /// The word negates (`negated([word])`).
+    negation: bool,
     /// `str.isupper()` of the word.
     caps: bool,
 }
@@ -319,9 +335,12 @@ impl Tokens<'_> {
     fn boost(&self, i: usize) -> Option<f64> {
         self.tokens[i].boost
     }
+    fn negation(&self, i: usize) -> bool {
+        self.tokens[i].negation
+    }
 }
 
-fn score_text(lex: &Lexicons, text: &str, scratch: &mut Scratch) -> VaderScores {
+fn score_text(text: &str, scratch: &mut Scratch) -> VaderScores {
     let Scratch {
         lower,
         tokens,
@@ -340,11 +359,12 @@ fn score_text(lex: &Lexicons, text: &str, scratch: &mut Scratch) -> VaderScores 
         } else {
             lower.push_str(&w.to_lowercase());
         }
-        let lowered = &lower[start..];
+        let info = word_info(&lower[start..]);
         tokens.push(Token {
             lower: (start, lower.len()),
-            valence: lex.words.get(lowered).copied(),
-            boost: booster(lowered),
+            valence: info.valence,
+            boost: info.boost,
+            negation: info.negation,
             caps: py_isupper(w),
         });
     }
@@ -504,10 +524,10 @@ fn scalar_inc_dec(boost: Option<f64>, word_is_upper: bool, valence: f64, is_cap_
 fn negation_check(valence: f64, t: &Tokens<'_>, start_i: usize, i: usize) -> f64 {
     let w = |k: usize| t.lower(k);
     match start_i {
-        0 if negated(w(i - 1)) => valence * N_SCALAR,
+        0 if t.negation(i - 1) => valence * N_SCALAR,
         1 if w(i - 2) == "never" && matches!(w(i - 1), "so" | "this") => valence * 1.25,
         1 if w(i - 2) == "without" && w(i - 1) == "doubt" => valence,
-        1 if negated(w(i - 2)) => valence * N_SCALAR,
+        1 if t.negation(i - 2) => valence * N_SCALAR,
         // Quirk: Python's `and`/`or` precedence makes "so" or "this" right
         // before the word boost it even without "never".
         2 if (w(i - 3) == "never" && matches!(w(i - 2), "so" | "this"))
@@ -516,7 +536,7 @@ fn negation_check(valence: f64, t: &Tokens<'_>, start_i: usize, i: usize) -> f64
             valence * 1.25
         }
         2 if w(i - 3) == "without" && (w(i - 2) == "doubt" || w(i - 1) == "doubt") => valence,
-        2 if negated(w(i - 3)) => valence * N_SCALAR,
+        2 if t.negation(i - 3) => valence * N_SCALAR,
         _ => valence,
     }
 }
@@ -587,8 +607,8 @@ fn but_check(t: &Tokens<'_>, sentiments: &mut [f64]) {
 
 /// `_punctuation_emphasis`: up to four "!" and two or more "?" intensify.
 fn punctuation_emphasis(text: &str) -> f64 {
-    let ep_count = text.matches('!').count().min(4);
-    let qm_count = text.matches('?').count();
+    let ep_count = text.bytes().filter(|&b| b == b'!').count().min(4);
+    let qm_count = text.bytes().filter(|&b| b == b'?').count();
     let qm = match qm_count {
         0 | 1 => 0.0,
         2 | 3 => qm_count as f64 * 0.18,
@@ -705,9 +725,11 @@ mod tests {
             "the single-word keys of BOOSTER_DICT, none twice"
         );
         assert_eq!(BOOSTERS_UP.len() + BOOSTERS_DOWN.len(), 81);
-        assert_eq!(booster("very"), Some(B_INCR));
-        assert_eq!(booster("kinda"), Some(B_DECR));
-        assert_eq!(booster("good"), None);
+        assert_eq!(word_info("very").boost, Some(B_INCR));
+        assert_eq!(word_info("kinda").boost, Some(B_DECR));
+        assert_eq!(word_info("good").boost, None);
+        assert!(word_info("never").negation && word_info("isn't").negation);
+        assert!(word_info("good").valence.is_some());
     }
 
     #[test]

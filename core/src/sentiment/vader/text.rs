@@ -5,6 +5,12 @@
 /// punctuation, unless that leaves two characters or fewer (then the token
 /// was likely an emoticon such as ":)" and is kept whole).
 pub(super) fn strip_punc_if_word(token: &str) -> &str {
+    let bytes = token.as_bytes();
+    if let (Some(first), Some(last)) = (bytes.first(), bytes.last()) {
+        if !first.is_ascii_punctuation() && !last.is_ascii_punctuation() {
+            return token; // nothing to strip: most words
+        }
+    }
     // ASCII punctuation is exactly Python's `string.punctuation`.
     let stripped = token.trim_matches(|c: char| c.is_ascii_punctuation());
     let short = if stripped.is_ascii() {
@@ -27,11 +33,20 @@ fn is_titlecase(c: char) -> bool {
 /// `str.isupper()`: at least one cased character, and no lowercase or
 /// titlecase one.
 pub(super) fn py_isupper(s: &str) -> bool {
-    if s.is_ascii() {
-        let bytes = s.as_bytes();
-        return bytes.iter().any(u8::is_ascii_uppercase)
-            && !bytes.iter().any(u8::is_ascii_lowercase);
+    let mut cased = false;
+    for &b in s.as_bytes() {
+        if !b.is_ascii() {
+            return unicode_isupper(s);
+        }
+        if b.is_ascii_lowercase() {
+            return false; // most words stop at their first letter
+        }
+        cased |= b.is_ascii_uppercase();
     }
+    cased
+}
+
+fn unicode_isupper(s: &str) -> bool {
     let mut cased = false;
     for c in s.chars() {
         if c.is_lowercase() || is_titlecase(c) {
