@@ -144,7 +144,10 @@ export interface ClientOptions {
   marketData?: string
   /** Where posts come from, several separated by commas: `sample://` (default). */
   social?: string
-  /** The sentiment analyzer's name: `placeholder` (default). */
+  /**
+   * The sentiment analyzer's name: `textblob` (default, TextBlob 0.20.1's
+   * scores) or `vader` (vaderSentiment 3.3.2's compound score).
+   */
   analyzer?: string
 }
 

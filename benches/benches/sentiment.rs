@@ -7,7 +7,7 @@
 //! `TICKERSENSE_CORPUS=corpus.txt cargo bench -p tickersense-benches --bench sentiment`
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use tickersense::sentiment::Vader;
+use tickersense::sentiment::{TextBlob, Vader};
 
 fn corpus() -> Option<Vec<String>> {
     let path = std::env::var("TICKERSENSE_CORPUS").ok()?;
@@ -49,6 +49,27 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(texts.len() as u64));
     group.bench_function("tickersense_score_many_all_cores", |b| {
         b.iter(|| vader.polarity_scores_many(&texts).len())
+    });
+    group.finish();
+
+    // No Rust port of TextBlob exists to run alongside; its peer is the
+    // Python package, run by compare.py on the same corpus.
+    let textblob = TextBlob::new();
+    textblob.sentiment("warm the lexicon up");
+    let mut group = c.benchmark_group("textblob");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(single.len() as u64));
+    group.bench_function("tickersense_one_core", |b| {
+        b.iter(|| {
+            single
+                .iter()
+                .map(|t| textblob.sentiment(t).polarity)
+                .sum::<f64>()
+        })
+    });
+    group.throughput(Throughput::Elements(texts.len() as u64));
+    group.bench_function("tickersense_sentiment_many_all_cores", |b| {
+        b.iter(|| textblob.sentiment_many(&texts).len())
     });
     group.finish();
 }

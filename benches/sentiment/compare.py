@@ -1,5 +1,5 @@
-"""Python side of the sentiment benchmark: vaderSentiment against
-tickersense's binding on the same corpus, in one run.
+"""Python side of the sentiment benchmark: vaderSentiment and TextBlob
+against tickersense's binding on the same corpus, in one run.
 
     python benches/sentiment/compare.py CORPUS.txt
 """
@@ -8,6 +8,7 @@ import sys
 import time
 
 import tickersense
+from textblob import TextBlob
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 
@@ -30,6 +31,13 @@ def main(path):
     single = rate("tickersense.Vader().polarity_scores loop", len(subset), lambda: [ours.polarity_scores(t) for t in subset])
     many = rate("tickersense.Vader().polarity_scores_many", len(texts), lambda: ours.polarity_scores_many(texts))
     print(f"ratios: loop {single / python:.1f}x, many {many / python:.1f}x vaderSentiment")
+
+    analyzer = tickersense.TextBlobAnalyzer()
+    few = texts[:5_000]
+    python = rate("TextBlob 0.20.1 (one core)", len(few), lambda: [TextBlob(t).sentiment for t in few])
+    single = rate("tickersense.TextBlobAnalyzer().sentiment loop", len(subset), lambda: [analyzer.sentiment(t) for t in subset])
+    many = rate("tickersense.TextBlobAnalyzer().sentiment_many", len(texts), lambda: analyzer.sentiment_many(texts))
+    print(f"ratios: loop {single / python:.1f}x, many {many / python:.1f}x TextBlob")
 
 
 if __name__ == "__main__":

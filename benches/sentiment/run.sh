@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The sentiment benchmark, peers included: makes the corpus, runs the Rust
 # criterion bench (tickersense and the vader_sentiment crate), then the
-# Python peers. Needs the test venv (`make test-python` builds it).
+# Python peers (vaderSentiment, TextBlob) and the binding. Needs the test
+# venv with the wheel installed (`make test-python` builds both).
 #   bash benches/sentiment/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 corpus="${TMPDIR:-/tmp}/tickersense-corpus.txt"
 .venv/bin/python benches/sentiment/make_corpus.py "$corpus" 100000
-TICKERSENSE_CORPUS="$corpus" cargo bench -p tickersense-benches --bench sentiment 2>&1 | grep -E "^vader/|thrpt:"
+TICKERSENSE_CORPUS="$corpus" cargo bench -p tickersense-benches --bench sentiment 2>&1 | grep -E "^(vader|textblob)/|thrpt:"
 .venv/bin/python benches/sentiment/compare.py "$corpus"

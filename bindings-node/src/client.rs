@@ -26,7 +26,8 @@ pub struct ClientOptions {
     pub market_data: Option<String>,
     /// Where posts come from, several separated by commas: `sample://` (default).
     pub social: Option<String>,
-    /// The sentiment analyzer's name: `placeholder` (default).
+    /// The sentiment analyzer's name: `textblob` (default, TextBlob 0.20.1's
+    /// scores) or `vader` (vaderSentiment 3.3.2's compound score).
     pub analyzer: Option<String>,
 }
 

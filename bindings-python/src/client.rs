@@ -173,7 +173,7 @@ fn overrides(
 
 /// Blocking client. Arguments left as `None` come from `TICKERSENSE_*`
 /// environment variables, then the defaults (`sqlite://tickersense.db`,
-/// `memory://`, `sample://`, `sample://`, `placeholder`). Making one does no
+/// `memory://`, `sample://`, `sample://`, `textblob`). Making one does no
 /// I/O; backends connect on the first call. Calls release the GIL, work
 /// inside a running asyncio loop, and raise `KeyboardInterrupt` on Ctrl-C.
 #[pyclass(module = "tickersense._native", frozen)]

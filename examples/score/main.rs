@@ -87,20 +87,27 @@ struct Row<S> {
     scores: S,
 }
 
-fn write_rows<S: Serialize>(posts: &[(usize, &str)], scores: Vec<S>) -> io::Result<()> {
-    let mut out = BufWriter::new(io::stdout().lock());
+fn write_rows<S: Serialize>(
+    out: &mut impl Write,
+    posts: &[(usize, &str)],
+    scores: Vec<S>,
+) -> io::Result<()> {
     for (&(line, _), scores) in posts.iter().zip(scores) {
-        serde_json::to_writer(&mut out, &Row { line, scores })?;
+        serde_json::to_writer(&mut *out, &Row { line, scores })?;
         out.write_all(b"\n")?;
     }
     out.flush()
 }
 
-fn write_scores(analyzer: Analyzer, posts: &[(usize, &str)]) -> io::Result<()> {
+fn write_scores(
+    out: &mut impl Write,
+    analyzer: Analyzer,
+    posts: &[(usize, &str)],
+) -> io::Result<()> {
     let texts: Vec<&str> = posts.iter().map(|(_, t)| *t).collect();
     match analyzer {
-        Analyzer::Vader => write_rows(posts, Vader::new().polarity_scores_many(&texts)),
-        Analyzer::TextBlob => write_rows(posts, TextBlob::new().sentiment_many(&texts)),
+        Analyzer::Vader => write_rows(out, posts, Vader::new().polarity_scores_many(&texts)),
+        Analyzer::TextBlob => write_rows(out, posts, TextBlob::new().sentiment_many(&texts)),
     }
 }
 
@@ -180,11 +187,53 @@ fn main() -> ExitCode {
     }
     if args.bench {
         bench(args.analyzer, &posts);
-    } else if let Err(e) = write_scores(args.analyzer, &posts) {
+    } else if let Err(e) = write_scores(
+        &mut BufWriter::new(io::stdout().lock()),
+        args.analyzer,
+        &posts,
+    ) {
         if e.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("cannot write scores: {e}");
             return ExitCode::FAILURE;
         }
     }
     ExitCode::SUCCESS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_lines_are_reported_by_number_and_skipped() {
+        let input = b"good stock\r\n\xff\xfe bad bytes\nnot bad\n\n";
+        let (posts, invalid) = read_lines(input);
+        assert_eq!(posts, [(1, "good stock"), (3, "not bad"), (4, "")]);
+        assert_eq!(invalid, [2]);
+    }
+
+    #[test]
+    fn writes_one_json_line_per_post_with_its_line_number() {
+        let posts = [(1, "very good"), (3, "")];
+        let mut out = Vec::new();
+        write_scores(&mut out, Analyzer::TextBlob, &posts).unwrap();
+        // TextBlob("very good").sentiment from TextBlob 0.20.1, digit for digit.
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            concat!(
+                r#"{"line":1,"polarity":0.9099999999999999,"subjectivity":0.7800000000000001}"#,
+                "\n",
+                r#"{"line":3,"polarity":0.0,"subjectivity":0.0}"#,
+                "\n"
+            )
+        );
+
+        let mut out = Vec::new();
+        write_scores(&mut out, Analyzer::Vader, &posts[..1]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.starts_with(r#"{"line":1,"neg":0.0,"neu":0.238,"pos":0.762,"compound":0.4927}"#),
+            "{text}"
+        );
+    }
 }

@@ -11,6 +11,11 @@ Every backend is chosen by a URL (``store="postgres://..."``,
 ``TICKERSENSE_*`` environment variables, then from defaults that need
 nothing installed (SQLite file, in-memory cache, offline sample data).
 
+Sentiment scores match the Python packages exactly:
+``TextBlobAnalyzer().sentiment(text)`` is ``TextBlob(text).sentiment``
+(TextBlob 0.20.1) and ``Vader().polarity_scores(text)`` is vaderSentiment
+3.3.2's; ``tickersense.compat`` has drop-in modules for both.
+
 Errors are ``TickersenseError`` subclasses, one per kind, each with
 ``.kind`` (a stable name such as ``"NotFound"``) and ``.retry_after``.
 """

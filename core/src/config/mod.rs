@@ -7,7 +7,7 @@
 //! | cache | `TICKERSENSE_CACHE` | `memory://` | `none://`, `memory://`, `redis://HOST:PORT/DB` |
 //! | market data | `TICKERSENSE_MARKET_DATA` | `sample://` | `sample://` |
 //! | social | `TICKERSENSE_SOCIAL` | `sample://` | `sample://` (several, comma-separated) |
-//! | analyzer | `TICKERSENSE_ANALYZER` | `placeholder` | `vader`, `placeholder` |
+//! | analyzer | `TICKERSENSE_ANALYZER` | `textblob` | `textblob`, `vader` |
 //!
 //! Validation ([`Config::validate`]) is pure parsing: it does no I/O, so a
 //! bad URL fails where the client is made, and a down server fails at the
@@ -54,7 +54,7 @@ impl Default for Config {
             cache: "memory://".to_owned(),
             market_data: "sample://".to_owned(),
             social: "sample://".to_owned(),
-            analyzer: "placeholder".to_owned(),
+            analyzer: "textblob".to_owned(),
         }
     }
 }

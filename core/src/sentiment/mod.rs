@@ -3,11 +3,8 @@
 //!
 //! - `vader` — [`Vader`]: vaderSentiment 3.3.2's `polarity_scores`, score for score.
 //! - `textblob` — [`TextBlob`]: TextBlob 0.20.1's `TextBlob(text).sentiment`, score for score.
-//! - `placeholder` — [`Placeholder`]: a small word list, *not* compatible with
-//!   any published analyzer, kept until the TextBlob port lands.
 
 mod keywords;
-mod placeholder;
 mod python_str;
 mod textblob;
 mod vader;
@@ -18,7 +15,6 @@ use crate::error::{Error, Result};
 use crate::model::Score;
 
 pub use keywords::top_keywords;
-pub use placeholder::Placeholder;
 pub use textblob::{TextBlob, TextBlobSentiment};
 pub use vader::{Vader, VaderScores};
 
@@ -40,11 +36,10 @@ pub trait Analyzer: Send + Sync {
 /// The analyzer called `name`, or `InvalidInput` listing the known names.
 pub fn analyzer_by_name(name: &str) -> Result<Arc<dyn Analyzer>> {
     match name.trim() {
-        "placeholder" => Ok(Arc::new(Placeholder::new())),
         "vader" => Ok(Arc::new(Vader::new())),
         "textblob" => Ok(Arc::new(TextBlob::new())),
         other => Err(Error::invalid_input(format!(
-            "unknown analyzer {other:?}; expected one of: vader, textblob, placeholder"
+            "unknown analyzer {other:?}; expected one of: textblob, vader"
         ))),
     }
 }

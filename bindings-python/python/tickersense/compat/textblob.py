@@ -4,8 +4,10 @@ Replace ``from textblob import TextBlob`` with
 ``from tickersense.compat.textblob import TextBlob`` where the code reads
 ``TextBlob(text).sentiment`` (or ``.polarity`` / ``.subjectivity``); the
 scores are TextBlob 0.20.1's default ``PatternAnalyzer`` scores, computed in
-Rust. Only sentiment is provided: tagging, noun phrases, translation and the
-rest of TextBlob are not.
+Rust. Everything else a ``TextBlob`` has (``noun_phrases``, ``tags``,
+``words``, ...) is handed to the real ``textblob.TextBlob`` of the same text
+when that package is installed, so legacy code keeps working unchanged; without
+it, those attributes raise ``NotImplementedError`` saying so.
 """
 
 from collections import namedtuple
@@ -49,6 +51,21 @@ class TextBlob:
     @property
     def subjectivity(self) -> float:
         return self.sentiment.subjectivity
+
+    def __getattr__(self, name: str):
+        # Only called for attributes this class lacks: TextBlob's others.
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            from textblob import TextBlob as _Real
+        except ImportError:
+            raise NotImplementedError(
+                f"TextBlob.{name} needs the textblob package; tickersense.compat.textblob provides sentiment only"
+            ) from None
+        real = self.__dict__.get("_real")
+        if real is None:
+            real = self.__dict__["_real"] = _Real(self.raw)
+        return getattr(real, name)
 
     def __str__(self) -> str:
         return self.raw

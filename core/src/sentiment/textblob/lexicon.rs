@@ -25,6 +25,9 @@ pub(super) static LEXICON: LazyLock<FxHashMap<String, Entry>> = LazyLock::new(lo
 /// One `(polarity, subjectivity, intensity)` triple.
 type Psi = [f64; 3];
 
+/// A word's tags with their averaged triple, in first-seen order.
+type Tags = Vec<(Option<String>, Psi)>;
+
 /// A word's senses grouped by part-of-speech tag, in first-seen order, as
 /// Python's insertion-ordered dicts keep them. `None` is a missing `pos`
 /// attribute, distinct from `pos=""`.
@@ -56,10 +59,10 @@ fn load() -> FxHashMap<String, Entry> {
 
     // Average the senses of each tag, then all tags into the `None` entry
     // (which replaces, in place, the average of senses that had no `pos`).
-    let mut averaged: Vec<(String, Vec<(Option<String>, Psi)>)> = order
+    let mut averaged: Vec<(String, Tags)> = order
         .iter()
         .map(|form| {
-            let mut tags: Vec<(Option<String>, Psi)> = words[form]
+            let mut tags: Tags = words[form]
                 .iter()
                 .map(|(pos, list)| (pos.map(str::to_owned), mean(list)))
                 .collect();
@@ -117,7 +120,7 @@ fn tag(tags: &[(Option<String>, Psi)], pos: Option<&str>) -> Option<Psi> {
         .map(|(_, psi)| *psi)
 }
 
-fn set_tag(tags: &mut Vec<(Option<String>, Psi)>, pos: Option<&str>, psi: Psi) {
+fn set_tag(tags: &mut Tags, pos: Option<&str>, psi: Psi) {
     match tags.iter_mut().find(|(p, _)| p.as_deref() == pos) {
         Some((_, slot)) => *slot = psi,
         None => tags.push((pos.map(str::to_owned), psi)),
