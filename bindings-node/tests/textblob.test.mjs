@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import binding from '../index.js'
+import { makeTexts } from './support/texts.mjs'
 
 const { TextBlobAnalyzer } = binding
 
@@ -32,18 +33,6 @@ const EXAMPLES = [
   ["It's not bad at all", 0.3499999999999999, 0.6666666666666666],
 ]
 
-/** A seeded generator of floats in [0, 1) (mulberry32), so every run scores the same texts. */
-function random(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 // Words that exercise TextBlob's rules: lexicon words, intensifiers,
 // negations, emoticons (also spaced out), "(!)", unknown words, capitals
 // and non-ASCII.
@@ -58,22 +47,7 @@ const ENDINGS = ['', '.', '!', '!!', '?', '...', ' :)', ' (!)']
 
 /** `count` varied texts from a fixed seed. */
 function texts(count, seed = 20_1) {
-  const next = random(seed)
-  const pick = (list) => list[Math.floor(next() * list.length)]
-  const out = []
-  for (let i = 0; i < count; i++) {
-    const roll = next()
-    if (roll < 0.05) {
-      out.push(EXAMPLES[i % EXAMPLES.length][0])
-    } else if (roll < 0.08) {
-      out.push(pick(['', ' ', '\n', '!!!', '😁', 'ǅ', 'İstanbul', '\u00a0x\u3000', '\uD800 good']))
-    } else {
-      const length = 1 + Math.floor(next() * 25)
-      const words = Array.from({ length }, () => pick(WORDS))
-      out.push(words.join(next() < 0.1 ? '  ' : ' ') + pick(ENDINGS))
-    }
-  }
-  return out
+  return makeTexts({ words: WORDS, endings: ENDINGS, examples: EXAMPLES, count, seed })
 }
 
 /** Asserts that `got` is `{ polarity, subjectivity }` to the last bit. */

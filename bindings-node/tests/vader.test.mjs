@@ -7,6 +7,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import binding from '../index.js'
+import { makeTexts } from './support/texts.mjs'
 
 const { Vader } = binding
 
@@ -27,18 +28,6 @@ const EXAMPLES = [
   ['', zero],
 ]
 
-/** A seeded generator of floats in [0, 1) (mulberry32), so every run scores the same texts. */
-function random(seed) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 // Words that exercise VADER's rules: lexicon words, boosters, dampeners,
 // negations, "but", idioms, emoticons, emojis, capitals and punctuation.
 const WORDS = [
@@ -53,22 +42,7 @@ const ENDINGS = ['', '.', '!', '!!', '!!!!', '?', '??', '?!', '...', ' lol']
 
 /** `count` varied texts from a fixed seed. */
 function texts(count, seed = 3_3_2) {
-  const next = random(seed)
-  const pick = (list) => list[Math.floor(next() * list.length)]
-  const out = []
-  for (let i = 0; i < count; i++) {
-    const roll = next()
-    if (roll < 0.05) {
-      out.push(EXAMPLES[i % EXAMPLES.length][0])
-    } else if (roll < 0.08) {
-      out.push(pick(['', ' ', '\n', '!!!', '😁', 'ǅ', 'İstanbul', '\u00a0x\u3000', '\uD800 good']))
-    } else {
-      const length = 1 + Math.floor(next() * 25)
-      const words = Array.from({ length }, () => pick(WORDS))
-      out.push(words.join(next() < 0.1 ? '  ' : ' ') + pick(ENDINGS))
-    }
-  }
-  return out
+  return makeTexts({ words: WORDS, endings: ENDINGS, examples: EXAMPLES, count, seed })
 }
 
 describe('polarityScores', () => {

@@ -8,9 +8,8 @@ const STOP_WORDS: &[&str] = &[
     "not", "now", "of", "on", "one", "or", "our", "out", "over", "really", "she", "so", "some",
     "than", "that", "the", "their", "them", "then", "there", "these", "they", "this", "those",
     "through", "to", "today", "tomorrow", "too", "up", "very", "was", "we", "week", "were", "what",
-    "when", "which", "who", "why", "will", "with", "would", "you", "your", "all", "anyone",
-    "think", "thoughts", "again", "could", "get", "this", "these", "at", "levels", "look", "looks",
-    "looking",
+    "when", "which", "who", "why", "will", "with", "would", "you", "your", "anyone", "think",
+    "thoughts", "levels", "look", "looks", "looking",
 ];
 
 /// The `n` most frequent informative terms in `texts`: cashtags (`$TSLA`,

@@ -33,6 +33,21 @@ pub trait Analyzer: Send + Sync {
     }
 }
 
+/// `score` of every text, spread over all cores (rayon) in runs of at least
+/// 256 texts; the order of the results is the order of `texts`.
+fn score_all<S, T>(texts: &[S], score: impl Fn(&str) -> T + Sync) -> Vec<T>
+where
+    S: AsRef<str> + Sync,
+    T: Send,
+{
+    use rayon::prelude::*;
+    texts
+        .par_iter()
+        .with_min_len(256)
+        .map(|t| score(t.as_ref()))
+        .collect()
+}
+
 /// The analyzer called `name`, or `InvalidInput` listing the known names.
 pub fn analyzer_by_name(name: &str) -> Result<Arc<dyn Analyzer>> {
     match name.trim() {

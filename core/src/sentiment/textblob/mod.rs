@@ -58,12 +58,7 @@ impl TextBlob {
     /// [`TextBlob::sentiment`] of every text, spread over all cores
     /// (rayon); the order of the results is the order of `texts`.
     pub fn sentiment_many<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<TextBlobSentiment> {
-        use rayon::prelude::*;
-        texts
-            .par_iter()
-            .with_min_len(256)
-            .map(|t| self.sentiment(t.as_ref()))
-            .collect()
+        super::score_all(texts, |t| self.sentiment(t))
     }
 }
 

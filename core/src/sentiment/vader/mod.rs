@@ -391,12 +391,7 @@ impl Vader {
     /// [`Vader::polarity_scores`] of every text, spread over all cores
     /// (rayon); the order of the results is the order of `texts`.
     pub fn polarity_scores_many<S: AsRef<str> + Sync>(&self, texts: &[S]) -> Vec<VaderScores> {
-        use rayon::prelude::*;
-        texts
-            .par_iter()
-            .with_min_len(256)
-            .map(|t| self.polarity_scores(t.as_ref()))
-            .collect()
+        super::score_all(texts, |t| self.polarity_scores(t))
     }
 }
 
