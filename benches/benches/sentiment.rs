@@ -6,13 +6,27 @@
 //!
 //! `TICKERSENSE_CORPUS=corpus.txt cargo bench -p tickersense-benches --bench sentiment`
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
 use tickersense::sentiment::{TextBlob, Vader};
 
 fn corpus() -> Option<Vec<String>> {
     let path = std::env::var("TICKERSENSE_CORPUS").ok()?;
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
     Some(text.lines().map(str::to_owned).collect())
+}
+
+/// Scores `texts` one after another on the calling thread.
+fn one_core(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    name: &str,
+    texts: &[&String],
+    score: impl Fn(&str) -> f64,
+) {
+    group.throughput(Throughput::Elements(texts.len() as u64));
+    group.bench_function(name, |b| {
+        b.iter(|| texts.iter().map(|t| score(t)).sum::<f64>())
+    });
 }
 
 fn bench(c: &mut Criterion) {
@@ -28,23 +42,12 @@ fn bench(c: &mut Criterion) {
 
     let mut group = c.benchmark_group("vader");
     group.sample_size(10);
-    group.throughput(Throughput::Elements(single.len() as u64));
-    group.bench_function("tickersense_one_core", |b| {
-        b.iter(|| {
-            single
-                .iter()
-                .map(|t| vader.polarity_scores(t).compound)
-                .sum::<f64>()
-        })
+    one_core(&mut group, "tickersense_one_core", &single, |t| {
+        vader.polarity_scores(t).compound
     });
     let theirs = vader_sentiment::SentimentIntensityAnalyzer::new();
-    group.bench_function("vader_sentiment_crate_one_core", |b| {
-        b.iter(|| {
-            single
-                .iter()
-                .map(|t| theirs.polarity_scores(t)["compound"])
-                .sum::<f64>()
-        })
+    one_core(&mut group, "vader_sentiment_crate_one_core", &single, |t| {
+        theirs.polarity_scores(t)["compound"]
     });
     group.throughput(Throughput::Elements(texts.len() as u64));
     group.bench_function("tickersense_score_many_all_cores", |b| {
@@ -58,14 +61,8 @@ fn bench(c: &mut Criterion) {
     textblob.sentiment("warm the lexicon up");
     let mut group = c.benchmark_group("textblob");
     group.sample_size(10);
-    group.throughput(Throughput::Elements(single.len() as u64));
-    group.bench_function("tickersense_one_core", |b| {
-        b.iter(|| {
-            single
-                .iter()
-                .map(|t| textblob.sentiment(t).polarity)
-                .sum::<f64>()
-        })
+    one_core(&mut group, "tickersense_one_core", &single, |t| {
+        textblob.sentiment(t).polarity
     });
     group.throughput(Throughput::Elements(texts.len() as u64));
     group.bench_function("tickersense_sentiment_many_all_cores", |b| {

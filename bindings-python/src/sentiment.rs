@@ -20,8 +20,7 @@ fn scores_dict<'py>(py: Python<'py>, s: &VaderScores) -> PyResult<Bound<'py, PyD
 }
 
 /// `x`, which VADER rounded to `decimals` (3 or 4) places within [-1, 1],
-/// as a float object shared with every other score of the same value
-/// (-0.0 included: it is compared bit for bit, so it gets its own).
+/// as a float object shared with every other score of the same value.
 /// Python floats are immutable, so sharing them is invisible to callers.
 fn rounded(py: Python<'_>, x: f64, decimals: i32) -> PyResult<Bound<'_, PyAny>> {
     static THOUSANDTHS: GILOnceCell<Vec<Py<PyFloat>>> = GILOnceCell::new();
@@ -37,10 +36,12 @@ fn rounded(py: Python<'_>, x: f64, decimals: i32) -> PyResult<Bound<'_, PyAny>> 
             .map(|k| PyFloat::new(py, k as f64 / scale).unbind())
             .collect()
     });
-    let k = (x * scale).round();
-    let index = k + scale;
-    if (0.0..table.len() as f64).contains(&index) && (k / scale).to_bits() == x.to_bits() {
-        return Ok(table[index as usize].bind(py).clone().into_any());
+    // Compared with the table's own value, bit for bit: -0.0 rounds to the
+    // slot of 0.0 but must stay -0.0.
+    let k = (x * scale).round() as i64;
+    let n = scale as i64;
+    if (-n..=n).contains(&k) && (k as f64 / scale).to_bits() == x.to_bits() {
+        return Ok(table[(k + n) as usize].bind(py).clone().into_any());
     }
     x.into_bound_py_any(py)
 }

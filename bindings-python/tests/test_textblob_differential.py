@@ -33,7 +33,11 @@ def reference():
 
 
 def close(a, b):
-    return all(math.isclose(x, y, rel_tol=0.0, abs_tol=TOLERANCE) for x, y in zip(a, b))
+    """Equal within TOLERANCE, zeros of the same sign included."""
+    return all(
+        math.isclose(x, y, rel_tol=0.0, abs_tol=TOLERANCE) and (x != 0 or math.copysign(1, x) == math.copysign(1, y))
+        for x, y in zip(a, b)
+    )
 
 
 def test_every_generated_post_scores_like_textblob(capsys):
@@ -76,4 +80,9 @@ def test_compat_refuses_what_it_cannot_do():
         Compat(42)
     with pytest.raises(NotImplementedError):
         Compat("good", analyzer=object())
+    with pytest.raises(NotImplementedError):
+        Compat("good", clean_html=True)
+    with pytest.raises(TypeError):
+        Compat("good", analyser=None)  # a misspelt keyword is an error, as in TextBlob
+    assert Compat("good", clean_html=False).sentiment == Compat("good").sentiment
     assert Compat(b"very good").sentiment == Compat("very good").sentiment

@@ -64,12 +64,11 @@ fn parse_args() -> Result<Args, String> {
 /// The input's lines as text, with the (1-based) numbers of lines that are
 /// not UTF-8. A final "\r" is part of the line ending, as in Python.
 fn read_lines(bytes: &[u8]) -> (Vec<(usize, &str)>, Vec<usize>) {
-    let mut posts = Vec::new();
-    let mut invalid = Vec::new();
-    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    let (mut posts, mut invalid) = (Vec::new(), Vec::new());
     if bytes.is_empty() {
         return (posts, invalid);
     }
+    let body = bytes.strip_suffix(b"\n").unwrap_or(bytes);
     for (i, line) in body.split(|&b| b == b'\n').enumerate() {
         let line = line.strip_suffix(b"\r").unwrap_or(line);
         match std::str::from_utf8(line) {

@@ -23,6 +23,11 @@ fn bar(n: i64, close: f64) -> Bar {
     }
 }
 
+/// The store at `url`, which must connect.
+async fn connect(url: &str) -> Arc<dyn Store> {
+    StoreUrl::parse(url).unwrap().connect().await.unwrap()
+}
+
 async fn suite(store: Arc<dyn Store>) {
     let aapl = Symbol::parse("AAPL").unwrap();
     let fx = Symbol::parse("EURUSD=X").unwrap();
@@ -178,9 +183,9 @@ async fn memory_store() {
 async fn sqlite_store() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    suite(StoreUrl::parse(&url).unwrap().connect().await.unwrap()).await;
+    suite(connect(&url).await).await;
     // Reopening runs the migrations again without harm and keeps the data.
-    let reopened = StoreUrl::parse(&url).unwrap().connect().await.unwrap();
+    let reopened = connect(&url).await;
     assert_eq!(
         reopened
             .bars(
@@ -202,19 +207,11 @@ async fn postgres_store() {
         return;
     };
     let schema = PgSchema::create(&base).await;
-    let store = StoreUrl::parse(&schema.url())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let store = connect(&schema.url()).await;
     assert!(store.describe().starts_with("postgres"));
     suite(store).await;
     // A second connect finds the schema migrated already.
-    StoreUrl::parse(&schema.url())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    connect(&schema.url()).await;
     schema.drop_now().await;
 }
 
@@ -224,11 +221,7 @@ async fn postgres_large_upsert_is_one_statement() {
         return;
     };
     let schema = PgSchema::create(&base).await;
-    let store = StoreUrl::parse(&schema.url())
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let store = connect(&schema.url()).await;
     let sym = Symbol::parse("SPY").unwrap();
     let bars: Vec<Bar> = (0..20_000)
         .map(|n| Bar {

@@ -27,17 +27,33 @@ class TextBlob:
     """A text whose ``sentiment`` is scored as TextBlob scores it.
 
     Like TextBlob, it accepts ``str`` (and ``bytes``, decoded as UTF-8) and
-    raises ``TypeError`` for anything else. Passing an ``analyzer`` or other
-    TextBlob model raises ``NotImplementedError`` rather than silently
-    scoring with the default one.
+    raises ``TypeError`` for anything else. A custom ``analyzer`` raises
+    ``NotImplementedError`` rather than silently scoring with the default
+    one; the other models (``tokenizer``, ``np_extractor``, ...) only serve
+    the attributes handed to the real TextBlob, and are passed on to it.
     """
 
-    def __init__(self, text: Union[str, bytes], **models):
+    def __init__(
+        self,
+        text: Union[str, bytes],
+        tokenizer=None,
+        pos_tagger=None,
+        np_extractor=None,
+        analyzer=None,
+        parser=None,
+        classifier=None,
+        clean_html=False,
+    ):
         if not isinstance(text, (str, bytes)):
             raise TypeError(f"The `text` argument passed to `__init__(text)` must be a string, not {type(text)}")
-        if any(value is not None for value in models.values()):
+        if analyzer is not None:
             raise NotImplementedError("tickersense.compat.textblob scores with the default PatternAnalyzer only")
+        if clean_html:
+            raise NotImplementedError("clean_html has been deprecated (as in TextBlob)")
         self.raw = self.string = text.decode("utf-8") if isinstance(text, bytes) else text
+        self._models = dict(
+            tokenizer=tokenizer, pos_tagger=pos_tagger, np_extractor=np_extractor, parser=parser, classifier=classifier
+        )
 
     @property
     def sentiment(self) -> Sentiment:
@@ -64,7 +80,7 @@ class TextBlob:
             ) from None
         real = self.__dict__.get("_real")
         if real is None:
-            real = self.__dict__["_real"] = _Real(self.raw)
+            real = self.__dict__["_real"] = _Real(self.raw, **self._models)
         return getattr(real, name)
 
     def __str__(self) -> str:

@@ -194,4 +194,16 @@ mod tests {
         assert_eq!(closed("plain words"), "plain words");
         assert_eq!(closed(":)x"), ":)x");
     }
+
+    /// What makes Python's varying set order within a group irrelevant.
+    #[test]
+    fn no_expression_is_a_prefix_of_another_in_its_group() {
+        for (_, group) in EMOTICONS {
+            for a in *group {
+                for b in *group {
+                    assert!(a == b || !b.starts_with(a), "{a} / {b}");
+                }
+            }
+        }
+    }
 }

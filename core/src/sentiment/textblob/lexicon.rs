@@ -26,7 +26,7 @@ pub(super) static LEXICON: LazyLock<FxHashMap<String, Entry>> = LazyLock::new(lo
 type Psi = [f64; 3];
 
 /// A word's tags with their averaged triple, in first-seen order.
-type Tags = Vec<(Option<String>, Psi)>;
+type Tags<'a> = Vec<(Option<&'a str>, Psi)>;
 
 /// A word's senses grouped by part-of-speech tag, in first-seen order, as
 /// Python's insertion-ordered dicts keep them. `None` is a missing `pos`
@@ -34,10 +34,16 @@ type Tags = Vec<(Option<String>, Psi)>;
 type Senses<'a> = Vec<(Option<&'a str>, Vec<Psi>)>;
 
 fn load() -> FxHashMap<String, Entry> {
+    // The file ships inside the crate and is parsed in a test: it is valid.
+    let document = roxmltree::Document::parse(XML).expect("en-sentiment.xml is well-formed");
     let mut order: Vec<&str> = Vec::new();
     let mut words: FxHashMap<&str, Senses<'_>> = FxHashMap::default();
-    for element in word_elements(XML) {
-        let attr = |name| attribute(element, name);
+    for element in document
+        .root_element()
+        .children()
+        .filter(|n| n.has_tag_name("word"))
+    {
+        let attr = |name| element.attribute(name);
         let Some(form) = attr("form").filter(|f| !f.is_empty()) else {
             continue;
         };
@@ -59,12 +65,12 @@ fn load() -> FxHashMap<String, Entry> {
 
     // Average the senses of each tag, then all tags into the `None` entry
     // (which replaces, in place, the average of senses that had no `pos`).
-    let mut averaged: Vec<(String, Tags)> = order
+    let mut averaged: Vec<(String, Tags<'_>)> = order
         .iter()
         .map(|form| {
-            let mut tags: Tags = words[form]
+            let mut tags: Tags<'_> = words[form]
                 .iter()
-                .map(|(pos, list)| (pos.map(str::to_owned), mean(list)))
+                .map(|(pos, list)| (*pos, mean(list)))
                 .collect();
             let all = mean(&tags.iter().map(|(_, psi)| *psi).collect::<Vec<_>>());
             match tags.iter_mut().find(|(pos, _)| pos.is_none()) {
@@ -114,16 +120,14 @@ fn load() -> FxHashMap<String, Entry> {
         .collect()
 }
 
-fn tag(tags: &[(Option<String>, Psi)], pos: Option<&str>) -> Option<Psi> {
-    tags.iter()
-        .find(|(p, _)| p.as_deref() == pos)
-        .map(|(_, psi)| *psi)
+fn tag(tags: &Tags<'_>, pos: Option<&str>) -> Option<Psi> {
+    tags.iter().find(|(p, _)| *p == pos).map(|(_, psi)| *psi)
 }
 
-fn set_tag(tags: &mut Tags, pos: Option<&str>, psi: Psi) {
-    match tags.iter_mut().find(|(p, _)| p.as_deref() == pos) {
+fn set_tag<'a>(tags: &mut Tags<'a>, pos: Option<&'a str>, psi: Psi) {
+    match tags.iter_mut().find(|(p, _)| *p == pos) {
         Some((_, slot)) => *slot = psi,
-        None => tags.push((pos.map(str::to_owned), psi)),
+        None => tags.push((pos, psi)),
     }
 }
 
@@ -155,58 +159,6 @@ fn mean(list: &[Psi]) -> Psi {
 
 fn number(value: Option<&str>, default: f64) -> f64 {
     value.and_then(|v| v.trim().parse().ok()).unwrap_or(default)
-}
-
-/// The text of every `<word ... />` element (attributes only), in file
-/// order. The file is machine-written: no entities, no nested elements,
-/// double-quoted attributes, comments only in the header.
-fn word_elements(xml: &str) -> impl Iterator<Item = &str> {
-    let mut rest = xml;
-    std::iter::from_fn(move || loop {
-        let start = rest.find('<')?;
-        rest = &rest[start..];
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.split_once("-->").map_or("", |(_, r)| r);
-            continue;
-        }
-        let end = element_end(rest)?;
-        let (element, after) = rest.split_at(end);
-        rest = after;
-        if let Some(body) = element.strip_prefix("<word") {
-            if body.starts_with(char::is_whitespace) {
-                return Some(body);
-            }
-        }
-    })
-}
-
-/// The byte offset just past the `>` that closes the element `s` starts
-/// with, skipping `>` inside quoted attribute values.
-fn element_end(s: &str) -> Option<usize> {
-    let mut quoted = false;
-    for (i, b) in s.bytes().enumerate() {
-        match b {
-            b'"' => quoted = !quoted,
-            b'>' if !quoted => return Some(i + 1),
-            _ => {}
-        }
-    }
-    None
-}
-
-/// The value of attribute `name` in an element's attribute text.
-fn attribute<'a>(element: &'a str, name: &str) -> Option<&'a str> {
-    let mut rest = element;
-    loop {
-        rest = rest.trim_start();
-        let (key, after) = rest.split_once('=')?;
-        let value_and_rest = after.trim_start().strip_prefix('"')?;
-        let (value, after_value) = value_and_rest.split_once('"')?;
-        if key.trim() == name {
-            return Some(value);
-        }
-        rest = after_value;
-    }
 }
 
 /// `EMOTICONS` of `textblob._text`, in its dict order, with the polarity of
@@ -303,6 +255,8 @@ mod tests {
         assert_eq!(terribly.polarity, LEXICON["terrible"].polarity);
         assert!(terribly.modifier);
         assert!(LEXICON.contains_key("happily"));
+        // `len(textblob.en.sentiment)` once loaded.
+        assert_eq!(LEXICON.len(), 2860);
     }
 
     #[test]

@@ -16,34 +16,17 @@ const EOS: &str = "END-OF-SENTENCE";
 
 /// `PUNCTUATION` without ".", as `find_tokens` splits it off words.
 fn is_split_punctuation(b: u8) -> bool {
-    matches!(
-        b,
-        b',' | b';'
-            | b':'
-            | b'!'
-            | b'?'
-            | b'('
-            | b')'
-            | b'['
-            | b']'
-            | b'{'
-            | b'}'
-            | b'`'
-            | b'\''
-            | b'"'
-            | b'@'
-            | b'#'
-            | b'$'
-            | b'^'
-            | b'&'
-            | b'*'
-            | b'+'
-            | b'-'
-            | b'|'
-            | b'='
-            | b'~'
-            | b'_'
-    )
+    static TABLE: [bool; 256] = {
+        let chars = b",;:!?()[]{}`'\"@#$^&*+-|=~_";
+        let mut table = [false; 256];
+        let mut i = 0;
+        while i < chars.len() {
+            table[chars[i] as usize] = true;
+            i += 1;
+        }
+        table
+    };
+    TABLE[b as usize]
 }
 
 /// `ABBREVIATIONS`: words whose final period stays on.
@@ -61,8 +44,6 @@ enum Kind {
     End,
     /// A paragraph break (or a word spelled like pattern's marker for one).
     Break,
-    /// "'" or '"': stops the run of closing tokens after a sentence end.
-    Quote,
     /// "”", "’", ")": kept with the sentence that just ended.
     Closer,
 }
@@ -78,7 +59,6 @@ impl Token {
     fn new(text: &str, start: usize, end: usize) -> Token {
         let kind = match &text.as_bytes()[start..end] {
             b"." | b"!" | b"?" | b"..." => Kind::End,
-            b"'" | b"\"" => Kind::Quote,
             // ")", "”", "’"
             b")" | b"\xE2\x80\x9D" | b"\xE2\x80\x99" => Kind::Closer,
             word if word == EOS.as_bytes() => Kind::Break,
@@ -182,8 +162,8 @@ pub(super) fn for_each_token(text: &str, scratch: &mut Scratch, mut each: impl F
 
 /// Whether [`close_up`] could change the sentence made of `tokens`: only a
 /// match that spans a space does, and then the last character of a token
-/// and the first of the next are adjacent characters of an emoticon (or of
-/// "(!)"). Most sentences have no such pair and skip the substitutions.
+/// and the first of the next are adjacent characters of an emoticon (or
+/// the "(" and "!" of "( ! )"). Most sentences have no such pair and skip the substitutions.
 fn may_close_up<'a>(text: &str, tokens: impl Iterator<Item = &'a Token>) -> bool {
     let mut previous_last_byte: Option<u8> = None;
     for t in tokens {

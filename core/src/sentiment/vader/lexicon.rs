@@ -6,25 +6,18 @@ use std::sync::LazyLock;
 use rustc_hash::FxHashMap;
 
 const WORDS: &str = include_str!("../../../data/vader/vader_lexicon.txt");
-const EMOJIS: &str = include_str!("../../../data/vader/emoji_utf8_lexicon.txt");
+const EMOJI_FILE: &str = include_str!("../../../data/vader/emoji_utf8_lexicon.txt");
 
-pub(super) struct Lexicons {
-    /// Word (as written in the file) to valence.
-    pub words: FxHashMap<&'static str, f64>,
-    /// Single-code-point emoji to its description. Longer keys exist in the
-    /// file but can never match: the Python code looks emojis up one
-    /// character at a time.
-    pub emojis: FxHashMap<char, &'static str>,
-}
-
-pub(super) static LEXICONS: LazyLock<Lexicons> = LazyLock::new(|| Lexicons {
-    words: words(),
-    emojis: emojis(),
-});
+/// Single-code-point emoji to its description. Longer keys exist in the
+/// file but can never match: the Python code looks emojis up one character
+/// at a time.
+pub(super) static EMOJIS: LazyLock<FxHashMap<char, &'static str>> = LazyLock::new(emojis);
 
 /// `make_lex_dict`: skip empty lines, strip each line, take the first two
 /// tab-separated fields; a repeated word keeps its last value (dict assignment).
-fn words() -> FxHashMap<&'static str, f64> {
+/// Word (as written in the file) to valence; read once, into the word table
+/// of `vader::word_info`.
+pub(super) fn valences() -> FxHashMap<&'static str, f64> {
     let mut map = FxHashMap::default();
     for line in WORDS.trim_end_matches('\n').split('\n') {
         if line.is_empty() {
@@ -43,7 +36,7 @@ fn words() -> FxHashMap<&'static str, f64> {
 /// `make_emoji_dict`: the same reading, no empty-line skip (the file has none).
 fn emojis() -> FxHashMap<char, &'static str> {
     let mut map = FxHashMap::default();
-    for line in EMOJIS.trim_end_matches('\n').split('\n') {
+    for line in EMOJI_FILE.trim_end_matches('\n').split('\n') {
         let mut fields = crate::sentiment::python_str::py_strip(line).split('\t');
         if let (Some(emoji), Some(description)) = (fields.next(), fields.next()) {
             let mut chars = emoji.chars();

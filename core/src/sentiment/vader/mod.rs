@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::python_str::{py_split, py_strip};
 use super::Analyzer;
 use crate::model::Score;
-use lexicon::{Lexicons, LEXICONS};
+use lexicon::EMOJIS;
 use text::{py_isupper, strip_punc_if_word};
 
 /// Mean intensity added by a booster word ("very").
@@ -103,8 +103,8 @@ fn word_info(word: &str) -> WordInfo {
     static TABLE: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, WordInfo>> =
         std::sync::LazyLock::new(|| {
             let mut table: rustc_hash::FxHashMap<&'static str, WordInfo> = Default::default();
-            for (word, valence) in &LEXICONS.words {
-                table.entry(word).or_default().valence = Some(*valence);
+            for (word, valence) in lexicon::valences() {
+                table.entry(word).or_default().valence = Some(valence);
             }
             for (words, boost) in [(BOOSTERS_UP, B_INCR), (BOOSTERS_DOWN, B_DECR)] {
                 for word in words {
@@ -273,8 +273,7 @@ impl Vader {
     /// Costs one pass over the text and one lexicon look-up per word; posts
     /// of up to 48 words allocate nothing (see `benches/RESULTS.md`).
     pub fn polarity_scores(&self, text: &str) -> VaderScores {
-        let lex = &*LEXICONS;
-        let replaced = replace_emojis(text, lex);
+        let replaced = replace_emojis(text);
         let text = py_strip(&replaced);
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
             Ok(mut scratch) => score_text(text, &mut scratch),
@@ -421,19 +420,20 @@ impl Analyzer for Vader {
 /// Quirk: a space is put before a description unless the previous
 /// character was a space, but none after it, so "😁ok" becomes
 /// "beaming face with smiling eyesok".
-fn replace_emojis<'a>(text: &'a str, lex: &Lexicons) -> Cow<'a, str> {
+fn replace_emojis(text: &str) -> Cow<'_, str> {
+    let emojis = &*EMOJIS;
     // The emoji lexicon has no ASCII keys.
     if text.is_ascii()
         || !text
             .chars()
-            .any(|c| !c.is_ascii() && lex.emojis.contains_key(&c))
+            .any(|c| !c.is_ascii() && emojis.contains_key(&c))
     {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 32);
     let mut prev_space = true;
     for c in text.chars() {
-        match lex.emojis.get(&c) {
+        match emojis.get(&c) {
             Some(description) => {
                 if !prev_space {
                     out.push(' ');
