@@ -20,7 +20,39 @@ pub(super) struct Entry {
 }
 
 /// Word to entry; keys are the lexicon's forms plus the derived "-ly" adverbs.
-pub(super) static LEXICON: LazyLock<FxHashMap<String, Entry>> = LazyLock::new(load);
+pub(super) struct Lexicon {
+    entries: FxHashMap<String, Entry>,
+    /// The first bytes of the keys: a token starting otherwise ("!", "$",
+    /// an emoji) is not looked up at all.
+    first_bytes: [bool; 256],
+}
+
+impl Lexicon {
+    pub(super) fn get(&self, word: &str) -> Option<&Entry> {
+        let first = *word.as_bytes().first()?;
+        if !self.first_bytes[first as usize] {
+            return None;
+        }
+        self.entries.get(word)
+    }
+
+    #[cfg(test)]
+    pub(super) fn len(&self) -> usize {
+        self.entries.len()
+    }
+}
+
+pub(super) static LEXICON: LazyLock<Lexicon> = LazyLock::new(|| {
+    let entries = load();
+    let mut first_bytes = [false; 256];
+    for key in entries.keys() {
+        first_bytes[key.as_bytes()[0] as usize] = true;
+    }
+    Lexicon {
+        entries,
+        first_bytes,
+    }
+});
 
 /// One `(polarity, subjectivity, intensity)` triple.
 type Psi = [f64; 3];
@@ -243,18 +275,19 @@ mod tests {
     /// and `"RB" in textblob.en.sentiment[w]`.
     #[test]
     fn entries_match_textblob() {
-        let good = LEXICON["good"];
+        let entry = |w| *LEXICON.get(w).unwrap();
+        let good = entry("good");
         assert_eq!(good.polarity, 0.7);
         assert_eq!(good.subjectivity, 0.6000000000000001);
         assert!(!good.modifier);
-        let very = LEXICON["very"];
+        let very = entry("very");
         assert_eq!((very.polarity, very.intensity), (0.2, 1.3));
         assert!(very.modifier);
         // Derived from "terrible" (JJ): an adverb with the adjective's scores.
-        let terribly = LEXICON["terribly"];
-        assert_eq!(terribly.polarity, LEXICON["terrible"].polarity);
+        let terribly = entry("terribly");
+        assert_eq!(terribly.polarity, entry("terrible").polarity);
         assert!(terribly.modifier);
-        assert!(LEXICON.contains_key("happily"));
+        assert!(LEXICON.get("happily").is_some() && LEXICON.get("!").is_none());
         // `len(textblob.en.sentiment)` once loaded.
         assert_eq!(LEXICON.len(), 2860);
     }

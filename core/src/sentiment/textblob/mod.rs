@@ -140,7 +140,7 @@ fn score_text(text: &str, scratch: &mut Scratch) -> TextBlobSentiment {
         } else {
             py_lower(token, lower)
         };
-        let is_negation = matches!(w, "no" | "not" | "n't" | "never");
+        let is_negation = w.starts_with('n') && matches!(w, "no" | "not" | "n't" | "never");
         if let Some(e) = lexicon.get(w) {
             match (modifier, a.last_mut()) {
                 (Some(_), Some(last)) => {

@@ -56,6 +56,7 @@ struct Token {
 }
 
 impl Token {
+    #[inline(always)]
     fn new(text: &str, start: usize, end: usize) -> Token {
         let kind = match &text.as_bytes()[start..end] {
             b"." | b"!" | b"?" | b"..." => Kind::End,
@@ -102,10 +103,7 @@ pub(super) fn for_each_token(text: &str, scratch: &mut Scratch, mut each: impl F
         closed_b,
     } = scratch;
     tokens.clear();
-    words(text, |word| match word {
-        Some((start, end)) => split_punctuation(text, start, end, tokens),
-        None => tokens.push(Token::paragraph_break()),
-    });
+    words(text, tokens);
 
     // Sentences only matter to the substitutions: without any, the tokens
     // are the words less the paragraph breaks (see the splitter below).
@@ -206,10 +204,15 @@ static ADJACENT: std::sync::LazyLock<AdjacentBytes> = std::sync::LazyLock::new(|
     pairs
 });
 
-/// Calls `word` with the byte range of each white-space separated word
-/// after the quote and "n't" spacing, and with `None` for a paragraph break
-/// (two or more newlines once `\r\n` is read as `\n`).
-fn words(text: &str, mut word: impl FnMut(Option<(usize, usize)>)) {
+/// Appends the tokens of each white-space separated word (after the quote
+/// and "n't" spacing) to `tokens`, and a break for each paragraph break (two
+/// or more newlines once `\r\n` is read as `\n`).
+fn words(text: &str, tokens: &mut Vec<Token>) {
+    // (One closure, not a callback parameter: inlined, it saves a call per word.)
+    let mut word = |range: Option<(usize, usize)>| match range {
+        Some((start, end)) => split_punctuation(text, start, end, tokens),
+        None => tokens.push(Token::paragraph_break()),
+    };
     let bytes = text.as_bytes();
     let mut start: Option<usize> = None;
     let mut newlines = 0usize;
@@ -286,6 +289,7 @@ fn is_plain(b: u8) -> bool {
 }
 
 /// Splits one word into tokens the way `find_tokens` does and appends them.
+#[inline(always)]
 fn split_punctuation(text: &str, start: usize, end: usize, tokens: &mut Vec<Token>) {
     let bytes = text.as_bytes();
     let (first, last) = (bytes[start], bytes[end - 1]);

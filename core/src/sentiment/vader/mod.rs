@@ -270,8 +270,11 @@ impl Vader {
 
     /// `SentimentIntensityAnalyzer().polarity_scores(text)`.
     ///
-    /// Costs one pass over the text and one lexicon look-up per word; posts
-    /// of up to 48 words allocate nothing (see `benches/RESULTS.md`).
+    /// Costs one pass over the text and one table look-up per word. The
+    /// buffers are per thread and reused, so a call allocates nothing once
+    /// they have grown, except for a text holding emojis (the copy with
+    /// their descriptions) and for each word that is not ASCII (its
+    /// lower-cased form).
     pub fn polarity_scores(&self, text: &str) -> VaderScores {
         let replaced = replace_emojis(text);
         let text = py_strip(&replaced);
