@@ -7,11 +7,14 @@ use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
+use tickersense::resilience::checked_timeout;
 use tickersense::service::checked_search_limit;
-use tickersense::{Config, ConfigOverrides, Interval, Period, Tickersense};
+use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Period, Tickersense};
 
 use crate::error::py_result;
-use crate::model::{Bar, History, NamespaceStats, Quote, SearchHit, SentimentAnalysis};
+use crate::model::{
+    Bar, History, HistoryBySymbol, NamespaceStats, Quote, SearchHit, SentimentAnalysis,
+};
 use crate::runtime::{awaitable, wait};
 
 type Op<T> = tickersense::Result<T>;
@@ -23,9 +26,40 @@ struct Core {
     current: Mutex<(u32, Arc<Tickersense>)>,
 }
 
+/// The request knobs every history call takes, in yfinance's spelling.
+struct HistoryArgs {
+    period: String,
+    interval: String,
+    start: Option<DateTime<Utc>>,
+    end: Option<DateTime<Utc>>,
+}
+
+impl HistoryArgs {
+    fn parse(self) -> tickersense::Result<(HistoryRange, Interval)> {
+        let period: Period = self.period.parse()?;
+        let interval: Interval = self.interval.parse()?;
+        Ok((
+            HistoryRange::resolve(period, self.start, self.end, Utc::now()),
+            interval,
+        ))
+    }
+}
+
+/// How hard HTTP providers try, as the constructors take it.
+struct Tries {
+    timeout: Option<f64>,
+    retries: Option<u32>,
+}
+
 impl Core {
-    fn new(overrides: ConfigOverrides) -> PyResult<Self> {
-        let config = py_result(Config::resolve(overrides))?;
+    fn new(overrides: ConfigOverrides, tries: Tries) -> PyResult<Self> {
+        let mut config = py_result(Config::resolve(overrides))?;
+        if let Some(secs) = tries.timeout {
+            config.resilience.timeout = py_result(checked_timeout(secs))?;
+        }
+        if let Some(retries) = tries.retries {
+            config.resilience.max_retries = retries;
+        }
         let client = py_result(Tickersense::new(config.clone()))?;
         Ok(Core {
             config,
@@ -53,16 +87,30 @@ impl Core {
     fn history(
         &self,
         symbol: String,
-        period: String,
-        interval: String,
+        args: HistoryArgs,
     ) -> PyResult<impl Future<Output = Op<History>> + Send + 'static> {
         let ts = self.client()?;
         Ok(async move {
-            let period: Period = period.parse()?;
-            let interval: Interval = interval.parse()?;
-            ts.history(&symbol, period, interval)
+            let (range, interval) = args.parse()?;
+            ts.history_range(&symbol, range, interval)
                 .await
                 .map(|inner| History { inner })
+        })
+    }
+
+    fn history_many(
+        &self,
+        symbols: Vec<String>,
+        args: HistoryArgs,
+        concurrency: usize,
+    ) -> PyResult<impl Future<Output = Op<HistoryBySymbol>> + Send + 'static> {
+        let ts = self.client()?;
+        Ok(async move {
+            let (range, interval) = args.parse()?;
+            let results = ts
+                .history_many(&symbols, range, interval, concurrency)
+                .await?;
+            Ok(HistoryBySymbol(results))
         })
     }
 
@@ -184,16 +232,22 @@ pub struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (store=None, cache=None, market_data=None, social=None, analyzer=None))]
+    #[pyo3(signature = (store=None, cache=None, market_data=None, social=None, analyzer=None, *, timeout=None, retries=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         store: Option<String>,
         cache: Option<String>,
         market_data: Option<String>,
         social: Option<String>,
         analyzer: Option<String>,
+        timeout: Option<f64>,
+        retries: Option<u32>,
     ) -> PyResult<Self> {
         Ok(Client {
-            core: Core::new(overrides(store, cache, market_data, social, analyzer))?,
+            core: Core::new(
+                overrides(store, cache, market_data, social, analyzer),
+                Tries { timeout, retries },
+            )?,
         })
     }
 
@@ -202,16 +256,49 @@ impl Client {
         wait(py, self.core.quote(symbol)?)
     }
 
-    /// Bars of `interval` over `period` (yfinance spellings).
-    #[pyo3(signature = (symbol, period="1mo".to_owned(), interval="1d".to_owned()))]
+    /// Bars of `interval` over `period`, or from `start` to `end` (yfinance
+    /// spellings and rules).
+    #[pyo3(signature = (symbol, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None))]
     fn history(
         &self,
         py: Python<'_>,
         symbol: String,
         period: String,
         interval: String,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
     ) -> PyResult<History> {
-        wait(py, self.core.history(symbol, period, interval)?)
+        let args = HistoryArgs {
+            period,
+            interval,
+            start,
+            end,
+        };
+        wait(py, self.core.history(symbol, args)?)
+    }
+
+    /// Histories of many symbols, at most `concurrency` fetched at a time: a
+    /// dict from symbol to `History`, or to the `TickersenseError` that symbol
+    /// failed with.
+    #[pyo3(signature = (symbols, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=8))]
+    #[allow(clippy::too_many_arguments)]
+    fn history_many(
+        &self,
+        py: Python<'_>,
+        symbols: Vec<String>,
+        period: String,
+        interval: String,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+        concurrency: usize,
+    ) -> PyResult<HistoryBySymbol> {
+        let args = HistoryArgs {
+            period,
+            interval,
+            start,
+            end,
+        };
+        wait(py, self.core.history_many(symbols, args, concurrency)?)
     }
 
     /// Instruments matching `query`, best first.
@@ -268,16 +355,22 @@ pub struct AsyncClient {
 #[pymethods]
 impl AsyncClient {
     #[new]
-    #[pyo3(signature = (store=None, cache=None, market_data=None, social=None, analyzer=None))]
+    #[pyo3(signature = (store=None, cache=None, market_data=None, social=None, analyzer=None, *, timeout=None, retries=None))]
+    #[allow(clippy::too_many_arguments)]
     fn new(
         store: Option<String>,
         cache: Option<String>,
         market_data: Option<String>,
         social: Option<String>,
         analyzer: Option<String>,
+        timeout: Option<f64>,
+        retries: Option<u32>,
     ) -> PyResult<Self> {
         Ok(AsyncClient {
-            core: Core::new(overrides(store, cache, market_data, social, analyzer))?,
+            core: Core::new(
+                overrides(store, cache, market_data, social, analyzer),
+                Tries { timeout, retries },
+            )?,
         })
     }
 
@@ -286,16 +379,48 @@ impl AsyncClient {
         awaitable(py, self.core.quote(symbol)?)
     }
 
-    /// Bars of `interval` over `period` (yfinance spellings).
-    #[pyo3(signature = (symbol, period="1mo".to_owned(), interval="1d".to_owned()))]
+    /// Bars of `interval` over `period`, or from `start` to `end` (yfinance
+    /// spellings and rules).
+    #[pyo3(signature = (symbol, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None))]
     fn history<'py>(
         &self,
         py: Python<'py>,
         symbol: String,
         period: String,
         interval: String,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.history(symbol, period, interval)?)
+        let args = HistoryArgs {
+            period,
+            interval,
+            start,
+            end,
+        };
+        awaitable(py, self.core.history(symbol, args)?)
+    }
+
+    /// Histories of many symbols: a dict from symbol to `History` or to the
+    /// `TickersenseError` that symbol failed with.
+    #[pyo3(signature = (symbols, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=8))]
+    #[allow(clippy::too_many_arguments)]
+    fn history_many<'py>(
+        &self,
+        py: Python<'py>,
+        symbols: Vec<String>,
+        period: String,
+        interval: String,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+        concurrency: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = HistoryArgs {
+            period,
+            interval,
+            start,
+            end,
+        };
+        awaitable(py, self.core.history_many(symbols, args, concurrency)?)
     }
 
     /// Instruments matching `query`, best first.

@@ -6,6 +6,8 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
+use crate::error::IntoPyErr;
+
 fn opt_repr(v: Option<f64>) -> String {
     v.map_or_else(|| "None".to_owned(), |x| format!("{x}"))
 }
@@ -65,6 +67,16 @@ impl Quote {
     #[getter]
     fn source(&self) -> &str {
         &self.inner.source
+    }
+    /// When the provider gave this quote.
+    #[getter]
+    fn fetched_at(&self) -> DateTime<Utc> {
+        self.inner.fetched_at
+    }
+    /// True when the provider failed and this is the last quote it gave.
+    #[getter]
+    fn stale(&self) -> bool {
+        self.inner.stale
     }
     fn __repr__(&self) -> String {
         let q = &self.inner;
@@ -170,6 +182,39 @@ impl History {
     fn origin(&self) -> &'static str {
         self.inner.origin.as_str()
     }
+    /// Dividends as `(timestamp, amount)`, oldest first.
+    #[getter]
+    fn dividends(&self) -> Vec<(DateTime<Utc>, f64)> {
+        self.inner
+            .dividends
+            .iter()
+            .map(|d| (d.timestamp, d.amount))
+            .collect()
+    }
+    /// Splits as `(timestamp, numerator, denominator)`, oldest first.
+    #[getter]
+    fn splits(&self) -> Vec<(DateTime<Utc>, f64, f64)> {
+        self.inner
+            .splits
+            .iter()
+            .map(|s| (s.timestamp, s.numerator, s.denominator))
+            .collect()
+    }
+    /// Start times of rows the provider listed without prices.
+    #[getter]
+    fn gaps(&self) -> Vec<DateTime<Utc>> {
+        self.inner.gaps.clone()
+    }
+    /// When the provider gave these bars.
+    #[getter]
+    fn fetched_at(&self) -> DateTime<Utc> {
+        self.inner.fetched_at
+    }
+    /// True when the provider failed and these are the last bars it gave.
+    #[getter]
+    fn stale(&self) -> bool {
+        self.inner.stale
+    }
     fn __len__(&self) -> usize {
         self.inner.bars.len()
     }
@@ -254,6 +299,27 @@ impl History {
         pandas
             .getattr("DataFrame")?
             .call((columns,), Some(&frame_kwargs))
+    }
+}
+
+/// Results of `history_many`: converted to a dict from symbol to `History`
+/// or to the exception instance that symbol failed with.
+pub struct HistoryBySymbol(pub Vec<(String, tickersense::Result<tickersense::History>)>);
+
+impl<'py> IntoPyObject<'py> for HistoryBySymbol {
+    type Target = PyDict;
+    type Output = Bound<'py, PyDict>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        let dict = PyDict::new(py);
+        for (symbol, result) in self.0 {
+            match result {
+                Ok(inner) => dict.set_item(symbol, History { inner })?,
+                Err(err) => dict.set_item(symbol, err.into_py_err().into_value(py))?,
+            }
+        }
+        Ok(dict)
     }
 }
 

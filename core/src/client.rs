@@ -93,7 +93,8 @@ impl Tickersense {
             .get_or_try_init(|| async {
                 let store = StoreUrl::parse(&self.config.store)?.connect().await?;
                 let cache = CacheUrl::parse(&self.config.cache)?.connect(self.policies.clone())?;
-                let provider = ProviderUrl::parse(&self.config.market_data)?.connect()?;
+                let provider = ProviderUrl::parse(&self.config.market_data)?
+                    .connect(self.config.resilience)?;
                 let sources = SourceUrl::parse_list(&self.config.social)?
                     .iter()
                     .map(SourceUrl::connect)
@@ -143,6 +144,18 @@ impl Tickersense {
             .await
     }
 
+    /// Bars of `interval` over `range` (a period, or start and end; see
+    /// [`HistoryRange::resolve`] for yfinance's rules).
+    pub async fn history_range(
+        &self,
+        symbol: &str,
+        range: HistoryRange,
+        interval: Interval,
+    ) -> Result<History> {
+        let symbol = Symbol::parse(symbol)?;
+        self.stocks().await?.history(&symbol, range, interval).await
+    }
+
     /// Bars of `interval` starting in `[start, end)`.
     pub async fn history_between(
         &self,
@@ -156,6 +169,39 @@ impl Tickersense {
             .await?
             .history(&symbol, HistoryRange::Between { start, end }, interval)
             .await
+    }
+
+    /// Histories of many symbols at once (yfinance's `download`): at most
+    /// `concurrency` fetched at a time, one result per distinct symbol in the
+    /// order given; a bad or failing symbol fails only its own entry.
+    /// `range` is a period or start/end, as for one symbol.
+    pub async fn history_many<S: AsRef<str>>(
+        &self,
+        symbols: &[S],
+        range: HistoryRange,
+        interval: Interval,
+        concurrency: usize,
+    ) -> Result<Vec<(String, Result<History>)>> {
+        let stocks = self.stocks().await?;
+        let mut parsed = Vec::with_capacity(symbols.len());
+        let mut invalid = Vec::new();
+        for (i, raw) in symbols.iter().enumerate() {
+            match Symbol::parse(raw.as_ref()) {
+                Ok(symbol) => parsed.push(symbol),
+                Err(err) => invalid.push((i, raw.as_ref().to_owned(), err)),
+            }
+        }
+        let mut results: Vec<(String, Result<History>)> = stocks
+            .history_many(&parsed, range, interval, concurrency)
+            .await
+            .into_iter()
+            .map(|(symbol, result)| (symbol.as_str().to_owned(), result))
+            .collect();
+        // Put each invalid symbol back where it was asked for.
+        for (i, raw, err) in invalid {
+            results.insert(i.min(results.len()), (raw, Err(err)));
+        }
+        Ok(results)
     }
 
     /// Bars already in the store, without asking the provider.
@@ -238,7 +284,7 @@ impl TickersenseBuilder {
         self
     }
 
-    /// Market-data URL: `sample://`.
+    /// Market-data URL: `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`, `csv://DIR`.
     pub fn market_data(mut self, url: impl Into<String>) -> Self {
         self.config.market_data = url.into();
         self
@@ -253,6 +299,12 @@ impl TickersenseBuilder {
     /// Analyzer name.
     pub fn analyzer(mut self, name: impl Into<String>) -> Self {
         self.config.analyzer = name.into();
+        self
+    }
+
+    /// Timeouts, retries, breaker and concurrency bound of HTTP upstreams.
+    pub fn resilience(mut self, policy: crate::resilience::ResiliencePolicy) -> Self {
+        self.config.resilience = policy;
         self
     }
 

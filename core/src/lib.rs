@@ -26,6 +26,7 @@ pub mod config;
 pub mod error;
 pub mod model;
 pub mod provider;
+pub mod resilience;
 pub mod sentiment;
 pub mod service;
 pub mod social;
@@ -35,6 +36,6 @@ pub use client::{Tickersense, TickersenseBuilder};
 pub use config::{Config, ConfigOverrides};
 pub use error::{Error, ErrorKind, Result};
 pub use model::{
-    Bar, History, HistoryRange, Interval, Origin, Period, PlatformSentiment, Post, Quote, Score,
-    SearchHit, SentimentAnalysis, SentimentRecord, Symbol, Trend,
+    Bar, Dividend, History, HistoryRange, Interval, Origin, Period, PlatformSentiment, Post, Quote,
+    Score, SearchHit, SentimentAnalysis, SentimentRecord, Split, Symbol, Trend,
 };

@@ -9,6 +9,12 @@ pub mod namespace {
     pub const STOCK_QUOTE: &str = "stock_quote";
     /// History, per symbol, range and interval.
     pub const STOCK_HISTORY: &str = "stock_history";
+    /// The last quote the provider gave, per symbol, kept a day to serve
+    /// (marked stale) when the provider fails.
+    pub const STOCK_QUOTE_LAST: &str = "stock_quote_last";
+    /// The last history the provider gave, per request, kept a day to serve
+    /// (marked stale) when the provider fails.
+    pub const STOCK_HISTORY_LAST: &str = "stock_history_last";
     /// Symbol search results, per query.
     pub const STOCK_SEARCH: &str = "stock_search";
     /// Current sentiment, per symbol.
@@ -48,12 +54,15 @@ pub struct CachePolicies {
 }
 
 impl Default for CachePolicies {
-    /// The seed's `CACHE_CONFIG`, plus search results for five minutes.
+    /// The seed's `CACHE_CONFIG`, plus search results for five minutes and
+    /// the last good quotes and histories for a day (stale-on-error).
     fn default() -> Self {
         let by_namespace = [
             (namespace::STOCK_QUOTE, CachePolicy::new(60, 1000)),
             (namespace::STOCK_HISTORY, CachePolicy::new(300, 500)),
             (namespace::STOCK_SEARCH, CachePolicy::new(300, 500)),
+            (namespace::STOCK_QUOTE_LAST, CachePolicy::new(86_400, 1000)),
+            (namespace::STOCK_HISTORY_LAST, CachePolicy::new(86_400, 500)),
             (namespace::SENTIMENT_CURRENT, CachePolicy::new(180, 200)),
             (namespace::SENTIMENT_HISTORY, CachePolicy::new(600, 100)),
             (namespace::USER_PROFILE, CachePolicy::new(3600, 1000)),

@@ -5,15 +5,19 @@
 //! |---|---|---|---|
 //! | store | `TICKERSENSE_STORE` | `sqlite://tickersense.db` | `memory://`, `sqlite://PATH`, `postgres://...` |
 //! | cache | `TICKERSENSE_CACHE` | `memory://` | `none://`, `memory://`, `redis://HOST:PORT/DB` |
-//! | market data | `TICKERSENSE_MARKET_DATA` | `sample://` | `sample://` |
+//! | market data | `TICKERSENSE_MARKET_DATA` | `sample://` | `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`, `csv://DIR` |
 //! | social | `TICKERSENSE_SOCIAL` | `sample://` | `sample://` (several, comma-separated) |
 //! | analyzer | `TICKERSENSE_ANALYZER` | `textblob` | `textblob`, `vader` |
+//!
+//! How hard HTTP providers try (timeout, retries, breaker, concurrency) is
+//! [`Config::resilience`], set in code; its defaults suit Yahoo.
 //!
 //! Validation ([`Config::validate`]) is pure parsing: it does no I/O, so a
 //! bad URL fails where the client is made, and a down server fails at the
 //! first call that needs it.
 
 use crate::error::{Error, Result};
+use crate::resilience::ResiliencePolicy;
 
 /// Backend URLs and analyzer name. Build one with [`Config::default`],
 /// [`Config::from_env`] or [`Config::resolve`], then hand it to
@@ -30,6 +34,9 @@ pub struct Config {
     pub social: String,
     /// The sentiment analyzer's name.
     pub analyzer: String,
+    /// Timeouts, retries, circuit breaker and concurrency bound of every
+    /// HTTP upstream (market data now, social sources later).
+    pub resilience: ResiliencePolicy,
 }
 
 /// Values that win over the environment and the defaults; `None` leaves a knob alone.
@@ -55,6 +62,7 @@ impl Default for Config {
             market_data: "sample://".to_owned(),
             social: "sample://".to_owned(),
             analyzer: "textblob".to_owned(),
+            resilience: ResiliencePolicy::default(),
         }
     }
 }

@@ -31,6 +31,24 @@ pub struct Quote {
     pub market_time: DateTime<Utc>,
     /// The provider, e.g. `"sample (synthetic data)"` or `"yahoo"`.
     pub source: String,
+    /// When the provider gave this quote.
+    #[serde(default = "unix_epoch")]
+    pub fetched_at: DateTime<Utc>,
+    /// True when the provider failed and this is the last quote it gave
+    /// (stale-on-error); `fetched_at` tells its age.
+    #[serde(default)]
+    pub stale: bool,
+}
+
+fn unix_epoch() -> DateTime<Utc> {
+    DateTime::UNIX_EPOCH
+}
+
+impl Quote {
+    /// Time since the provider gave this quote, as of `now` (zero if `now` is earlier).
+    pub fn age(&self, now: DateTime<Utc>) -> std::time::Duration {
+        (now - self.fetched_at).to_std().unwrap_or_default()
+    }
 }
 
 /// One OHLCV bar. `timestamp` is the start of the bar; daily and longer bars
@@ -94,6 +112,88 @@ pub struct History {
     pub source: String,
     /// Whether this call fetched, or reused cached or stored bars.
     pub origin: Origin,
+    /// Cash dividends whose ex-date lies in the range, oldest first.
+    #[serde(default)]
+    pub dividends: Vec<Dividend>,
+    /// Stock splits whose date lies in the range, oldest first.
+    #[serde(default)]
+    pub splits: Vec<Split>,
+    /// Start times of bars the provider listed without any price (Yahoo's
+    /// all-`null` rows), oldest first. They are not in `bars`: a gap is
+    /// never filled with zeros or copied prices.
+    #[serde(default)]
+    pub gaps: Vec<DateTime<Utc>>,
+    /// When the provider gave these bars (for bars read from the store: when
+    /// the newest of them was fetched).
+    #[serde(default = "unix_epoch")]
+    pub fetched_at: DateTime<Utc>,
+    /// True when the provider failed and these are the last bars it gave
+    /// for the same request (stale-on-error); `fetched_at` tells their age.
+    #[serde(default)]
+    pub stale: bool,
+}
+
+impl History {
+    /// An empty history of `symbol` at `interval`, from `source`, fetched now.
+    pub fn empty(symbol: Symbol, interval: Interval, source: impl Into<String>) -> Self {
+        History {
+            symbol,
+            interval,
+            bars: Vec::new(),
+            currency: String::new(),
+            timezone: "UTC".to_owned(),
+            source: source.into(),
+            origin: Origin::Provider,
+            dividends: Vec::new(),
+            splits: Vec::new(),
+            gaps: Vec::new(),
+            fetched_at: Utc::now(),
+            stale: false,
+        }
+    }
+
+    /// Keeps only the bars, gaps, dividends and splits stamped in `[start, end)`.
+    pub fn retain_between(&mut self, start: DateTime<Utc>, end: DateTime<Utc>) {
+        let inside = |t: DateTime<Utc>| t >= start && t < end;
+        self.bars.retain(|b| inside(b.timestamp));
+        self.gaps.retain(|t| inside(*t));
+        self.dividends.retain(|d| inside(d.timestamp));
+        self.splits.retain(|s| inside(s.timestamp));
+    }
+
+    /// Time since the provider gave these bars, as of `now`.
+    pub fn age(&self, now: DateTime<Utc>) -> std::time::Duration {
+        (now - self.fetched_at).to_std().unwrap_or_default()
+    }
+}
+
+/// A cash dividend: `amount` per share in the history's currency, going
+/// ex-dividend on the day of the bar stamped `timestamp`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Dividend {
+    /// Start of the ex-dividend day's bar (as the bars are stamped).
+    pub timestamp: DateTime<Utc>,
+    /// Amount per share.
+    pub amount: f64,
+}
+
+/// A stock split of `numerator` new shares for `denominator` old ones
+/// (a 10-for-1 split is 10/1; a 1-for-20 reverse split is 1/20).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Split {
+    /// Start of the split day's bar (as the bars are stamped).
+    pub timestamp: DateTime<Utc>,
+    /// New shares.
+    pub numerator: f64,
+    /// Old shares.
+    pub denominator: f64,
+}
+
+impl Split {
+    /// `numerator / denominator`, as yfinance's "Stock Splits" column shows it.
+    pub fn ratio(&self) -> f64 {
+        self.numerator / self.denominator
+    }
 }
 
 /// Which stretch of time a history request covers.
@@ -117,6 +217,51 @@ impl HistoryRange {
             HistoryRange::Period(p) => (p.start(now), now),
             HistoryRange::Between { start, end } => (Some(start), end),
         }
+    }
+
+    /// The range yfinance's `history(period, start, end)` means: the period
+    /// counted back from now when neither bound is given; from `start` to
+    /// `end` (or now) when `start` is; the period counted back from `end`
+    /// when only `end` is (from 1900 for `max`).
+    pub fn resolve(
+        period: Period,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> HistoryRange {
+        match (start, end) {
+            (None, None) => HistoryRange::Period(period),
+            (Some(start), end) => HistoryRange::Between {
+                start,
+                end: end.unwrap_or(now),
+            },
+            (None, Some(end)) => HistoryRange::Between {
+                start: period.start(end).unwrap_or_else(|| {
+                    // Yahoo's oldest series (indices) start in the 1920s.
+                    DateTime::from_timestamp(-2_208_988_800, 0).unwrap_or(DateTime::UNIX_EPOCH)
+                }),
+                end,
+            },
+        }
+    }
+
+    /// Checks the range against how far back bars of `interval` exist
+    /// ([`intraday_lookback`](super::intraday_lookback): 1m 7 days, 1h 730,
+    /// other intraday 60), as yfinance does before asking: `InvalidInput`
+    /// naming the limit.
+    pub fn check_lookback(self, interval: Interval, now: DateTime<Utc>) -> crate::Result<()> {
+        let Some(limit) = super::intraday_lookback(interval) else {
+            return Ok(());
+        };
+        let (start, _) = self.bounds(now);
+        // A minute of slack: "1mo" of 1h bars asked at 23:59:59.9 is fine.
+        if start.is_none_or(|s| s < now - limit - chrono::Duration::minutes(1)) {
+            return Err(crate::Error::invalid_input(format!(
+                "{interval} bars are only available for the last {} days; ask for a shorter period or a later start",
+                limit.num_days()
+            )));
+        }
+        Ok(())
     }
 }
 

@@ -9,7 +9,7 @@ mod period;
 mod sentiment;
 mod symbol;
 
-pub use market::{Bar, History, HistoryRange, Origin, Quote, SearchHit};
+pub use market::{Bar, Dividend, History, HistoryRange, Origin, Quote, SearchHit, Split};
 pub use period::{intraday_lookback, Interval, Period};
 pub use sentiment::{PlatformSentiment, Post, Score, SentimentAnalysis, SentimentRecord, Trend};
 pub(crate) use symbol::stable_hash;

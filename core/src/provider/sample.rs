@@ -71,18 +71,7 @@ impl Sample {
     ) -> Result<History> {
         let ticker = Self::ticker(symbol)?;
         let (start, end) = range.bounds(now);
-        if let (Some(start), Some(limit)) = (start, crate::model::intraday_lookback(interval)) {
-            if start < now - limit {
-                return Err(Error::invalid_input(format!(
-                    "{interval} bars reach back at most {} days",
-                    limit.num_days()
-                )));
-            }
-        } else if start.is_none() && interval.is_intraday() {
-            return Err(Error::invalid_input(format!(
-                "{interval} bars cannot be asked for with period max"
-            )));
-        }
+        range.check_lookback(interval, now)?;
         let end = end.min(now);
         let in_range = |ts: DateTime<Utc>| start.is_none_or(|s| ts >= s) && ts < end;
         let days: Vec<DayBar> = daily_series(ticker, now)
@@ -118,6 +107,11 @@ impl Sample {
             timezone: ticker.market.tz().name().to_owned(),
             source: SOURCE.to_owned(),
             origin: Origin::Provider,
+            dividends: Vec::new(),
+            splits: Vec::new(),
+            gaps: Vec::new(),
+            fetched_at: now,
+            stale: false,
         })
     }
 
@@ -152,6 +146,8 @@ impl Sample {
             exchange: ticker.exchange.to_owned(),
             market_time,
             source: SOURCE.to_owned(),
+            fetched_at: now,
+            stale: false,
         })
     }
 }

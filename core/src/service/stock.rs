@@ -3,13 +3,19 @@ use std::sync::Arc;
 use chrono::Utc;
 
 use crate::cache::{get_json, namespace, set_json, Cache};
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Bar, History, HistoryRange, Interval, Origin, Quote, SearchHit, Symbol};
 use crate::provider::MarketData;
 use crate::store::{Coverage, PriceStore};
 
 /// Quotes, history and search with a read-through cache, and history kept in
 /// the store so that a range fetched once is only topped up afterwards.
+///
+/// Stale-on-error: every quote and history the provider gives is also kept
+/// for a day (namespaces [`namespace::STOCK_QUOTE_LAST`] and
+/// [`namespace::STOCK_HISTORY_LAST`]). When the provider then fails (timeout,
+/// down, rate limited, bad answer), that copy is served with `stale: true`;
+/// with none, the call fails with `Unavailable` naming the cause.
 #[derive(Clone)]
 pub struct StockService {
     provider: Arc<dyn MarketData>,
@@ -50,7 +56,7 @@ impl StockService {
     }
 
     /// The latest quote: from the cache while fresh (`stock_quote` policy),
-    /// else from the provider.
+    /// else from the provider, else the last one it gave, marked stale.
     pub async fn quote(&self, symbol: &Symbol) -> Result<Quote> {
         let key = symbol.as_str();
         if let Some(quote) =
@@ -58,9 +64,59 @@ impl StockService {
         {
             return Ok(quote);
         }
-        let quote = self.provider.quote(symbol).await?;
-        set_json(self.cache.as_ref(), namespace::STOCK_QUOTE, key, &quote).await;
-        Ok(quote)
+        match self.provider.quote(symbol).await {
+            Ok(quote) => {
+                let cache = self.cache.as_ref();
+                set_json(cache, namespace::STOCK_QUOTE, key, &quote).await;
+                set_json(cache, namespace::STOCK_QUOTE_LAST, key, &quote).await;
+                Ok(quote)
+            }
+            Err(err) => {
+                let what = format!("a quote of {symbol}");
+                let mut quote: Quote = self
+                    .last_good(namespace::STOCK_QUOTE_LAST, key, err, &what)
+                    .await?;
+                quote.stale = true;
+                Ok(quote)
+            }
+        }
+    }
+
+    /// After the provider failed with `err`: the last good value under
+    /// `key`, or the error to give. Errors that say the request itself is
+    /// wrong (not found, bad input) are given as they are.
+    async fn last_good<T: serde::de::DeserializeOwned>(
+        &self,
+        namespace: &str,
+        key: &str,
+        err: Error,
+        what: &str,
+    ) -> Result<T> {
+        let provider_unwell = matches!(
+            err.kind(),
+            ErrorKind::Timeout
+                | ErrorKind::Unavailable
+                | ErrorKind::RateLimited
+                | ErrorKind::Upstream
+        );
+        if !provider_unwell {
+            return Err(err);
+        }
+        if let Some(value) = get_json::<T>(self.cache.as_ref(), namespace, key).await {
+            tracing::warn!(key, kind = %err.kind(), "provider failed, serving the last good value marked stale: {}", err.message());
+            return Ok(value);
+        }
+        let retry_after = err.retry_after();
+        let unavailable = Error::unavailable(format!(
+            "{} failed and no earlier copy of {what} is cached: {}",
+            self.provider.name(),
+            err.message()
+        ));
+        Err(match retry_after {
+            Some(after) => unavailable.with_retry_after(after),
+            None => unavailable,
+        }
+        .with_source(err))
     }
 
     /// Bars covering `range`. Served from the cache while fresh; otherwise, when
@@ -97,6 +153,33 @@ impl StockService {
             history.origin = Origin::Cache;
             return Ok(history);
         }
+        match self.history_uncached(symbol, range, interval, &key).await {
+            Ok(history) => {
+                let cache = self.cache.as_ref();
+                set_json(cache, namespace::STOCK_HISTORY, &key, &history).await;
+                set_json(cache, namespace::STOCK_HISTORY_LAST, &key, &history).await;
+                Ok(history)
+            }
+            Err(err) => {
+                let what = format!("this history of {symbol}");
+                let mut history: History = self
+                    .last_good(namespace::STOCK_HISTORY_LAST, &key, err, &what)
+                    .await?;
+                history.stale = true;
+                history.origin = Origin::Cache;
+                Ok(history)
+            }
+        }
+    }
+
+    /// [`StockService::history`] past the cache: store and provider.
+    async fn history_uncached(
+        &self,
+        symbol: &Symbol,
+        range: HistoryRange,
+        interval: Interval,
+        key: &str,
+    ) -> Result<History> {
         let now = Utc::now();
         let (start, end) = range.bounds(now);
         let coverage = self.prices.coverage(symbol, interval).await.unwrap_or_else(|err| {
@@ -131,14 +214,36 @@ impl StockService {
                 fetched
             }
         };
-        set_json(
-            self.cache.as_ref(),
-            namespace::STOCK_HISTORY,
-            &key,
-            &history,
-        )
-        .await;
+        tracing::trace!(key, bars = history.bars.len(), "history assembled");
         Ok(history)
+    }
+
+    /// Histories of many symbols (yfinance's `download`), fetched at most
+    /// `concurrency` at a time, each through [`StockService::history`]: one
+    /// result per distinct symbol, in the order given, a failure affecting
+    /// only its own symbol.
+    pub async fn history_many(
+        &self,
+        symbols: &[Symbol],
+        range: HistoryRange,
+        interval: Interval,
+        concurrency: usize,
+    ) -> Vec<(Symbol, Result<History>)> {
+        use futures::StreamExt;
+        let mut seen = std::collections::HashSet::new();
+        let distinct: Vec<Symbol> = symbols
+            .iter()
+            .filter(|s| seen.insert(*s))
+            .cloned()
+            .collect();
+        futures::stream::iter(distinct)
+            .map(|symbol| async move {
+                let result = self.history(&symbol, range, interval).await;
+                (symbol, result)
+            })
+            .buffered(concurrency.max(1))
+            .collect()
+            .await
     }
 
     /// Fetches from the newest stored bar (or the range start, if later) on,

@@ -1,0 +1,235 @@
+//! Surviving a flaky upstream: a per-request timeout, retries with
+//! exponential backoff and full jitter (honouring `Retry-After`), a circuit
+//! breaker and a bound on concurrent requests, all per [`Upstream`].
+//!
+//! Every provider wraps each request in [`Upstream::call`]. The crates that
+//! fit are used: tokio's timer and semaphore. The retry loop and the breaker
+//! are written here: `backon`'s jitter adds to the delay instead of drawing it
+//! uniformly below it (full jitter), `backoff` is no longer maintained, tower's
+//! retry and limit layers want every upstream to be a `tower::Service`, and no
+//! well-kept breaker crate exposes its state; each part is a few dozen lines.
+
+mod breaker;
+
+use std::future::Future;
+use std::time::Duration;
+
+use rand::Rng;
+use tokio::sync::Semaphore;
+
+use crate::error::{Error, ErrorKind, Result};
+
+use breaker::Breaker;
+pub use breaker::BreakerState;
+
+/// How hard to try one upstream. Every knob has a default fit for a public
+/// HTTP API such as Yahoo's; see [`ResiliencePolicy::default`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ResiliencePolicy {
+    /// Longest wait for one request, from sending it to the last byte of the answer.
+    pub timeout: Duration,
+    /// Retries after the first attempt (0 disables retrying).
+    pub max_retries: u32,
+    /// The first retry waits up to this long; each later one up to twice the previous.
+    pub backoff_base: Duration,
+    /// No single backoff wait is longer than this.
+    pub backoff_max: Duration,
+    /// A `Retry-After` longer than this is not waited for: the call fails
+    /// with `RateLimited` carrying it, so the caller can decide.
+    pub max_retry_after: Duration,
+    /// Consecutive failed requests that open the breaker (0 disables it).
+    pub breaker_failures: u32,
+    /// How long an open breaker rejects calls before letting one probe through.
+    pub breaker_cooldown: Duration,
+    /// Most requests in flight to the upstream at once; more wait their turn.
+    pub max_concurrent: usize,
+}
+
+impl Default for ResiliencePolicy {
+    /// 10 s timeout; 3 retries backing off from 250 ms up to 4 s, waiting at
+    /// most 30 s for a `Retry-After`; the breaker opens after 5 failures in a
+    /// row for 30 s; 4 requests in flight.
+    fn default() -> Self {
+        ResiliencePolicy {
+            timeout: Duration::from_secs(10),
+            max_retries: 3,
+            backoff_base: Duration::from_millis(250),
+            backoff_max: Duration::from_secs(4),
+            max_retry_after: Duration::from_secs(30),
+            breaker_failures: 5,
+            breaker_cooldown: Duration::from_secs(30),
+            max_concurrent: 4,
+        }
+    }
+}
+
+impl ResiliencePolicy {
+    /// The wait before retry number `retry` (0-based) with full jitter:
+    /// uniform in `[0, min(backoff_max, backoff_base * 2^retry)]`.
+    pub fn backoff(&self, retry: u32) -> Duration {
+        let ceiling = self
+            .backoff_base
+            .saturating_mul(1u32.checked_shl(retry.min(31)).unwrap_or(u32::MAX))
+            .min(self.backoff_max);
+        let nanos = u64::try_from(ceiling.as_nanos()).unwrap_or(u64::MAX);
+        Duration::from_nanos(rand::rng().random_range(0..=nanos))
+    }
+}
+
+/// A timeout given in seconds (as Python and JS pass it): positive and
+/// finite, else `InvalidInput`.
+pub fn checked_timeout(secs: f64) -> Result<Duration> {
+    Duration::try_from_secs_f64(secs)
+        .ok()
+        .filter(|d| !d.is_zero())
+        .ok_or_else(|| {
+            Error::invalid_input(format!(
+                "timeout must be a positive number of seconds, not {secs}"
+            ))
+        })
+}
+
+/// Whether a failed attempt may succeed if tried again: timeouts, refused or
+/// reset connections and 5xx answers (all `Timeout` or `Unavailable`), and
+/// 429s (`RateLimited`). A bad answer (`Upstream`), a missing symbol or bad
+/// input will not change by asking again.
+pub fn is_retryable(err: &Error) -> bool {
+    matches!(
+        err.kind(),
+        ErrorKind::Timeout | ErrorKind::Unavailable | ErrorKind::RateLimited
+    )
+}
+
+/// Whether a failed attempt says the upstream is unwell, and so counts
+/// towards opening the breaker. `NotFound`, `InvalidInput` and the like are
+/// the upstream answering properly about a bad request.
+fn counts_against_upstream(err: &Error) -> bool {
+    matches!(
+        err.kind(),
+        ErrorKind::Timeout | ErrorKind::Unavailable | ErrorKind::RateLimited | ErrorKind::Upstream
+    )
+}
+
+/// One upstream service (a host, or an API behind several hosts) with its
+/// policy, breaker and concurrency bound. Share it (`Arc`) between every
+/// caller of that upstream: the breaker and the bound are only meaningful
+/// when shared.
+#[derive(Debug)]
+pub struct Upstream {
+    name: String,
+    policy: ResiliencePolicy,
+    breaker: Breaker,
+    permits: Semaphore,
+}
+
+impl Upstream {
+    /// An upstream called `name` (used in error messages and logs) under `policy`.
+    pub fn new(name: impl Into<String>, policy: ResiliencePolicy) -> Self {
+        Upstream {
+            name: name.into(),
+            breaker: Breaker::new(policy.breaker_failures, policy.breaker_cooldown),
+            permits: Semaphore::new(policy.max_concurrent.max(1)),
+            policy,
+        }
+    }
+
+    /// The name given at construction.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The policy in force.
+    pub fn policy(&self) -> &ResiliencePolicy {
+        &self.policy
+    }
+
+    /// The breaker's state now.
+    pub fn breaker_state(&self) -> BreakerState {
+        self.breaker.state()
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or the retries are
+    /// spent. Each attempt waits for a concurrency permit, must pass the
+    /// breaker, and is cut off after [`ResiliencePolicy::timeout`] (as
+    /// `Timeout`). Retryable failures ([`is_retryable`]) are retried after the
+    /// error's `retry_after` when it has one, else after [`ResiliencePolicy::backoff`].
+    /// An open breaker fails the call at once with `Unavailable`, carrying
+    /// the time left as `retry_after`.
+    ///
+    /// Costs nothing beyond the attempts themselves while the upstream is
+    /// healthy: an uncontended semaphore and a mutex held for a few instructions.
+    pub async fn call<T, F, Fut>(&self, mut attempt: F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let mut retries = 0;
+        loop {
+            let outcome = self.attempt_once(&mut attempt).await;
+            let err = match outcome {
+                Ok(value) => return Ok(value),
+                Err(err) => err,
+            };
+            if !is_retryable(&err) || retries >= self.policy.max_retries {
+                return Err(err);
+            }
+            let wait = match err.retry_after() {
+                Some(asked) if asked > self.policy.max_retry_after => return Err(err),
+                Some(asked) => asked,
+                None => self.policy.backoff(retries),
+            };
+            tracing::debug!(
+                upstream = %self.name,
+                kind = %err.kind(),
+                retry = retries + 1,
+                wait_ms = wait.as_millis() as u64,
+                "retrying: {}",
+                err.message()
+            );
+            retries += 1;
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    async fn attempt_once<T, F, Fut>(&self, attempt: &mut F) -> Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| Error::internal("upstream permits closed"))?;
+        let admission = self.breaker.admit().map_err(|left| {
+            Error::unavailable(format!(
+                "{} is failing; its circuit breaker is open for another {:.1} s",
+                self.name,
+                left.as_secs_f64()
+            ))
+            .with_retry_after(left)
+        })?;
+        let outcome = match tokio::time::timeout(self.policy.timeout, attempt()).await {
+            Ok(outcome) => outcome,
+            Err(_) => Err(Error::new(
+                ErrorKind::Timeout,
+                format!(
+                    "{} did not answer within {:.1} s",
+                    self.name,
+                    self.policy.timeout.as_secs_f64()
+                ),
+            )),
+        };
+        let healthy = match &outcome {
+            Ok(_) => true,
+            Err(err) => !counts_against_upstream(err),
+        };
+        if let Some(opened) = admission.record(healthy) {
+            tracing::warn!(upstream = %self.name, cooldown_s = opened.as_secs_f64(), "circuit breaker opened");
+        }
+        outcome
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,232 @@
+//! Faults: what the server does instead of its normal answer, and the queue that holds them.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use crate::http::{reason, Request, Response};
+
+/// Something other than the normal answer, given to a request by [`ReplayServer::inject`].
+///
+/// [`ReplayServer::inject`]: crate::ReplayServer::inject
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer with this status and a short body like Yahoo's: a JSON
+    /// `{"finance":{"result":null,"error":{...}}}` for most codes, the HTML page of Yahoo's
+    /// edge for 502, 503 and 504, and the plain-text 429 of [`Fault::RateLimited`] for 429.
+    Status(u16),
+    /// Answer 429 with `Too Many Requests` as plain text (what Yahoo sends) or, with `html`,
+    /// an HTML page; with a `Retry-After` header when `retry_after` is given (seconds such as
+    /// `"1"`, or an HTTP date).
+    RateLimited {
+        /// The `Retry-After` header's value, sent as given.
+        retry_after: Option<String>,
+        /// Send an HTML page instead of the plain-text body.
+        html: bool,
+    },
+    /// Wait this long, then answer normally.
+    Delay(Duration),
+    /// Read the request, then close with `SO_LINGER` 0, so the client gets a reset and no
+    /// status line.
+    Reset,
+    /// Send the normal answer's head with its real `Content-Length`, then only the first half
+    /// of its body, then close.
+    Truncate,
+    /// Answer with exactly this: malformed JSON, HTML where JSON was expected, and so on.
+    Body {
+        /// The status code.
+        status: u16,
+        /// The `Content-Type` header's value.
+        content_type: String,
+        /// The body, sent byte for byte.
+        body: Vec<u8>,
+    },
+}
+
+impl Fault {
+    /// The answer for faults that replace the response outright; `None` for those that act on
+    /// the normal answer or on the connection.
+    pub(crate) fn response(&self) -> Option<Response> {
+        match self {
+            Fault::Status(429) => Some(rate_limited(None, false)),
+            Fault::Status(status @ 502..=504) => Some(Response::html(*status, edge_page(*status))),
+            Fault::Status(status) => Some(Response::json(*status, finance_error(*status))),
+            Fault::RateLimited { retry_after, html } => {
+                Some(rate_limited(retry_after.as_deref(), *html))
+            }
+            Fault::Body {
+                status,
+                content_type,
+                body,
+            } => Some(Response::new(*status, content_type, body.clone())),
+            Fault::Delay(_) | Fault::Reset | Fault::Truncate => None,
+        }
+    }
+}
+
+fn rate_limited(retry_after: Option<&str>, html: bool) -> Response {
+    let response = if html {
+        Response::html(429, edge_page(429))
+    } else {
+        Response::text(429, "Too Many Requests\r\n")
+    };
+    match retry_after {
+        Some(value) => response.with_header("Retry-After", value),
+        None => response,
+    }
+}
+
+/// Yahoo's API error envelope, as its gateway sends for failures not tied to one endpoint.
+fn finance_error(status: u16) -> String {
+    let (code, description) = match status {
+        500 => ("internal-error", "Internal Server Error"),
+        401 => ("Unauthorized", "User is unable to access this feature"),
+        _ => (reason(status), reason(status)),
+    };
+    serde_json::json!({"finance": {"result": null, "error": {"code": code, "description": description}}})
+        .to_string()
+}
+
+/// A page shaped like the one Yahoo's edge serves when the origin is away or a client is throttled.
+fn edge_page(status: u16) -> String {
+    let title = match status {
+        429 => "Too Many Requests",
+        _ => "Service unavailable",
+    };
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"en-us\"><head>\n<meta http-equiv=\"content-type\" content=\"text/html; charset=UTF-8\">\n\
+         <meta charset=\"utf-8\">\n<title>Yahoo</title>\n</head>\n<body>\n<div id=\"wrapper\">\n\
+         <h1>{title}</h1>\n<p>Thank you for your patience.</p>\n\
+         <p>Our engineers are working quickly to resolve the issue.</p>\n<!-- status {status} -->\n</div>\n</body>\n</html>\n"
+    )
+}
+
+struct Entry {
+    prefix: String,
+    fault: Fault,
+    left: usize,
+}
+
+/// Injected faults, in the order they were injected.
+#[derive(Default)]
+pub(crate) struct FaultQueue {
+    entries: VecDeque<Entry>,
+}
+
+impl FaultQueue {
+    pub(crate) fn push(&mut self, prefix: &str, fault: Fault, times: usize) {
+        if times > 0 {
+            self.entries.push_back(Entry {
+                prefix: prefix.to_owned(),
+                fault,
+                left: times,
+            });
+        }
+    }
+
+    /// The fault for a request to `path`: the oldest entry whose prefix matches, used up one
+    /// time. Older entries go first so that `inject(a); inject(b)` gives `a` then `b`.
+    pub(crate) fn take(&mut self, path: &str) -> Option<Fault> {
+        let at = self
+            .entries
+            .iter()
+            .position(|e| path.starts_with(&e.prefix))?;
+        let entry = &mut self.entries[at];
+        entry.left -= 1;
+        let fault = entry.fault.clone();
+        if entry.left == 0 {
+            self.entries.remove(at);
+        }
+        Some(fault)
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+/// Reads `/__replay/inject?path=..&fault=..&times=..` into what to inject.
+pub(crate) fn parse_inject(request: &Request) -> Result<(String, Fault, usize), String> {
+    let prefix = request.query("path").unwrap_or("").to_owned();
+    let times = number(request, "times", 1)?;
+    let fault = match request.query("fault").unwrap_or("") {
+        "status" => Fault::Status(status(request, 0)?),
+        "rate_limited" => Fault::RateLimited {
+            retry_after: request
+                .query("retry_after")
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned),
+            html: matches!(request.query("html"), Some("1" | "true")),
+        },
+        "delay" => Fault::Delay(Duration::from_millis(number(request, "ms", 1000)?)),
+        "reset" => Fault::Reset,
+        "truncate" => Fault::Truncate,
+        "body" => Fault::Body {
+            status: status(request, 200)?,
+            content_type: request
+                .query("content_type")
+                .unwrap_or("application/json")
+                .to_owned(),
+            body: request.query("text").unwrap_or("").as_bytes().to_vec(),
+        },
+        other => {
+            return Err(format!(
+                "unknown fault {other:?}: use status, rate_limited, delay, reset, truncate or body"
+            ))
+        }
+    };
+    Ok((prefix, fault, times))
+}
+
+fn number<T: std::str::FromStr>(request: &Request, name: &str, default: T) -> Result<T, String> {
+    match request.query(name) {
+        None | Some("") => Ok(default),
+        Some(v) => v
+            .parse()
+            .map_err(|_| format!("{name}={v:?} is not a number")),
+    }
+}
+
+/// `status=`; a missing one falls back to `default` (0 where the parameter is required).
+fn status(request: &Request, default: u16) -> Result<u16, String> {
+    let status = number(request, "status", default)?;
+    if (100..=599).contains(&status) {
+        Ok(status)
+    } else {
+        Err("status= must be an HTTP status code".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queue_is_ordered_counted_and_prefixed() {
+        let mut q = FaultQueue::default();
+        q.push("/v8/", Fault::Status(500), 2);
+        q.push("", Fault::Reset, 1);
+        q.push("/x", Fault::Truncate, 0);
+        assert_eq!(q.take("/v1/finance/search"), Some(Fault::Reset));
+        assert_eq!(q.take("/v8/finance/chart/A"), Some(Fault::Status(500)));
+        assert_eq!(q.take("/v8/finance/chart/A"), Some(Fault::Status(500)));
+        assert_eq!(q.take("/v8/finance/chart/A"), None);
+        assert_eq!(q.take("/x"), None);
+    }
+
+    #[test]
+    fn status_bodies_look_like_yahoo() {
+        let r = Fault::Status(500).response().unwrap();
+        assert!(String::from_utf8(r.body)
+            .unwrap()
+            .contains("\"internal-error\""));
+        let r = Fault::Status(503).response().unwrap();
+        assert!(String::from_utf8(r.body)
+            .unwrap()
+            .contains("Service unavailable"));
+        assert_eq!(
+            Fault::Status(429).response().unwrap().body,
+            b"Too Many Requests\r\n"
+        );
+        assert!(Fault::Truncate.response().is_none());
+    }
+}
