@@ -7,7 +7,11 @@ VENV := .venv
 PYTHON ?= python3
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 
-.PHONY: quickstart test test-rust test-python test-node lint
+.PHONY: quickstart test test-rust test-python test-node replay lint
+
+# The local server replaying recorded-format Yahoo answers that the Python and
+# Node tests point the Yahoo provider at (the Rust tests link it directly).
+REPLAY_BIN := $(CARGO_TARGET_DIR)/debug/yahoo-replay
 
 quickstart:
 	cargo run --release --example quickstart
@@ -22,17 +26,20 @@ test-rust:
 $(VENV)/.ready: bindings-python/pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet "maturin>=1.5,<2" "pytest>=7" "pandas>=1.5" "vaderSentiment==3.3.2" "textblob==0.20.1"
+	$(VENV)/bin/pip install --quiet "maturin>=1.5,<2" "pytest>=7" "pandas>=1.5" "vaderSentiment==3.3.2" "textblob==0.20.1" "yfinance==1.7.0"
 	touch $@
 
-test-python: $(VENV)/.ready
+replay:
+	cargo build --quiet -p tickersense-replay --bin yahoo-replay
+
+test-python: $(VENV)/.ready replay
 	rm -rf $(CARGO_TARGET_DIR)/wheels
 	$(VENV)/bin/maturin build --release --quiet -m bindings-python/Cargo.toml -o $(CARGO_TARGET_DIR)/wheels
 	$(VENV)/bin/pip install --quiet --force-reinstall --no-deps $(CARGO_TARGET_DIR)/wheels/tickersense-*.whl
-	cd bindings-python && ../$(VENV)/bin/python -m pytest -q tests
+	cd bindings-python && TICKERSENSE_REPLAY_BIN=$(REPLAY_BIN) ../$(VENV)/bin/python -m pytest -q tests
 
-test-node:
-	cd bindings-node && npm ci --no-audit --no-fund && npm run build && npm test
+test-node: replay
+	cd bindings-node && npm ci --no-audit --no-fund && npm run build && TICKERSENSE_REPLAY_BIN=$(REPLAY_BIN) npm test
 
 lint:
 	cargo fmt --all -- --check

@@ -27,11 +27,25 @@ export declare class Client {
   /** The latest quote of `symbol`. */
   quote(symbol: string): Promise<Quote>
   /**
-   * Bars of `interval` (default `"1d"`) over `period` (default `"1mo"`),
-   * in yfinance's spelling: periods `1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max`,
-   * intervals `1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo`.
+   * Bars of `symbol`, oldest first. `periodOrOptions` is either an
+   * options object (`period`, `interval`, `start`, `end`) or, as in the
+   * older call shape `history(symbol, period, interval)`, the period
+   * string followed by the interval string. Defaults: the last `"1mo"` of
+   * `"1d"` bars. The range follows yfinance's rules: `start` (to `end` or
+   * now) wins over `period`; `end` alone takes `period` back from `end`.
+   * Passing both an options object and an `interval` string rejects with
+   * `"InvalidInput"`.
    */
-  history(symbol: string, period?: string | undefined | null, interval?: string | undefined | null): Promise<History>
+  history(symbol: string, periodOrOptions?: string | HistoryOptions | undefined | null, interval?: string | undefined | null): Promise<History>
+  /**
+   * Histories of many symbols (yfinance's `download`), at most
+   * `concurrency` (default 8) fetched at a time: one entry per distinct
+   * symbol, in the order given, holding either its `history` or the
+   * `error` it failed with (`code`, `message`, `retryAfter`). A bad or
+   * failing symbol fails only its own entry; the promise itself rejects
+   * only for bad options or a store that cannot be reached.
+   */
+  historyMany(symbols: Array<string>, options?: HistoryManyOptions | undefined | null): Promise<Array<HistoryResult>>
   /** Instruments matching `query`, best first, at most `limit` (default 10). */
   search(query: string, limit?: number | undefined | null): Promise<Array<SearchHit>>
   /**
@@ -128,9 +142,9 @@ export interface Bar {
 }
 
 /**
- * Backend URLs and analyzer name for a `Client`. Each one left out comes
- * from the `TICKERSENSE_*` environment variable of the same name, then from
- * the default.
+ * Backend URLs, analyzer name and how hard to try HTTP providers, for a
+ * `Client`. Each URL or name left out comes from the `TICKERSENSE_*`
+ * environment variable of the same name, then from the default.
  */
 export interface ClientOptions {
   /**
@@ -140,7 +154,11 @@ export interface ClientOptions {
   store?: string
   /** Where fetched values are cached: `none://`, `memory://` (default), `redis://HOST:PORT/DB`. */
   cache?: string
-  /** Where quotes, history and search come from: `sample://` (default, offline). */
+  /**
+   * Where quotes, history and search come from: `sample://` (default,
+   * offline), `yahoo://`, `yahoo+http://HOST:PORT` (Yahoo's protocol at
+   * another address), `csv://DIR`.
+   */
   marketData?: string
   /** Where posts come from, several separated by commas: `sample://` (default). */
   social?: string
@@ -149,6 +167,51 @@ export interface ClientOptions {
    * scores) or `vader` (vaderSentiment 3.3.2's compound score).
    */
   analyzer?: string
+  /**
+   * Longest wait for one request to an HTTP provider, in seconds
+   * (default 10): a positive, finite number, else the constructor throws
+   * `"InvalidInput"`. A request that takes longer fails (`"Timeout"`) and
+   * is retried like any other failed request.
+   */
+  timeout?: number
+  /**
+   * Retries of a failed request to an HTTP provider after the first
+   * attempt (default 3, `0` to never retry): a whole number from 0 to
+   * 2^32 - 1, else the constructor throws `"InvalidInput"`. Only timeouts,
+   * unreachable servers, 5xx answers and 429s are retried.
+   */
+  retries?: number
+}
+
+/**
+ * A cash dividend: `amount` per share in the history's currency, going
+ * ex-dividend on the day of the bar stamped `timestamp`.
+ */
+export interface Dividend {
+  /** Start of the ex-dividend day's bar (as the bars are stamped). */
+  timestamp: Date
+  /** Amount per share. */
+  amount: number
+}
+
+/**
+ * A core error as a plain object, for results that hold many outcomes
+ * (`historyMany`): the same `code` and `message` a rejected call's `Error`
+ * would carry.
+ */
+export interface ErrorInfo {
+  /**
+   * The error kind: `"InvalidInput"`, `"NotFound"`, `"RateLimited"`,
+   * `"Unavailable"`, `"Upstream"`, `"Timeout"`, ...
+   */
+  code: string
+  /** What went wrong, never holding a secret. */
+  message: string
+  /**
+   * Seconds to wait before trying again, when known: a provider's
+   * `Retry-After`, an open circuit breaker's cool-down.
+   */
+  retryAfter?: number
 }
 
 /** A run of bars for one symbol and interval, oldest first. */
@@ -163,10 +226,94 @@ export interface History {
   currency: string
   /** IANA time zone of the exchange, e.g. `America/New_York`. */
   timezone: string
+  /**
+   * Yahoo's instrument type (`EQUITY`, `ETF`, `MUTUALFUND`, `INDEX`,
+   * `CURRENCY`, `CRYPTOCURRENCY`), or empty when the provider does not say.
+   */
+  instrumentType: string
   /** The provider the bars came from. */
   source: string
   /** Where this call got the bars: `"provider"`, `"cache"` or `"store"`. */
   origin: string
+  /** Cash dividends whose ex-date lies in the range, oldest first. */
+  dividends: Array<Dividend>
+  /** Stock splits whose date lies in the range, oldest first. */
+  splits: Array<Split>
+  /**
+   * Start times of bars the provider listed without any price, oldest
+   * first. They are not in `bars`: a gap is never filled in.
+   */
+  gaps: Array<Date>
+  /**
+   * When the provider gave these bars (for bars read from the store: when
+   * the newest of them was fetched).
+   */
+  fetchedAt: Date
+  /**
+   * True when the provider failed and these are the last bars it gave for
+   * the same request (served instead of an error); `fetchedAt` tells their age.
+   */
+  stale: boolean
+}
+
+/**
+ * The range and bar width of a `historyMany` call, and how many symbols
+ * are fetched at once.
+ */
+export interface HistoryManyOptions {
+  /** As in `HistoryOptions` (default `"1mo"`). */
+  period?: string
+  /** As in `HistoryOptions` (default `"1d"`). */
+  interval?: string
+  /** As in `HistoryOptions`: first instant included. */
+  start?: Date
+  /** As in `HistoryOptions`: first instant excluded. */
+  end?: Date
+  /**
+   * Most symbols fetched at a time (default 8; 0 counts as 1): a whole
+   * number from 0 to 2^32 - 1, else the call rejects with `"InvalidInput"`.
+   */
+  concurrency?: number
+}
+
+/** The range and bar width of a `history` or `historyMany` call. */
+export interface HistoryOptions {
+  /**
+   * How far back from now (or from `end`), in yfinance's spelling:
+   * `1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max` (default `"1mo"`).
+   */
+  period?: string
+  /**
+   * The width of each bar: `1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo`
+   * (default `"1d"`).
+   */
+  interval?: string
+  /**
+   * First instant included; with it, `period` is not used and the range
+   * runs to `end` (default now).
+   */
+  start?: Date
+  /**
+   * First instant excluded; without `start`, the range is `period`
+   * counted back from `end`.
+   */
+  end?: Date
+}
+
+/**
+ * One symbol's outcome in `historyMany`: exactly one of `history` and
+ * `error` is present.
+ */
+export interface HistoryResult {
+  /** The symbol as asked for (upper-cased when it is valid). */
+  symbol: string
+  /** Its bars, when fetching them worked. */
+  history?: History
+  /**
+   * Why fetching them failed: `code` is the error kind, as on a rejected
+   * call's `Error`.
+   */
+  error?: ErrorInfo
 }
 
 /** Cache counters of one namespace (e.g. `stock_quote`). */
@@ -228,6 +375,13 @@ export interface Quote {
   marketTime: Date
   /** The provider, e.g. `"sample (synthetic data)"` or `"yahoo"`. */
   source: string
+  /** When the provider gave this quote. */
+  fetchedAt: Date
+  /**
+   * True when the provider failed and this is the last quote it gave
+   * (served from the cache instead of an error); `fetchedAt` tells its age.
+   */
+  stale: boolean
 }
 
 /** One result of a symbol search. */
@@ -259,6 +413,19 @@ export interface SentimentAnalysis {
   analysisTimestamp: Date
   /** One entry per platform that had posts. */
   platforms: Array<PlatformSentiment>
+}
+
+/**
+ * A stock split of `numerator` new shares for `denominator` old ones (a
+ * 10-for-1 split is 10/1; a 1-for-20 reverse split is 1/20).
+ */
+export interface Split {
+  /** Start of the split day's bar (as the bars are stamped). */
+  timestamp: Date
+  /** New shares. */
+  numerator: number
+  /** Old shares. */
+  denominator: number
 }
 
 /**

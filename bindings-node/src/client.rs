@@ -4,16 +4,22 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use napi::bindgen_prelude::Either;
 use napi_derive::napi;
+use tickersense::resilience::checked_timeout;
 use tickersense::service::{checked_search_limit, DEFAULT_SEARCH_LIMIT};
-use tickersense::{ConfigOverrides, Interval, Period, Tickersense};
+use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Period, Tickersense};
 
 use crate::error::{ErrorCode, IntoJsResult, Settled};
-use crate::model::{Bar, History, NamespaceStats, Quote, SearchHit, SentimentAnalysis};
+use crate::model::{
+    Bar, History, HistoryResult, NamespaceStats, Quote, SearchHit, SentimentAnalysis,
+};
 
-/// Backend URLs and analyzer name for a `Client`. Each one left out comes
-/// from the `TICKERSENSE_*` environment variable of the same name, then from
-/// the default.
+use tickersense::service::DEFAULT_HISTORY_CONCURRENCY;
+
+/// Backend URLs, analyzer name and how hard to try HTTP providers, for a
+/// `Client`. Each URL or name left out comes from the `TICKERSENSE_*`
+/// environment variable of the same name, then from the default.
 #[napi(object)]
 #[derive(Debug, Clone, Default)]
 pub struct ClientOptions {
@@ -22,25 +28,143 @@ pub struct ClientOptions {
     pub store: Option<String>,
     /// Where fetched values are cached: `none://`, `memory://` (default), `redis://HOST:PORT/DB`.
     pub cache: Option<String>,
-    /// Where quotes, history and search come from: `sample://` (default, offline).
+    /// Where quotes, history and search come from: `sample://` (default,
+    /// offline), `yahoo://`, `yahoo+http://HOST:PORT` (Yahoo's protocol at
+    /// another address), `csv://DIR`.
     pub market_data: Option<String>,
     /// Where posts come from, several separated by commas: `sample://` (default).
     pub social: Option<String>,
     /// The sentiment analyzer's name: `textblob` (default, TextBlob 0.20.1's
     /// scores) or `vader` (vaderSentiment 3.3.2's compound score).
     pub analyzer: Option<String>,
+    /// Longest wait for one request to an HTTP provider, in seconds
+    /// (default 10): a positive, finite number, else the constructor throws
+    /// `"InvalidInput"`. A request that takes longer fails (`"Timeout"`) and
+    /// is retried like any other failed request.
+    pub timeout: Option<f64>,
+    /// Retries of a failed request to an HTTP provider after the first
+    /// attempt (default 3, `0` to never retry): a whole number from 0 to
+    /// 2^32 - 1, else the constructor throws `"InvalidInput"`. Only timeouts,
+    /// unreachable servers, 5xx answers and 429s are retried.
+    pub retries: Option<f64>,
 }
 
-impl From<ClientOptions> for ConfigOverrides {
-    fn from(o: ClientOptions) -> Self {
-        ConfigOverrides {
-            store: o.store,
-            cache: o.cache,
-            market_data: o.market_data,
-            social: o.social,
-            analyzer: o.analyzer,
+impl ClientOptions {
+    /// The core configuration these options ask for: the URLs resolved
+    /// against the environment and defaults, then `timeout` and `retries`
+    /// set on its resilience policy.
+    fn into_config(self) -> tickersense::Result<Config> {
+        let mut config = Config::resolve(ConfigOverrides {
+            store: self.store,
+            cache: self.cache,
+            market_data: self.market_data,
+            social: self.social,
+            analyzer: self.analyzer,
+        })?;
+        if let Some(secs) = self.timeout {
+            config.resilience.timeout = checked_timeout(secs)?;
+        }
+        if let Some(retries) = self.retries {
+            config.resilience.max_retries = whole_number("retries", retries)?;
+        }
+        Ok(config)
+    }
+}
+
+/// The range and bar width of a `history` or `historyMany` call.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct HistoryOptions {
+    /// How far back from now (or from `end`), in yfinance's spelling:
+    /// `1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max` (default `"1mo"`).
+    pub period: Option<String>,
+    /// The width of each bar: `1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo`
+    /// (default `"1d"`).
+    pub interval: Option<String>,
+    /// First instant included; with it, `period` is not used and the range
+    /// runs to `end` (default now).
+    pub start: Option<DateTime<Utc>>,
+    /// First instant excluded; without `start`, the range is `period`
+    /// counted back from `end`.
+    pub end: Option<DateTime<Utc>>,
+}
+
+/// The range and bar width of a `historyMany` call, and how many symbols
+/// are fetched at once.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct HistoryManyOptions {
+    /// As in `HistoryOptions` (default `"1mo"`).
+    pub period: Option<String>,
+    /// As in `HistoryOptions` (default `"1d"`).
+    pub interval: Option<String>,
+    /// As in `HistoryOptions`: first instant included.
+    pub start: Option<DateTime<Utc>>,
+    /// As in `HistoryOptions`: first instant excluded.
+    pub end: Option<DateTime<Utc>>,
+    /// Most symbols fetched at a time (default 8; 0 counts as 1): a whole
+    /// number from 0 to 2^32 - 1, else the call rejects with `"InvalidInput"`.
+    pub concurrency: Option<f64>,
+}
+
+impl HistoryOptions {
+    /// The core range and interval: yfinance's spellings parsed, and
+    /// `period`, `start` and `end` resolved by [`HistoryRange::resolve`].
+    fn parse(self) -> tickersense::Result<(HistoryRange, Interval)> {
+        let period = self
+            .period
+            .as_deref()
+            .map_or(Ok(Period::default()), str::parse::<Period>)?;
+        let interval = self
+            .interval
+            .as_deref()
+            .map_or(Ok(Interval::default()), str::parse::<Interval>)?;
+        let range = HistoryRange::resolve(period, self.start, self.end, Utc::now());
+        Ok((range, interval))
+    }
+
+    /// The options of `history(symbol, periodOrOptions, interval)`: a period
+    /// string followed by an interval string (the older call shape), or an
+    /// options object alone.
+    fn from_args(
+        period_or_options: Option<Either<String, HistoryOptions>>,
+        interval: Option<String>,
+    ) -> tickersense::Result<Self> {
+        match period_or_options {
+            Some(Either::B(_)) if interval.is_some() => Err(tickersense::Error::invalid_input(
+                "history takes an options object or a period and an interval, not both: \
+                     put `interval` in the options",
+            )),
+            Some(Either::B(options)) => Ok(options),
+            Some(Either::A(period)) => Ok(HistoryOptions {
+                period: Some(period),
+                interval,
+                ..HistoryOptions::default()
+            }),
+            None => Ok(HistoryOptions {
+                interval,
+                ..HistoryOptions::default()
+            }),
         }
     }
+}
+
+/// `value` as a count from 0 to 2^32 - 1 in the type wanted (`u32`,
+/// `usize`), or `InvalidInput` naming the option. Counts arrive as JS
+/// numbers (`f64`): napi's own integer conversions would wrap -1 round to
+/// 2^32 - 1 and read 2.5 as 2 or `NaN` as 0 without a word.
+fn whole_number<T: TryFrom<u32>>(name: &str, value: f64) -> tickersense::Result<T> {
+    let max = u32::MAX;
+    let whole = value.is_finite() && value >= 0.0 && value.fract() == 0.0;
+    if whole && value <= f64::from(max) {
+        // Exact: `value` is a whole number within u32's range.
+        if let Ok(count) = T::try_from(value as u32) {
+            return Ok(count);
+        }
+    }
+    Err(tickersense::Error::invalid_input(format!(
+        "{name} must be a whole number from 0 to {max}, not {value}"
+    )))
 }
 
 /// Quotes, price history, symbol search and social sentiment, with caching
@@ -65,8 +189,7 @@ impl Client {
     // so this names `napi::Result` rather than the `JsResult` alias.)
     #[napi(constructor, catch_unwind)]
     pub fn new(options: Option<ClientOptions>) -> napi::Result<Self, ErrorCode> {
-        let overrides = options.unwrap_or_default().into();
-        let config = tickersense::Config::resolve(overrides).into_js()?;
+        let config = options.unwrap_or_default().into_config().into_js()?;
         let inner = Tickersense::new(config).into_js()?;
         Ok(Client {
             inner: Arc::new(inner),
@@ -80,27 +203,66 @@ impl Client {
         Settled(inner.quote(&symbol).await.map(Quote::from))
     }
 
-    /// Bars of `interval` (default `"1d"`) over `period` (default `"1mo"`),
-    /// in yfinance's spelling: periods `1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max`,
-    /// intervals `1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo`.
+    /// Bars of `symbol`, oldest first. `periodOrOptions` is either an
+    /// options object (`period`, `interval`, `start`, `end`) or, as in the
+    /// older call shape `history(symbol, period, interval)`, the period
+    /// string followed by the interval string. Defaults: the last `"1mo"` of
+    /// `"1d"` bars. The range follows yfinance's rules: `start` (to `end` or
+    /// now) wins over `period`; `end` alone takes `period` back from `end`.
+    /// Passing both an options object and an `interval` string rejects with
+    /// `"InvalidInput"`.
     #[napi(catch_unwind, ts_return_type = "Promise<History>")]
     pub async fn history(
         &self,
         symbol: String,
-        period: Option<String>,
+        period_or_options: Option<Either<String, HistoryOptions>>,
         interval: Option<String>,
     ) -> Settled<History> {
         let inner = Arc::clone(&self.inner);
         let result = async {
-            let period = period
-                .as_deref()
-                .map_or(Ok(Period::default()), str::parse::<Period>)?;
-            let interval = interval
-                .as_deref()
-                .map_or(Ok(Interval::default()), str::parse::<Interval>)?;
-            inner.history(&symbol, period, interval).await
+            let options = HistoryOptions::from_args(period_or_options, interval)?;
+            let (range, interval) = options.parse()?;
+            inner.history_range(&symbol, range, interval).await
         };
         Settled(result.await.map(History::from))
+    }
+
+    /// Histories of many symbols (yfinance's `download`), at most
+    /// `concurrency` (default 8) fetched at a time: one entry per distinct
+    /// symbol, in the order given, holding either its `history` or the
+    /// `error` it failed with (`code`, `message`, `retryAfter`). A bad or
+    /// failing symbol fails only its own entry; the promise itself rejects
+    /// only for bad options or a store that cannot be reached.
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<HistoryResult>>")]
+    pub async fn history_many(
+        &self,
+        symbols: Vec<String>,
+        options: Option<HistoryManyOptions>,
+    ) -> Settled<Vec<HistoryResult>> {
+        let inner = Arc::clone(&self.inner);
+        let result = async {
+            let options = options.unwrap_or_default();
+            let concurrency = options
+                .concurrency
+                .map_or(Ok(DEFAULT_HISTORY_CONCURRENCY), |n| {
+                    whole_number("concurrency", n)
+                })?;
+            let (range, interval) = HistoryOptions {
+                period: options.period,
+                interval: options.interval,
+                start: options.start,
+                end: options.end,
+            }
+            .parse()?;
+            inner
+                .history_many(&symbols, range, interval, concurrency)
+                .await
+        };
+        Settled(
+            result
+                .await
+                .map(|results| results.into_iter().map(HistoryResult::from).collect()),
+        )
     }
 
     /// Instruments matching `query`, best first, at most `limit` (default 10).

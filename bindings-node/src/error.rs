@@ -7,9 +7,17 @@
 //! `napi::Status` codes, so async methods resolve to a [`Settled`] instead,
 //! which builds the coded `Error` on the JS thread and rejects the promise with
 //! that very object ([`coded_rejection`], which `AsyncTask`s use too).
+//! A rejection also carries `retryAfter` (seconds) when the core error knows
+//! how long to wait: a provider's `Retry-After`, an open circuit breaker's
+//! cool-down.
+//!
+//! Where one call reports many outcomes (`historyMany`), each failure is an
+//! [`ErrorInfo`]: a plain object with the same `code`, `message` and
+//! `retryAfter`.
 
-use napi::bindgen_prelude::{Env, JsError, ToNapiValue};
+use napi::bindgen_prelude::{Env, JsError, JsValue, Object, ToNapiValue};
 use napi::sys;
+use napi_derive::napi;
 use tickersense::ErrorKind;
 
 /// The status of a napi error made from a core error: its text is the kind's
@@ -79,6 +87,39 @@ impl<T: ToNapiValue> ToNapiValue for Settled<T> {
 /// [`Settled`] value, an `AsyncTask`'s `reject`), it makes napi reject with
 /// that very object, so the rejection carries `code` = the error kind.
 pub fn coded_rejection(env: Env, err: tickersense::Error) -> napi::Error {
+    let retry_after = err.retry_after();
     let error = JsError::from(err.into_js_error()).into_unknown(env);
+    if let Some(after) = retry_after {
+        let mut object = Object::from_raw(env.raw(), error.raw());
+        // Setting a property on an `Error` just made cannot fail short of
+        // the engine running out of memory; the rejection stays coded either way.
+        let _ = object.set("retryAfter", after.as_secs_f64());
+    }
     napi::Error::from(error)
+}
+
+/// A core error as a plain object, for results that hold many outcomes
+/// (`historyMany`): the same `code` and `message` a rejected call's `Error`
+/// would carry.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    /// The error kind: `"InvalidInput"`, `"NotFound"`, `"RateLimited"`,
+    /// `"Unavailable"`, `"Upstream"`, `"Timeout"`, ...
+    pub code: String,
+    /// What went wrong, never holding a secret.
+    pub message: String,
+    /// Seconds to wait before trying again, when known: a provider's
+    /// `Retry-After`, an open circuit breaker's cool-down.
+    pub retry_after: Option<f64>,
+}
+
+impl From<tickersense::Error> for ErrorInfo {
+    fn from(err: tickersense::Error) -> Self {
+        ErrorInfo {
+            code: ErrorCode(err.kind()).as_ref().to_owned(),
+            message: err.message().to_owned(),
+            retry_after: err.retry_after().map(|d| d.as_secs_f64()),
+        }
+    }
 }

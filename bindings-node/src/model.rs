@@ -6,6 +6,8 @@
 use chrono::{DateTime, Utc};
 use napi_derive::napi;
 
+use crate::error::ErrorInfo;
+
 /// The latest price of a symbol with its change against the previous close.
 #[napi(object)]
 #[derive(Debug, Clone)]
@@ -35,6 +37,11 @@ pub struct Quote {
     pub market_time: DateTime<Utc>,
     /// The provider, e.g. `"sample (synthetic data)"` or `"yahoo"`.
     pub source: String,
+    /// When the provider gave this quote.
+    pub fetched_at: DateTime<Utc>,
+    /// True when the provider failed and this is the last quote it gave
+    /// (served from the cache instead of an error); `fetchedAt` tells its age.
+    pub stale: bool,
 }
 
 impl From<tickersense::Quote> for Quote {
@@ -52,6 +59,8 @@ impl From<tickersense::Quote> for Quote {
             exchange: q.exchange,
             market_time: q.market_time,
             source: q.source,
+            fetched_at: q.fetched_at,
+            stale: q.stale,
         }
     }
 }
@@ -105,10 +114,26 @@ pub struct History {
     pub currency: String,
     /// IANA time zone of the exchange, e.g. `America/New_York`.
     pub timezone: String,
+    /// Yahoo's instrument type (`EQUITY`, `ETF`, `MUTUALFUND`, `INDEX`,
+    /// `CURRENCY`, `CRYPTOCURRENCY`), or empty when the provider does not say.
+    pub instrument_type: String,
     /// The provider the bars came from.
     pub source: String,
     /// Where this call got the bars: `"provider"`, `"cache"` or `"store"`.
     pub origin: String,
+    /// Cash dividends whose ex-date lies in the range, oldest first.
+    pub dividends: Vec<Dividend>,
+    /// Stock splits whose date lies in the range, oldest first.
+    pub splits: Vec<Split>,
+    /// Start times of bars the provider listed without any price, oldest
+    /// first. They are not in `bars`: a gap is never filled in.
+    pub gaps: Vec<DateTime<Utc>>,
+    /// When the provider gave these bars (for bars read from the store: when
+    /// the newest of them was fetched).
+    pub fetched_at: DateTime<Utc>,
+    /// True when the provider failed and these are the last bars it gave for
+    /// the same request (served instead of an error); `fetchedAt` tells their age.
+    pub stale: bool,
 }
 
 impl From<tickersense::History> for History {
@@ -119,8 +144,88 @@ impl From<tickersense::History> for History {
             bars: h.bars.into_iter().map(Bar::from).collect(),
             currency: h.currency,
             timezone: h.timezone,
+            instrument_type: h.instrument_type,
             source: h.source,
             origin: h.origin.as_str().to_owned(),
+            dividends: h.dividends.into_iter().map(Dividend::from).collect(),
+            splits: h.splits.into_iter().map(Split::from).collect(),
+            gaps: h.gaps,
+            fetched_at: h.fetched_at,
+            stale: h.stale,
+        }
+    }
+}
+
+/// A cash dividend: `amount` per share in the history's currency, going
+/// ex-dividend on the day of the bar stamped `timestamp`.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct Dividend {
+    /// Start of the ex-dividend day's bar (as the bars are stamped).
+    pub timestamp: DateTime<Utc>,
+    /// Amount per share.
+    pub amount: f64,
+}
+
+impl From<tickersense::Dividend> for Dividend {
+    fn from(d: tickersense::Dividend) -> Self {
+        Dividend {
+            timestamp: d.timestamp,
+            amount: d.amount,
+        }
+    }
+}
+
+/// A stock split of `numerator` new shares for `denominator` old ones (a
+/// 10-for-1 split is 10/1; a 1-for-20 reverse split is 1/20).
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct Split {
+    /// Start of the split day's bar (as the bars are stamped).
+    pub timestamp: DateTime<Utc>,
+    /// New shares.
+    pub numerator: f64,
+    /// Old shares.
+    pub denominator: f64,
+}
+
+impl From<tickersense::Split> for Split {
+    fn from(s: tickersense::Split) -> Self {
+        Split {
+            timestamp: s.timestamp,
+            numerator: s.numerator,
+            denominator: s.denominator,
+        }
+    }
+}
+
+/// One symbol's outcome in `historyMany`: exactly one of `history` and
+/// `error` is present.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct HistoryResult {
+    /// The symbol as asked for (upper-cased when it is valid).
+    pub symbol: String,
+    /// Its bars, when fetching them worked.
+    pub history: Option<History>,
+    /// Why fetching them failed: `code` is the error kind, as on a rejected
+    /// call's `Error`.
+    pub error: Option<ErrorInfo>,
+}
+
+impl From<(String, tickersense::Result<tickersense::History>)> for HistoryResult {
+    fn from((symbol, result): (String, tickersense::Result<tickersense::History>)) -> Self {
+        match result {
+            Ok(history) => HistoryResult {
+                symbol,
+                history: Some(History::from(history)),
+                error: None,
+            },
+            Err(err) => HistoryResult {
+                symbol,
+                history: None,
+                error: Some(ErrorInfo::from(err)),
+            },
         }
     }
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use tickersense::resilience::checked_timeout;
-use tickersense::service::checked_search_limit;
+use tickersense::service::{checked_search_limit, DEFAULT_HISTORY_CONCURRENCY};
 use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Period, Tickersense};
 
 use crate::error::py_result;
@@ -280,7 +280,7 @@ impl Client {
     /// Histories of many symbols, at most `concurrency` fetched at a time: a
     /// dict from symbol to `History`, or to the `TickersenseError` that symbol
     /// failed with.
-    #[pyo3(signature = (symbols, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=8))]
+    #[pyo3(signature = (symbols, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=DEFAULT_HISTORY_CONCURRENCY))]
     #[allow(clippy::too_many_arguments)]
     fn history_many(
         &self,
@@ -402,7 +402,7 @@ impl AsyncClient {
 
     /// Histories of many symbols: a dict from symbol to `History` or to the
     /// `TickersenseError` that symbol failed with.
-    #[pyo3(signature = (symbols, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=8))]
+    #[pyo3(signature = (symbols, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=DEFAULT_HISTORY_CONCURRENCY))]
     #[allow(clippy::too_many_arguments)]
     fn history_many<'py>(
         &self,

@@ -182,6 +182,11 @@ impl History {
     fn origin(&self) -> &'static str {
         self.inner.origin.as_str()
     }
+    /// Yahoo's instrument type (`EQUITY`, `ETF`, `MUTUALFUND`, ...), or "".
+    #[getter]
+    fn instrument_type(&self) -> &str {
+        &self.inner.instrument_type
+    }
     /// Dividends as `(timestamp, amount)`, oldest first.
     #[getter]
     fn dividends(&self) -> Vec<(DateTime<Utc>, f64)> {

@@ -108,6 +108,10 @@ pub struct History {
     pub currency: String,
     /// IANA time zone of the exchange, e.g. `America/New_York`.
     pub timezone: String,
+    /// Yahoo's `instrumentType` (`EQUITY`, `ETF`, `MUTUALFUND`, `INDEX`,
+    /// `CURRENCY`, `CRYPTOCURRENCY`), or empty when the provider does not say.
+    #[serde(default)]
+    pub instrument_type: String,
     /// The provider the bars came from.
     pub source: String,
     /// Whether this call fetched, or reused cached or stored bars.
@@ -142,6 +146,7 @@ impl History {
             bars: Vec::new(),
             currency: String::new(),
             timezone: "UTC".to_owned(),
+            instrument_type: String::new(),
             source: source.into(),
             origin: Origin::Provider,
             dividends: Vec::new(),

@@ -47,6 +47,15 @@ pub trait MarketData: Send + Sync {
 
     /// Up to `limit` instruments matching `query` by symbol or name, best first.
     async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>>;
+
+    /// True when a bar, once its period has ended, never changes, so stored
+    /// bars can be topped up with the newest ones instead of fetched again.
+    /// False (the default) for providers whose adjusted closes are revised
+    /// by each new dividend or split, and whose answers carry events and gaps
+    /// the store does not keep: every cache miss then fetches the whole range.
+    fn bars_are_final(&self) -> bool {
+        false
+    }
 }
 
 const ACCEPTED: &str = "sample://, yahoo://, yahoo+http://HOST:PORT, csv://DIR";

@@ -105,6 +105,7 @@ impl Sample {
             bars,
             currency: currency(ticker).to_owned(),
             timezone: ticker.market.tz().name().to_owned(),
+            instrument_type: ticker.kind.to_owned(),
             source: SOURCE.to_owned(),
             origin: Origin::Provider,
             dividends: Vec::new(),
@@ -156,6 +157,11 @@ impl Sample {
 impl MarketData for Sample {
     fn name(&self) -> &str {
         SOURCE
+    }
+
+    /// Synthetic bars have no adjustments and no events: stored ones stay right.
+    fn bars_are_final(&self) -> bool {
+        true
     }
 
     async fn quote(&self, symbol: &Symbol) -> Result<Quote> {

@@ -110,6 +110,14 @@ fn counts_against_upstream(err: &Error) -> bool {
     )
 }
 
+/// Why an attempt did not succeed.
+enum Attempt {
+    /// It ran and failed: maybe worth another try.
+    Failed(Error),
+    /// It was not let through (open breaker): the call ends here.
+    Final(Error),
+}
+
 /// One upstream service (a host, or an API behind several hosts) with its
 /// policy, breaker and concurrency bound. Share it (`Arc`) between every
 /// caller of that upstream: the breaker and the bound are only meaningful
@@ -153,8 +161,8 @@ impl Upstream {
     /// breaker, and is cut off after [`ResiliencePolicy::timeout`] (as
     /// `Timeout`). Retryable failures ([`is_retryable`]) are retried after the
     /// error's `retry_after` when it has one, else after [`ResiliencePolicy::backoff`].
-    /// An open breaker fails the call at once with `Unavailable`, carrying
-    /// the time left as `retry_after`.
+    /// An open breaker fails the call at once (no retry within the call) with
+    /// `Unavailable`, carrying the time left as `retry_after`.
     ///
     /// Costs nothing beyond the attempts themselves while the upstream is
     /// healthy: an uncontended semaphore and a mutex held for a few instructions.
@@ -165,10 +173,10 @@ impl Upstream {
     {
         let mut retries = 0;
         loop {
-            let outcome = self.attempt_once(&mut attempt).await;
-            let err = match outcome {
+            let err = match self.attempt_once(&mut attempt).await {
                 Ok(value) => return Ok(value),
-                Err(err) => err,
+                Err(Attempt::Final(err)) => return Err(err),
+                Err(Attempt::Failed(err)) => err,
             };
             if !is_retryable(&err) || retries >= self.policy.max_retries {
                 return Err(err);
@@ -191,7 +199,7 @@ impl Upstream {
         }
     }
 
-    async fn attempt_once<T, F, Fut>(&self, attempt: &mut F) -> Result<T>
+    async fn attempt_once<T, F, Fut>(&self, attempt: &mut F) -> Result<T, Attempt>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T>>,
@@ -200,14 +208,18 @@ impl Upstream {
             .permits
             .acquire()
             .await
-            .map_err(|_| Error::internal("upstream permits closed"))?;
+            .map_err(|_| Attempt::Final(Error::internal("upstream permits closed")))?;
+        // An open breaker ends the call: waiting out its cool-down inside one
+        // call would hold the caller for as long as the upstream is down.
         let admission = self.breaker.admit().map_err(|left| {
-            Error::unavailable(format!(
-                "{} is failing; its circuit breaker is open for another {:.1} s",
-                self.name,
-                left.as_secs_f64()
-            ))
-            .with_retry_after(left)
+            Attempt::Final(
+                Error::unavailable(format!(
+                    "{} is failing; its circuit breaker is open for another {:.1} s",
+                    self.name,
+                    left.as_secs_f64()
+                ))
+                .with_retry_after(left),
+            )
         })?;
         let outcome = match tokio::time::timeout(self.policy.timeout, attempt()).await {
             Ok(outcome) => outcome,
@@ -227,7 +239,7 @@ impl Upstream {
         if let Some(opened) = admission.record(healthy) {
             tracing::warn!(upstream = %self.name, cooldown_s = opened.as_secs_f64(), "circuit breaker opened");
         }
-        outcome
+        outcome.map_err(Attempt::Failed)
     }
 }
 

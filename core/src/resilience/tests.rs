@@ -189,6 +189,33 @@ async fn breaker_opens_rejects_then_probes_and_closes() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn an_open_breaker_ends_a_retrying_call_at_once() {
+    let up = Upstream::new(
+        "flaky",
+        ResiliencePolicy {
+            breaker_failures: 1,
+            ..policy()
+        },
+    );
+    let calls = Arc::new(AtomicU32::new(0));
+    let err = up
+        .call(scripted(vec![ErrorKind::Unavailable; 10], calls.clone()))
+        .await
+        .unwrap_err();
+    // The failure opened the breaker; the retry met it and gave up instead
+    // of sleeping through the cool-down.
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    assert!(
+        err.message().contains("circuit breaker"),
+        "{}",
+        err.message()
+    );
+    let started = tokio::time::Instant::now();
+    up.call(scripted(vec![], calls.clone())).await.unwrap_err();
+    assert_eq!(started.elapsed(), Duration::ZERO);
+}
+
+#[tokio::test(start_paused = true)]
 async fn a_cancelled_probe_gives_its_slot_back() {
     let up = Upstream::new(
         "flaky",

@@ -6,5 +6,6 @@ mod stock;
 
 pub use sentiment::SentimentService;
 pub use stock::{
-    checked_search_limit, StockService, DEFAULT_SEARCH_LIMIT, MAX_QUERY_LEN, MAX_SEARCH_LIMIT,
+    checked_search_limit, StockService, DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT,
+    MAX_QUERY_LEN, MAX_SEARCH_LIMIT,
 };

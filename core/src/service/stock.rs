@@ -27,6 +27,8 @@ pub struct StockService {
 pub const MAX_QUERY_LEN: usize = 100;
 /// Most search results returned.
 pub const MAX_SEARCH_LIMIT: usize = 100;
+/// Symbols `history_many` fetches at once when the caller does not say.
+pub const DEFAULT_HISTORY_CONCURRENCY: usize = 8;
 /// Search results returned when the caller does not say.
 pub const DEFAULT_SEARCH_LIMIT: usize = 10;
 
@@ -108,7 +110,7 @@ impl StockService {
         }
         let retry_after = err.retry_after();
         let unavailable = Error::unavailable(format!(
-            "{} failed and no earlier copy of {what} is cached: {}",
+            "no earlier copy of {what} is cached, and the provider ({}) failed: {}",
             self.provider.name(),
             err.message()
         ));
@@ -120,7 +122,8 @@ impl StockService {
     }
 
     /// Bars covering `range`. Served from the cache while fresh; otherwise, when
-    /// the store already covers the start of the range, only the bars from the
+    /// the provider's bars are final ([`MarketData::bars_are_final`]) and the
+    /// store already covers the start of the range, only the bars from the
     /// newest stored one onwards are fetched, and the rest is read from the
     /// store ([`Origin::Store`]); otherwise the whole range is fetched and stored.
     /// A failing store never fails the call: it is logged and bypassed.
@@ -196,7 +199,8 @@ impl StockService {
             };
             begins_before && start.is_none_or(|start| c.to >= start)
         };
-        let history = match coverage.filter(reaches_into_range) {
+        let top_up = self.provider.bars_are_final();
+        let history = match coverage.filter(|c| top_up && reaches_into_range(c)) {
             Some(_) => self.top_up(symbol, start, end, interval).await?,
             None => {
                 let fetched = self.provider.history(symbol, range, interval).await?;

@@ -27,6 +27,16 @@ pub(crate) fn answer(request: &Request, fixtures: &Path) -> Response {
         "/v1/test/getcrumb" => crumb(request),
         "/v7/finance/quote" => quote(request, fixtures),
         "/v1/finance/search" => search(request, fixtures),
+        // What yfinance asks for beyond prices (fundamentals, quoteSummary):
+        // answered as Yahoo answers a symbol it has no such data for.
+        path if path.starts_with("/ws/fundamentals-timeseries/") => Response::json(
+            200,
+            br#"{"timeseries":{"result":[],"error":null}}"#.to_vec(),
+        ),
+        path if path.starts_with("/v10/finance/quoteSummary/") => Response::json(
+            404,
+            br#"{"quoteSummary":{"result":null,"error":{"code":"Not Found","description":"Quote not found for symbol"}}}"#.to_vec(),
+        ),
         path => match path.strip_prefix(CHART) {
             Some(symbol) if !symbol.contains('/') => chart(request, &decode_path(symbol), fixtures),
             _ => not_found(),

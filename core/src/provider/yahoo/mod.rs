@@ -76,8 +76,8 @@ impl Yahoo {
         let http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .cookie_store(true)
+            // The whole attempt (connect, send, read) is timed by the Upstream.
             .connect_timeout(policy.timeout)
-            .timeout(policy.timeout)
             .build()
             .map_err(|e| Error::internal("could not build the HTTP client").with_source(e))?;
         let api = parse(api.trim_end_matches('/'))?;

@@ -39,6 +39,7 @@ pub(super) struct Meta {
     currency: Option<String>,
     exchange_name: Option<String>,
     exchange_timezone_name: Option<String>,
+    instrument_type: Option<String>,
     gmtoffset: Option<i64>,
     regular_market_price: Option<f64>,
     previous_close: Option<f64>,
@@ -135,6 +136,20 @@ impl Zone {
         }
     }
 
+    fn hour_and_minute(self, t: DateTime<Utc>) -> (u32, u32) {
+        use chrono::Timelike;
+        match self {
+            Zone::Named(tz) => {
+                let l = t.with_timezone(&tz);
+                (l.hour(), l.minute())
+            }
+            Zone::Fixed(off) => {
+                let l = t.with_timezone(&off);
+                (l.hour(), l.minute())
+            }
+        }
+    }
+
     fn date_of(self, t: DateTime<Utc>) -> NaiveDate {
         match self {
             Zone::Named(tz) => t.with_timezone(&tz).date_naive(),
@@ -167,6 +182,28 @@ impl Zone {
 /// (Yahoo stamps those at the session open, or at the last trade for a
 /// session still running).
 fn stamp(zone: Zone, interval: Interval, secs: i64) -> Option<DateTime<Utc>> {
+    let t = DateTime::<Utc>::from_timestamp(secs, 0)?;
+    if interval.is_intraday() {
+        return Some(t);
+    }
+    // Yahoo sometimes stamps a day or week at 22:00 or 23:00 of the evening
+    // before (a time-zone rule it applied wrongly): that bar belongs to the
+    // next date. yfinance moves it the same way; events are never moved.
+    let moved = match interval {
+        Interval::D1 | Interval::Wk1 => {
+            let hour = zone.hour_and_minute(t);
+            match hour {
+                (h @ (22 | 23), 0) => t + chrono::Duration::hours(i64::from(24 - h)),
+                _ => t,
+            }
+        }
+        _ => t,
+    };
+    zone.midnight(zone.date_of(moved))
+}
+
+/// Midnight of the exchange date of an event's instant (never moved).
+fn event_stamp(zone: Zone, interval: Interval, secs: i64) -> Option<DateTime<Utc>> {
     let t = DateTime::<Utc>::from_timestamp(secs, 0)?;
     if interval.is_intraday() {
         Some(t)
@@ -205,14 +242,16 @@ fn chart_result(body: &[u8], what: &str) -> Result<ChartResult> {
 /// prices are all `null` is a gap ([`History::gaps`]); a row with only some
 /// prices, a non-finite one, or a negative volume is treated the same, so no
 /// bar is ever invented or filled with zeros. A `null` volume next to real
-/// prices (Yahoo's way for some indices) reads as 0. Rows that land on the
-/// same stamp (a daily series whose running session Yahoo lists apart) are
-/// merged: first open, highest high, lowest low, last close, summed volume.
+/// prices (Yahoo's way for some indices) reads as 0. Of two daily rows on one
+/// date (Yahoo lists the running session apart) the later is kept; other
+/// rows sharing a stamp are merged: first open, highest high, lowest low,
+/// last close, summed volume. These are yfinance's rules.
 pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<History> {
     let result = chart_result(body, "chart")?;
     let zone = Zone::of(&result.meta);
     let mut history = History::empty(symbol.clone(), interval, super::SOURCE);
     history.currency = result.meta.currency.clone().unwrap_or_default();
+    history.instrument_type = result.meta.instrument_type.clone().unwrap_or_default();
     history.timezone = zone.name();
     history.origin = Origin::Provider;
 
@@ -256,15 +295,22 @@ pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<H
         }
     }
     history.bars.sort_by_key(|b| b.timestamp);
+    let daily = interval == Interval::D1;
     history.bars.dedup_by(|later, kept| {
         if later.timestamp != kept.timestamp {
             return false;
         }
-        kept.high = kept.high.max(later.high);
-        kept.low = kept.low.min(later.low);
-        kept.close = later.close;
-        kept.adj_close = later.adj_close;
-        kept.volume = kept.volume.saturating_add(later.volume);
+        if daily {
+            // The running session listed apart already holds the whole day
+            // so far: it replaces the partial row, as in yfinance.
+            *kept = *later;
+        } else {
+            kept.high = kept.high.max(later.high);
+            kept.low = kept.low.min(later.low);
+            kept.close = later.close;
+            kept.adj_close = later.adj_close;
+            kept.volume = kept.volume.saturating_add(later.volume);
+        }
         true
     });
     history.gaps.sort();
@@ -275,7 +321,7 @@ pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<H
         .retain(|g| bars.binary_search_by_key(g, |b| b.timestamp).is_err());
 
     if let Some(events) = result.events {
-        let day = |secs: Option<i64>| secs.and_then(|s| stamp(zone, interval, s));
+        let day = |secs: Option<i64>| secs.and_then(|s| event_stamp(zone, interval, s));
         history.dividends = events
             .dividends
             .unwrap_or_default()

@@ -73,9 +73,9 @@ fn nan_in_meta_no_adjclose_and_ragged_arrays_are_survived() {
 }
 
 #[test]
-fn a_running_session_listed_apart_is_merged_into_its_day() {
+fn a_running_session_listed_apart_replaces_its_days_row() {
     // Yahoo's daily series can end with the running session stamped at the
-    // last trade instead of the open: same exchange date, one bar.
+    // last trade instead of the open: same exchange date, the later row wins.
     let body = br#"{"chart":{"result":[{"meta":{"exchangeTimezoneName":"America/New_York"},
         "timestamp":[1730813400,1730830000],
         "indicators":{"quote":[{"open":[10.0,10.5],"high":[11.0,12.0],"low":[9.0,9.5],"close":[10.5,11.5],"volume":[100,50]}]}}],"error":null}}"#;
@@ -84,8 +84,36 @@ fn a_running_session_listed_apart_is_merged_into_its_day() {
     let b = h.bars[0];
     assert_eq!(
         (b.open, b.high, b.low, b.close, b.volume),
+        (10.5, 12.0, 9.5, 11.5, 50)
+    );
+    // Intraday rows sharing a stamp are merged instead.
+    let body = String::from_utf8_lossy(body).replace("1730830000", "1730813400");
+    let h = parse_chart(body.as_bytes(), &sym("X"), Interval::M5).unwrap();
+    let b = h.bars[0];
+    assert_eq!(
+        (b.open, b.high, b.low, b.close, b.volume),
         (10.0, 12.0, 9.0, 11.5, 150)
     );
+}
+
+#[test]
+fn a_day_stamped_late_the_evening_before_moves_to_its_date() {
+    // 2024-11-04 23:00 in Sao Paulo is the bar of 2024-11-05; its dividend,
+    // stamped the same way, stays on the 4th (yfinance moves bars, not events).
+    let body = br#"{"chart":{"result":[{"meta":{"exchangeTimezoneName":"America/Sao_Paulo","instrumentType":"INDEX"},
+        "timestamp":[1730772000],
+        "events":{"dividends":{"1730772000":{"amount":1.0,"date":1730772000}}},
+        "indicators":{"quote":[{"open":[1.0],"high":[1.0],"low":[1.0],"close":[1.0],"volume":[1]}]}}],"error":null}}"#;
+    let h = parse_chart(body, &sym("^BVSP"), Interval::D1).unwrap();
+    assert_eq!(
+        h.bars[0].timestamp.to_rfc3339(),
+        "2024-11-05T03:00:00+00:00"
+    );
+    assert_eq!(
+        h.dividends[0].timestamp.to_rfc3339(),
+        "2024-11-04T03:00:00+00:00"
+    );
+    assert_eq!(h.instrument_type, "INDEX");
 }
 
 #[test]

@@ -1,0 +1,149 @@
+//! The stock service over the Yahoo provider and the replay server:
+//! stale-on-error from the memory cache and from the running Redis, the
+//! Unavailable answer when nothing was kept, and many symbols at once.
+
+use std::time::Duration;
+
+use tickersense::cache::namespace;
+use tickersense::resilience::ResiliencePolicy;
+use tickersense::{ErrorKind, HistoryRange, Interval, Origin, Period, Tickersense};
+use tickersense_replay::{Fault, ReplayServer};
+use tickersense_tests::service_url;
+
+fn client(server: &ReplayServer, cache: &str) -> Tickersense {
+    Tickersense::builder()
+        .store("memory://")
+        .cache(cache)
+        .market_data(server.market_data_url())
+        .resilience(ResiliencePolicy {
+            timeout: Duration::from_millis(500),
+            max_retries: 1,
+            backoff_base: Duration::from_millis(5),
+            backoff_max: Duration::from_millis(10),
+            // Off, so every call here reaches the replay server.
+            breaker_failures: 0,
+            ..ResiliencePolicy::default()
+        })
+        .build()
+        .expect("valid config")
+}
+
+/// Serves a quote and a history, breaks the provider, and checks both come
+/// back from the last-good copy, marked stale, with their age.
+async fn stale_on_error(cache: &str) {
+    let server = ReplayServer::start().await.unwrap();
+    let ts = client(&server, cache);
+    for ns in [namespace::STOCK_QUOTE_LAST, namespace::STOCK_HISTORY_LAST] {
+        ts.invalidate(ns, None).await.unwrap();
+    }
+    let fresh = ts.quote("AAPL").await.unwrap();
+    assert!(!fresh.stale);
+    let history = ts.history("AAPL", Period::Mo1, Interval::D1).await.unwrap();
+    assert!(!history.stale);
+
+    // The fresh copies expire (dropped here), and Yahoo goes down.
+    ts.invalidate(namespace::STOCK_QUOTE, None).await.unwrap();
+    ts.invalidate(namespace::STOCK_HISTORY, None).await.unwrap();
+    server.inject("", Fault::Status(503), 1000);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+
+    let stale = ts.quote("AAPL").await.unwrap();
+    assert!(stale.stale);
+    assert_eq!(stale.price, fresh.price);
+    assert_eq!(stale.fetched_at, fresh.fetched_at);
+    assert!(stale.age(chrono::Utc::now()) >= Duration::from_millis(20));
+
+    let old = ts.history("AAPL", Period::Mo1, Interval::D1).await.unwrap();
+    assert!(old.stale);
+    assert_eq!(old.origin, Origin::Cache);
+    assert_eq!(old.bars, history.bars);
+    assert_eq!(old.dividends, history.dividends);
+
+    // Nothing kept for NVDA: Unavailable, naming the cause.
+    let err = ts.quote("NVDA").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unavailable);
+    assert!(
+        err.message().contains("no earlier copy"),
+        "{}",
+        err.message()
+    );
+
+    // An answer that the symbol does not exist is passed on, never covered
+    // with the stale copy.
+    server.clear_faults();
+    let not_found = r#"{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}"#;
+    let fault = Fault::Body {
+        status: 404,
+        content_type: "application/json".into(),
+        body: not_found.into(),
+    };
+    server.inject("/v8/", fault, 1);
+    assert_eq!(
+        ts.quote("AAPL").await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+}
+
+#[tokio::test]
+async fn stale_on_error_from_memory() {
+    stale_on_error("memory://").await;
+}
+
+#[tokio::test]
+async fn stale_on_error_from_redis() {
+    let Some(url) = service_url("TICKERSENSE_TEST_REDIS_URL") else {
+        return;
+    };
+    stale_on_error(&url).await;
+}
+
+#[tokio::test]
+async fn rate_limited_with_nothing_cached_is_unavailable_with_the_wait() {
+    let server = ReplayServer::start().await.unwrap();
+    let ts = client(&server, "memory://");
+    let fault = Fault::RateLimited {
+        retry_after: Some("90".into()),
+        html: false,
+    };
+    server.inject("/v8/", fault, 10);
+    let err = ts.quote("AAPL").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unavailable);
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(90)));
+}
+
+#[tokio::test]
+async fn history_many_gives_each_symbol_its_own_result() {
+    let server = ReplayServer::start().await.unwrap();
+    let ts = client(&server, "memory://");
+    let symbols = ["AAPL", "nope", "NVDA", "bad symbol!", "aapl", "EURUSD=X"];
+    let results = ts
+        .history_many(&symbols, HistoryRange::Period(Period::Mo1), Interval::D1, 2)
+        .await
+        .unwrap();
+    let summary: Vec<(&str, Result<usize, ErrorKind>)> = results
+        .iter()
+        .map(|(s, r)| {
+            (
+                s.as_str(),
+                r.as_ref().map(|h| h.bars.len()).map_err(|e| e.kind()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("AAPL", Ok(23)),
+            ("NOPE", Err(ErrorKind::NotFound)),
+            (
+                "NVDA",
+                Ok(results[2].1.as_ref().map_or(0, |h| h.bars.len()))
+            ),
+            ("bad symbol!", Err(ErrorKind::InvalidInput)),
+            (
+                "EURUSD=X",
+                Ok(results[4].1.as_ref().map_or(0, |h| h.bars.len()))
+            ),
+        ]
+    );
+    assert!(results[2].1.as_ref().unwrap().splits.len() == 1);
+}
