@@ -6,36 +6,11 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import binding from '../index.js'
+import { rejectsWith, throwsWith } from './support/errors.mjs'
 
 const { Client } = binding
 
 const newClient = () => new Client({ store: 'memory://' })
-
-/** Asserts that `promise` rejects with an `Error` coded `code`; returns the error. */
-async function rejectsWith(promise, code) {
-  let error
-  await assert.rejects(promise, (e) => {
-    error = e
-    return true
-  })
-  assert.ok(error instanceof Error, `not an Error: ${error}`)
-  assert.equal(error.code, code, `code of ${error}`)
-  assert.ok(error.message.length > 0)
-  assert.ok(!error.message.startsWith(code), `message repeats the code: ${error.message}`)
-  return error
-}
-
-/** Asserts that `fn` throws an `Error` coded `code`; returns the error. */
-function throwsWith(fn, code) {
-  let error
-  assert.throws(fn, (e) => {
-    error = e
-    return true
-  })
-  assert.ok(error instanceof Error, `not an Error: ${error}`)
-  assert.equal(error.code, code, `code of ${error}`)
-  return error
-}
 
 /** Every text of `error` a caller might print or log. */
 const allText = (error) => [String(error), error.message, error.stack ?? '', JSON.stringify(error)].join('\n')

@@ -16,6 +16,7 @@ import { after, before, beforeEach, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
 
 import binding from '../index.js'
+import { rejectsWith, throwsWith } from './support/errors.mjs'
 
 const { Client } = binding
 
@@ -78,31 +79,6 @@ async function stopReplay(child) {
     await exited
   }
   clearTimeout(timer)
-}
-
-/** Asserts that `promise` rejects with an `Error` coded `code`; returns the error. */
-async function rejectsWith(promise, code) {
-  let error
-  await assert.rejects(promise, (e) => {
-    error = e
-    return true
-  })
-  assert.ok(error instanceof Error, `not an Error: ${error}`)
-  assert.equal(error.code, code, `code of ${error}`)
-  assert.ok(error.message.length > 0)
-  return error
-}
-
-/** Asserts that `fn` throws an `Error` coded `code`; returns the error. */
-function throwsWith(fn, code) {
-  let error
-  assert.throws(fn, (e) => {
-    error = e
-    return true
-  })
-  assert.ok(error instanceof Error, `not an Error: ${error}`)
-  assert.equal(error.code, code, `code of ${error}`)
-  return error
 }
 
 if (!REPLAY_BIN && process.env.CI) {

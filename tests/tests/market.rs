@@ -147,3 +147,44 @@ async fn history_many_gives_each_symbol_its_own_result() {
     );
     assert!(results[2].1.as_ref().unwrap().splits.len() == 1);
 }
+
+#[tokio::test]
+async fn a_folder_of_yfinance_csv_files_serves_quotes_and_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = "Date,Open,High,Low,Close,Adj Close,Volume\n\
+               2024-11-04,10.0,11.0,9.5,10.5,10.4,1000\n\
+               2024-11-05,10.5,12.0,10.0,11.5,11.4,2000\n";
+    std::fs::write(dir.path().join("ACME.csv"), csv).unwrap();
+    let ts = Tickersense::builder()
+        .store("memory://")
+        .market_data(format!(
+            "csv://{}?tz=America/New_York",
+            dir.path().display()
+        ))
+        .build()
+        .unwrap();
+    let q = ts.quote("acme").await.unwrap();
+    assert_eq!((q.price, q.previous_close, q.volume), (11.5, 10.5, 2000));
+    let h = ts
+        .history_range(
+            "ACME",
+            HistoryRange::Between {
+                start: "2024-11-01T00:00:00Z".parse().unwrap(),
+                end: "2024-12-01T00:00:00Z".parse().unwrap(),
+            },
+            Interval::D1,
+        )
+        .await
+        .unwrap();
+    assert_eq!(h.bars.len(), 2);
+    assert_eq!(
+        h.bars[0].timestamp.to_rfc3339(),
+        "2024-11-04T05:00:00+00:00"
+    );
+    assert_eq!(h.bars[1].adj_close, Some(11.4));
+    assert_eq!(ts.search("ac", 5).await.unwrap()[0].symbol.as_str(), "ACME");
+    assert_eq!(
+        ts.quote("NONE").await.unwrap_err().kind(),
+        ErrorKind::NotFound
+    );
+}

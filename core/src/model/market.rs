@@ -45,6 +45,35 @@ fn unix_epoch() -> DateTime<Utc> {
 }
 
 impl Quote {
+    /// A quote of `price` against `previous_close` from `source`, fetched
+    /// now: change and change percent computed (0 % against a zero close),
+    /// volume 0, no market cap or P/E, currency and exchange empty,
+    /// `market_time` now. Set the rest with struct update syntax.
+    pub fn new(symbol: Symbol, price: f64, previous_close: f64, source: &str) -> Quote {
+        let change = price - previous_close;
+        let now = Utc::now();
+        Quote {
+            symbol,
+            price,
+            previous_close,
+            change,
+            change_percent: if previous_close != 0.0 {
+                change / previous_close * 100.0
+            } else {
+                0.0
+            },
+            volume: 0,
+            market_cap: None,
+            pe_ratio: None,
+            currency: String::new(),
+            exchange: String::new(),
+            market_time: now,
+            source: source.to_owned(),
+            fetched_at: now,
+            stale: false,
+        }
+    }
+
     /// Time since the provider gave this quote, as of `now` (zero if `now` is earlier).
     pub fn age(&self, now: DateTime<Utc>) -> std::time::Duration {
         (now - self.fetched_at).to_std().unwrap_or_default()
@@ -69,6 +98,12 @@ pub struct Bar {
     pub adj_close: Option<f64>,
     /// Shares traded.
     pub volume: u64,
+}
+
+/// A share count read as a float (JSON, CSV): `None` unless finite, not
+/// negative and within `u64`; rounded to the nearest share.
+pub fn volume_from_f64(v: f64) -> Option<u64> {
+    (v.is_finite() && v >= 0.0 && v <= u64::MAX as f64).then(|| v.round() as u64)
 }
 
 /// Where a value was served from, so callers (and the quickstart) can tell a

@@ -9,7 +9,9 @@ mod period;
 mod sentiment;
 mod symbol;
 
-pub use market::{Bar, Dividend, History, HistoryRange, Origin, Quote, SearchHit, Split};
+pub use market::{
+    volume_from_f64, Bar, Dividend, History, HistoryRange, Origin, Quote, SearchHit, Split,
+};
 pub use period::{intraday_lookback, Interval, Period};
 pub use sentiment::{PlatformSentiment, Post, Score, SentimentAnalysis, SentimentRecord, Trend};
 pub(crate) use symbol::stable_hash;

@@ -132,23 +132,13 @@ impl Sample {
         } else {
             close
         };
-        let price = last.bar.close;
-        let change = price - prev.bar.close;
         Ok(Quote {
-            symbol: symbol.clone(),
-            price,
-            previous_close: prev.bar.close,
-            change,
-            change_percent: change / prev.bar.close * 100.0,
             volume: last.bar.volume,
-            market_cap: None,
-            pe_ratio: None,
             currency: currency(ticker).to_owned(),
             exchange: ticker.exchange.to_owned(),
             market_time,
-            source: SOURCE.to_owned(),
             fetched_at: now,
-            stale: false,
+            ..Quote::new(symbol.clone(), last.bar.close, prev.bar.close, SOURCE)
         })
     }
 }

@@ -18,7 +18,8 @@ use chrono_tz::Tz;
 use super::MarketData;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    Bar, Dividend, History, HistoryRange, Interval, Quote, SearchHit, Split, Symbol,
+    volume_from_f64, Bar, Dividend, History, HistoryRange, Interval, Quote, SearchHit, Split,
+    Symbol,
 };
 
 const SOURCE: &str = "csv";
@@ -186,8 +187,8 @@ pub(crate) fn parse_csv(
         };
         let volume = match optional(columns.volume)? {
             None => 0,
-            Some(v) if v >= 0.0 && v <= u64::MAX as f64 => v.round() as u64,
-            Some(v) => return Err(bad(&format!("volume {v} is negative"))),
+            Some(v) => volume_from_f64(v)
+                .ok_or_else(|| bad(&format!("volume {v} is negative or too large")))?,
         };
         history.bars.push(Bar {
             timestamp,
@@ -261,26 +262,11 @@ impl MarketData for Csv {
                 "{symbol}.csv has fewer than two bars"
             )));
         };
-        let change = last.close - previous.close;
         Ok(Quote {
-            symbol: symbol.clone(),
-            price: last.close,
-            previous_close: previous.close,
-            change,
-            change_percent: if previous.close != 0.0 {
-                change / previous.close * 100.0
-            } else {
-                0.0
-            },
             volume: last.volume,
-            market_cap: None,
-            pe_ratio: None,
             currency: history.currency,
-            exchange: String::new(),
             market_time: last.timestamp,
-            source: SOURCE.to_owned(),
-            fetched_at: Utc::now(),
-            stale: false,
+            ..Quote::new(symbol.clone(), last.close, previous.close, SOURCE)
         })
     }
 

@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use super::answer::{error_from_yahoo, find_error, malformed, sanitize_json};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Bar, Dividend, History, Interval, Origin, Quote, Split, Symbol};
+use crate::model::{
+    volume_from_f64, Bar, Dividend, History, Interval, Origin, Quote, Split, Symbol,
+};
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -276,8 +278,7 @@ pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<H
         );
         let volume = match quote.volume.get(i).copied().flatten() {
             None => Some(0),
-            Some(v) if v.is_finite() && v >= 0.0 && v <= u64::MAX as f64 => Some(v.round() as u64),
-            Some(_) => None,
+            Some(v) => volume_from_f64(v),
         };
         match (prices, volume) {
             ((Some(open), Some(high), Some(low), Some(close)), Some(volume)) => {
@@ -366,32 +367,19 @@ pub fn parse_quote(body: &[u8], symbol: &Symbol) -> Result<Quote> {
     let previous_close = finite(meta.previous_close)
         .or(finite(meta.chart_previous_close))
         .unwrap_or(price);
-    let change = price - previous_close;
-    let now = Utc::now();
+    let fresh = Quote::new(symbol.clone(), price, previous_close, super::SOURCE);
     Ok(Quote {
-        symbol: symbol.clone(),
-        price,
-        previous_close,
-        change,
-        change_percent: if previous_close != 0.0 {
-            change / previous_close * 100.0
-        } else {
-            0.0
-        },
-        volume: finite(meta.regular_market_volume)
-            .filter(|v| *v >= 0.0 && *v <= u64::MAX as f64)
-            .map_or(0, |v| v.round() as u64),
-        market_cap: None,
-        pe_ratio: None,
+        volume: meta
+            .regular_market_volume
+            .and_then(volume_from_f64)
+            .unwrap_or(0),
         currency: meta.currency.unwrap_or_default(),
         exchange: meta.exchange_name.unwrap_or_default(),
         market_time: meta
             .regular_market_time
             .and_then(|s| DateTime::from_timestamp(s, 0))
-            .unwrap_or(now),
-        source: super::SOURCE.to_owned(),
-        fetched_at: now,
-        stale: false,
+            .unwrap_or(fresh.market_time),
+        ..fresh
     })
 }
 
