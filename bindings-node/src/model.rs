@@ -334,6 +334,8 @@ pub struct NamespaceStats {
     pub misses: f64,
     /// Values held now (approximate for the memory cache).
     pub entries: f64,
+    /// Bytes of the values held now.
+    pub bytes: f64,
     /// Backend errors, each read as a miss or a dropped write.
     pub errors: f64,
 }
@@ -345,6 +347,7 @@ impl From<tickersense::cache::NamespaceStats> for NamespaceStats {
             hits: s.hits as f64,
             misses: s.misses as f64,
             entries: s.entries as f64,
+            bytes: s.bytes as f64,
             errors: s.errors as f64,
         }
     }

@@ -486,6 +486,11 @@ impl NamespaceStats {
     fn entries(&self) -> u64 {
         self.inner.entries
     }
+    /// Bytes of the values held now.
+    #[getter]
+    fn bytes(&self) -> u64 {
+        self.inner.bytes
+    }
     #[getter]
     fn errors(&self) -> u64 {
         self.inner.errors
@@ -493,8 +498,8 @@ impl NamespaceStats {
     fn __repr__(&self) -> String {
         let s = &self.inner;
         format!(
-            "NamespaceStats(namespace={:?}, hits={}, misses={}, entries={}, errors={})",
-            s.namespace, s.hits, s.misses, s.entries, s.errors
+            "NamespaceStats(namespace={:?}, hits={}, misses={}, entries={}, bytes={}, errors={})",
+            s.namespace, s.hits, s.misses, s.entries, s.bytes, s.errors
         )
     }
 }

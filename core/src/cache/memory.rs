@@ -10,6 +10,9 @@ struct Namespace {
     values: moka::future::Cache<String, Arc<[u8]>>,
     hits: AtomicU64,
     misses: AtomicU64,
+    /// Bytes held: added on insert, taken off by the eviction listener
+    /// (replaced, expired, evicted or invalidated values alike).
+    bytes: Arc<AtomicU64>,
 }
 
 /// In-process cache (`memory://`): one moka cache per namespace, bounded by
@@ -42,13 +45,19 @@ impl MemoryCache {
         map.entry(name.to_owned())
             .or_insert_with(|| {
                 let policy = self.policies.get(name);
+                let bytes = Arc::new(AtomicU64::new(0));
+                let held = bytes.clone();
                 Arc::new(Namespace {
                     values: moka::future::Cache::builder()
                         .max_capacity(policy.max_entries)
                         .time_to_live(policy.ttl)
+                        .eviction_listener(move |_key, value: Arc<[u8]>, _cause| {
+                            held.fetch_sub(value.len() as u64, Ordering::Relaxed);
+                        })
                         .build(),
                     hits: AtomicU64::new(0),
                     misses: AtomicU64::new(0),
+                    bytes,
                 })
             })
             .clone()
@@ -72,10 +81,9 @@ impl Cache for MemoryCache {
     }
 
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
-        self.namespace(namespace)
-            .values
-            .insert(key.to_owned(), value.into())
-            .await;
+        let ns = self.namespace(namespace);
+        ns.bytes.fetch_add(value.len() as u64, Ordering::Relaxed);
+        ns.values.insert(key.to_owned(), value.into()).await;
     }
 
     async fn invalidate(&self, namespace: &str, key: Option<&str>) {
@@ -102,6 +110,7 @@ impl Cache for MemoryCache {
                 hits: ns.hits.load(Ordering::Relaxed),
                 misses: ns.misses.load(Ordering::Relaxed),
                 entries: ns.values.entry_count(),
+                bytes: ns.bytes.load(Ordering::Relaxed),
                 errors: 0,
             });
         }
@@ -140,11 +149,21 @@ mod tests {
         let stats = cache.stats().await;
         let tiny = stats.iter().find(|s| s.namespace == "tiny").unwrap();
         assert!(tiny.entries <= 2, "{tiny:?}");
+        assert_eq!(tiny.bytes, tiny.entries, "one byte a value: {tiny:?}");
         let short = stats.iter().find(|s| s.namespace == "short").unwrap();
         assert_eq!((short.hits, short.misses), (1, 2));
 
-        cache.set("x", "k", vec![1]).await;
+        cache.set("x", "k", vec![1, 2, 3]).await;
+        cache.set("x", "k", vec![1, 2]).await;
+        let x =
+            |stats: Vec<NamespaceStats>| stats.into_iter().find(|s| s.namespace == "x").unwrap();
+        assert_eq!(
+            x(cache.stats().await).bytes,
+            2,
+            "a replaced value's bytes are taken off"
+        );
         cache.invalidate("x", Some("k")).await;
+        assert_eq!(x(cache.stats().await).bytes, 0);
         assert_eq!(cache.get("x", "k").await, None);
         cache.set("x", "k", vec![1]).await;
         cache.invalidate("x", None).await;

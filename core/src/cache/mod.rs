@@ -4,6 +4,7 @@
 //! - `none://` — [`NoCache`]: every read misses.
 //! - `memory://` — [`MemoryCache`]: in-process, size-bounded per namespace (moka).
 //! - `redis://HOST:PORT/DB` — [`RedisCache`]: shared between processes.
+//! - `tiered+redis://HOST:PORT/DB` — [`TieredCache`]: memory in front of Redis.
 //!
 //! A cache never fails a call: a backend error is logged, counted in
 //! [`NamespaceStats::errors`], and read as a miss.
@@ -11,6 +12,7 @@
 mod memory;
 mod policy;
 mod redis;
+mod tiered;
 
 use std::sync::Arc;
 
@@ -24,6 +26,7 @@ use crate::error::{redact_url, Error, Result};
 pub use self::redis::RedisCache;
 pub use memory::MemoryCache;
 pub use policy::{namespace, CachePolicies, CachePolicy, NamespaceStats};
+pub use tiered::{TieredCache, NEAR_TTL_CAP};
 
 /// A key-value cache split into namespaces, each with its own [`CachePolicy`].
 #[async_trait]
@@ -86,7 +89,13 @@ impl Cache for NoCache {
     }
 }
 
-const ACCEPTED: &str = "none://, memory://, redis://HOST:PORT/DB";
+const ACCEPTED: &str = "none://, memory://, redis://HOST:PORT/DB, tiered+redis://HOST:PORT/DB";
+
+fn checked_redis_url(url: &str) -> Result<String> {
+    ::redis::Client::open(url)
+        .map_err(|_| Error::invalid_input(format!("invalid redis URL {}", redact_url(url))))?;
+    Ok(url.to_owned())
+}
 
 /// A parsed cache URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,6 +106,9 @@ pub enum CacheUrl {
     Memory,
     /// `redis://...` or `rediss://...`, kept whole for the client.
     Redis(String),
+    /// `tiered+redis://...`: memory in front of the Redis URL kept here
+    /// (without the `tiered+` prefix).
+    Tiered(String),
 }
 
 impl CacheUrl {
@@ -106,11 +118,10 @@ impl CacheUrl {
         match scheme {
             "none" => Ok(CacheUrl::None),
             "memory" => Ok(CacheUrl::Memory),
-            "redis" | "rediss" => {
-                ::redis::Client::open(url.trim()).map_err(|_| {
-                    Error::invalid_input(format!("invalid redis URL {}", redact_url(url.trim())))
-                })?;
-                Ok(CacheUrl::Redis(url.trim().to_owned()))
+            "redis" | "rediss" => Ok(CacheUrl::Redis(checked_redis_url(url.trim())?)),
+            "tiered+redis" | "tiered+rediss" => {
+                let redis_url = url.trim().trim_start_matches("tiered+");
+                Ok(CacheUrl::Tiered(checked_redis_url(redis_url)?))
             }
             other => Err(unknown_scheme("cache", other, ACCEPTED)),
         }
@@ -122,6 +133,7 @@ impl CacheUrl {
             CacheUrl::None => Arc::new(NoCache),
             CacheUrl::Memory => Arc::new(MemoryCache::new(policies)),
             CacheUrl::Redis(url) => Arc::new(RedisCache::new(url, policies)?),
+            CacheUrl::Tiered(url) => Arc::new(TieredCache::new(url, policies)?),
         })
     }
 }

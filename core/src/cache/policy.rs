@@ -92,6 +92,16 @@ impl CachePolicies {
         self.by_namespace.insert(namespace.to_owned(), policy);
     }
 
+    /// The policy of namespaces without one of their own.
+    pub fn fallback(&self) -> CachePolicy {
+        self.fallback
+    }
+
+    /// Sets the policy of namespaces without one of their own.
+    pub fn set_fallback(&mut self, policy: CachePolicy) {
+        self.fallback = policy;
+    }
+
     /// The namespaces with a policy of their own.
     pub fn namespaces(&self) -> impl Iterator<Item = &str> {
         self.by_namespace.keys().map(String::as_str)
@@ -109,6 +119,8 @@ pub struct NamespaceStats {
     pub misses: u64,
     /// Values held now (approximate for moka, exact for Redis after a SCAN).
     pub entries: u64,
+    /// Bytes of the values held now (keys and overheads not counted).
+    pub bytes: u64,
     /// Backend errors, each read as a miss or a dropped write.
     pub errors: u64,
 }

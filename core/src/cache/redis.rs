@@ -25,7 +25,8 @@ struct Counters {
 /// listed and cleared with `SCAN`, never `KEYS`. The connection is made on
 /// first use and re-made after a drop; while Redis is unreachable reads miss
 /// and writes are dropped, each counted in [`NamespaceStats::errors`].
-/// One round trip per call.
+/// One round trip per call; [`Cache::stats`] scans every namespace it has
+/// seen (a `SCAN` walk and a pipelined `STRLEN` per 500 keys).
 pub struct RedisCache {
     client: redis::Client,
     display_url: String,
@@ -130,6 +131,22 @@ impl RedisCache {
         }
     }
 
+    /// The summed length of the values under `keys`, one pipelined `STRLEN`
+    /// round trip per 500 keys.
+    async fn value_bytes(&self, keys: &[String]) -> Result<u64> {
+        let mut conn = self.connection().await?;
+        let mut total = 0;
+        for chunk in keys.chunks(500) {
+            let mut pipe = redis::pipe();
+            for key in chunk {
+                pipe.cmd("STRLEN").arg(key);
+            }
+            let lengths: Vec<u64> = pipe.query_async(&mut conn).await?;
+            total += lengths.iter().sum::<u64>();
+        }
+        Ok(total)
+    }
+
     /// Checks that the server answers `PING`.
     pub async fn ping(&self) -> Result<()> {
         let mut conn = self.connection().await?;
@@ -208,11 +225,15 @@ impl Cache for RedisCache {
             .collect();
         let mut out = Vec::with_capacity(counted.len());
         for (namespace, c) in counted {
-            let entries = match self.scan_namespace(&namespace).await {
-                Ok(keys) => keys.len() as u64,
+            let held = async {
+                let keys = self.scan_namespace(&namespace).await?;
+                Ok::<_, Error>((keys.len() as u64, self.value_bytes(&keys).await?))
+            };
+            let (entries, bytes) = match held.await {
+                Ok(held) => held,
                 Err(err) => {
                     self.failed(&namespace, "stats", &err);
-                    0
+                    (0, 0)
                 }
             };
             out.push(NamespaceStats {
@@ -220,6 +241,7 @@ impl Cache for RedisCache {
                 hits: c.hits.load(Ordering::Relaxed),
                 misses: c.misses.load(Ordering::Relaxed),
                 entries,
+                bytes,
                 errors: c.errors.load(Ordering::Relaxed),
             });
         }

@@ -4,7 +4,7 @@
 //! | knob | env | default | accepted |
 //! |---|---|---|---|
 //! | store | `TICKERSENSE_STORE` | `sqlite://tickersense.db` | `memory://`, `sqlite://PATH`, `postgres://...` |
-//! | cache | `TICKERSENSE_CACHE` | `memory://` | `none://`, `memory://`, `redis://HOST:PORT/DB` |
+//! | cache | `TICKERSENSE_CACHE` | `memory://` | `none://`, `memory://`, `redis://HOST:PORT/DB`, `tiered+redis://HOST:PORT/DB` |
 //! | market data | `TICKERSENSE_MARKET_DATA` | `sample://` | `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`, `csv://DIR` |
 //! | social | `TICKERSENSE_SOCIAL` | `sample://` | `sample://` (several, comma-separated) |
 //! | analyzer | `TICKERSENSE_ANALYZER` | `textblob` | `textblob`, `vader` |

@@ -1,0 +1,111 @@
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use async_trait::async_trait;
+
+use super::{Cache, CachePolicies, CachePolicy, MemoryCache, NamespaceStats, RedisCache};
+use crate::error::Result;
+
+/// Longest a value stays in the memory tier. Other processes share the
+/// Redis tier; a value they replace or invalidate there is seen here at
+/// most this late.
+pub const NEAR_TTL_CAP: Duration = Duration::from_secs(10);
+
+/// Memory in front of Redis (`tiered+redis://HOST:PORT/DB`): reads try the
+/// process's own memory first (no round trip), then Redis, filling memory on
+/// a Redis hit; writes and invalidations go to both. Memory keeps each value
+/// at most [`NEAR_TTL_CAP`] (less when the namespace's TTL is shorter), so
+/// processes sharing the Redis tier agree within that time.
+pub struct TieredCache {
+    near: MemoryCache,
+    far: RedisCache,
+}
+
+impl TieredCache {
+    /// A memory tier over the Redis at `url`, both under `policies`. No I/O.
+    pub fn new(url: &str, policies: CachePolicies) -> Result<Self> {
+        let mut near = policies.clone();
+        let names: Vec<String> = policies.namespaces().map(str::to_owned).collect();
+        for name in names {
+            let policy = policies.get(&name);
+            near.set(&name, capped(policy));
+        }
+        near.set_fallback(capped(policies.fallback()));
+        Ok(TieredCache {
+            near: MemoryCache::new(near),
+            far: RedisCache::new(url, policies)?,
+        })
+    }
+}
+
+fn capped(policy: CachePolicy) -> CachePolicy {
+    CachePolicy {
+        ttl: policy.ttl.min(NEAR_TTL_CAP),
+        ..policy
+    }
+}
+
+#[async_trait]
+impl Cache for TieredCache {
+    async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
+        if let Some(value) = self.near.get(namespace, key).await {
+            return Some(value);
+        }
+        let value = self.far.get(namespace, key).await?;
+        self.near.set(namespace, key, value.clone()).await;
+        Some(value)
+    }
+
+    async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
+        self.near.set(namespace, key, value.clone()).await;
+        self.far.set(namespace, key, value).await;
+    }
+
+    async fn invalidate(&self, namespace: &str, key: Option<&str>) {
+        self.near.invalidate(namespace, key).await;
+        self.far.invalidate(namespace, key).await;
+    }
+
+    /// Per namespace: hits of either tier; misses, entries, bytes and errors
+    /// of Redis (a read that misses memory but hits Redis is a hit).
+    async fn stats(&self) -> Vec<NamespaceStats> {
+        let mut merged: BTreeMap<String, NamespaceStats> = self
+            .far
+            .stats()
+            .await
+            .into_iter()
+            .map(|s| (s.namespace.clone(), s))
+            .collect();
+        for near in self.near.stats().await {
+            let entry = merged
+                .entry(near.namespace.clone())
+                .or_insert_with(|| NamespaceStats {
+                    namespace: near.namespace.clone(),
+                    ..NamespaceStats::default()
+                });
+            entry.hits += near.hits;
+        }
+        merged.into_values().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_tier_never_outlives_the_cap() {
+        let mut policies = CachePolicies::default();
+        policies.set("short", CachePolicy::new(2, 5));
+        let cache = TieredCache::new("redis://127.0.0.1:1/0", policies).unwrap();
+        let _ = &cache.far;
+        assert_eq!(
+            capped(CachePolicy::new(3600, 9)),
+            CachePolicy {
+                ttl: NEAR_TTL_CAP,
+                max_entries: 9
+            }
+        );
+        assert_eq!(capped(CachePolicy::new(2, 5)).ttl, Duration::from_secs(2));
+    }
+}
