@@ -326,6 +326,8 @@ export interface NamespaceStats {
   misses: number
   /** Values held now (approximate for the memory cache). */
   entries: number
+  /** Bytes of the values held now. */
+  bytes: number
   /** Backend errors, each read as a miss or a dropped write. */
   errors: number
 }
