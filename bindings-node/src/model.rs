@@ -125,6 +125,8 @@ pub struct History {
     pub dividends: Vec<Dividend>,
     /// Stock splits whose date lies in the range, oldest first.
     pub splits: Vec<Split>,
+    /// Capital gains distributed by funds in the range, oldest first.
+    pub capital_gains: Vec<Dividend>,
     /// Start times of bars the provider listed without any price, oldest
     /// first. They are not in `bars`: a gap is never filled in.
     pub gaps: Vec<DateTime<Utc>>,
@@ -149,6 +151,7 @@ impl From<tickersense::History> for History {
             origin: h.origin.as_str().to_owned(),
             dividends: h.dividends.into_iter().map(Dividend::from).collect(),
             splits: h.splits.into_iter().map(Split::from).collect(),
+            capital_gains: h.capital_gains.into_iter().map(Dividend::from).collect(),
             gaps: h.gaps,
             fetched_at: h.fetched_at,
             stale: h.stale,

@@ -205,6 +205,15 @@ impl History {
             .map(|s| (s.timestamp, s.numerator, s.denominator))
             .collect()
     }
+    /// Capital gains of funds as `(timestamp, amount)`, oldest first.
+    #[getter]
+    fn capital_gains(&self) -> Vec<(DateTime<Utc>, f64)> {
+        self.inner
+            .capital_gains
+            .iter()
+            .map(|d| (d.timestamp, d.amount))
+            .collect()
+    }
     /// Start times of rows the provider listed without prices.
     #[getter]
     fn gaps(&self) -> Vec<DateTime<Utc>> {

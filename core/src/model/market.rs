@@ -157,6 +157,10 @@ pub struct History {
     /// Stock splits whose date lies in the range, oldest first.
     #[serde(default)]
     pub splits: Vec<Split>,
+    /// Capital gains distributed by funds (ETFs, mutual funds) in the range,
+    /// oldest first, in the same shape as dividends.
+    #[serde(default)]
+    pub capital_gains: Vec<Dividend>,
     /// Start times of bars the provider listed without any price (Yahoo's
     /// all-`null` rows), oldest first. They are not in `bars`: a gap is
     /// never filled with zeros or copied prices.
@@ -186,6 +190,7 @@ impl History {
             origin: Origin::Provider,
             dividends: Vec::new(),
             splits: Vec::new(),
+            capital_gains: Vec::new(),
             gaps: Vec::new(),
             fetched_at: Utc::now(),
             stale: false,
@@ -199,6 +204,7 @@ impl History {
         self.gaps.retain(|t| inside(*t));
         self.dividends.retain(|d| inside(d.timestamp));
         self.splits.retain(|s| inside(s.timestamp));
+        self.capital_gains.retain(|d| inside(d.timestamp));
     }
 
     /// Time since the provider gave these bars, as of `now`.

@@ -110,6 +110,7 @@ impl Sample {
             origin: Origin::Provider,
             dividends: Vec::new(),
             splits: Vec::new(),
+            capital_gains: Vec::new(),
             gaps: Vec::new(),
             fetched_at: now,
             stale: false,

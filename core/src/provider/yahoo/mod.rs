@@ -214,7 +214,7 @@ fn query_for(range: HistoryRange, interval: Interval) -> Vec<(&'static str, Stri
     let mut query = vec![
         ("interval", interval.as_str().to_owned()),
         ("includePrePost", "false".to_owned()),
-        ("events", "div,splits".to_owned()),
+        ("events", "div,splits,capitalGains".to_owned()),
     ];
     match range {
         HistoryRange::Period(p) => query.push(("range", p.as_str().to_owned())),

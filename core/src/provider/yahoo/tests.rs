@@ -60,7 +60,7 @@ fn urls_encode_symbols_and_carry_the_range() {
     let url = y.url(&["v8", "finance", "chart", "^GSPC"], &pairs).unwrap();
     assert_eq!(
         url.as_str(),
-        "http://127.0.0.1:9/v8/finance/chart/^GSPC?interval=1d&includePrePost=false&events=div%2Csplits&range=1mo"
+        "http://127.0.0.1:9/v8/finance/chart/^GSPC?interval=1d&includePrePost=false&events=div%2Csplits%2CcapitalGains&range=1mo"
     );
 }
 

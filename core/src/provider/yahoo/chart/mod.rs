@@ -54,6 +54,8 @@ pub(super) struct Meta {
 struct Events {
     dividends: Option<BTreeMap<String, DividendEvent>>,
     splits: Option<BTreeMap<String, SplitEvent>>,
+    #[serde(rename = "capitalGains")]
+    capital_gains: Option<BTreeMap<String, DividendEvent>>,
 }
 
 #[derive(Deserialize)]
@@ -244,10 +246,10 @@ fn chart_result(body: &[u8], what: &str) -> Result<ChartResult> {
 /// prices are all `null` is a gap ([`History::gaps`]); a row with only some
 /// prices, a non-finite one, or a negative volume is treated the same, so no
 /// bar is ever invented or filled with zeros. A `null` volume next to real
-/// prices (Yahoo's way for some indices) reads as 0. Of two daily rows on one
-/// date (Yahoo lists the running session apart) the later is kept; other
-/// rows sharing a stamp are merged: first open, highest high, lowest low,
-/// last close, summed volume. These are yfinance's rules.
+/// prices (Yahoo's way for some indices) reads as 0. Of two daily rows that
+/// end the series on one date (Yahoo lists the running session apart) the
+/// later is kept; of other rows sharing a stamp, the first. These are
+/// yfinance's rules.
 pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<History> {
     let result = chart_result(body, "chart")?;
     let zone = Zone::of(&result.meta);
@@ -296,24 +298,17 @@ pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<H
         }
     }
     history.bars.sort_by_key(|b| b.timestamp);
-    let daily = interval == Interval::D1;
-    history.bars.dedup_by(|later, kept| {
-        if later.timestamp != kept.timestamp {
-            return false;
-        }
-        if daily {
-            // The running session listed apart already holds the whole day
-            // so far: it replaces the partial row, as in yfinance.
-            *kept = *later;
-        } else {
-            kept.high = kept.high.max(later.high);
-            kept.low = kept.low.min(later.low);
-            kept.close = later.close;
-            kept.adj_close = later.adj_close;
-            kept.volume = kept.volume.saturating_add(later.volume);
-        }
-        true
-    });
+    // yfinance's rules for rows sharing a stamp: the running session that a
+    // daily series lists apart at its end replaces the partial row before
+    // it; anywhere else the first row wins.
+    let bars = &mut history.bars;
+    if interval == Interval::D1
+        && bars.len() >= 2
+        && bars[bars.len() - 1].timestamp == bars[bars.len() - 2].timestamp
+    {
+        bars.remove(bars.len() - 2);
+    }
+    bars.dedup_by_key(|b| b.timestamp);
     history.gaps.sort();
     history.gaps.dedup();
     let bars = &history.bars;
@@ -323,18 +318,22 @@ pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<H
 
     if let Some(events) = result.events {
         let day = |secs: Option<i64>| secs.and_then(|s| event_stamp(zone, interval, s));
-        history.dividends = events
-            .dividends
-            .unwrap_or_default()
-            .into_values()
-            .filter_map(|d| {
-                Some(Dividend {
-                    timestamp: day(d.date)?,
-                    amount: finite(d.amount)?,
+        let cash = |map: Option<BTreeMap<String, DividendEvent>>| {
+            let mut paid: Vec<Dividend> = map
+                .unwrap_or_default()
+                .into_values()
+                .filter_map(|d| {
+                    Some(Dividend {
+                        timestamp: day(d.date)?,
+                        amount: finite(d.amount)?,
+                    })
                 })
-            })
-            .collect();
-        history.dividends.sort_by_key(|d| d.timestamp);
+                .collect();
+            paid.sort_by_key(|d| d.timestamp);
+            paid
+        };
+        history.dividends = cash(events.dividends);
+        history.capital_gains = cash(events.capital_gains);
         history.splits = events
             .splits
             .unwrap_or_default()

@@ -73,7 +73,7 @@ fn nan_in_meta_no_adjclose_and_ragged_arrays_are_survived() {
 }
 
 #[test]
-fn a_running_session_listed_apart_replaces_its_days_row() {
+fn rows_sharing_a_stamp_follow_yfinances_rules() {
     // Yahoo's daily series can end with the running session stamped at the
     // last trade instead of the open: same exchange date, the later row wins.
     let body = br#"{"chart":{"result":[{"meta":{"exchangeTimezoneName":"America/New_York"},
@@ -82,18 +82,31 @@ fn a_running_session_listed_apart_replaces_its_days_row() {
     let h = parse_chart(body, &sym("X"), Interval::D1).unwrap();
     assert_eq!(h.bars.len(), 1);
     let b = h.bars[0];
-    assert_eq!(
-        (b.open, b.high, b.low, b.close, b.volume),
-        (10.5, 12.0, 9.5, 11.5, 50)
-    );
-    // Intraday rows sharing a stamp are merged instead.
+    assert_eq!((b.open, b.close, b.volume), (10.5, 11.5, 50));
+    // Anywhere else, and at other intervals, the first row wins.
     let body = String::from_utf8_lossy(body).replace("1730830000", "1730813400");
     let h = parse_chart(body.as_bytes(), &sym("X"), Interval::M5).unwrap();
-    let b = h.bars[0];
+    assert_eq!((h.bars[0].open, h.bars[0].volume), (10.0, 100));
+    let three = br#"{"chart":{"result":[{"meta":{"exchangeTimezoneName":"America/New_York"},
+        "timestamp":[1730813400,1730830000,1730899800],
+        "indicators":{"quote":[{"open":[1.0,2.0,3.0],"high":[1.0,2.0,3.0],"low":[1.0,2.0,3.0],"close":[1.0,2.0,3.0],"volume":[1,2,3]}]}}],"error":null}}"#;
+    let h = parse_chart(three, &sym("X"), Interval::D1).unwrap();
     assert_eq!(
-        (b.open, b.high, b.low, b.close, b.volume),
-        (10.0, 12.0, 9.0, 11.5, 150)
+        h.bars.iter().map(|b| b.open).collect::<Vec<_>>(),
+        [1.0, 3.0]
     );
+}
+
+#[test]
+fn funds_capital_gains_are_read() {
+    let body = br#"{"chart":{"result":[{"meta":{"exchangeTimezoneName":"America/New_York","instrumentType":"ETF"},
+        "timestamp":[1730813400],
+        "events":{"capitalGains":{"1730813400":{"amount":0.7,"date":1730813400}}},
+        "indicators":{"quote":[{"open":[1.0],"high":[1.0],"low":[1.0],"close":[1.0],"volume":[1]}]}}],"error":null}}"#;
+    let h = parse_chart(body, &sym("SPY"), Interval::D1).unwrap();
+    assert_eq!(h.capital_gains.len(), 1);
+    assert_eq!(h.capital_gains[0].amount, 0.7);
+    assert_eq!(h.capital_gains[0].timestamp, h.bars[0].timestamp);
 }
 
 #[test]
