@@ -239,6 +239,8 @@ export interface History {
   dividends: Array<Dividend>
   /** Stock splits whose date lies in the range, oldest first. */
   splits: Array<Split>
+  /** Capital gains distributed by funds in the range, oldest first. */
+  capitalGains: Array<Dividend>
   /**
    * Start times of bars the provider listed without any price, oldest
    * first. They are not in `bars`: a gap is never filled in.
