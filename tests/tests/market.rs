@@ -33,7 +33,13 @@ fn client(server: &ReplayServer, cache: &str) -> Tickersense {
 async fn stale_on_error(cache: &str) {
     let server = ReplayServer::start().await.unwrap();
     let ts = client(&server, cache);
-    for ns in [namespace::STOCK_QUOTE_LAST, namespace::STOCK_HISTORY_LAST] {
+    // Other tests share Redis: start with none of their AAPL values.
+    for ns in [
+        namespace::STOCK_QUOTE,
+        namespace::STOCK_HISTORY,
+        namespace::STOCK_QUOTE_LAST,
+        namespace::STOCK_HISTORY_LAST,
+    ] {
         ts.invalidate(ns, None).await.unwrap();
     }
     let fresh = ts.quote("AAPL").await.unwrap();

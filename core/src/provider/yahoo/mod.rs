@@ -73,14 +73,20 @@ impl Yahoo {
                 Error::invalid_input(format!("invalid Yahoo base URL {}", redact_url(u)))
             })
         };
-        let http = reqwest::Client::builder()
+        let api = parse(api.trim_end_matches('/'))?;
+        let mut http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .cookie_store(true)
             // The whole attempt (connect, send, read) is timed by the Upstream.
-            .connect_timeout(policy.timeout)
+            .connect_timeout(policy.timeout);
+        if is_loopback(&api) {
+            // A proxy from the environment must not carry a local replay
+            // server's traffic off the machine.
+            http = http.no_proxy();
+        }
+        let http = http
             .build()
             .map_err(|e| Error::internal("could not build the HTTP client").with_source(e))?;
-        let api = parse(api.trim_end_matches('/'))?;
         Ok(Yahoo {
             inner: Arc::new(Inner {
                 http,
@@ -115,6 +121,15 @@ impl Yahoo {
             .upstream
             .call(|| fetch(&self.inner.http, url.clone(), what))
             .await
+    }
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 

@@ -83,3 +83,15 @@ async fn limits_are_checked_before_any_request() {
         assert!(err.message().contains("days"), "{}", err.message());
     }
 }
+
+#[test]
+fn loopback_bases_are_recognised() {
+    for (base, local) in [
+        ("http://127.0.0.1:9", true),
+        ("http://localhost:9", true),
+        ("http://[::1]:9", true),
+        ("https://query2.finance.yahoo.com", false),
+    ] {
+        assert_eq!(is_loopback(&Url::parse(base).unwrap()), local, "{base}");
+    }
+}
