@@ -216,34 +216,47 @@ async fn postgres_store() {
 }
 
 #[tokio::test]
-async fn postgres_large_upsert_is_one_statement() {
+async fn postgres_large_upserts_go_through_copy_and_round_trip_exactly() {
     let Some(base) = service_url("TICKERSENSE_TEST_POSTGRES_URL") else {
         return;
     };
     let schema = PgSchema::create(&base).await;
     let store = connect(&schema.url()).await;
     let sym = Symbol::parse("SPY").unwrap();
-    let bars: Vec<Bar> = (0..20_000)
+    // Prices no decimal type with two places would keep: a 0.0001 FX tick,
+    // a $500,000 share, values with no short decimal form.
+    let prices = [0.0001, 500_000.123_456_789, 0.1 + 0.2, 1e-9, 400.0 / 3.0];
+    let mut bars: Vec<Bar> = (0..20_000)
         .map(|n| Bar {
             timestamp: day(0) + Duration::minutes(n),
-            ..bar(0, 400.0 + n as f64 / 100.0)
+            adj_close: (n % 7 != 0).then_some(prices[n as usize % 5] * 0.99),
+            ..bar(0, prices[n as usize % 5] + n as f64 / 100.0)
         })
         .collect();
     assert_eq!(
         store.upsert_bars(&sym, Interval::M1, &bars).await.unwrap(),
         20_000
     );
+    // Again, with one bar named twice in the batch: the later copy wins.
+    let mut again = bars.clone();
+    let replaced = Bar {
+        close: 42.0,
+        ..bars[5]
+    };
+    again.push(replaced);
     assert_eq!(
-        store.upsert_bars(&sym, Interval::M1, &bars).await.unwrap(),
+        store.upsert_bars(&sym, Interval::M1, &again).await.unwrap(),
         20_000,
         "conflicts update in place"
     );
+    bars[5] = replaced;
     assert_eq!(
         store
             .bars(&sym, Interval::M1, None, day(100))
             .await
             .unwrap(),
-        bars
+        bars,
+        "every price back bit for bit"
     );
     schema.drop_now().await;
 }
