@@ -36,6 +36,7 @@ pub use client::{Tickersense, TickersenseBuilder};
 pub use config::{Config, ConfigOverrides};
 pub use error::{Error, ErrorKind, Result};
 pub use model::{
-    Bar, Dividend, History, HistoryRange, Interval, Origin, Period, PlatformSentiment, Post, Quote,
-    Score, SearchHit, SentimentAnalysis, SentimentRecord, Split, Symbol, Trend,
+    Bar, DailySentiment, Dividend, History, HistoryRange, Interval, Origin, Period,
+    PlatformSentiment, Post, Quote, Score, SearchHit, SentimentAnalysis, SentimentRecord, Split,
+    Symbol, Trend,
 };

@@ -165,6 +165,37 @@ async fn suite(store: Arc<dyn Store>) {
     assert_eq!(since[1], record(5, 0.25));
     assert_eq!(store.sentiment_since(&aapl, day(2)).await.unwrap().len(), 1);
     assert!(store.sentiment_since(&fx, day(0)).await.unwrap().is_empty());
+
+    // Per-day sums: two more analyses on day 5, one of them without mentions.
+    let quiet = SentimentRecord {
+        detail: PlatformSentiment {
+            platform: "x".into(),
+            mention_count: 0,
+            ..record(5, 1.0).detail
+        },
+        ..record(5, 1.0)
+    };
+    let busy = SentimentRecord {
+        timestamp: day(5) + Duration::hours(3),
+        detail: PlatformSentiment {
+            mention_count: 126,
+            ..record(5, -0.75).detail
+        },
+        ..record(5, -0.75)
+    };
+    store.insert_sentiment(&[quiet, busy]).await.unwrap();
+    let daily = store.sentiment_daily(&aapl, day(0)).await.unwrap();
+    assert_eq!(
+        daily
+            .iter()
+            .map(|d| (d.date, d.analyses, d.mentions))
+            .collect::<Vec<_>>(),
+        [(day(1).date_naive(), 1, 42), (day(5).date_naive(), 3, 168)]
+    );
+    // (0.25 * 42 + 1.0 * 0 - 0.75 * 126) / 168 = -0.5
+    assert!((daily[1].score + 0.5).abs() < 1e-12, "{daily:?}");
+    assert!((daily[1].confidence - 2.0 / 3.0).abs() < 1e-12, "{daily:?}");
+    assert_eq!(daily[0].score, -0.5);
 }
 
 #[tokio::test]

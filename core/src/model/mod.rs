@@ -13,6 +13,8 @@ pub use market::{
     volume_from_f64, Bar, Dividend, History, HistoryRange, Origin, Quote, SearchHit, Split,
 };
 pub use period::{intraday_lookback, Interval, Period};
-pub use sentiment::{PlatformSentiment, Post, Score, SentimentAnalysis, SentimentRecord, Trend};
+pub use sentiment::{
+    DailySentiment, PlatformSentiment, Post, Score, SentimentAnalysis, SentimentRecord, Trend,
+};
 pub(crate) use symbol::stable_hash;
 pub use symbol::Symbol;

@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::Symbol;
@@ -94,4 +94,52 @@ pub struct SentimentRecord {
     pub timestamp: DateTime<Utc>,
     /// The platform's figures.
     pub detail: PlatformSentiment,
+}
+
+/// Stored analyses of one symbol summed up over one UTC day (the seed's
+/// sentiment history, one point a day).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DailySentiment {
+    /// The UTC date.
+    pub date: NaiveDate,
+    /// Per-platform analyses stored that day.
+    pub analyses: u32,
+    /// Posts those analyses scored.
+    pub mentions: u64,
+    /// Mention-weighted mean score (the plain mean when no analysis had a mention).
+    pub score: f64,
+    /// Mean confidence of the analyses.
+    pub confidence: f64,
+}
+
+impl DailySentiment {
+    /// One entry per UTC day that has records, oldest first; `records` in any order.
+    pub fn from_records(records: &[SentimentRecord]) -> Vec<DailySentiment> {
+        let mut days: std::collections::BTreeMap<NaiveDate, Vec<&SentimentRecord>> =
+            std::collections::BTreeMap::new();
+        for r in records {
+            days.entry(r.timestamp.date_naive()).or_default().push(r);
+        }
+        days.into_iter()
+            .map(|(date, day)| {
+                let n = day.len() as f64;
+                let mentions: u64 = day.iter().map(|r| u64::from(r.detail.mention_count)).sum();
+                let score = if mentions > 0 {
+                    day.iter()
+                        .map(|r| r.detail.sentiment_score * f64::from(r.detail.mention_count))
+                        .sum::<f64>()
+                        / mentions as f64
+                } else {
+                    day.iter().map(|r| r.detail.sentiment_score).sum::<f64>() / n
+                };
+                DailySentiment {
+                    date,
+                    analyses: u32::try_from(day.len()).unwrap_or(u32::MAX),
+                    mentions,
+                    score,
+                    confidence: day.iter().map(|r| r.detail.confidence).sum::<f64>() / n,
+                }
+            })
+            .collect()
+    }
 }

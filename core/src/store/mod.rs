@@ -20,7 +20,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::{split_scheme, unknown_scheme};
 use crate::error::{redact_url, Error, Result};
-use crate::model::{Bar, Interval, SentimentRecord, Symbol};
+use crate::model::{Bar, DailySentiment, Interval, SentimentRecord, Symbol};
 
 pub use memory::MemoryStore;
 pub use postgres::PostgresStore;
@@ -92,6 +92,18 @@ pub trait SentimentStore: Send + Sync {
         symbol: &Symbol,
         since: DateTime<Utc>,
     ) -> Result<Vec<SentimentRecord>>;
+
+    /// Records of `symbol` made at or after `since`, summed up per UTC day,
+    /// oldest first. Reads the records and sums them here: a symbol stores a
+    /// few dozen analyses a day, so no backend needs its own query for it.
+    async fn sentiment_daily(
+        &self,
+        symbol: &Symbol,
+        since: DateTime<Utc>,
+    ) -> Result<Vec<DailySentiment>> {
+        let records = self.sentiment_since(symbol, since).await?;
+        Ok(DailySentiment::from_records(&records))
+    }
 }
 
 /// A backend that keeps both prices and sentiment.
