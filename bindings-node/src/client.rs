@@ -7,15 +7,15 @@ use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::Either;
 use napi_derive::napi;
 use tickersense::resilience::checked_timeout;
-use tickersense::service::{checked_search_limit, DEFAULT_SEARCH_LIMIT};
-use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Period, Tickersense};
+use tickersense::service::{
+    checked_search_limit, DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT,
+};
+use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Tickersense};
 
 use crate::error::{ErrorCode, IntoJsResult, Settled};
 use crate::model::{
     Bar, History, HistoryResult, NamespaceStats, Quote, SearchHit, SentimentAnalysis,
 };
-
-use tickersense::service::DEFAULT_HISTORY_CONCURRENCY;
 
 /// Backend URLs, analyzer name and how hard to try HTTP providers, for a
 /// `Client`. Each URL or name left out comes from the `TICKERSENSE_*`
@@ -111,15 +111,11 @@ impl HistoryOptions {
     /// The core range and interval: yfinance's spellings parsed, and
     /// `period`, `start` and `end` resolved by [`HistoryRange::resolve`].
     fn parse(self) -> tickersense::Result<(HistoryRange, Interval)> {
-        let period = self
-            .period
-            .as_deref()
-            .map_or(Ok(Period::default()), str::parse::<Period>)?;
+        let range = HistoryRange::from_args(self.period.as_deref(), self.start, self.end)?;
         let interval = self
             .interval
             .as_deref()
             .map_or(Ok(Interval::default()), str::parse::<Interval>)?;
-        let range = HistoryRange::resolve(period, self.start, self.end, Utc::now());
         Ok((range, interval))
     }
 

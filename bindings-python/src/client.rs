@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use tickersense::resilience::checked_timeout;
 use tickersense::service::{checked_search_limit, DEFAULT_HISTORY_CONCURRENCY};
-use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Period, Tickersense};
+use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Tickersense};
 
 use crate::error::py_result;
 use crate::model::{
@@ -36,12 +36,8 @@ struct HistoryArgs {
 
 impl HistoryArgs {
     fn parse(self) -> tickersense::Result<(HistoryRange, Interval)> {
-        let period: Period = self.period.parse()?;
-        let interval: Interval = self.interval.parse()?;
-        Ok((
-            HistoryRange::resolve(period, self.start, self.end, Utc::now()),
-            interval,
-        ))
+        let range = HistoryRange::from_args(Some(&self.period), self.start, self.end)?;
+        Ok((range, self.interval.parse()?))
     }
 }
 

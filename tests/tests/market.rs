@@ -78,11 +78,7 @@ async fn stale_on_error(cache: &str) {
     // with the stale copy.
     server.clear_faults();
     let not_found = r#"{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}"#;
-    let fault = Fault::Body {
-        status: 404,
-        content_type: "application/json".into(),
-        body: not_found.into(),
-    };
+    let fault = Fault::body(404, "application/json", not_found);
     server.inject("/v8/", fault, 1);
     assert_eq!(
         ts.quote("AAPL").await.unwrap_err().kind(),

@@ -338,11 +338,7 @@ async fn bad_bodies_are_upstream_errors_with_an_excerpt_and_not_retried() {
     ];
     for (content_type, body, says) in cases {
         let server = server().await;
-        let fault = Fault::Body {
-            status: 200,
-            content_type: content_type.into(),
-            body: body.into(),
-        };
+        let fault = Fault::body(200, content_type, body);
         server.inject("/v8/", fault, 1);
         let err = yahoo(&server, quick())
             .history(&sym("AAPL"), MONTH, Interval::D1)
@@ -359,11 +355,7 @@ async fn bad_bodies_are_upstream_errors_with_an_excerpt_and_not_retried() {
 async fn an_empty_result_is_an_empty_history() {
     let server = server().await;
     let body = r#"{"chart":{"result":[{"meta":{"currency":"USD","exchangeTimezoneName":"America/New_York"},"indicators":{"quote":[{}],"adjclose":[{}]}}],"error":null}}"#;
-    let fault = Fault::Body {
-        status: 200,
-        content_type: "application/json".into(),
-        body: body.into(),
-    };
+    let fault = Fault::body(200, "application/json", body);
     server.inject("/v8/", fault, 1);
     let h = yahoo(&server, quick())
         .history(&sym("AAPL"), MONTH, Interval::D1)

@@ -291,6 +291,18 @@ impl HistoryRange {
         }
     }
 
+    /// The range a binding's `history(period, start, end)` arguments ask
+    /// for: `period` in yfinance's spelling (default `1mo`), then
+    /// [`HistoryRange::resolve`] at the current time.
+    pub fn from_args(
+        period: Option<&str>,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+    ) -> crate::Result<HistoryRange> {
+        let period = period.map_or(Ok(Period::default()), str::parse::<Period>)?;
+        Ok(HistoryRange::resolve(period, start, end, Utc::now()))
+    }
+
     /// Checks the range against how far back bars of `interval` exist
     /// ([`intraday_lookback`](super::intraday_lookback): 1m 7 days, 1h 730,
     /// other intraday 60), as yfinance does before asking: `InvalidInput`

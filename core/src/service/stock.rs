@@ -156,7 +156,7 @@ impl StockService {
             history.origin = Origin::Cache;
             return Ok(history);
         }
-        match self.history_uncached(symbol, range, interval, &key).await {
+        match self.history_uncached(symbol, range, interval).await {
             Ok(history) => {
                 let cache = self.cache.as_ref();
                 set_json(cache, namespace::STOCK_HISTORY, &key, &history).await;
@@ -181,7 +181,6 @@ impl StockService {
         symbol: &Symbol,
         range: HistoryRange,
         interval: Interval,
-        key: &str,
     ) -> Result<History> {
         let now = Utc::now();
         let (start, end) = range.bounds(now);
@@ -218,7 +217,6 @@ impl StockService {
                 fetched
             }
         };
-        tracing::trace!(key, bars = history.bars.len(), "history assembled");
         Ok(history)
     }
 

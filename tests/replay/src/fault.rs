@@ -43,6 +43,15 @@ pub enum Fault {
 }
 
 impl Fault {
+    /// Answer `status` with `body` as `content_type`, whatever was asked.
+    pub fn body(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Fault {
+        Fault::Body {
+            status,
+            content_type: content_type.to_owned(),
+            body: body.into(),
+        }
+    }
+
     /// The answer for faults that replace the response outright; `None` for those that act on
     /// the normal answer or on the connection.
     pub(crate) fn response(&self) -> Option<Response> {
