@@ -88,12 +88,16 @@ impl<T: ToNapiValue> ToNapiValue for Settled<T> {
 /// that very object, so the rejection carries `code` = the error kind.
 pub fn coded_rejection(env: Env, err: tickersense::Error) -> napi::Error {
     let retry_after = err.retry_after();
+    let cause = err.cause_kind().map(|k| ErrorCode(k).as_ref().to_owned());
     let error = JsError::from(err.into_js_error()).into_unknown(env);
+    let mut object = Object::from_raw(env.raw(), error.raw());
+    // Setting a property on an `Error` just made cannot fail short of the
+    // engine running out of memory; the rejection stays coded either way.
     if let Some(after) = retry_after {
-        let mut object = Object::from_raw(env.raw(), error.raw());
-        // Setting a property on an `Error` just made cannot fail short of
-        // the engine running out of memory; the rejection stays coded either way.
         let _ = object.set("retryAfter", after.as_secs_f64());
+    }
+    if let Some(cause) = cause {
+        let _ = object.set("causeCode", cause);
     }
     napi::Error::from(error)
 }
@@ -112,6 +116,9 @@ pub struct ErrorInfo {
     /// Seconds to wait before trying again, when known: a provider's
     /// `Retry-After`, an open circuit breaker's cool-down.
     pub retry_after: Option<f64>,
+    /// The kind of the error this one was made from, when it wraps one
+    /// (the `"RateLimited"` behind an `"Unavailable"` with no stale copy).
+    pub cause_code: Option<String>,
 }
 
 impl From<tickersense::Error> for ErrorInfo {
@@ -120,6 +127,7 @@ impl From<tickersense::Error> for ErrorInfo {
             code: ErrorCode(err.kind()).as_ref().to_owned(),
             message: err.message().to_owned(),
             retry_after: err.retry_after().map(|d| d.as_secs_f64()),
+            cause_code: err.cause_kind().map(|k| ErrorCode(k).as_ref().to_owned()),
         }
     }
 }

@@ -321,6 +321,8 @@ describe('the Yahoo provider against the replay server', { skip: SKIP }, () => {
       assert.equal(nvda.error.code, 'Unavailable')
       assert.match(nvda.error.message, /rate limit|429/i)
       assert.equal(nvda.error.retryAfter, 120)
+      assert.equal(nvda.error.causeCode, 'RateLimited')
+      assert.equal(aapl.error, undefined)
     })
   })
 
@@ -393,10 +395,12 @@ describe('the Yahoo provider against the replay server', { skip: SKIP }, () => {
       await inject({ path: '/v8/', fault: 'rate_limited', retry_after: '120', times: 5 })
       const q = await rejectsWith(newClient({ retries: 0 }).quote('AAPL'), 'Unavailable')
       assert.equal(q.retryAfter, 120)
+      assert.equal(q.causeCode, 'RateLimited', 'the kind it was made from')
       // Errors without a wait carry no retryAfter.
       await control('/__replay/clear')
       const n = await rejectsWith(newClient().quote('NOPE'), 'NotFound')
       assert.equal('retryAfter' in n, false)
+      assert.equal('causeCode' in n, false)
     })
 
     it('refuses a bad timeout or retries at construction with InvalidInput', () => {

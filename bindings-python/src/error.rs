@@ -99,6 +99,7 @@ impl IntoPyErr for tickersense::Error {
             let value = err.value(py);
             let _ = value.setattr("kind", self.kind().as_str());
             let _ = value.setattr("retry_after", self.retry_after().map(|d| d.as_secs_f64()));
+            let _ = value.setattr("cause_kind", self.cause_kind().map(|k| k.as_str()));
         });
         err
     }

@@ -30,6 +30,7 @@ def test_bad_symbols(client, symbol):
         client.quote(symbol)
     assert e.value.kind == "InvalidInput"
     assert e.value.retry_after is None
+    assert e.value.cause_kind is None
 
 
 def test_unknown_symbol_is_not_found(client):

@@ -108,7 +108,14 @@ def test_faults_recover_time_out_and_fall_back_to_stale(own_server):
     assert "did not answer within 0.2 s" in str(raised.value), raised.value
     control(own_server, "clear")
 
-    control(own_server, "inject?path=/v8/&fault=body&status=200&content_type=text/html&text=%3Chtml%3Eoops&times=1")
+    # A rate limit with nothing cached: Unavailable, saying what it was made from.
+    control(own_server, "inject?path=/v8/&fault=rate_limited&retry_after=120&times=100")
+    with pytest.raises(tickersense.UnavailableError) as raised:
+        client(own_server, retries=0).quote("NVDA")
+    assert (raised.value.cause_kind, raised.value.retry_after) == ("RateLimited", 120.0), raised.value
+    control(own_server, "clear")
+
     # A bad answer with nothing cached: Unavailable, naming what Yahoo sent.
+    control(own_server, "inject?path=/v8/&fault=body&status=200&content_type=text/html&text=%3Chtml%3Eoops&times=1")
     with pytest.raises(tickersense.UnavailableError, match="HTML instead of JSON"):
         client(own_server).history("BTC-USD")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import urllib.request
 
 import pytest
 from pandas.testing import assert_frame_equal
@@ -274,6 +275,21 @@ def test_unknown_symbol_with_raise_errors_raises_the_same_error(yf, compat):
     want = outcome(lambda: yf.Ticker(UNKNOWN).history(period="1mo", raise_errors=True))
     got = outcome(lambda: compat.Ticker(UNKNOWN).history(period="1mo", raise_errors=True))
     assert want[0] == "raised"
+    assert got == want
+
+
+def test_a_rate_limit_raises_as_in_yfinance(yf, compat, replay_url):  # noqa: F811
+    # yfinance raises on a rate limit even without raise_errors; so must the
+    # compat module, though the client reports it as Unavailable (no stale copy).
+    symbol = sorted(s for s, i in CHARTS if i == "1d")[0]
+    inject = f"{replay_url}/__replay/inject?path=/v8/&fault=rate_limited&times=1000"
+    try:
+        urllib.request.urlopen(inject, timeout=5).read()
+        want = outcome(lambda: yf.Ticker(symbol).history(period="1mo"))
+        got = outcome(lambda: compat.Ticker(symbol).history(period="1mo"))
+    finally:
+        urllib.request.urlopen(f"{replay_url}/__replay/clear", timeout=5).read()
+    assert want[:2] == ("raised", "YFRateLimitError")
     assert got == want
 
 

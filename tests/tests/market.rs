@@ -111,6 +111,7 @@ async fn rate_limited_with_nothing_cached_is_unavailable_with_the_wait() {
     let err = ts.quote("AAPL").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unavailable);
     assert_eq!(err.retry_after(), Some(Duration::from_secs(90)));
+    assert_eq!(err.cause_kind(), Some(ErrorKind::RateLimited));
 }
 
 #[tokio::test]

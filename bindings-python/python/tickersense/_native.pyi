@@ -11,6 +11,7 @@ __version__: str
 class TickersenseError(Exception):
     kind: str
     retry_after: Optional[float]
+    cause_kind: Optional[str]
 
 class InvalidInputError(TickersenseError): ...
 class NotFoundError(TickersenseError): ...

@@ -165,6 +165,16 @@ impl Error {
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
     }
+
+    /// The kind of the library error this one was made from, when it wraps
+    /// one: e.g. the `RateLimited` behind the `Unavailable` of a stock call
+    /// that had no stale copy to serve. `None` for an error of its own.
+    pub fn cause_kind(&self) -> Option<ErrorKind> {
+        self.source
+            .as_deref()
+            .and_then(|e| e.downcast_ref::<Error>())
+            .map(Error::kind)
+    }
 }
 
 impl fmt::Display for Error {

@@ -118,5 +118,7 @@ def reason_of(error: TickersenseError) -> Optional[str]:
 
 
 def is_rate_limit(error: BaseException) -> bool:
-    """True for the core's rate-limit error (yfinance always raises on those)."""
-    return getattr(error, "kind", None) == "RateLimited"
+    """True for the core's rate-limit error, also when the stock service
+    reports it as ``Unavailable`` for lack of a stale copy (yfinance always
+    raises on those)."""
+    return "RateLimited" in (getattr(error, "kind", None), getattr(error, "cause_kind", None))
