@@ -212,6 +212,11 @@ export interface ErrorInfo {
    * `Retry-After`, an open circuit breaker's cool-down.
    */
   retryAfter?: number
+  /**
+   * The kind of the error this one was made from, when it wraps one
+   * (the `"RateLimited"` behind an `"Unavailable"` with no stale copy).
+   */
+  causeCode?: string
 }
 
 /** A run of bars for one symbol and interval, oldest first. */
