@@ -38,8 +38,11 @@ test-python: $(VENV)/.ready replay
 	$(VENV)/bin/pip install --quiet --force-reinstall --no-deps $(CARGO_TARGET_DIR)/wheels/tickersense-*.whl
 	cd bindings-python && TICKERSENSE_REPLAY_BIN=$(REPLAY_BIN) ../$(VENV)/bin/python -m pytest -q tests
 
+# check-types first: `npm run build` rewrites index.d.ts and index.js in
+# place, after which a stale committed copy could no longer be seen.
 test-node: replay
-	cd bindings-node && npm ci --no-audit --no-fund && npm run build && TICKERSENSE_REPLAY_BIN=$(REPLAY_BIN) npm test
+	cd bindings-node && npm ci --no-audit --no-fund && npm run check-types && npm run build \
+		&& TICKERSENSE_REPLAY_BIN=$(REPLAY_BIN) npm test
 
 lint:
 	cargo fmt --all -- --check
