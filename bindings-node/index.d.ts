@@ -59,6 +59,38 @@ export declare class Client {
    * without asking the provider.
    */
   storedHistory(symbol: string, interval?: string | undefined | null, start?: Date | undefined | null, end?: Date | undefined | null): Promise<Array<Bar>>
+  /**
+   * Per-UTC-day sums of the stored sentiment analyses of `symbol` over the
+   * last `days` days (default 30; 1 to 3650, else `"InvalidInput"`),
+   * oldest first, one entry per day that has any.
+   */
+  sentimentDaily(symbol: string, days?: number | undefined | null): Promise<Array<DailySentiment>>
+  /**
+   * Fetches the history of `symbols` and keeps it in the store, at most
+   * `concurrency` (default 4) at a time, over `period` (default `"1y"`)
+   * or `start` to `end`. Resumable and idempotent: symbols already stored
+   * for the range are not fetched again (a rerun writes nothing), and a
+   * run cut short resumes where it stopped. A symbol the provider fails
+   * on is reported in `failed` with its `reason`; the others go on. The
+   * promise rejects only for bad arguments or a store that cannot be
+   * reached.
+   *
+   * `onProgress`, when given, is called on the JS thread with a
+   * `BackfillProgress` each time a symbol changes state, and every call is
+   * made before the promise settles. The run does not wait for it, and it
+   * cannot stop the run: its return value is ignored, and so is anything
+   * it throws. Arguments of the wrong JS type (an `onProgress` that is not
+   * a function, options that are not an object) throw synchronously with
+   * `code` `"InvalidArg"`.
+   */
+  backfill(symbols: Array<string>, options?: BackfillOptions | undefined | null, onProgress?: ((progress: BackfillProgress) => void) | undefined | null): Promise<BackfillReport>
+  /**
+   * The kept backfill status of every symbol, of `interval` (e.g. `"1d"`)
+   * or of every interval when left out.
+   */
+  backfillStatuses(interval?: string | undefined | null): Promise<Array<BackfillStatus>>
+  /** Every stored price series with its bar count, extent and coverage. */
+  storedSeries(): Promise<Array<StoredSeries>>
   /** Cache hit, miss, entry and error counts per namespace. */
   cacheStats(): Promise<Array<NamespaceStats>>
   /**
@@ -118,6 +150,80 @@ export declare class Vader {
    * JS thread on all cores; the event loop keeps running meanwhile.
    */
   polarityScoresMany(texts: Array<string>): Promise<Array<VaderScores>>
+}
+
+/** The range, bar width and parallelism of a `backfill` call. */
+export interface BackfillOptions {
+  /** As in `HistoryOptions`, but the default is `"1y"`. */
+  period?: string
+  /** As in `HistoryOptions` (default `"1d"`). */
+  interval?: string
+  /** As in `HistoryOptions`: first instant included. */
+  start?: Date
+  /** As in `HistoryOptions`: first instant excluded. */
+  end?: Date
+  /**
+   * Most symbols fetched at a time, 1 to 64 (default 4); anything else
+   * rejects with `"InvalidInput"`.
+   */
+  concurrency?: number
+}
+
+/**
+ * What a backfill's `onProgress` callback is given each time a symbol
+ * changes state.
+ */
+export interface BackfillProgress {
+  /** The symbol that changed (`status.symbol`). */
+  symbol: string
+  /** Its new state (`status.state`). */
+  state: string
+  /** Symbols finished (done, failed, or found done already) so far. */
+  finished: number
+  /** Symbols in the run. */
+  total: number
+  /** Bars written so far by the whole run. */
+  rowsWritten: number
+  /** The symbol's full new status. */
+  status: BackfillStatus
+}
+
+/** How a backfill ended. */
+export interface BackfillReport {
+  /** The last status of every symbol, in the order asked (repeats dropped). */
+  statuses: Array<BackfillStatus>
+  /** Bars written by this run. */
+  rowsWritten: number
+  /** True when the run was stopped before every symbol finished. */
+  stopped: boolean
+  /** The statuses of the symbols that failed, each with its `reason`. */
+  failed: Array<BackfillStatus>
+}
+
+/**
+ * One symbol's part in the latest backfill of its interval, as kept in the
+ * store.
+ */
+export interface BackfillStatus {
+  /** The symbol, upper-case. */
+  symbol: string
+  /** The bar interval backfilled, e.g. `"1d"`. */
+  interval: string
+  /**
+   * `"pending"`, `"running"`, `"done"` or `"failed"`. `"running"` found
+   * after a run ended means the run was cut short; the next run redoes it.
+   */
+  state: string
+  /** Bars the latest run wrote for this symbol (0 when nothing was missing). */
+  rowsWritten: number
+  /** Start of the stored series once done. */
+  firstBar?: Date
+  /** Start of the newest stored bar once done. */
+  lastBar?: Date
+  /** Why the last attempt failed (error kind and message), when it did. */
+  reason?: string
+  /** When this status was written. */
+  updatedAt: Date
 }
 
 /** One OHLCV bar; `timestamp` is the start of the bar. */
@@ -181,6 +287,20 @@ export interface ClientOptions {
    * unreachable servers, 5xx answers and 429s are retried.
    */
   retries?: number
+}
+
+/** Stored sentiment analyses of one symbol summed up over one UTC day. */
+export interface DailySentiment {
+  /** Midnight UTC starting the day. */
+  date: Date
+  /** Per-platform analyses stored that day. */
+  analyses: number
+  /** Posts those analyses scored. */
+  mentions: number
+  /** Mention-weighted mean score, -1 to 1. */
+  score: number
+  /** Mean confidence of the analyses. */
+  confidence: number
 }
 
 /**
@@ -435,6 +555,27 @@ export interface Split {
   numerator: number
   /** Old shares. */
   denominator: number
+}
+
+/** One stored price series and how far it reaches. */
+export interface StoredSeries {
+  /** The symbol, upper-case. */
+  symbol: string
+  /** The bar interval, e.g. `"1d"`. */
+  interval: string
+  /** Bars stored. */
+  bars: number
+  /** Start of the oldest stored bar. */
+  firstBar?: Date
+  /** Start of the newest stored bar. */
+  lastBar?: Date
+  /**
+   * First instant fetched from the provider; absent when fetched from the
+   * very beginning or when no fetch is recorded (see `coveredTo`).
+   */
+  coveredFrom?: Date
+  /** The instant the last fetch reached; absent when no fetch is recorded. */
+  coveredTo?: Date
 }
 
 /**

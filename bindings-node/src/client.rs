@@ -1,20 +1,29 @@
 //! `Client`, the JS face of [`tickersense::Tickersense`]: options in, promises
 //! of plain objects out.
 
-use std::sync::Arc;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::Either;
+use napi::threadsafe_function::{
+    ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue,
+};
+use napi::Status;
 use napi_derive::napi;
 use tickersense::resilience::checked_timeout;
 use tickersense::service::{
-    checked_search_limit, DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT,
+    checked_search_limit, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_HISTORY_CONCURRENCY,
+    DEFAULT_SEARCH_LIMIT,
 };
 use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Tickersense};
 
 use crate::error::{ErrorCode, IntoJsResult, Settled};
 use crate::model::{
-    Bar, History, HistoryResult, NamespaceStats, Quote, SearchHit, SentimentAnalysis,
+    BackfillProgress, BackfillReport, BackfillStatus, Bar, DailySentiment, History, HistoryResult,
+    NamespaceStats, Quote, SearchHit, SentimentAnalysis, StoredSeries,
 };
 
 /// Backend URLs, analyzer name and how hard to try HTTP providers, for a
@@ -105,6 +114,103 @@ pub struct HistoryManyOptions {
     /// Most symbols fetched at a time (default 8; 0 counts as 1): a whole
     /// number from 0 to 2^32 - 1, else the call rejects with `"InvalidInput"`.
     pub concurrency: Option<f64>,
+}
+
+/// The range, bar width and parallelism of a `backfill` call.
+#[napi(object)]
+#[derive(Debug, Clone, Default)]
+pub struct BackfillOptions {
+    /// As in `HistoryOptions`, but the default is `"1y"`.
+    pub period: Option<String>,
+    /// As in `HistoryOptions` (default `"1d"`).
+    pub interval: Option<String>,
+    /// As in `HistoryOptions`: first instant included.
+    pub start: Option<DateTime<Utc>>,
+    /// As in `HistoryOptions`: first instant excluded.
+    pub end: Option<DateTime<Utc>>,
+    /// Most symbols fetched at a time, 1 to 64 (default 4); anything else
+    /// rejects with `"InvalidInput"`.
+    pub concurrency: Option<f64>,
+}
+
+/// The period a backfill covers when the options name none.
+const DEFAULT_BACKFILL_PERIOD: &str = "1y";
+
+/// The JS `onProgress` callback of a backfill: called with the progress
+/// alone (no error-first argument), and weak, so it never keeps the process
+/// alive by itself.
+type ProgressCallback =
+    ThreadsafeFunction<BackfillProgress, UnknownReturnValue, BackfillProgress, Status, false, true>;
+
+/// Hands each backfill progress to the JS callback without waiting for it
+/// (the run never waits on the JS thread), and counts what it queued so the
+/// promise can settle only after every progress has been delivered.
+struct ProgressRelay {
+    callback: Option<ProgressCallback>,
+    queued: AtomicUsize,
+    delivered: mpsc::Sender<()>,
+}
+
+impl ProgressRelay {
+    fn new(callback: Option<ProgressCallback>) -> (Self, mpsc::Receiver<()>) {
+        let (delivered, receiver) = mpsc::channel();
+        let relay = ProgressRelay {
+            callback,
+            queued: AtomicUsize::new(0),
+            delivered,
+        };
+        (relay, receiver)
+    }
+
+    fn tell(&self, progress: &tickersense::service::BackfillProgress) -> ControlFlow<()> {
+        if let Some(callback) = &self.callback {
+            let delivered = self.delivered.clone();
+            // Called with a completion so that napi catches what the callback
+            // throws and hands it here, where it is dropped: a plain call would
+            // rethrow it as an uncaught exception and end the process.
+            let status = callback.call_with_return_value(
+                BackfillProgress::from(progress.clone()),
+                ThreadsafeFunctionCallMode::NonBlocking,
+                move |_returned, _env| {
+                    let _ = delivered.send(());
+                    Ok(())
+                },
+            );
+            if status == Status::Ok {
+                self.queued.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Resolves once the JS thread has run every call queued, or once the
+    /// callback is torn down with its environment (its queue then never runs).
+    async fn delivered(self, receiver: mpsc::Receiver<()>) {
+        let ProgressRelay {
+            callback,
+            queued,
+            delivered,
+        } = self;
+        drop(delivered);
+        let (Some(callback), queued) = (callback, queued.into_inner()) else {
+            return;
+        };
+        if queued == 0 {
+            return;
+        }
+        // The wait is a blocking receive, kept off the async workers.
+        let _ = napi::bindgen_prelude::spawn_blocking(move || {
+            let mut left = queued;
+            while left > 0 && !callback.aborted() {
+                match receiver.recv_timeout(Duration::from_millis(100)) {
+                    Ok(()) => left -= 1,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {}
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            }
+        })
+        .await;
+    }
 }
 
 impl HistoryOptions {
@@ -306,6 +412,114 @@ impl Client {
             result
                 .await
                 .map(|bars| bars.into_iter().map(Bar::from).collect()),
+        )
+    }
+
+    /// Per-UTC-day sums of the stored sentiment analyses of `symbol` over the
+    /// last `days` days (default 30; 1 to 3650, else `"InvalidInput"`),
+    /// oldest first, one entry per day that has any.
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<DailySentiment>>")]
+    pub async fn sentiment_daily(
+        &self,
+        symbol: String,
+        days: Option<f64>,
+    ) -> Settled<Vec<DailySentiment>> {
+        let inner = Arc::clone(&self.inner);
+        let result = async {
+            let days = days.map_or(Ok(30), |n| whole_number("days", n))?;
+            inner.sentiment_daily(&symbol, days).await
+        };
+        Settled(
+            result
+                .await
+                .map(|days| days.into_iter().map(DailySentiment::from).collect()),
+        )
+    }
+
+    /// Fetches the history of `symbols` and keeps it in the store, at most
+    /// `concurrency` (default 4) at a time, over `period` (default `"1y"`)
+    /// or `start` to `end`. Resumable and idempotent: symbols already stored
+    /// for the range are not fetched again (a rerun writes nothing), and a
+    /// run cut short resumes where it stopped. A symbol the provider fails
+    /// on is reported in `failed` with its `reason`; the others go on. The
+    /// promise rejects only for bad arguments or a store that cannot be
+    /// reached.
+    ///
+    /// `onProgress`, when given, is called on the JS thread with a
+    /// `BackfillProgress` each time a symbol changes state, and every call is
+    /// made before the promise settles. The run does not wait for it, and it
+    /// cannot stop the run: its return value is ignored, and so is anything
+    /// it throws. Arguments of the wrong JS type (an `onProgress` that is not
+    /// a function, options that are not an object) throw synchronously with
+    /// `code` `"InvalidArg"`.
+    #[napi(catch_unwind, strict, ts_return_type = "Promise<BackfillReport>")]
+    pub async fn backfill(
+        &self,
+        symbols: Vec<String>,
+        options: Option<BackfillOptions>,
+        #[napi(ts_arg_type = "((progress: BackfillProgress) => void) | undefined | null")]
+        on_progress: Option<ProgressCallback>,
+    ) -> Settled<BackfillReport> {
+        let inner = Arc::clone(&self.inner);
+        let (relay, delivered) = ProgressRelay::new(on_progress);
+        let result = async {
+            let options = options.unwrap_or_default();
+            let concurrency = options
+                .concurrency
+                .map_or(Ok(DEFAULT_BACKFILL_CONCURRENCY), |n| {
+                    whole_number("concurrency", n)
+                })?;
+            let (range, interval) = HistoryOptions {
+                period: Some(
+                    options
+                        .period
+                        .unwrap_or_else(|| DEFAULT_BACKFILL_PERIOD.to_owned()),
+                ),
+                interval: options.interval,
+                start: options.start,
+                end: options.end,
+            }
+            .parse()?;
+            inner
+                .backfill(&symbols, range, interval, concurrency, &|p| relay.tell(p))
+                .await
+        }
+        .await;
+        relay.delivered(delivered).await;
+        Settled(result.map(BackfillReport::from))
+    }
+
+    /// The kept backfill status of every symbol, of `interval` (e.g. `"1d"`)
+    /// or of every interval when left out.
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<BackfillStatus>>")]
+    pub async fn backfill_statuses(
+        &self,
+        interval: Option<String>,
+    ) -> Settled<Vec<BackfillStatus>> {
+        let inner = Arc::clone(&self.inner);
+        let result = async {
+            let interval = interval
+                .as_deref()
+                .map(str::parse::<Interval>)
+                .transpose()?;
+            inner.backfill_statuses(interval).await
+        };
+        Settled(
+            result
+                .await
+                .map(|statuses| statuses.into_iter().map(BackfillStatus::from).collect()),
+        )
+    }
+
+    /// Every stored price series with its bar count, extent and coverage.
+    #[napi(catch_unwind, ts_return_type = "Promise<Array<StoredSeries>>")]
+    pub async fn stored_series(&self) -> Settled<Vec<StoredSeries>> {
+        let inner = Arc::clone(&self.inner);
+        Settled(
+            inner
+                .stored_series()
+                .await
+                .map(|series| series.into_iter().map(StoredSeries::from).collect()),
         )
     }
 

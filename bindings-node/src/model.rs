@@ -3,7 +3,7 @@
 //! are `u64` in core (volumes, cache counters) are JS numbers: exact up to
 //! 2^53, far above any real share volume or counter.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveTime, Utc};
 use napi_derive::napi;
 
 use crate::error::ErrorInfo;
@@ -354,4 +354,169 @@ impl From<tickersense::cache::NamespaceStats> for NamespaceStats {
             errors: s.errors as f64,
         }
     }
+}
+
+/// One symbol's part in the latest backfill of its interval, as kept in the
+/// store.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct BackfillStatus {
+    /// The symbol, upper-case.
+    pub symbol: String,
+    /// The bar interval backfilled, e.g. `"1d"`.
+    pub interval: String,
+    /// `"pending"`, `"running"`, `"done"` or `"failed"`. `"running"` found
+    /// after a run ended means the run was cut short; the next run redoes it.
+    pub state: String,
+    /// Bars the latest run wrote for this symbol (0 when nothing was missing).
+    pub rows_written: f64,
+    /// Start of the stored series once done.
+    pub first_bar: Option<DateTime<Utc>>,
+    /// Start of the newest stored bar once done.
+    pub last_bar: Option<DateTime<Utc>>,
+    /// Why the last attempt failed (error kind and message), when it did.
+    pub reason: Option<String>,
+    /// When this status was written.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<tickersense::BackfillStatus> for BackfillStatus {
+    fn from(s: tickersense::BackfillStatus) -> Self {
+        BackfillStatus {
+            symbol: s.symbol.into(),
+            interval: s.interval.as_str().to_owned(),
+            state: s.state.as_str().to_owned(),
+            rows_written: s.rows_written as f64,
+            first_bar: s.first_bar,
+            last_bar: s.last_bar,
+            reason: s.reason,
+            updated_at: s.updated_at,
+        }
+    }
+}
+
+/// What a backfill's `onProgress` callback is given each time a symbol
+/// changes state.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct BackfillProgress {
+    /// The symbol that changed (`status.symbol`).
+    pub symbol: String,
+    /// Its new state (`status.state`).
+    pub state: String,
+    /// Symbols finished (done, failed, or found done already) so far.
+    pub finished: u32,
+    /// Symbols in the run.
+    pub total: u32,
+    /// Bars written so far by the whole run.
+    pub rows_written: f64,
+    /// The symbol's full new status.
+    pub status: BackfillStatus,
+}
+
+impl From<tickersense::service::BackfillProgress> for BackfillProgress {
+    fn from(p: tickersense::service::BackfillProgress) -> Self {
+        BackfillProgress {
+            symbol: p.status.symbol.as_str().to_owned(),
+            state: p.status.state.as_str().to_owned(),
+            finished: count(p.finished),
+            total: count(p.total),
+            rows_written: p.rows_written as f64,
+            status: BackfillStatus::from(p.status),
+        }
+    }
+}
+
+/// How a backfill ended.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct BackfillReport {
+    /// The last status of every symbol, in the order asked (repeats dropped).
+    pub statuses: Vec<BackfillStatus>,
+    /// Bars written by this run.
+    pub rows_written: f64,
+    /// True when the run was stopped before every symbol finished.
+    pub stopped: bool,
+    /// The statuses of the symbols that failed, each with its `reason`.
+    pub failed: Vec<BackfillStatus>,
+}
+
+impl From<tickersense::service::BackfillReport> for BackfillReport {
+    fn from(r: tickersense::service::BackfillReport) -> Self {
+        let failed = r.failed().cloned().map(BackfillStatus::from).collect();
+        BackfillReport {
+            statuses: r.statuses.into_iter().map(BackfillStatus::from).collect(),
+            rows_written: r.rows_written as f64,
+            stopped: r.stopped,
+            failed,
+        }
+    }
+}
+
+/// One stored price series and how far it reaches.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct StoredSeries {
+    /// The symbol, upper-case.
+    pub symbol: String,
+    /// The bar interval, e.g. `"1d"`.
+    pub interval: String,
+    /// Bars stored.
+    pub bars: f64,
+    /// Start of the oldest stored bar.
+    pub first_bar: Option<DateTime<Utc>>,
+    /// Start of the newest stored bar.
+    pub last_bar: Option<DateTime<Utc>>,
+    /// First instant fetched from the provider; absent when fetched from the
+    /// very beginning or when no fetch is recorded (see `coveredTo`).
+    pub covered_from: Option<DateTime<Utc>>,
+    /// The instant the last fetch reached; absent when no fetch is recorded.
+    pub covered_to: Option<DateTime<Utc>>,
+}
+
+impl From<tickersense::store::StoredSeries> for StoredSeries {
+    fn from(s: tickersense::store::StoredSeries) -> Self {
+        StoredSeries {
+            symbol: s.symbol.into(),
+            interval: s.interval.as_str().to_owned(),
+            bars: s.bars as f64,
+            first_bar: s.first_bar,
+            last_bar: s.last_bar,
+            covered_from: s.coverage.and_then(|c| c.from),
+            covered_to: s.coverage.map(|c| c.to),
+        }
+    }
+}
+
+/// Stored sentiment analyses of one symbol summed up over one UTC day.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct DailySentiment {
+    /// Midnight UTC starting the day.
+    pub date: DateTime<Utc>,
+    /// Per-platform analyses stored that day.
+    pub analyses: u32,
+    /// Posts those analyses scored.
+    pub mentions: f64,
+    /// Mention-weighted mean score, -1 to 1.
+    pub score: f64,
+    /// Mean confidence of the analyses.
+    pub confidence: f64,
+}
+
+impl From<tickersense::DailySentiment> for DailySentiment {
+    fn from(d: tickersense::DailySentiment) -> Self {
+        DailySentiment {
+            date: d.date.and_time(NaiveTime::MIN).and_utc(),
+            analyses: d.analyses,
+            mentions: d.mentions as f64,
+            score: d.score,
+            confidence: d.confidence,
+        }
+    }
+}
+
+/// A count of symbols as a JS number; no run comes near 2^32 of them.
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -3,19 +3,24 @@
 //! Python-ready value; `Client` waits for it, `AsyncClient` awaits it.
 
 use std::future::Future;
+use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, Utc};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use tickersense::resilience::checked_timeout;
-use tickersense::service::{checked_search_limit, DEFAULT_HISTORY_CONCURRENCY};
+use tickersense::service::{
+    checked_search_limit, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_HISTORY_CONCURRENCY,
+};
 use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Tickersense};
 
 use crate::error::py_result;
 use crate::model::{
-    Bar, History, HistoryBySymbol, NamespaceStats, Quote, SearchHit, SentimentAnalysis,
+    BackfillProgress, BackfillReport, BackfillStatus, Bar, DailySentiment, History,
+    HistoryBySymbol, NamespaceStats, Quote, SearchHit, SentimentAnalysis, StoredSeries,
 };
-use crate::runtime::{awaitable, wait};
+use crate::runtime::{awaitable, wait, wait_calling_back, Caller};
 
 type Op<T> = tickersense::Result<T>;
 
@@ -38,6 +43,80 @@ impl HistoryArgs {
     fn parse(self) -> tickersense::Result<(HistoryRange, Interval)> {
         let range = HistoryRange::from_args(Some(&self.period), self.start, self.end)?;
         Ok((range, self.interval.parse()?))
+    }
+}
+
+/// The Python callable a backfill reports to. The run calls it once at a
+/// time, never from two threads at once.
+struct ProgressCallback {
+    callable: Option<Arc<Py<PyAny>>>,
+    caller: Caller,
+    /// The first exception the callable raised: it stopped the run, and
+    /// `backfill` raises it once the run has put its unfinished symbols back.
+    raised: Mutex<Option<PyErr>>,
+}
+
+impl ProgressCallback {
+    /// `callable` checked up front, so a wrong argument fails before any
+    /// work. It is called on the task's thread until [`Self::calling_on`]
+    /// says otherwise.
+    fn new(callable: Option<Bound<'_, PyAny>>) -> PyResult<Self> {
+        if let Some(f) = &callable {
+            if !f.is_callable() {
+                return Err(PyTypeError::new_err(format!(
+                    "on_progress must be callable, not {}",
+                    f.get_type().name()?
+                )));
+            }
+        }
+        Ok(ProgressCallback {
+            callable: callable.map(|f| Arc::new(f.unbind())),
+            caller: Caller::Here,
+            raised: Mutex::new(None),
+        })
+    }
+
+    fn calling_on(self, caller: Caller) -> Self {
+        ProgressCallback { caller, ..self }
+    }
+
+    fn tell(&self, progress: &tickersense::service::BackfillProgress) -> ControlFlow<()> {
+        let Some(callable) = &self.callable else {
+            return ControlFlow::Continue(());
+        };
+        if self.lock_raised().is_some() {
+            return ControlFlow::Break(());
+        }
+        let callable = Arc::clone(callable);
+        let progress = BackfillProgress {
+            inner: progress.clone(),
+        };
+        let called = self
+            .caller
+            .run(move |py| callable.call1(py, (progress,)).map(drop));
+        match called {
+            Some(Ok(())) => ControlFlow::Continue(()),
+            Some(Err(err)) => {
+                self.lock_raised().get_or_insert(err);
+                ControlFlow::Break(())
+            }
+            // The caller stopped waiting (Ctrl-C): nobody is left to tell.
+            None => ControlFlow::Break(()),
+        }
+    }
+
+    /// What `backfill` gives back: the callable's exception, if it raised
+    /// one, wins over the run's own outcome.
+    fn finish(self, report: Op<tickersense::service::BackfillReport>) -> PyResult<BackfillReport> {
+        let raised = self.raised.into_inner().unwrap_or_else(|e| e.into_inner());
+        match raised {
+            Some(err) => Err(err),
+            None => py_result(report).map(|inner| BackfillReport { inner }),
+        }
+    }
+
+    fn lock_raised(&self) -> std::sync::MutexGuard<'_, Option<PyErr>> {
+        self.raised.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -154,6 +233,74 @@ impl Core {
                 .await?
                 .into_iter()
                 .map(|inner| Bar { inner })
+                .collect())
+        })
+    }
+
+    fn backfill(
+        &self,
+        symbols: Vec<String>,
+        args: HistoryArgs,
+        concurrency: usize,
+        on_progress: ProgressCallback,
+    ) -> PyResult<impl Future<Output = PyResult<BackfillReport>> + Send + 'static> {
+        let ts = self.client()?;
+        Ok(async move {
+            let (range, interval) = py_result(args.parse())?;
+            let report = ts
+                .backfill(&symbols, range, interval, concurrency, &|p| {
+                    on_progress.tell(p)
+                })
+                .await;
+            on_progress.finish(report)
+        })
+    }
+
+    fn backfill_statuses(
+        &self,
+        interval: Option<String>,
+    ) -> PyResult<impl Future<Output = Op<Vec<BackfillStatus>>> + Send + 'static> {
+        let ts = self.client()?;
+        Ok(async move {
+            let interval = interval
+                .as_deref()
+                .map(str::parse::<Interval>)
+                .transpose()?;
+            Ok(ts
+                .backfill_statuses(interval)
+                .await?
+                .into_iter()
+                .map(|inner| BackfillStatus { inner })
+                .collect())
+        })
+    }
+
+    fn stored_series(
+        &self,
+    ) -> PyResult<impl Future<Output = Op<Vec<StoredSeries>>> + Send + 'static> {
+        let ts = self.client()?;
+        Ok(async move {
+            Ok(ts
+                .stored_series()
+                .await?
+                .into_iter()
+                .map(|inner| StoredSeries { inner })
+                .collect())
+        })
+    }
+
+    fn sentiment_daily(
+        &self,
+        symbol: String,
+        days: u32,
+    ) -> PyResult<impl Future<Output = Op<Vec<DailySentiment>>> + Send + 'static> {
+        let ts = self.client()?;
+        Ok(async move {
+            Ok(ts
+                .sentiment_daily(&symbol, days)
+                .await?
+                .into_iter()
+                .map(|inner| DailySentiment { inner })
                 .collect())
         })
     }
@@ -321,6 +468,78 @@ impl Client {
         wait(py, self.core.stored_history(symbol, interval, start, end)?)
     }
 
+    /// Daily sums of the stored sentiment analyses of `symbol` over the last
+    /// `days` days (1 to 3650), oldest first, one entry per UTC day that has any.
+    #[pyo3(signature = (symbol, days=30))]
+    fn sentiment_daily(
+        &self,
+        py: Python<'_>,
+        symbol: String,
+        days: u32,
+    ) -> PyResult<Vec<DailySentiment>> {
+        wait(py, self.core.sentiment_daily(symbol, days)?)
+    }
+
+    /// Fetches the history of `symbols` over `period` (or `start` to `end`)
+    /// and keeps it in the store, at most `concurrency` symbols at a time.
+    /// Resumable and idempotent: symbols already stored for the range are
+    /// not fetched again, and a run stopped part-way resumes where it
+    /// stopped. A symbol the provider fails on is reported failed in the
+    /// result (with its `reason`); the others go on.
+    ///
+    /// `on_progress`, when given, is called with a `BackfillProgress` each
+    /// time a symbol changes state, on the thread that called `backfill`
+    /// (so Streamlit elements and GUI widgets work), while the run waits for
+    /// it: it should return quickly.
+    /// `lambda p: bar.update(1) if p.state in ("done", "failed") else None`
+    /// for tqdm, `lambda p: progress.progress(p.finished / p.total)` for
+    /// Streamlit. If it raises, no new symbol starts, those in flight are put
+    /// back to pending, and `backfill` raises that exception; the next run
+    /// resumes. Ctrl-C lands in the callable when it is running (a clean
+    /// stop as above); otherwise it cancels the run at once and raises
+    /// `KeyboardInterrupt`, and symbols it left `"running"` are redone next time.
+    #[pyo3(signature = (symbols, period="1y".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=DEFAULT_BACKFILL_CONCURRENCY, on_progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn backfill(
+        &self,
+        py: Python<'_>,
+        symbols: Vec<String>,
+        period: String,
+        interval: String,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+        concurrency: usize,
+        on_progress: Option<Bound<'_, PyAny>>,
+    ) -> PyResult<BackfillReport> {
+        let args = HistoryArgs {
+            period,
+            interval,
+            start,
+            end,
+        };
+        let on_progress = ProgressCallback::new(on_progress)?;
+        wait_calling_back(py, |caller| {
+            let on_progress = on_progress.calling_on(caller);
+            self.core.backfill(symbols, args, concurrency, on_progress)
+        })
+    }
+
+    /// The kept backfill status of every symbol, of `interval` (e.g. `"1d"`)
+    /// or of all intervals when None.
+    #[pyo3(signature = (interval=None))]
+    fn backfill_statuses(
+        &self,
+        py: Python<'_>,
+        interval: Option<String>,
+    ) -> PyResult<Vec<BackfillStatus>> {
+        wait(py, self.core.backfill_statuses(interval)?)
+    }
+
+    /// Every stored price series with its bar count, extent and coverage.
+    fn stored_series(&self, py: Python<'_>) -> PyResult<Vec<StoredSeries>> {
+        wait(py, self.core.stored_series()?)
+    }
+
     /// Cache counters per namespace.
     fn cache_stats(&self, py: Python<'_>) -> PyResult<Vec<NamespaceStats>> {
         wait(py, self.core.cache_stats()?)
@@ -446,6 +665,65 @@ impl AsyncClient {
         end: Option<DateTime<Utc>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         awaitable(py, self.core.stored_history(symbol, interval, start, end)?)
+    }
+
+    /// Daily sums of the stored sentiment analyses of `symbol` over the last
+    /// `days` days (1 to 3650), oldest first.
+    #[pyo3(signature = (symbol, days=30))]
+    fn sentiment_daily<'py>(
+        &self,
+        py: Python<'py>,
+        symbol: String,
+        days: u32,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        awaitable(py, self.core.sentiment_daily(symbol, days)?)
+    }
+
+    /// As `Client.backfill`, but `on_progress` is called on a thread other
+    /// than the event loop's, with the GIL held. It must be a plain function,
+    /// not a coroutine function: it is called, not awaited. To touch the loop
+    /// from it, use `loop.call_soon_threadsafe`. Cancelling the awaiting task drops the
+    /// run at once, as Ctrl-C does for `Client.backfill`.
+    #[pyo3(signature = (symbols, period="1y".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=DEFAULT_BACKFILL_CONCURRENCY, on_progress=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn backfill<'py>(
+        &self,
+        py: Python<'py>,
+        symbols: Vec<String>,
+        period: String,
+        interval: String,
+        start: Option<DateTime<Utc>>,
+        end: Option<DateTime<Utc>>,
+        concurrency: usize,
+        on_progress: Option<Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = HistoryArgs {
+            period,
+            interval,
+            start,
+            end,
+        };
+        let on_progress = ProgressCallback::new(on_progress)?;
+        awaitable(
+            py,
+            self.core
+                .backfill(symbols, args, concurrency, on_progress)?,
+        )
+    }
+
+    /// The kept backfill status of every symbol, of `interval` or of all.
+    #[pyo3(signature = (interval=None))]
+    fn backfill_statuses<'py>(
+        &self,
+        py: Python<'py>,
+        interval: Option<String>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        awaitable(py, self.core.backfill_statuses(interval)?)
+    }
+
+    /// Every stored price series with its bar count, extent and coverage.
+    fn stored_series<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        awaitable(py, self.core.stored_series()?)
     }
 
     /// Cache counters per namespace.

@@ -105,6 +105,14 @@ impl IntoPyErr for tickersense::Error {
     }
 }
 
+// An exception raised by Python code a call ran (a progress callback) passes
+// through unchanged.
+impl IntoPyErr for PyErr {
+    fn into_py_err(self) -> PyErr {
+        self
+    }
+}
+
 /// Shorthand for mapping a core `Result` in binding code.
 pub fn py_result<T>(result: tickersense::Result<T>) -> PyResult<T> {
     result.map_err(IntoPyErr::into_py_err)

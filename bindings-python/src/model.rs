@@ -2,7 +2,7 @@
 //! (`inner`) and exposes its fields as read-only attributes; times are
 //! timezone-aware `datetime`s in UTC.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -10,6 +10,18 @@ use crate::error::IntoPyErr;
 
 fn opt_repr(v: Option<f64>) -> String {
     v.map_or_else(|| "None".to_owned(), |x| format!("{x}"))
+}
+
+fn opt_time_repr(t: Option<DateTime<Utc>>) -> String {
+    t.map_or_else(|| "None".to_owned(), |t| format!("{:?}", t.to_rfc3339()))
+}
+
+fn bool_repr(b: bool) -> &'static str {
+    if b {
+        "True"
+    } else {
+        "False"
+    }
 }
 
 /// The latest price of a symbol.
@@ -468,6 +480,11 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PlatformSentiment>()?;
     m.add_class::<SentimentAnalysis>()?;
     m.add_class::<NamespaceStats>()?;
+    m.add_class::<BackfillStatus>()?;
+    m.add_class::<BackfillProgress>()?;
+    m.add_class::<BackfillReport>()?;
+    m.add_class::<StoredSeries>()?;
+    m.add_class::<DailySentiment>()?;
     Ok(())
 }
 
@@ -509,6 +526,270 @@ impl NamespaceStats {
         format!(
             "NamespaceStats(namespace={:?}, hits={}, misses={}, entries={}, bytes={}, errors={})",
             s.namespace, s.hits, s.misses, s.entries, s.bytes, s.errors
+        )
+    }
+}
+
+/// One symbol's part in the latest backfill of its interval, as kept in the
+/// store.
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct BackfillStatus {
+    pub inner: tickersense::BackfillStatus,
+}
+
+#[pymethods]
+impl BackfillStatus {
+    #[getter]
+    fn symbol(&self) -> &str {
+        self.inner.symbol.as_str()
+    }
+    #[getter]
+    fn interval(&self) -> &'static str {
+        self.inner.interval.as_str()
+    }
+    /// `"pending"`, `"running"`, `"done"` or `"failed"`. `"running"` after
+    /// the run ended means it was interrupted; the next run redoes it.
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.inner.state.as_str()
+    }
+    /// Bars the latest run wrote for this symbol (0 when nothing was missing).
+    #[getter]
+    fn rows_written(&self) -> u64 {
+        self.inner.rows_written
+    }
+    #[getter]
+    fn first_bar(&self) -> Option<DateTime<Utc>> {
+        self.inner.first_bar
+    }
+    #[getter]
+    fn last_bar(&self) -> Option<DateTime<Utc>> {
+        self.inner.last_bar
+    }
+    /// Why the last attempt failed, or None.
+    #[getter]
+    fn reason(&self) -> Option<&str> {
+        self.inner.reason.as_deref()
+    }
+    #[getter]
+    fn updated_at(&self) -> DateTime<Utc> {
+        self.inner.updated_at
+    }
+    fn __repr__(&self) -> String {
+        let s = &self.inner;
+        format!(
+            "BackfillStatus(symbol={:?}, interval={:?}, state={:?}, rows_written={}, first_bar={}, last_bar={}, reason={})",
+            s.symbol.as_str(),
+            s.interval.as_str(),
+            s.state.as_str(),
+            s.rows_written,
+            opt_time_repr(s.first_bar),
+            opt_time_repr(s.last_bar),
+            s.reason.as_ref().map_or_else(|| "None".to_owned(), |r| format!("{r:?}"))
+        )
+    }
+}
+
+/// What a backfill's `on_progress` callable is given each time a symbol
+/// changes state.
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct BackfillProgress {
+    pub inner: tickersense::service::BackfillProgress,
+}
+
+#[pymethods]
+impl BackfillProgress {
+    /// The symbol that changed.
+    #[getter]
+    fn symbol(&self) -> &str {
+        self.inner.status.symbol.as_str()
+    }
+    /// Its new state: `"pending"`, `"running"`, `"done"` or `"failed"`.
+    #[getter]
+    fn state(&self) -> &'static str {
+        self.inner.status.state.as_str()
+    }
+    /// Symbols finished (done, failed, or found done already) so far.
+    #[getter]
+    fn finished(&self) -> usize {
+        self.inner.finished
+    }
+    /// Symbols in the run.
+    #[getter]
+    fn total(&self) -> usize {
+        self.inner.total
+    }
+    /// Bars written so far by the whole run.
+    #[getter]
+    fn rows_written(&self) -> u64 {
+        self.inner.rows_written
+    }
+    /// The symbol's full new status.
+    #[getter]
+    fn status(&self) -> BackfillStatus {
+        BackfillStatus {
+            inner: self.inner.status.clone(),
+        }
+    }
+    fn __repr__(&self) -> String {
+        let p = &self.inner;
+        format!(
+            "BackfillProgress(symbol={:?}, state={:?}, finished={}, total={}, rows_written={})",
+            p.status.symbol.as_str(),
+            p.status.state.as_str(),
+            p.finished,
+            p.total,
+            p.rows_written
+        )
+    }
+}
+
+/// How a backfill ended.
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct BackfillReport {
+    pub inner: tickersense::service::BackfillReport,
+}
+
+#[pymethods]
+impl BackfillReport {
+    /// The last status of every symbol, in the order asked.
+    #[getter]
+    fn statuses(&self) -> Vec<BackfillStatus> {
+        self.inner
+            .statuses
+            .iter()
+            .map(|s| BackfillStatus { inner: s.clone() })
+            .collect()
+    }
+    /// Bars written by this run.
+    #[getter]
+    fn rows_written(&self) -> u64 {
+        self.inner.rows_written
+    }
+    /// True when the run was stopped before every symbol finished.
+    #[getter]
+    fn stopped(&self) -> bool {
+        self.inner.stopped
+    }
+    /// The statuses of the symbols that failed, each with its `reason`.
+    #[getter]
+    fn failed(&self) -> Vec<BackfillStatus> {
+        self.inner
+            .failed()
+            .map(|s| BackfillStatus { inner: s.clone() })
+            .collect()
+    }
+    fn __repr__(&self) -> String {
+        let r = &self.inner;
+        format!(
+            "BackfillReport(symbols={}, failed={}, rows_written={}, stopped={})",
+            r.statuses.len(),
+            r.failed().count(),
+            r.rows_written,
+            bool_repr(r.stopped)
+        )
+    }
+}
+
+/// One stored price series and how far it reaches.
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct StoredSeries {
+    pub inner: tickersense::store::StoredSeries,
+}
+
+#[pymethods]
+impl StoredSeries {
+    #[getter]
+    fn symbol(&self) -> &str {
+        self.inner.symbol.as_str()
+    }
+    #[getter]
+    fn interval(&self) -> &'static str {
+        self.inner.interval.as_str()
+    }
+    /// Bars stored.
+    #[getter]
+    fn bars(&self) -> u64 {
+        self.inner.bars
+    }
+    /// Start of the oldest stored bar.
+    #[getter]
+    fn first_bar(&self) -> Option<DateTime<Utc>> {
+        self.inner.first_bar
+    }
+    /// Start of the newest stored bar.
+    #[getter]
+    fn last_bar(&self) -> Option<DateTime<Utc>> {
+        self.inner.last_bar
+    }
+    /// First instant fetched from the provider; None when fetched from the
+    /// very beginning or when nothing is recorded (see `covered_to`).
+    #[getter]
+    fn covered_from(&self) -> Option<DateTime<Utc>> {
+        self.inner.coverage.and_then(|c| c.from)
+    }
+    /// The instant the last fetch reached; None when no fetch is recorded.
+    #[getter]
+    fn covered_to(&self) -> Option<DateTime<Utc>> {
+        self.inner.coverage.map(|c| c.to)
+    }
+    fn __repr__(&self) -> String {
+        let s = &self.inner;
+        format!(
+            "StoredSeries(symbol={:?}, interval={:?}, bars={}, first_bar={}, last_bar={}, covered_from={}, covered_to={})",
+            s.symbol.as_str(),
+            s.interval.as_str(),
+            s.bars,
+            opt_time_repr(s.first_bar),
+            opt_time_repr(s.last_bar),
+            opt_time_repr(s.coverage.and_then(|c| c.from)),
+            opt_time_repr(s.coverage.map(|c| c.to))
+        )
+    }
+}
+
+/// Stored sentiment analyses of one symbol summed up over one UTC day.
+#[pyclass(module = "tickersense._native", frozen)]
+pub struct DailySentiment {
+    pub inner: tickersense::DailySentiment,
+}
+
+#[pymethods]
+impl DailySentiment {
+    /// The UTC date.
+    #[getter]
+    fn date(&self) -> NaiveDate {
+        self.inner.date
+    }
+    /// Per-platform analyses stored that day.
+    #[getter]
+    fn analyses(&self) -> u32 {
+        self.inner.analyses
+    }
+    /// Posts those analyses scored.
+    #[getter]
+    fn mentions(&self) -> u64 {
+        self.inner.mentions
+    }
+    /// Mention-weighted mean score, -1 to 1.
+    #[getter]
+    fn score(&self) -> f64 {
+        self.inner.score
+    }
+    /// Mean confidence of the analyses.
+    #[getter]
+    fn confidence(&self) -> f64 {
+        self.inner.confidence
+    }
+    fn __repr__(&self) -> String {
+        let d = &self.inner;
+        format!(
+            "DailySentiment(date={:?}, analyses={}, mentions={}, score={:.4}, confidence={:.4})",
+            d.date.to_string(),
+            d.analyses,
+            d.mentions,
+            d.score,
+            d.confidence
         )
     }
 }

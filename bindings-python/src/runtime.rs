@@ -53,14 +53,82 @@ pub fn runtime() -> PyResult<Arc<Runtime>> {
 /// Streamlit), because the wait is a channel receive, not a nested runtime.
 /// Ctrl-C is checked ten times a second: the task is cancelled and
 /// `KeyboardInterrupt` raised.
-pub fn wait<T, F>(py: Python<'_>, fut: F) -> PyResult<T>
+pub fn wait<T, E, F>(py: Python<'_>, fut: F) -> PyResult<T>
 where
     T: Send + 'static,
-    F: Future<Output = tickersense::Result<T>> + Send + 'static,
+    E: IntoPyErr + Send + 'static,
+    F: Future<Output = Result<T, E>> + Send + 'static,
 {
-    let (tx, rx) = mpsc::channel();
+    wait_calling_back(py, |_| Ok(fut))
+}
+
+/// Python code a task hands to the thread waiting for it.
+type Job = Box<dyn FnOnce(Python<'_>) + Send>;
+
+/// What the waiting thread receives: Python code to run, or the end.
+enum Message<T, E> {
+    Run(Job),
+    Done(Result<T, E>),
+}
+
+/// Where a task runs the Python code it calls back into (a progress callable).
+#[derive(Clone)]
+pub enum Caller {
+    /// On the thread blocked in [`wait_calling_back`], between its waits:
+    /// libraries bound to the caller's thread (Streamlit's elements, GUI
+    /// toolkits) then work, and Ctrl-C lands in the code it runs.
+    Waiting(Arc<dyn Fn(Job) -> bool + Send + Sync>),
+    /// On the task's own thread, taking the GIL there: an asyncio loop must
+    /// not be blocked on.
+    Here,
+}
+
+impl Caller {
+    /// Runs `f` with the GIL and returns what it returned; `None` when the
+    /// caller stopped waiting (Ctrl-C) before running it.
+    pub fn run<R, F>(&self, f: F) -> Option<R>
+    where
+        R: Send + 'static,
+        F: FnOnce(Python<'_>) -> R + Send + 'static,
+    {
+        // This worker blocks until the Python code has run: its other tasks
+        // move to other workers meanwhile, so a call the code makes on the
+        // same client (or any other task) is not stuck behind it.
+        tokio::task::block_in_place(|| match self {
+            Caller::Here => Some(Python::with_gil(f)),
+            Caller::Waiting(send) => {
+                let (reply, answer) = mpsc::sync_channel(1);
+                let job: Job = Box::new(move |py| {
+                    let _ = reply.send(f(py));
+                });
+                // A job dropped unrun drops `reply`, which ends this wait.
+                if send(job) {
+                    answer.recv().ok()
+                } else {
+                    None
+                }
+            }
+        })
+    }
+}
+
+/// [`wait`] for a future made by `make` from a [`Caller`] that runs Python
+/// code on this thread: the wait runs each piece the task hands over, with
+/// the GIL, and then goes on waiting. `fut` fails with a core error or with
+/// the exception such code raised.
+pub fn wait_calling_back<T, E, F, M>(py: Python<'_>, make: M) -> PyResult<T>
+where
+    T: Send + 'static,
+    E: IntoPyErr + Send + 'static,
+    F: Future<Output = Result<T, E>> + Send + 'static,
+    M: FnOnce(Caller) -> PyResult<F>,
+{
+    let (tx, rx) = mpsc::channel::<Message<T, E>>();
+    let jobs = tx.clone();
+    let caller = Caller::Waiting(Arc::new(move |job| jobs.send(Message::Run(job)).is_ok()));
+    let fut = make(caller)?;
     let task = runtime()?.spawn(async move {
-        let _ = tx.send(fut.await);
+        let _ = tx.send(Message::Done(fut.await));
     });
     let mut rx = rx;
     loop {
@@ -69,7 +137,8 @@ where
             py.allow_threads(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
         rx = returned;
         match received {
-            Ok(result) => return result.map_err(|e| e.into_py_err()),
+            Ok(Message::Done(result)) => return result.map_err(|e| e.into_py_err()),
+            Ok(Message::Run(job)) => job(py),
             Err(RecvTimeoutError::Timeout) => {
                 if let Err(interrupt) = py.check_signals() {
                     task.abort();
@@ -86,10 +155,11 @@ where
 }
 
 /// Runs `fut` on the runtime and returns an asyncio awaitable for its result.
-pub fn awaitable<'py, T, F>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+pub fn awaitable<'py, T, E, F>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
     T: for<'a> IntoPyObject<'a> + Send + 'static,
-    F: Future<Output = tickersense::Result<T>> + Send + 'static,
+    E: IntoPyErr + Send + 'static,
+    F: Future<Output = Result<T, E>> + Send + 'static,
 {
     // Built (or its failure raised) here, so `Owned::spawn` only reuses it.
     runtime()?;

@@ -10,14 +10,16 @@ use crate::cache::{Cache, CachePolicies, CachePolicy, CacheUrl, NamespaceStats};
 use crate::config::Config;
 use crate::error::Result;
 use crate::model::{
-    Bar, History, HistoryRange, Interval, Period, Quote, SearchHit, SentimentAnalysis,
-    SentimentRecord, Symbol,
+    BackfillStatus, Bar, DailySentiment, History, HistoryRange, Interval, Period, Quote, SearchHit,
+    SentimentAnalysis, SentimentRecord, Symbol,
 };
 use crate::provider::ProviderUrl;
 use crate::sentiment::analyzer_by_name;
-use crate::service::{SentimentService, StockService};
+use crate::service::{
+    Backfill, BackfillReport, BackfillRequest, ProgressFn, SentimentService, StockService,
+};
 use crate::social::SourceUrl;
-use crate::store::{Store, StoreUrl};
+use crate::store::{Store, StoreUrl, StoredSeries};
 
 /// The library's entry point.
 ///
@@ -44,6 +46,7 @@ pub struct Tickersense {
 struct Backends {
     stocks: StockService,
     sentiment: SentimentService,
+    backfill: Backfill,
     store: Arc<dyn Store>,
     cache: Arc<dyn Cache>,
 }
@@ -100,13 +103,15 @@ impl Tickersense {
                     .map(SourceUrl::connect)
                     .collect::<Result<Vec<_>>>()?;
                 let analyzer = analyzer_by_name(&self.config.analyzer)?;
-                let stocks = StockService::new(provider, cache.clone(), store.clone());
+                let stocks = StockService::new(provider.clone(), cache.clone(), store.clone());
+                let backfill = Backfill::new(provider, store.clone(), store.clone());
                 let sentiment =
                     SentimentService::new(sources, analyzer, cache.clone(), store.clone());
                 tracing::debug!(store = %store.describe(), "tickersense backends ready");
                 Ok(Backends {
                     stocks,
                     sentiment,
+                    backfill,
                     store,
                     cache,
                 })
@@ -235,6 +240,56 @@ impl Tickersense {
     pub async fn sentiment_history(&self, symbol: &str, days: u32) -> Result<Vec<SentimentRecord>> {
         let symbol = Symbol::parse(symbol)?;
         self.sentiment_service().await?.history(&symbol, days).await
+    }
+
+    /// Per-UTC-day sums of the stored analyses of the last `days` days
+    /// (1 to 3650): analyses, mentions, mention-weighted score, confidence.
+    pub async fn sentiment_daily(&self, symbol: &str, days: u32) -> Result<Vec<DailySentiment>> {
+        let symbol = Symbol::parse(symbol)?;
+        self.sentiment_service().await?.daily(&symbol, days).await
+    }
+
+    /// Fetches the history of many symbols and keeps it in the store, at
+    /// most `concurrency` at a time, calling `on_progress` on each change.
+    /// Resumable and idempotent: see [`Backfill`]. Every symbol must be
+    /// valid (else `InvalidInput` before anything starts); a symbol the
+    /// provider fails on is reported failed in the result, the rest go on.
+    pub async fn backfill<S: AsRef<str>>(
+        &self,
+        symbols: &[S],
+        range: HistoryRange,
+        interval: Interval,
+        concurrency: usize,
+        on_progress: &ProgressFn<'_>,
+    ) -> Result<BackfillReport> {
+        let symbols = symbols
+            .iter()
+            .map(|s| Symbol::parse(s.as_ref()))
+            .collect::<Result<Vec<_>>>()?;
+        let request = BackfillRequest {
+            symbols,
+            range,
+            interval,
+            concurrency,
+        };
+        self.backends()
+            .await?
+            .backfill
+            .run(&request, on_progress)
+            .await
+    }
+
+    /// The kept backfill status of every symbol, of `interval` or of all.
+    pub async fn backfill_statuses(
+        &self,
+        interval: Option<Interval>,
+    ) -> Result<Vec<BackfillStatus>> {
+        self.backends().await?.backfill.statuses(interval).await
+    }
+
+    /// Every stored price series with its bar count, extent and coverage.
+    pub async fn stored_series(&self) -> Result<Vec<StoredSeries>> {
+        self.backends().await?.store.stored_series().await
     }
 
     /// Cache counters per namespace.

@@ -36,7 +36,8 @@ pub use client::{Tickersense, TickersenseBuilder};
 pub use config::{Config, ConfigOverrides};
 pub use error::{Error, ErrorKind, Result};
 pub use model::{
-    Bar, DailySentiment, Dividend, History, HistoryRange, Interval, Origin, Period,
-    PlatformSentiment, Post, Quote, Score, SearchHit, SentimentAnalysis, SentimentRecord, Split,
-    Symbol, Trend,
+    BackfillState, BackfillStatus, Bar, DailySentiment, Dividend, History, HistoryRange, Interval,
+    Origin, Period, PlatformSentiment, Post, Quote, Score, SearchHit, SentimentAnalysis,
+    SentimentRecord, Split, Symbol, Trend,
 };
+pub use model::{Credentials, NewUser, User, UserId, WatchlistItem};

@@ -20,7 +20,8 @@ fn unique(prefix: &str) -> String {
 
 /// The same checks on every backend: round trip, many keys (more than one
 /// `SCAN` page on Redis), stats with bytes, invalidation of a key and of a
-/// namespace, and the namespace TTL.
+/// namespace, batches (more keys than one `MGET` names on Redis), and the
+/// namespace TTL.
 async fn cache_suite(url: &str) {
     let ns = unique("ns");
     let short = unique("short");
@@ -57,13 +58,51 @@ async fn cache_suite(url: &str) {
     cache.invalidate(&ns, None).await;
     assert_eq!(cache.get(&ns, "k8").await, None, "{url}");
 
+    let batch = unique("batch");
+    let names: Vec<String> = (0..1100).map(|i| format!("b{i}")).collect();
+    let keys: Vec<&str> = names.iter().map(String::as_str).collect();
+    let every_other = || -> Vec<(&str, Vec<u8>)> {
+        keys.iter()
+            .step_by(2)
+            .map(|k| (*k, k.as_bytes().to_vec()))
+            .collect()
+    };
+    cache.set_many(&batch, every_other()).await;
+    let expected: Vec<Option<Vec<u8>>> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (i % 2 == 0).then(|| k.as_bytes().to_vec()))
+        .collect();
+    assert_eq!(
+        cache.get_many(&batch, &keys).await,
+        expected,
+        "{url}: one answer per key, in order"
+    );
+    assert_eq!(cache.get(&batch, "b2").await.as_deref(), Some(&b"b2"[..]));
+    assert!(cache.get_many(&batch, &[]).await.is_empty(), "{url}");
+    cache.set_many(&batch, Vec::new()).await;
+    let stats = cache.stats().await;
+    let mine = stats.iter().find(|s| s.namespace == batch).unwrap();
+    assert_eq!(
+        (mine.hits, mine.misses, mine.entries, mine.errors),
+        (551, 550, 550, 0),
+        "{url}: counted per key: {mine:?}"
+    );
+
     cache.set(&short, "k", vec![1]).await;
     assert!(cache.get(&short, "k").await.is_some());
+    cache.set_many(&short, vec![("m", vec![2])]).await;
+    assert_eq!(cache.get_many(&short, &["m"]).await, vec![Some(vec![2])]);
     tokio::time::sleep(Duration::from_millis(2100)).await;
     assert_eq!(
         cache.get(&short, "k").await,
         None,
         "{url}: the namespace TTL applies"
+    );
+    assert_eq!(
+        cache.get_many(&short, &["m"]).await,
+        vec![None],
+        "{url}: the namespace TTL applies to batches"
     );
 }
 
@@ -124,6 +163,43 @@ async fn tiered_cache_serves_from_memory_and_shares_through_redis() {
 }
 
 #[tokio::test]
+async fn tiered_batches_fill_memory_from_redis() {
+    let Some(url) = service_url("TICKERSENSE_TEST_REDIS_URL") else {
+        return;
+    };
+    let tiered = format!("tiered+{url}");
+    let ns = unique("shared_batch");
+    let connect = || {
+        CacheUrl::parse(&tiered)
+            .unwrap()
+            .connect(CachePolicies::default())
+            .unwrap()
+    };
+    let (one, other) = (connect(), connect());
+    one.set_many(&ns, vec![("a", b"1".to_vec()), ("b", b"2".to_vec())])
+        .await;
+    other.set(&ns, "c", b"3".to_vec()).await;
+    // "c" from memory, "a" and "b" from Redis in one round trip, "d" nowhere.
+    let want = vec![
+        Some(b"1".to_vec()),
+        Some(b"2".to_vec()),
+        Some(b"3".to_vec()),
+        None,
+    ];
+    assert_eq!(other.get_many(&ns, &["a", "b", "c", "d"]).await, want);
+    let redis = RedisCache::new(&url, CachePolicies::default()).unwrap();
+    redis.invalidate(&ns, None).await;
+    assert_eq!(
+        other.get_many(&ns, &["a", "b", "c", "d"]).await,
+        want,
+        "values found in Redis filled the memory tier"
+    );
+    let stats = other.stats().await;
+    let mine = stats.iter().find(|s| s.namespace == ns).unwrap();
+    assert_eq!((mine.hits, mine.misses), (6, 2), "{mine:?}");
+}
+
+#[tokio::test]
 async fn client_over_redis_serves_repeats_from_it() {
     let Some(url) = service_url("TICKERSENSE_TEST_REDIS_URL") else {
         return;
@@ -160,11 +236,18 @@ async fn unreachable_redis_never_fails_a_call() {
         .unwrap();
     assert_eq!(cache.get("stock_quote", "AAPL").await, None);
     cache.set("stock_quote", "AAPL", vec![1]).await;
+    assert_eq!(
+        cache.get_many("stock_quote", &["AAPL", "MSFT"]).await,
+        vec![None, None]
+    );
+    cache
+        .set_many("stock_quote", vec![("AAPL", vec![1]), ("MSFT", vec![2])])
+        .await;
     let stats = cache.stats().await;
     assert!(
         stats
             .iter()
-            .any(|s| s.namespace == "stock_quote" && s.errors >= 2),
+            .any(|s| s.namespace == "stock_quote" && s.errors >= 4 && s.misses >= 3),
         "{stats:?}"
     );
 

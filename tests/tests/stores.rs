@@ -303,3 +303,91 @@ async fn unreachable_postgres_is_unavailable_and_hides_the_password() {
     assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable);
     assert!(!format!("{err} {err:?}").contains("hunter2"), "{err}");
 }
+
+#[tokio::test]
+async fn sqlite_check_only_migrations_change_nothing_and_name_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.db");
+    let check = format!("sqlite://{}?migrations=check", path.display());
+    // A missing database is not created.
+    let err = StoreUrl::parse(&check)
+        .unwrap()
+        .connect()
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable);
+    assert!(!path.exists());
+
+    connect(&format!("sqlite://{}", path.display())).await;
+    StoreUrl::parse(&check).unwrap().connect().await.unwrap();
+
+    // A database one migration behind is refused, naming the migration.
+    let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
+        "sqlite://{}",
+        path.display()
+    ))
+    .await
+    .unwrap();
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 3")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    let err = StoreUrl::parse(&check)
+        .unwrap()
+        .connect()
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable);
+    assert!(
+        err.message()
+            .contains("lacks migrations 3 (backfill status)"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn postgres_check_only_migrations_and_the_time_layout_in_describe() {
+    let Some(base) = service_url("TICKERSENSE_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let schema = PgSchema::create(&base).await;
+    let check = format!("{}&migrations=check", schema.url());
+    let err = StoreUrl::parse(&check)
+        .unwrap()
+        .connect()
+        .await
+        .err()
+        .unwrap();
+    assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable);
+    assert!(err.message().contains("lacks migrations 1 "), "{err}");
+
+    let applied = connect(&schema.url()).await;
+    let checked = connect(&check).await;
+    // This server has no TimescaleDB (Debian's PostgreSQL does not ship it):
+    // the plain layout is chosen and said.
+    let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
+        .await
+        .unwrap();
+    let timescale: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'timescaledb')",
+    )
+    .fetch_one(&mut conn)
+    .await
+    .unwrap();
+    for store in [applied, checked] {
+        let described = store.describe();
+        if timescale {
+            assert!(described.contains("TimescaleDB hypertables"), "{described}");
+        } else {
+            assert!(
+                described.contains(
+                    "plain tables with BRIN time indexes (the server has no timescaledb extension)"
+                ),
+                "{described}"
+            );
+        }
+    }
+    schema.drop_now().await;
+}

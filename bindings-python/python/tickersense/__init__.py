@@ -22,9 +22,13 @@ Errors are ``TickersenseError`` subclasses, one per kind, each with
 
 from tickersense._native import (
     AsyncClient,
+    BackfillProgress,
+    BackfillReport,
+    BackfillStatus,
     Bar,
     Client,
     ConflictError,
+    DailySentiment,
     ForbiddenError,
     History,
     InternalError,
@@ -36,6 +40,7 @@ from tickersense._native import (
     RateLimitedError,
     SearchHit,
     SentimentAnalysis,
+    StoredSeries,
     TextBlobAnalyzer,
     TickersenseError,
     TimeoutError,
@@ -48,9 +53,13 @@ from tickersense._native import (
 
 __all__ = [
     "AsyncClient",
+    "BackfillProgress",
+    "BackfillReport",
+    "BackfillStatus",
     "Bar",
     "Client",
     "ConflictError",
+    "DailySentiment",
     "ForbiddenError",
     "History",
     "InternalError",
@@ -62,6 +71,7 @@ __all__ = [
     "RateLimitedError",
     "SearchHit",
     "SentimentAnalysis",
+    "StoredSeries",
     "TextBlobAnalyzer",
     "TickersenseError",
     "TimeoutError",

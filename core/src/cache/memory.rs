@@ -86,6 +86,30 @@ impl Cache for MemoryCache {
         ns.values.insert(key.to_owned(), value.into()).await;
     }
 
+    async fn get_many(&self, namespace: &str, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
+        // The namespace is looked up once for the batch, not once a key.
+        let ns = self.namespace(namespace);
+        let mut values = Vec::with_capacity(keys.len());
+        let mut hits = 0;
+        for key in keys {
+            let value = ns.values.get(*key).await.map(|v| v.to_vec());
+            hits += u64::from(value.is_some());
+            values.push(value);
+        }
+        ns.hits.fetch_add(hits, Ordering::Relaxed);
+        ns.misses
+            .fetch_add(keys.len() as u64 - hits, Ordering::Relaxed);
+        values
+    }
+
+    async fn set_many(&self, namespace: &str, entries: Vec<(&str, Vec<u8>)>) {
+        let ns = self.namespace(namespace);
+        for (key, value) in entries {
+            ns.bytes.fetch_add(value.len() as u64, Ordering::Relaxed);
+            ns.values.insert(key.to_owned(), value.into()).await;
+        }
+    }
+
     async fn invalidate(&self, namespace: &str, key: Option<&str>) {
         let ns = self.namespace(namespace);
         match key {

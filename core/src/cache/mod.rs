@@ -8,17 +8,20 @@
 //!
 //! A cache never fails a call: a backend error is logged, counted in
 //! [`NamespaceStats::errors`], and read as a miss.
+//!
+//! Backends hold bytes; the services store their values in the form
+//! [`encode_value`] writes (a format byte, then MessagePack with field
+//! names), so a value written by another version reads as a miss.
 
 mod memory;
 mod policy;
 mod redis;
 mod tiered;
+mod value;
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use crate::config::{split_scheme, unknown_scheme};
 use crate::error::{redact_url, Error, Result};
@@ -27,6 +30,8 @@ pub use self::redis::RedisCache;
 pub use memory::MemoryCache;
 pub use policy::{namespace, CachePolicies, CachePolicy, NamespaceStats};
 pub use tiered::{TieredCache, NEAR_TTL_CAP};
+pub use value::{decode_value, encode_value, VALUE_FORMAT};
+pub(crate) use value::{get_value, set_value};
 
 /// A key-value cache split into namespaces, each with its own [`CachePolicy`].
 #[async_trait]
@@ -37,40 +42,35 @@ pub trait Cache: Send + Sync {
     /// Stores `value` under `key` for the namespace's TTL.
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>);
 
+    /// The values under `keys` in `namespace`, in the order of `keys`, with
+    /// `None` for each miss; hits and misses are counted per key.
+    ///
+    /// The default asks [`Cache::get`] once per key, one after another;
+    /// Redis answers the whole batch in one round trip (`MGET`), so a
+    /// caller with many keys at hand pays one network wait, not one a key.
+    async fn get_many(&self, namespace: &str, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
+        let mut values = Vec::with_capacity(keys.len());
+        for key in keys {
+            values.push(self.get(namespace, key).await);
+        }
+        values
+    }
+
+    /// Stores each `(key, value)` of `entries` for the namespace's TTL.
+    ///
+    /// The default calls [`Cache::set`] once per entry, one after another;
+    /// Redis sends them all as one pipeline (one round trip).
+    async fn set_many(&self, namespace: &str, entries: Vec<(&str, Vec<u8>)>) {
+        for (key, value) in entries {
+            self.set(namespace, key, value).await;
+        }
+    }
+
     /// Drops one key, or the whole namespace when `key` is `None`.
     async fn invalidate(&self, namespace: &str, key: Option<&str>);
 
     /// Hit, miss and entry counts per namespace, sorted by namespace.
     async fn stats(&self) -> Vec<NamespaceStats>;
-}
-
-/// Typed helpers over [`Cache`]: values travel as JSON.
-pub(crate) async fn get_json<T: DeserializeOwned>(
-    cache: &dyn Cache,
-    namespace: &str,
-    key: &str,
-) -> Option<T> {
-    let bytes = cache.get(namespace, key).await?;
-    match serde_json::from_slice(&bytes) {
-        Ok(value) => Some(value),
-        Err(err) => {
-            // A value written by another version: treat as a miss and overwrite later.
-            tracing::warn!(namespace, %err, "dropping a cached value that does not decode");
-            None
-        }
-    }
-}
-
-pub(crate) async fn set_json<T: Serialize>(
-    cache: &dyn Cache,
-    namespace: &str,
-    key: &str,
-    value: &T,
-) {
-    match serde_json::to_vec(value) {
-        Ok(bytes) => cache.set(namespace, key, bytes).await,
-        Err(err) => tracing::warn!(namespace, %err, "value not cached: it does not encode"),
-    }
 }
 
 /// A cache that holds nothing (`none://`).
@@ -83,6 +83,10 @@ impl Cache for NoCache {
         None
     }
     async fn set(&self, _: &str, _: &str, _: Vec<u8>) {}
+    async fn get_many(&self, _: &str, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
+        vec![None; keys.len()]
+    }
+    async fn set_many(&self, _: &str, _: Vec<(&str, Vec<u8>)>) {}
     async fn invalidate(&self, _: &str, _: Option<&str>) {}
     async fn stats(&self) -> Vec<NamespaceStats> {
         Vec::new()

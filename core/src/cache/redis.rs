@@ -1,6 +1,6 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
@@ -25,8 +25,10 @@ struct Counters {
 /// listed and cleared with `SCAN`, never `KEYS`. The connection is made on
 /// first use and re-made after a drop; while Redis is unreachable reads miss
 /// and writes are dropped, each counted in [`NamespaceStats::errors`].
-/// One round trip per call; [`Cache::stats`] scans every namespace it has
-/// seen (a `SCAN` walk and a pipelined `STRLEN` per 500 keys).
+/// One round trip per call, a `get_many`/`set_many` batch included; calls
+/// made at once share one connection and go out pipelined, so throughput
+/// grows with the calls in flight. [`Cache::stats`] scans every namespace it
+/// has seen (a `SCAN` walk and a pipelined `STRLEN` per 500 keys).
 pub struct RedisCache {
     client: redis::Client,
     display_url: String,
@@ -35,8 +37,13 @@ pub struct RedisCache {
     /// After a failed connect, calls skip Redis until this instant instead of
     /// each paying for a connect attempt.
     down_until: Mutex<Option<Instant>>,
-    counters: Mutex<HashMap<String, Arc<Counters>>>,
+    counters: RwLock<HashMap<String, Arc<Counters>>>,
 }
+
+/// Most keys one `MGET` names; larger batches are split into several
+/// commands sent in the same round trip, so no single command holds the
+/// server (single-threaded) for long.
+const BATCH_KEYS: usize = 500;
 
 /// How long a failed connect keeps Redis marked down.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
@@ -53,7 +60,7 @@ impl RedisCache {
             policies,
             connection: OnceCell::new(),
             down_until: Mutex::new(None),
-            counters: Mutex::default(),
+            counters: RwLock::default(),
         })
     }
 
@@ -89,8 +96,18 @@ impl RedisCache {
     }
 
     fn counters(&self, namespace: &str) -> Arc<Counters> {
+        // Every call counts: the common case (namespace seen before) takes
+        // a shared lock and allocates nothing.
+        if let Some(counters) = self
+            .counters
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(namespace)
+        {
+            return counters.clone();
+        }
         self.counters
-            .lock()
+            .write()
             .unwrap_or_else(|e| e.into_inner())
             .entry(namespace.to_owned())
             .or_default()
@@ -98,7 +115,15 @@ impl RedisCache {
     }
 
     fn key(namespace: &str, key: &str) -> String {
-        format!("{KEY_PREFIX}:{namespace}:{key}")
+        let mut full = String::with_capacity(KEY_PREFIX.len() + namespace.len() + key.len() + 2);
+        for part in [KEY_PREFIX, ":", namespace, ":", key] {
+            full.push_str(part);
+        }
+        full
+    }
+
+    fn ttl_secs(&self, namespace: &str) -> u64 {
+        self.policies.get(namespace).ttl.as_secs().max(1)
     }
 
     fn failed(&self, namespace: &str, what: &str, err: &Error) {
@@ -182,10 +207,78 @@ impl Cache for RedisCache {
     }
 
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
-        let ttl = self.policies.get(namespace).ttl.as_secs().max(1);
+        let ttl = self.ttl_secs(namespace);
         let result: Result<()> = async {
             let mut conn = self.connection().await?;
             let _: () = conn.set_ex(Self::key(namespace, key), value, ttl).await?;
+            Ok(())
+        }
+        .await;
+        if let Err(err) = result {
+            self.failed(namespace, "write", &err);
+        }
+    }
+
+    /// One round trip: an `MGET` per [`BATCH_KEYS`] keys, pipelined. A
+    /// failed round trip counts one error and a miss for every key.
+    async fn get_many(&self, namespace: &str, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
+        if keys.is_empty() {
+            return Vec::new();
+        }
+        let result: Result<Vec<Option<Vec<u8>>>> = async {
+            let mut conn = self.connection().await?;
+            let mut pipe = redis::pipe();
+            for chunk in keys.chunks(BATCH_KEYS) {
+                let full: Vec<String> = chunk.iter().map(|k| Self::key(namespace, k)).collect();
+                pipe.cmd("MGET").arg(full);
+            }
+            let answers: Vec<Vec<Option<Vec<u8>>>> = pipe.query_async(&mut conn).await?;
+            Ok(answers.into_iter().flatten().collect())
+        }
+        .await;
+        let counters = self.counters(namespace);
+        match result {
+            Ok(values) if values.len() == keys.len() => {
+                let hits = values.iter().filter(|v| v.is_some()).count() as u64;
+                counters.hits.fetch_add(hits, Ordering::Relaxed);
+                counters
+                    .misses
+                    .fetch_add(keys.len() as u64 - hits, Ordering::Relaxed);
+                values
+            }
+            other => {
+                let err = match other {
+                    Err(err) => err,
+                    Ok(values) => Error::internal(format!(
+                        "MGET of {} keys answered {} values",
+                        keys.len(),
+                        values.len()
+                    )),
+                };
+                counters
+                    .misses
+                    .fetch_add(keys.len() as u64, Ordering::Relaxed);
+                self.failed(namespace, "read", &err);
+                vec![None; keys.len()]
+            }
+        }
+    }
+
+    /// One round trip: a pipeline of `SET key value EX ttl`, one per entry.
+    /// A failed round trip counts one error; the server may have stored
+    /// some of the entries.
+    async fn set_many(&self, namespace: &str, entries: Vec<(&str, Vec<u8>)>) {
+        if entries.is_empty() {
+            return;
+        }
+        let ttl = self.ttl_secs(namespace);
+        let result: Result<()> = async {
+            let mut conn = self.connection().await?;
+            let mut pipe = redis::pipe();
+            for (key, value) in entries {
+                pipe.set_ex(Self::key(namespace, key), value, ttl).ignore();
+            }
+            let _: () = pipe.query_async(&mut conn).await?;
             Ok(())
         }
         .await;
@@ -218,7 +311,7 @@ impl Cache for RedisCache {
     async fn stats(&self) -> Vec<NamespaceStats> {
         let counted: Vec<(String, Arc<Counters>)> = self
             .counters
-            .lock()
+            .read()
             .unwrap_or_else(|e| e.into_inner())
             .iter()
             .map(|(k, v)| (k.clone(), v.clone()))

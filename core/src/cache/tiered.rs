@@ -61,6 +61,32 @@ impl Cache for TieredCache {
         self.far.set(namespace, key, value).await;
     }
 
+    /// Memory first; the keys it misses go to Redis in one round trip, and
+    /// the values found there fill memory.
+    async fn get_many(&self, namespace: &str, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
+        let mut values = self.near.get_many(namespace, keys).await;
+        let missed: Vec<usize> = (0..keys.len()).filter(|&i| values[i].is_none()).collect();
+        if missed.is_empty() {
+            return values;
+        }
+        let far_keys: Vec<&str> = missed.iter().map(|&i| keys[i]).collect();
+        let found = self.far.get_many(namespace, &far_keys).await;
+        let mut fill = Vec::new();
+        for (i, value) in missed.into_iter().zip(found) {
+            if let Some(value) = value {
+                fill.push((keys[i], value.clone()));
+                values[i] = Some(value);
+            }
+        }
+        self.near.set_many(namespace, fill).await;
+        values
+    }
+
+    async fn set_many(&self, namespace: &str, entries: Vec<(&str, Vec<u8>)>) {
+        self.near.set_many(namespace, entries.clone()).await;
+        self.far.set_many(namespace, entries).await;
+    }
+
     async fn invalidate(&self, namespace: &str, key: Option<&str>) {
         self.near.invalidate(namespace, key).await;
         self.far.invalidate(namespace, key).await;

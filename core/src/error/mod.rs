@@ -281,6 +281,22 @@ impl From<sqlx::Error> for Error {
     }
 }
 
+/// `err` as the error `classify` makes of the constraint it broke (by the
+/// driver's [`sqlx::error::ErrorKind`], never by message text), or the
+/// generic conversion when it broke none or `classify` declines. Lets a
+/// store answer "email already registered" where the generic conversion
+/// could only say a key exists. The driver's error stays the hidden source.
+pub(crate) fn on_violation(
+    err: sqlx::Error,
+    classify: impl FnOnce(sqlx::error::ErrorKind) -> Option<Error>,
+) -> Error {
+    let broke = err.as_database_error().map(|db| db.kind());
+    match broke.and_then(classify) {
+        Some(mapped) => mapped.with_source(err),
+        None => err.into(),
+    }
+}
+
 impl From<sqlx::migrate::MigrateError> for Error {
     fn from(err: sqlx::migrate::MigrateError) -> Self {
         Error::internal(format!("database migration failed: {err}"))

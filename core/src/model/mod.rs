@@ -1,14 +1,19 @@
 //! Plain data types shared by every module and binding: symbols, periods,
-//! quotes, bars, search hits, posts and sentiment figures.
+//! quotes, bars, search hits, posts, sentiment figures, users and watchlists.
 //!
 //! All are cheap to clone, `serde`-serialisable, and validated where they are
-//! parsed, so code holding one can trust it.
+//! parsed, so code holding one can trust it. The two that carry a password
+//! hash ([`NewUser`], [`Credentials`]) are the exception: not serialisable,
+//! and their `Debug` hides the hash.
 
+mod backfill;
 mod market;
 mod period;
 mod sentiment;
 mod symbol;
+mod user;
 
+pub use backfill::{BackfillState, BackfillStatus};
 pub use market::{
     volume_from_f64, Bar, Dividend, History, HistoryRange, Origin, Quote, SearchHit, Split,
 };
@@ -18,3 +23,5 @@ pub use sentiment::{
 };
 pub(crate) use symbol::stable_hash;
 pub use symbol::Symbol;
+pub(crate) use user::{check_password_hash, normalize_name};
+pub use user::{normalize_email, Credentials, NewUser, User, UserId, WatchlistItem};

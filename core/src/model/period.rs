@@ -178,6 +178,19 @@ impl Interval {
             _ => None,
         }
     }
+
+    /// The longest time one bar spans (a month bar: 31 days). A series
+    /// fetched up to within this of now holds every bar that has begun.
+    pub fn longest_span(self) -> Duration {
+        match (self.minutes(), self) {
+            (Some(minutes), _) => Duration::minutes(i64::from(minutes)),
+            (None, Interval::D5) => Duration::days(5),
+            (None, Interval::Wk1) => Duration::days(7),
+            (None, Interval::Mo1) => Duration::days(31),
+            (None, Interval::Mo3) => Duration::days(92),
+            (None, _) => Duration::days(1),
+        }
+    }
 }
 
 /// How far back Yahoo serves bars of an intraday `interval` (1m: 7 days;

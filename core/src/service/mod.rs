@@ -1,9 +1,14 @@
 //! The seed's services as plain structs over the traits: each holds `Arc`s of
 //! its backends and is cheap to clone.
 
+mod backfill;
 mod sentiment;
 mod stock;
 
+pub use backfill::{
+    Backfill, BackfillProgress, BackfillReport, BackfillRequest, ProgressFn,
+    DEFAULT_BACKFILL_CONCURRENCY, MAX_BACKFILL_CONCURRENCY,
+};
 pub use sentiment::SentimentService;
 pub use stock::{
     checked_search_limit, StockService, DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT,

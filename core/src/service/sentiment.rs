@@ -3,9 +3,11 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 
-use crate::cache::{get_json, namespace, set_json, Cache};
+use crate::cache::{get_value, namespace, set_value, Cache};
 use crate::error::{Error, Result};
-use crate::model::{PlatformSentiment, Post, SentimentAnalysis, SentimentRecord, Symbol, Trend};
+use crate::model::{
+    DailySentiment, PlatformSentiment, Post, SentimentAnalysis, SentimentRecord, Symbol, Trend,
+};
 use crate::sentiment::{top_keywords, Analyzer};
 use crate::social::MentionSource;
 use crate::store::SentimentStore;
@@ -50,7 +52,7 @@ impl SentimentService {
     /// logged and left out; if all fail the first error is returned, and if
     /// none has a post the answer is `NotFound`.
     pub async fn current(&self, symbol: &Symbol) -> Result<SentimentAnalysis> {
-        if let Some(analysis) = get_json(
+        if let Some(analysis) = get_value(
             self.cache.as_ref(),
             namespace::SENTIMENT_CURRENT,
             symbol.as_str(),
@@ -143,7 +145,7 @@ impl SentimentService {
             analysis_timestamp: now,
             platforms,
         };
-        set_json(
+        set_value(
             self.cache.as_ref(),
             namespace::SENTIMENT_CURRENT,
             symbol.as_str(),
@@ -153,17 +155,26 @@ impl SentimentService {
         Ok(analysis)
     }
 
-    /// Stored analyses of the last `days` days, oldest first.
+    /// Stored analyses of the last `days` days (1 to 3650), oldest first.
     pub async fn history(&self, symbol: &Symbol, days: u32) -> Result<Vec<SentimentRecord>> {
-        if !(1..=3650).contains(&days) {
-            return Err(Error::invalid_input(format!(
-                "days must be 1 to 3650, not {days}"
-            )));
-        }
-        self.store
-            .sentiment_since(symbol, Utc::now() - Duration::days(i64::from(days)))
-            .await
+        self.store.sentiment_since(symbol, days_back(days)?).await
     }
+
+    /// Stored analyses of the last `days` days (1 to 3650) summed up per
+    /// UTC day, oldest first: the seed's `/sentiment/{symbol}/history`.
+    pub async fn daily(&self, symbol: &Symbol, days: u32) -> Result<Vec<DailySentiment>> {
+        self.store.sentiment_daily(symbol, days_back(days)?).await
+    }
+}
+
+/// The instant `days` days ago, for a look-back of 1 to 3650 days.
+fn days_back(days: u32) -> Result<chrono::DateTime<Utc>> {
+    if !(1..=3650).contains(&days) {
+        return Err(Error::invalid_input(format!(
+            "days must be 1 to 3650, not {days}"
+        )));
+    }
+    Ok(Utc::now() - Duration::days(i64::from(days)))
 }
 
 fn weighted_mean(values: impl Iterator<Item = (f64, u32)>) -> f64 {

@@ -2,7 +2,7 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use crate::cache::{get_json, namespace, set_json, Cache};
+use crate::cache::{get_value, namespace, set_value, Cache};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Bar, History, HistoryRange, Interval, Origin, Quote, SearchHit, Symbol};
 use crate::provider::MarketData;
@@ -62,15 +62,15 @@ impl StockService {
     pub async fn quote(&self, symbol: &Symbol) -> Result<Quote> {
         let key = symbol.as_str();
         if let Some(quote) =
-            get_json::<Quote>(self.cache.as_ref(), namespace::STOCK_QUOTE, key).await
+            get_value::<Quote>(self.cache.as_ref(), namespace::STOCK_QUOTE, key).await
         {
             return Ok(quote);
         }
         match self.provider.quote(symbol).await {
             Ok(quote) => {
                 let cache = self.cache.as_ref();
-                set_json(cache, namespace::STOCK_QUOTE, key, &quote).await;
-                set_json(cache, namespace::STOCK_QUOTE_LAST, key, &quote).await;
+                set_value(cache, namespace::STOCK_QUOTE, key, &quote).await;
+                set_value(cache, namespace::STOCK_QUOTE_LAST, key, &quote).await;
                 Ok(quote)
             }
             Err(err) => {
@@ -104,7 +104,7 @@ impl StockService {
         if !provider_unwell {
             return Err(err);
         }
-        if let Some(value) = get_json::<T>(self.cache.as_ref(), namespace, key).await {
+        if let Some(value) = get_value::<T>(self.cache.as_ref(), namespace, key).await {
             tracing::warn!(key, kind = %err.kind(), "provider failed, serving the last good value marked stale: {}", err.message());
             return Ok(value);
         }
@@ -151,7 +151,7 @@ impl StockService {
             }
         };
         if let Some(mut history) =
-            get_json::<History>(self.cache.as_ref(), namespace::STOCK_HISTORY, &key).await
+            get_value::<History>(self.cache.as_ref(), namespace::STOCK_HISTORY, &key).await
         {
             history.origin = Origin::Cache;
             return Ok(history);
@@ -159,8 +159,8 @@ impl StockService {
         match self.history_uncached(symbol, range, interval).await {
             Ok(history) => {
                 let cache = self.cache.as_ref();
-                set_json(cache, namespace::STOCK_HISTORY, &key, &history).await;
-                set_json(cache, namespace::STOCK_HISTORY_LAST, &key, &history).await;
+                set_value(cache, namespace::STOCK_HISTORY, &key, &history).await;
+                set_value(cache, namespace::STOCK_HISTORY_LAST, &key, &history).await;
                 Ok(history)
             }
             Err(err) => {
@@ -341,11 +341,11 @@ impl StockService {
         }
         let limit = checked_search_limit(i64::try_from(limit).unwrap_or(i64::MAX))?;
         let key = format!("{}:{limit}", query.to_lowercase());
-        if let Some(hits) = get_json(self.cache.as_ref(), namespace::STOCK_SEARCH, &key).await {
+        if let Some(hits) = get_value(self.cache.as_ref(), namespace::STOCK_SEARCH, &key).await {
             return Ok(hits);
         }
         let hits = self.provider.search(query, limit).await?;
-        set_json(self.cache.as_ref(), namespace::STOCK_SEARCH, &key, &hits).await;
+        set_value(self.cache.as_ref(), namespace::STOCK_SEARCH, &key, &hits).await;
         Ok(hits)
     }
 

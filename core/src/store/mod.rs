@@ -1,5 +1,6 @@
 //! Persistence: [`PriceStore`] for bars, [`SentimentStore`] for analyses,
-//! and the backends, chosen by URL through [`StoreUrl`]:
+//! [`UserStore`] for users and their watchlists, and the backends, chosen by
+//! URL through [`StoreUrl`]:
 //!
 //! - `memory://` — [`MemoryStore`]: in-process, gone at exit.
 //! - `sqlite://PATH` — [`SqliteStore`]: one file, the embedded default.
@@ -9,6 +10,7 @@
 //! store connects.
 
 mod memory;
+mod migrations;
 mod postgres;
 mod sqlite;
 
@@ -20,9 +22,11 @@ use chrono::{DateTime, Utc};
 
 use crate::config::{split_scheme, unknown_scheme};
 use crate::error::{redact_url, Error, Result};
-use crate::model::{Bar, DailySentiment, Interval, SentimentRecord, Symbol};
+use crate::model::{BackfillStatus, Bar, DailySentiment, Interval, SentimentRecord, Symbol};
+use crate::model::{Credentials, NewUser, User, UserId, WatchlistItem};
 
 pub use memory::MemoryStore;
+pub use migrations::MigrationMode;
 pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
@@ -47,6 +51,23 @@ impl Coverage {
             to: self.to.max(other.to),
         }
     }
+}
+
+/// One stored series and how far it reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredSeries {
+    /// The symbol.
+    pub symbol: Symbol,
+    /// The bar interval.
+    pub interval: Interval,
+    /// Bars stored.
+    pub bars: u64,
+    /// Start of the oldest stored bar.
+    pub first_bar: Option<DateTime<Utc>>,
+    /// Start of the newest stored bar.
+    pub last_bar: Option<DateTime<Utc>>,
+    /// The stretch of time fetched so far, if recorded.
+    pub coverage: Option<Coverage>,
 }
 
 /// Bars keyed by (symbol, interval, timestamp).
@@ -78,6 +99,30 @@ pub trait PriceStore: Send + Sync {
         interval: Interval,
         fetched: Coverage,
     ) -> Result<()>;
+
+    /// Every series that has bars or a recorded coverage, with its bar
+    /// count, first and last bar, sorted by symbol then interval. Costs one
+    /// pass over the bars (a grouped count): meant for status pages and
+    /// tools, not for every request.
+    async fn stored_series(&self) -> Result<Vec<StoredSeries>>;
+}
+
+/// The per-symbol progress of backfills ([`crate::service::Backfill`]), one
+/// status per (symbol, interval), replaced on each change.
+#[async_trait]
+pub trait BackfillStore: Send + Sync {
+    /// Writes `status`, replacing the one of the same (symbol, interval).
+    async fn put_backfill_status(&self, status: &BackfillStatus) -> Result<()>;
+
+    /// The status of (symbol, interval), if a backfill ever touched it.
+    async fn backfill_status(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+    ) -> Result<Option<BackfillStatus>>;
+
+    /// Every status of `interval` (all intervals when `None`), by symbol.
+    async fn backfill_statuses(&self, interval: Option<Interval>) -> Result<Vec<BackfillStatus>>;
 }
 
 /// Every analysis the sentiment service makes, one record per platform.
@@ -106,8 +151,72 @@ pub trait SentimentStore: Send + Sync {
     }
 }
 
-/// A backend that keeps both prices and sentiment.
-pub trait Store: PriceStore + SentimentStore {
+/// Users, their credentials and their watchlists (the seed's `users` and
+/// `watchlists` tables).
+///
+/// Emails are kept and compared as [`normalize_email`](crate::model::normalize_email)
+/// gives them, so lookups and uniqueness ignore case and surrounding space.
+/// The password hash is an opaque string: stores keep and return it, never
+/// read it, and never put it in an error. A watchlist holds each symbol once
+/// and goes with its user when the user is deleted. Every method is one
+/// statement (or one lock) on the backend: atomic, with no read-then-write
+/// race between two callers.
+#[async_trait]
+pub trait UserStore: Send + Sync {
+    /// Registers `new` under a fresh [`UserId`] after checking it with
+    /// [`NewUser::normalized`] (bad fields are `InvalidInput`); `Conflict`
+    /// "email already registered" when the normalised email is taken. Both
+    /// timestamps are set to now. One insert.
+    async fn create_user(&self, new: &NewUser) -> Result<User>;
+
+    /// The user with `id`, if any. One lookup by primary key.
+    async fn user(&self, id: &UserId) -> Result<Option<User>>;
+
+    /// The user registered with `email` (compared normalised) and the stored
+    /// password hash, for the login check; `None` when nobody has it. An
+    /// `email` that is not an email at all is `InvalidInput`. One lookup by
+    /// the unique email index.
+    async fn credentials_by_email(&self, email: &str) -> Result<Option<Credentials>>;
+
+    /// Sets both names (trimmed; `None` or blank clears one) and bumps
+    /// `updated_at`, returning the user as stored. `NotFound` when there is
+    /// no user `id`; a name over [`User::NAME_MAX_CHARS`] characters is
+    /// `InvalidInput`. One update.
+    async fn update_profile(
+        &self,
+        id: &UserId,
+        first_name: Option<&str>,
+        last_name: Option<&str>,
+    ) -> Result<User>;
+
+    /// Replaces the stored password hash, e.g. to rehash a legacy bcrypt
+    /// hash as argon2id after a successful login. Leaves `updated_at` alone:
+    /// a rehash is not a profile change. `NotFound` when there is no user
+    /// `id`; an empty or oversized hash is `InvalidInput`. One update.
+    async fn set_password_hash(&self, id: &UserId, password_hash: &str) -> Result<()>;
+
+    /// Deletes the user and their whole watchlist; `true` when the user
+    /// existed. Costs one delete plus one per watchlist entry (by index).
+    async fn delete_user(&self, id: &UserId) -> Result<bool>;
+
+    /// Puts `symbol` at the end of the user's watchlist, stamped now.
+    /// `Conflict` "... is already in watchlist" when it is there; `NotFound` when
+    /// there is no user `id`. One insert.
+    async fn add_to_watchlist(&self, id: &UserId, symbol: &Symbol) -> Result<WatchlistItem>;
+
+    /// Takes `symbol` off the user's watchlist; `NotFound` "... is not in
+    /// watchlist" when it is not on it (or there is no user `id`). One delete.
+    async fn remove_from_watchlist(&self, id: &UserId, symbol: &Symbol) -> Result<()>;
+
+    /// The user's watchlist, oldest entry first (entries added in the same
+    /// instant keep the order they were added in). An unknown user has an
+    /// empty watchlist: telling the two apart is [`UserStore::user`]'s job,
+    /// and this way the read is one index range scan.
+    async fn watchlist(&self, id: &UserId) -> Result<Vec<WatchlistItem>>;
+}
+
+/// A backend that implements every store trait above.
+pub trait Store: PriceStore + SentimentStore + BackfillStore + UserStore {
     /// One line saying what the store is (backend, location without secrets).
     fn describe(&self) -> String;
 }
@@ -120,15 +229,27 @@ pub enum StoreUrl {
     /// `memory://`
     Memory,
     /// `sqlite://PATH` (`sqlite://:memory:` for a private in-memory database).
-    Sqlite(String),
-    /// `postgres://...` or `postgresql://...`, validated, kept whole.
-    Postgres(String),
+    Sqlite {
+        /// The database file.
+        path: String,
+        /// Apply or only check the schema.
+        migrations: MigrationMode,
+    },
+    /// `postgres://...` or `postgresql://...`, validated.
+    Postgres {
+        /// The URL as the driver takes it (without `migrations=`).
+        url: String,
+        /// Apply or only check the schema.
+        migrations: MigrationMode,
+    },
 }
 
 impl StoreUrl {
-    /// Parses a store URL without any I/O.
+    /// Parses a store URL without any I/O. Every backend but `memory://`
+    /// takes `?migrations=check` to verify the schema instead of migrating it.
     pub fn parse(url: &str) -> Result<Self> {
-        let url = url.trim();
+        let (url, migrations) = migrations::split_migration_mode(url.trim())?;
+        let url = url.as_str();
         let (scheme, rest) = split_scheme(url, "store", ACCEPTED)?;
         match scheme {
             "memory" => Ok(StoreUrl::Memory),
@@ -139,24 +260,34 @@ impl StoreUrl {
                         "sqlite store URL needs a file path, e.g. sqlite://tickersense.db",
                     ));
                 }
-                Ok(StoreUrl::Sqlite(path.to_owned()))
+                Ok(StoreUrl::Sqlite {
+                    path: path.to_owned(),
+                    migrations,
+                })
             }
             "postgres" | "postgresql" => {
                 sqlx::postgres::PgConnectOptions::from_str(url).map_err(|_| {
                     Error::invalid_input(format!("invalid postgres URL {}", redact_url(url)))
                 })?;
-                Ok(StoreUrl::Postgres(url.to_owned()))
+                Ok(StoreUrl::Postgres {
+                    url: url.to_owned(),
+                    migrations,
+                })
             }
             other => Err(unknown_scheme("store", other, ACCEPTED)),
         }
     }
 
-    /// Connects and applies the migrations.
+    /// Connects and applies (or checks) the migrations.
     pub async fn connect(&self) -> Result<Arc<dyn Store>> {
         Ok(match self {
             StoreUrl::Memory => Arc::new(MemoryStore::new()),
-            StoreUrl::Sqlite(path) => Arc::new(SqliteStore::open(path).await?),
-            StoreUrl::Postgres(url) => Arc::new(PostgresStore::connect(url).await?),
+            StoreUrl::Sqlite { path, migrations } => {
+                Arc::new(SqliteStore::open_with(path, *migrations).await?)
+            }
+            StoreUrl::Postgres { url, migrations } => {
+                Arc::new(PostgresStore::connect_with(url, *migrations).await?)
+            }
         })
     }
 }

@@ -6,16 +6,25 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, PgPool, Row};
 
-use super::{Coverage, PriceStore, SentimentStore, Store};
+use super::migrations::{check_applied, MigrationMode};
+use super::{Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::{redact_url, Error, ErrorKind, Result};
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
 
-/// PostgreSQL store (`postgres://USER@HOST/DB`). Bulk upserts send each
-/// column as one array and unnest them server-side: one round trip per call
-/// whatever the number of bars. Time columns carry BRIN indexes.
+mod backfill;
+mod layout;
+mod users;
+
+use layout::TimeLayout;
+
+/// PostgreSQL store (`postgres://USER@HOST/DB`). Small bulk upserts send each
+/// column as one array and unnest them server-side, large ones go through
+/// `COPY`. Prices and sentiment live in TimescaleDB hypertables when the
+/// server can give them, else in plain tables with BRIN indexes on time.
 pub struct PostgresStore {
     pool: PgPool,
     display_url: String,
+    layout: TimeLayout,
 }
 
 /// How long connecting may take before the server counts as unreachable.
@@ -26,6 +35,12 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres
 impl PostgresStore {
     /// Connects to `url` and applies the migrations.
     pub async fn connect(url: &str) -> Result<Self> {
+        Self::connect_with(url, MigrationMode::Apply).await
+    }
+
+    /// Connects to `url`, applying or only checking the schema, and finds
+    /// (with `Apply`: makes, when it can) the time layout of the tables.
+    pub async fn connect_with(url: &str, migrations: MigrationMode) -> Result<Self> {
         let display_url = redact_url(url);
         let options = PgConnectOptions::from_str(url)
             .map_err(|_| Error::invalid_input(format!("invalid postgres URL {display_url}")))?;
@@ -66,9 +81,36 @@ impl PostgresStore {
             .connect_with(options)
             .await
             .map_err(unreachable)?;
-        MIGRATOR.run(&pool).await?;
-        Ok(PostgresStore { pool, display_url })
+        match migrations {
+            MigrationMode::Apply => MIGRATOR.run(&pool).await?,
+            MigrationMode::Check => {
+                check_applied(&MIGRATOR, &applied(&pool).await?, "postgres")?;
+            }
+        }
+        let layout = TimeLayout::settle(&pool, migrations).await?;
+        tracing::info!(store = %display_url, layout = %layout, "postgres store ready");
+        Ok(PostgresStore {
+            pool,
+            display_url,
+            layout,
+        })
     }
+}
+
+/// Versions and checksums of the migrations recorded as applied, in the
+/// schema the connection's `search_path` names.
+async fn applied(pool: &PgPool) -> Result<Vec<(i64, Vec<u8>)>> {
+    let bookkept: bool = sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations') IS NOT NULL")
+        .fetch_one(pool)
+        .await?;
+    if !bookkept {
+        return Ok(Vec::new());
+    }
+    Ok(
+        sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success")
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 /// Batches of at least this many bars are written with `COPY`.
@@ -251,6 +293,36 @@ impl PriceStore for PostgresStore {
         .await?;
         Ok(())
     }
+    async fn stored_series(&self) -> Result<Vec<StoredSeries>> {
+        let rows = sqlx::query(
+            "SELECT symbol, interval, COALESCE(b.bars, 0) AS bars, b.first_ts, b.last_ts, c.from_ts, c.to_ts \
+             FROM (SELECT symbol, interval, count(*) AS bars, min(ts) AS first_ts, max(ts) AS last_ts \
+                   FROM price_bars GROUP BY symbol, interval) b \
+             FULL JOIN price_coverage c USING (symbol, interval) \
+             ORDER BY symbol COLLATE \"C\", interval COLLATE \"C\"",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let coverage = match row.try_get::<Option<DateTime<Utc>>, _>("to_ts")? {
+                    Some(to) => Some(Coverage {
+                        from: row.try_get("from_ts")?,
+                        to,
+                    }),
+                    None => None,
+                };
+                Ok(StoredSeries {
+                    symbol: Symbol::parse(row.try_get("symbol")?)?,
+                    interval: row.try_get::<&str, _>("interval")?.parse()?,
+                    bars: u64::try_from(row.try_get::<i64, _>("bars")?).unwrap_or(0),
+                    first_bar: row.try_get("first_ts")?,
+                    last_bar: row.try_get("last_ts")?,
+                    coverage,
+                })
+            })
+            .collect()
+    }
 }
 
 #[async_trait]
@@ -314,6 +386,6 @@ impl SentimentStore for PostgresStore {
 
 impl Store for PostgresStore {
     fn describe(&self) -> String {
-        format!("postgres ({})", self.display_url)
+        format!("postgres ({}); {}", self.display_url, self.layout)
     }
 }

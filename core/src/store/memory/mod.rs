@@ -4,9 +4,9 @@ use std::sync::RwLock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{Coverage, PriceStore, SentimentStore, Store};
+use super::{Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::Result;
-use crate::model::{Bar, Interval, SentimentRecord, Symbol};
+use crate::model::{BackfillStatus, Bar, Interval, SentimentRecord, Symbol};
 
 type SeriesKey = (Symbol, Interval);
 
@@ -17,6 +17,8 @@ pub struct MemoryStore {
     bars: RwLock<HashMap<SeriesKey, BTreeMap<DateTime<Utc>, Bar>>>,
     coverage: RwLock<HashMap<SeriesKey, Coverage>>,
     sentiment: RwLock<Vec<SentimentRecord>>,
+    backfill: RwLock<HashMap<SeriesKey, BackfillStatus>>,
+    users: RwLock<users::UserTables>,
 }
 
 impl MemoryStore {
@@ -38,6 +40,10 @@ macro_rules! write {
         $lock.write().unwrap_or_else(|e| e.into_inner())
     };
 }
+
+// Declared after the macros: textual scoping makes them visible only below.
+mod backfill;
+mod users;
 
 #[async_trait]
 impl PriceStore for MemoryStore {
@@ -93,6 +99,33 @@ impl PriceStore for MemoryStore {
         };
         all.insert((symbol.clone(), interval), merged);
         Ok(())
+    }
+
+    async fn stored_series(&self) -> Result<Vec<StoredSeries>> {
+        let bars = read!(self.bars);
+        let coverage = read!(self.coverage);
+        let mut keys: Vec<&SeriesKey> = bars
+            .iter()
+            .filter(|(_, series)| !series.is_empty())
+            .map(|(key, _)| key)
+            .chain(coverage.keys())
+            .collect();
+        keys.sort_by(|a, b| (a.0.as_str(), a.1.as_str()).cmp(&(b.0.as_str(), b.1.as_str())));
+        keys.dedup();
+        Ok(keys
+            .into_iter()
+            .map(|key| {
+                let series = bars.get(key);
+                StoredSeries {
+                    symbol: key.0.clone(),
+                    interval: key.1,
+                    bars: series.map_or(0, |s| s.len() as u64),
+                    first_bar: series.and_then(|s| s.keys().next().copied()),
+                    last_bar: series.and_then(|s| s.keys().next_back().copied()),
+                    coverage: coverage.get(key).copied(),
+                }
+            })
+            .collect())
     }
 }
 

@@ -6,7 +6,8 @@ use chrono::{DateTime, TimeZone, Utc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, SqlitePool};
 
-use super::{Coverage, PriceStore, SentimentStore, Store};
+use super::migrations::{check_applied, MigrationMode};
+use super::{Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::{Error, Result};
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
 
@@ -18,16 +19,19 @@ pub struct SqliteStore {
     path: String,
 }
 
+mod backfill;
+mod users;
+
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
 // SQLite allows 32766 bound parameters per statement; 9 per bar.
 const BARS_PER_STATEMENT: usize = 3000;
 
-fn to_ms(t: DateTime<Utc>) -> i64 {
+pub(super) fn to_ms(t: DateTime<Utc>) -> i64 {
     t.timestamp_millis()
 }
 
-fn from_ms(ms: i64) -> Result<DateTime<Utc>> {
+pub(super) fn from_ms(ms: i64) -> Result<DateTime<Utc>> {
     Utc.timestamp_millis_opt(ms)
         .single()
         .ok_or_else(|| Error::internal(format!("stored time {ms} is out of range")))
@@ -37,17 +41,26 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and migrates it.
     /// `:memory:` gives a private in-memory database.
     pub async fn open(path: &str) -> Result<Self> {
+        Self::open_with(path, MigrationMode::Apply).await
+    }
+
+    /// Opens the database at `path`, applying or only checking the schema.
+    pub async fn open_with(path: &str, migrations: MigrationMode) -> Result<Self> {
         let in_memory = path == ":memory:";
         let options = if in_memory {
             SqliteConnectOptions::from_str("sqlite::memory:")?
         } else {
             SqliteConnectOptions::new()
                 .filename(path)
-                .create_if_missing(true)
+                .create_if_missing(migrations == MigrationMode::Apply)
                 .journal_mode(SqliteJournalMode::Wal)
                 .synchronous(SqliteSynchronous::Normal)
         }
-        .busy_timeout(Duration::from_secs(5));
+        .busy_timeout(Duration::from_secs(5))
+        // SQLite enforces REFERENCES (and so ON DELETE CASCADE of
+        // watchlists) only on connections that ask; sqlx asks by default
+        // today, but the users schema must not rest on a driver default.
+        .foreign_keys(true);
         let pool = SqlitePoolOptions::new()
             // Every connection to ":memory:" is a separate database: keep one.
             .max_connections(if in_memory { 1 } else { 4 })
@@ -58,12 +71,32 @@ impl SqliteStore {
             .map_err(|err| {
                 Error::unavailable(format!("cannot open sqlite database {path:?}")).with_source(err)
             })?;
-        MIGRATOR.run(&pool).await?;
+        match migrations {
+            MigrationMode::Apply => MIGRATOR.run(&pool).await?,
+            MigrationMode::Check => check_applied(&MIGRATOR, &applied(&pool).await?, "sqlite")?,
+        }
         Ok(SqliteStore {
             pool,
             path: path.to_owned(),
         })
     }
+}
+
+/// Versions and checksums of the migrations recorded as applied.
+async fn applied(pool: &SqlitePool) -> Result<Vec<(i64, Vec<u8>)>> {
+    let bookkept: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if bookkept.is_none() {
+        return Ok(Vec::new());
+    }
+    Ok(
+        sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success")
+            .fetch_all(pool)
+            .await?,
+    )
 }
 
 fn bar_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Bar> {
@@ -183,6 +216,47 @@ impl PriceStore for SqliteStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+    async fn stored_series(&self) -> Result<Vec<StoredSeries>> {
+        // SQLite has no FULL JOIN before 3.39: union the keys, then join both sides.
+        let rows = sqlx::query(
+            "WITH counted AS (SELECT symbol, interval, COUNT(*) AS bars, MIN(ts_ms) AS first_ms, MAX(ts_ms) AS last_ms \
+                              FROM price_bars GROUP BY symbol, interval), \
+                  series AS (SELECT symbol, interval FROM counted UNION SELECT symbol, interval FROM price_coverage) \
+             SELECT s.symbol, s.interval, COALESCE(b.bars, 0) AS bars, b.first_ms, b.last_ms, c.from_ms, c.to_ms \
+             FROM series s LEFT JOIN counted b USING (symbol, interval) LEFT JOIN price_coverage c USING (symbol, interval) \
+             ORDER BY s.symbol, s.interval",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let coverage = match row.try_get::<Option<i64>, _>("to_ms")? {
+                    Some(to) => Some(Coverage {
+                        from: row
+                            .try_get::<Option<i64>, _>("from_ms")?
+                            .map(from_ms)
+                            .transpose()?,
+                        to: from_ms(to)?,
+                    }),
+                    None => None,
+                };
+                Ok(StoredSeries {
+                    symbol: Symbol::parse(row.try_get("symbol")?)?,
+                    interval: row.try_get::<&str, _>("interval")?.parse()?,
+                    bars: u64::try_from(row.try_get::<i64, _>("bars")?).unwrap_or(0),
+                    first_bar: row
+                        .try_get::<Option<i64>, _>("first_ms")?
+                        .map(from_ms)
+                        .transpose()?,
+                    last_bar: row
+                        .try_get::<Option<i64>, _>("last_ms")?
+                        .map(from_ms)
+                        .transpose()?,
+                    coverage,
+                })
+            })
+            .collect()
     }
 }
 

@@ -1,0 +1,366 @@
+use std::collections::HashSet;
+use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+
+use crate::error::{Error, Result};
+use crate::model::{BackfillState, BackfillStatus, Bar, HistoryRange, Interval, Symbol};
+use crate::provider::MarketData;
+use crate::store::{BackfillStore, Coverage, PriceStore};
+
+mod window;
+
+use window::Window;
+
+/// Symbols fetched at once when the caller does not say.
+pub const DEFAULT_BACKFILL_CONCURRENCY: usize = 4;
+/// Most symbols fetched at once.
+pub const MAX_BACKFILL_CONCURRENCY: usize = 64;
+/// Bars written per store call: one transaction each.
+const UPSERT_BATCH: usize = 10_000;
+
+/// What to backfill.
+#[derive(Debug, Clone)]
+pub struct BackfillRequest {
+    /// The symbols, in the order their results are reported; repeats are dropped.
+    pub symbols: Vec<Symbol>,
+    /// The stretch of history wanted (a period counts back from the start of the run).
+    pub range: HistoryRange,
+    /// The bar interval.
+    pub interval: Interval,
+    /// Symbols fetched at once, 1 to [`MAX_BACKFILL_CONCURRENCY`].
+    pub concurrency: usize,
+}
+
+/// Told to the progress callback each time a symbol changes state.
+#[derive(Debug, Clone)]
+pub struct BackfillProgress {
+    /// The symbol's new status.
+    pub status: BackfillStatus,
+    /// Symbols finished (done, failed, or found done already) so far.
+    pub finished: usize,
+    /// Symbols in the run.
+    pub total: usize,
+    /// Bars written so far by the whole run.
+    pub rows_written: u64,
+}
+
+/// The progress callback. Returning `ControlFlow::Break` stops the run: no
+/// new symbol starts, the symbols under way are abandoned and put back to
+/// pending (bars they wrote stay: rewriting them is harmless), and
+/// [`BackfillReport::stopped`] is set. It runs on the task driving the
+/// backfill, so it should return quickly.
+pub type ProgressFn<'a> = dyn Fn(&BackfillProgress) -> ControlFlow<()> + Send + Sync + 'a;
+
+/// How a backfill ended.
+#[derive(Debug, Clone)]
+pub struct BackfillReport {
+    /// The last status of every symbol, in the order asked.
+    pub statuses: Vec<BackfillStatus>,
+    /// Bars written by this run.
+    pub rows_written: u64,
+    /// True when the progress callback stopped the run early.
+    pub stopped: bool,
+}
+
+impl BackfillReport {
+    /// The symbols whose backfill failed, with their reasons.
+    pub fn failed(&self) -> impl Iterator<Item = &BackfillStatus> {
+        self.statuses
+            .iter()
+            .filter(|s| s.state == BackfillState::Failed)
+    }
+}
+
+/// The seed's migration service: fetches history for many symbols from the
+/// provider and upserts it into the store, a bounded number at a time.
+///
+/// Each symbol's progress is kept in the store ([`BackfillStore`]) and what
+/// has been fetched in the price coverage ([`PriceStore::coverage`]), so:
+/// - a symbol whose stored series already covers the range is not fetched
+///   again (a rerun of a finished backfill writes nothing);
+/// - a symbol covered in part has only the missing tail fetched;
+/// - a run interrupted at any point (process killed, callback said stop)
+///   resumes where it stopped when run again: finished symbols are skipped,
+///   the others redone, and upserts by (symbol, interval, time) make the
+///   redone writes replace rather than duplicate.
+#[derive(Clone)]
+pub struct Backfill {
+    provider: Arc<dyn MarketData>,
+    prices: Arc<dyn PriceStore>,
+    statuses: Arc<dyn BackfillStore>,
+}
+
+/// The counters every symbol's task updates.
+struct RunState<'a> {
+    total: usize,
+    finished: AtomicUsize,
+    rows_written: AtomicU64,
+    on_progress: &'a ProgressFn<'a>,
+    /// Set once the callback asks to stop; tasks under way watch it.
+    stop: tokio::sync::watch::Sender<bool>,
+}
+
+impl RunState<'_> {
+    fn tell(&self, status: &BackfillStatus) {
+        let progress = BackfillProgress {
+            status: status.clone(),
+            finished: self.finished.load(Ordering::Relaxed),
+            total: self.total,
+            rows_written: self.rows_written.load(Ordering::Relaxed),
+        };
+        if (self.on_progress)(&progress).is_break() {
+            self.stop.send_replace(true);
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        *self.stop.borrow()
+    }
+
+    /// Resolves once the run is asked to stop.
+    async fn stop_asked(&self) {
+        let mut asked = self.stop.subscribe();
+        // Err only when the sender is gone, and `self` holds it.
+        let _ = asked.wait_for(|stop| *stop).await;
+    }
+}
+
+impl Backfill {
+    /// A backfill from `provider` into `prices`, keeping statuses in `statuses`.
+    pub fn new(
+        provider: Arc<dyn MarketData>,
+        prices: Arc<dyn PriceStore>,
+        statuses: Arc<dyn BackfillStore>,
+    ) -> Self {
+        Backfill {
+            provider,
+            prices,
+            statuses,
+        }
+    }
+
+    /// Runs `request`, calling `on_progress` on every change. Fails only
+    /// when the request is invalid or the store cannot be read at the start;
+    /// a symbol that fails is reported as failed and the others go on.
+    pub async fn run(
+        &self,
+        request: &BackfillRequest,
+        on_progress: &ProgressFn<'_>,
+    ) -> Result<BackfillReport> {
+        if !(1..=MAX_BACKFILL_CONCURRENCY).contains(&request.concurrency) {
+            return Err(Error::invalid_input(format!(
+                "backfill concurrency must be 1 to {MAX_BACKFILL_CONCURRENCY}, not {}",
+                request.concurrency
+            )));
+        }
+        let now = Utc::now();
+        request.range.check_lookback(request.interval, now)?;
+        let (start, end) = request.range.bounds(now);
+        if start.is_some_and(|start| start >= end) {
+            return Err(Error::invalid_input(
+                "backfill range is empty: start is not before end",
+            ));
+        }
+        let mut seen = HashSet::new();
+        let symbols: Vec<Symbol> = request
+            .symbols
+            .iter()
+            .filter(|s| seen.insert(*s))
+            .cloned()
+            .collect();
+        let run = RunState {
+            total: symbols.len(),
+            finished: AtomicUsize::new(0),
+            rows_written: AtomicU64::new(0),
+            on_progress,
+            stop: tokio::sync::watch::Sender::new(false),
+        };
+        let window = Window {
+            range: request.range,
+            start,
+            end,
+            now,
+            interval: request.interval,
+        };
+
+        // Symbols covered already are done without a fetch; the rest wait.
+        let mut last: Vec<Option<BackfillStatus>> = vec![None; symbols.len()];
+        let mut todo = Vec::new();
+        for (i, symbol) in symbols.iter().enumerate() {
+            let coverage = self.prices.coverage(symbol, request.interval).await?;
+            let previous = self
+                .statuses
+                .backfill_status(symbol, request.interval)
+                .await?;
+            if coverage.is_some_and(|c| window.is_covered_by(c)) {
+                let status = BackfillStatus {
+                    state: BackfillState::Done,
+                    rows_written: 0,
+                    reason: None,
+                    updated_at: Utc::now(),
+                    ..previous.unwrap_or_else(|| {
+                        BackfillStatus::new(symbol.clone(), request.interval, BackfillState::Done)
+                    })
+                };
+                self.statuses.put_backfill_status(&status).await?;
+                run.finished.fetch_add(1, Ordering::Relaxed);
+                run.tell(&status);
+                last[i] = Some(status);
+            } else {
+                let pending =
+                    BackfillStatus::new(symbol.clone(), request.interval, BackfillState::Pending);
+                self.statuses.put_backfill_status(&pending).await?;
+                last[i] = Some(pending);
+                todo.push((i, symbol.clone(), coverage, previous));
+            }
+            if run.stopped() {
+                break;
+            }
+        }
+
+        if !run.stopped() {
+            // Once stopped, no new symbol is taken, and those under way are
+            // let finish (abandoning their fetch) so that each writes its
+            // own last status: a status write cut off by dropping its task
+            // could still land after a later one.
+            let mut results = futures::stream::iter(todo)
+                .take_while(|_| std::future::ready(!run.stopped()))
+                .map(|(i, symbol, coverage, previous)| {
+                    let run = &run;
+                    let window = &window;
+                    async move {
+                        let status = self.one(&symbol, coverage, previous, window, run).await;
+                        (i, status)
+                    }
+                })
+                .buffer_unordered(request.concurrency);
+            while let Some((i, status)) = results.next().await {
+                if status.state.is_finished() {
+                    run.finished.fetch_add(1, Ordering::Relaxed);
+                    run.tell(&status);
+                }
+                last[i] = Some(status);
+            }
+        }
+        Ok(BackfillReport {
+            statuses: last.into_iter().flatten().collect(),
+            rows_written: run.rows_written.load(Ordering::Relaxed),
+            stopped: run.stopped(),
+        })
+    }
+
+    /// Every kept status of `interval` (of all intervals when `None`), by symbol.
+    pub async fn statuses(&self, interval: Option<Interval>) -> Result<Vec<BackfillStatus>> {
+        self.statuses.backfill_statuses(interval).await
+    }
+
+    /// Backfills one symbol and returns its last status: done or failed,
+    /// or pending again when the run was stopped before its bars were in.
+    async fn one(
+        &self,
+        symbol: &Symbol,
+        coverage: Option<Coverage>,
+        previous: Option<BackfillStatus>,
+        window: &Window,
+        run: &RunState<'_>,
+    ) -> BackfillStatus {
+        let running = BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Running);
+        self.put_status(&running).await;
+        run.tell(&running);
+        let outcome = if run.stopped() {
+            None
+        } else {
+            tokio::select! {
+                // Stopping wins a tie: the symbol is then simply redone.
+                biased;
+                () = run.stop_asked() => None,
+                outcome = self.fetch_and_store(symbol, coverage, window, run) => Some(outcome),
+            }
+        };
+        let mut status = match outcome {
+            None => BackfillStatus {
+                reason: Some("the backfill was stopped before this symbol finished".into()),
+                ..BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Pending)
+            },
+            Some(Ok((written, bars_first, bars_last))) => {
+                let earlier = |a: Option<DateTime<Utc>>, b| a.into_iter().chain(b).min();
+                let later = |a: Option<DateTime<Utc>>, b| a.into_iter().chain(b).max();
+                let (first, last) = previous.map_or((None, None), |p| (p.first_bar, p.last_bar));
+                BackfillStatus {
+                    rows_written: written,
+                    first_bar: earlier(first, bars_first),
+                    last_bar: later(last, bars_last),
+                    ..BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Done)
+                }
+            }
+            Some(Err(err)) => {
+                tracing::warn!(%symbol, kind = %err.kind(), "backfill failed: {}", err.message());
+                BackfillStatus {
+                    reason: Some(format!("{}: {}", err.kind(), err.message())),
+                    ..BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Failed)
+                }
+            }
+        };
+        status.updated_at = Utc::now();
+        self.put_status(&status).await;
+        status
+    }
+
+    /// Fetches what `coverage` lacks of the window and upserts it in
+    /// batches; returns the bars written and the first and last of them.
+    async fn fetch_and_store(
+        &self,
+        symbol: &Symbol,
+        coverage: Option<Coverage>,
+        window: &Window,
+        run: &RunState<'_>,
+    ) -> Result<(u64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+        let newest = match coverage {
+            Some(_) => self
+                .prices
+                .latest_bar(symbol, window.interval)
+                .await?
+                .map(|b| b.timestamp),
+            None => None,
+        };
+        let plan = window.fetch_plan(coverage, newest);
+        let history = self
+            .provider
+            .history(symbol, plan.range, window.interval)
+            .await?;
+        let bars: &[Bar] = &history.bars;
+        let mut written = 0;
+        for batch in bars.chunks(UPSERT_BATCH) {
+            let n = self
+                .prices
+                .upsert_bars(symbol, window.interval, batch)
+                .await?;
+            written += n;
+            run.rows_written.fetch_add(n, Ordering::Relaxed);
+        }
+        // Recorded last: a run killed before this line fetches again, and
+        // the upserts above then replace rather than duplicate.
+        if let Some(fetched) = plan.records {
+            self.prices
+                .extend_coverage(symbol, window.interval, fetched)
+                .await?;
+        }
+        Ok((
+            written,
+            bars.first().map(|b| b.timestamp),
+            bars.last().map(|b| b.timestamp),
+        ))
+    }
+
+    /// Writes a status; a failure is logged, not raised, because the bars
+    /// and coverage (what resuming relies on) are already written.
+    async fn put_status(&self, status: &BackfillStatus) {
+        if let Err(err) = self.statuses.put_backfill_status(status).await {
+            tracing::warn!(symbol = %status.symbol, kind = %err.kind(), "backfill status not kept: {}", err.message());
+        }
+    }
+}
