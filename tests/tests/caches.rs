@@ -53,6 +53,35 @@ async fn cache_suite(url: &str) {
     );
     assert_eq!(mine.bytes, mine.entries * 2, "{url}: {mine:?}");
 
+    // Reads made at once (gathered into shared MGETs on Redis) each get
+    // their own key's value, across namespaces, hits and misses mixed.
+    let (at_once, other) = (unique("at_once"), unique("other"));
+    for i in 0..100u8 {
+        cache.set(&at_once, &format!("k{i}"), vec![i, 1]).await;
+    }
+    cache.set(&other, "k3", b"other".to_vec()).await;
+    let reads = (0..300u32).map(|i| {
+        let (cache, at_once, other) = (cache.clone(), at_once.clone(), other.clone());
+        tokio::spawn(async move {
+            let n = (i % 100) as u8;
+            match i % 3 {
+                0 => cache.get(&at_once, &format!("k{n}")).await == Some(vec![n, 1]),
+                1 => cache.get(&at_once, &format!("absent{i}")).await.is_none(),
+                _ => cache.get(&other, "k3").await.as_deref() == Some(&b"other"[..]),
+            }
+        })
+    });
+    for (i, read) in reads.enumerate() {
+        assert!(read.await.unwrap(), "{url}: concurrent read {i}");
+    }
+    let stats = cache.stats().await;
+    let counted = stats.iter().find(|s| s.namespace == at_once).unwrap();
+    assert_eq!(
+        (counted.hits, counted.misses),
+        (100, 100),
+        "{url}: {counted:?}"
+    );
+
     cache.invalidate(&ns, Some("k7")).await;
     assert_eq!(cache.get(&ns, "k7").await, None, "{url}");
     cache.invalidate(&ns, None).await;

@@ -9,7 +9,11 @@ use redis::AsyncCommands;
 use tokio::sync::OnceCell;
 
 use super::{Cache, CachePolicies, NamespaceStats};
+
+mod reads;
+
 use crate::error::{redact_url, Error, Result};
+use reads::ReadQueue;
 
 const KEY_PREFIX: &str = "tickersense";
 
@@ -26,14 +30,18 @@ struct Counters {
 /// first use and re-made after a drop; while Redis is unreachable reads miss
 /// and writes are dropped, each counted in [`NamespaceStats::errors`].
 /// One round trip per call, a `get_many`/`set_many` batch included; calls
-/// made at once share one connection and go out pipelined, so throughput
-/// grows with the calls in flight. [`Cache::stats`] scans every namespace it
+/// made at once share one connection and go out pipelined, and single reads
+/// made at once are gathered into one `MGET`, so throughput grows with the
+/// calls in flight. [`Cache::stats`] scans every namespace it
 /// has seen (a `SCAN` walk and a pipelined `STRLEN` per 500 keys).
 pub struct RedisCache {
     client: redis::Client,
     display_url: String,
     policies: CachePolicies,
     connection: OnceCell<ConnectionManager>,
+    /// Single reads, gathered into `MGET`s (see `reads.rs`); started with
+    /// the connection.
+    reads: OnceCell<ReadQueue>,
     /// After a failed connect, calls skip Redis until this instant instead of
     /// each paying for a connect attempt.
     down_until: Mutex<Option<Instant>>,
@@ -59,6 +67,7 @@ impl RedisCache {
             display_url,
             policies,
             connection: OnceCell::new(),
+            reads: OnceCell::new(),
             down_until: Mutex::new(None),
             counters: RwLock::default(),
         })
@@ -182,10 +191,27 @@ impl RedisCache {
 
 #[async_trait]
 impl Cache for RedisCache {
+    /// Gathered with the reads made at the same time into one `MGET`.
     async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
         let result: Result<Option<Vec<u8>>> = async {
-            let mut conn = self.connection().await?;
-            Ok(conn.get(Self::key(namespace, key)).await?)
+            let conn = self.connection().await?;
+            let queue = self
+                .reads
+                .get_or_init(|| async { ReadQueue::start(conn, BATCH_KEYS) })
+                .await;
+            match queue.get(Self::key(namespace, key)).await {
+                Some(Ok(value)) => Ok(value),
+                Some(Err(err)) => Err(Error::from(std::sync::Arc::try_unwrap(err).unwrap_or_else(
+                    |shared| {
+                        redis::RedisError::from((
+                            shared.kind(),
+                            "redis read failed",
+                            shared.to_string(),
+                        ))
+                    },
+                ))),
+                None => Err(Error::unavailable("the redis read task has stopped")),
+            }
         }
         .await;
         let counters = self.counters(namespace);
