@@ -53,11 +53,16 @@ async fn cache_suite(url: &str) {
     );
     assert_eq!(mine.bytes, mine.entries * 2, "{url}: {mine:?}");
 
-    // Reads made at once (gathered into shared MGETs on Redis) each get
-    // their own key's value, across namespaces, hits and misses mixed.
+    // Writes and reads made at once (gathered into shared pipelines and
+    // MGETs on Redis) each land on and get their own key's value, across
+    // namespaces, hits and misses mixed.
     let (at_once, other) = (unique("at_once"), unique("other"));
-    for i in 0..100u8 {
-        cache.set(&at_once, &format!("k{i}"), vec![i, 1]).await;
+    let writes = (0..100u8).map(|i| {
+        let (cache, at_once) = (cache.clone(), at_once.clone());
+        tokio::spawn(async move { cache.set(&at_once, &format!("k{i}"), vec![i, 1]).await })
+    });
+    for write in writes.collect::<Vec<_>>() {
+        write.await.unwrap();
     }
     cache.set(&other, "k3", b"other".to_vec()).await;
     let reads = (0..300u32).map(|i| {

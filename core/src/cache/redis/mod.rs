@@ -5,15 +5,14 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use redis::AsyncCommands;
 use tokio::sync::OnceCell;
 
 use super::{Cache, CachePolicies, NamespaceStats};
 
-mod reads;
+mod gather;
 
 use crate::error::{redact_url, Error, Result};
-use reads::ReadQueue;
+use gather::{Answer, Gatherer, Write};
 
 const KEY_PREFIX: &str = "tickersense";
 
@@ -30,18 +29,18 @@ struct Counters {
 /// first use and re-made after a drop; while Redis is unreachable reads miss
 /// and writes are dropped, each counted in [`NamespaceStats::errors`].
 /// One round trip per call, a `get_many`/`set_many` batch included; calls
-/// made at once share one connection and go out pipelined, and single reads
-/// made at once are gathered into one `MGET`, so throughput grows with the
-/// calls in flight. [`Cache::stats`] scans every namespace it
+/// made at once share one connection and go out pipelined, single reads made
+/// at once are gathered into one `MGET` and single writes into one pipeline,
+/// so throughput grows with the calls in flight. [`Cache::stats`] scans every namespace it
 /// has seen (a `SCAN` walk and a pipelined `STRLEN` per 500 keys).
 pub struct RedisCache {
     client: redis::Client,
     display_url: String,
     policies: CachePolicies,
     connection: OnceCell<ConnectionManager>,
-    /// Single reads, gathered into `MGET`s (see `reads.rs`); started with
-    /// the connection.
-    reads: OnceCell<ReadQueue>,
+    /// Single reads and writes, gathered into batches (see `gather.rs`);
+    /// started with the connection.
+    gatherers: OnceCell<Gatherers>,
     /// After a failed connect, calls skip Redis until this instant instead of
     /// each paying for a connect attempt.
     down_until: Mutex<Option<Instant>>,
@@ -52,6 +51,24 @@ pub struct RedisCache {
 /// commands sent in the same round trip, so no single command holds the
 /// server (single-threaded) for long.
 const BATCH_KEYS: usize = 500;
+
+/// The tasks gathering single calls into batches.
+struct Gatherers {
+    reads: Gatherer<String, Option<Vec<u8>>>,
+    writes: Gatherer<Write, ()>,
+}
+
+/// A gathered call's answer as a [`Result`]. A batch shares one error; it is
+/// rebuilt per call from its kind and text (which name no secret).
+fn answered<A>(answer: Option<Answer<A>>) -> Result<A> {
+    match answer {
+        Some(Ok(value)) => Ok(value),
+        Some(Err(err)) => Err(Error::from(Arc::try_unwrap(err).unwrap_or_else(|shared| {
+            redis::RedisError::from((shared.kind(), "redis call failed", shared.to_string()))
+        }))),
+        None => Err(Error::unavailable("the redis batching task has stopped")),
+    }
+}
 
 /// How long a failed connect keeps Redis marked down.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
@@ -67,7 +84,7 @@ impl RedisCache {
             display_url,
             policies,
             connection: OnceCell::new(),
-            reads: OnceCell::new(),
+            gatherers: OnceCell::new(),
             down_until: Mutex::new(None),
             counters: RwLock::default(),
         })
@@ -102,6 +119,19 @@ impl RedisCache {
                 Err(Error::from(err).with_retry_after(RECONNECT_AFTER))
             }
         }
+    }
+
+    async fn gatherers(&self) -> Result<&Gatherers> {
+        let conn = self.connection().await?;
+        Ok(self
+            .gatherers
+            .get_or_init(|| async {
+                Gatherers {
+                    reads: Gatherer::start(conn.clone(), BATCH_KEYS, gather::mget),
+                    writes: Gatherer::start(conn, BATCH_KEYS, gather::set_ex),
+                }
+            })
+            .await)
     }
 
     fn counters(&self, namespace: &str) -> Arc<Counters> {
@@ -194,24 +224,8 @@ impl Cache for RedisCache {
     /// Gathered with the reads made at the same time into one `MGET`.
     async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
         let result: Result<Option<Vec<u8>>> = async {
-            let conn = self.connection().await?;
-            let queue = self
-                .reads
-                .get_or_init(|| async { ReadQueue::start(conn, BATCH_KEYS) })
-                .await;
-            match queue.get(Self::key(namespace, key)).await {
-                Some(Ok(value)) => Ok(value),
-                Some(Err(err)) => Err(Error::from(std::sync::Arc::try_unwrap(err).unwrap_or_else(
-                    |shared| {
-                        redis::RedisError::from((
-                            shared.kind(),
-                            "redis read failed",
-                            shared.to_string(),
-                        ))
-                    },
-                ))),
-                None => Err(Error::unavailable("the redis read task has stopped")),
-            }
+            let gatherers = self.gatherers().await?;
+            answered(gatherers.reads.call(Self::key(namespace, key)).await)
         }
         .await;
         let counters = self.counters(namespace);
@@ -235,9 +249,9 @@ impl Cache for RedisCache {
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
         let ttl = self.ttl_secs(namespace);
         let result: Result<()> = async {
-            let mut conn = self.connection().await?;
-            let _: () = conn.set_ex(Self::key(namespace, key), value, ttl).await?;
-            Ok(())
+            let gatherers = self.gatherers().await?;
+            let write = (Self::key(namespace, key), value, ttl);
+            answered(gatherers.writes.call(write).await)
         }
         .await;
         if let Err(err) = result {
