@@ -1,13 +1,14 @@
 //! Persistence: [`PriceStore`] for bars, [`SentimentStore`] for analyses,
-//! [`UserStore`] for users and their watchlists, and the backends, chosen by
-//! URL through [`StoreUrl`]:
+//! [`UserStore`] for users and their watchlists, [`BackfillStore`] for the
+//! progress of backfills, and the backends, chosen by URL through
+//! [`StoreUrl`]:
 //!
 //! - `memory://` — [`MemoryStore`]: in-process, gone at exit.
 //! - `sqlite://PATH` — [`SqliteStore`]: one file, the embedded default.
 //! - `postgres://USER@HOST/DB` — [`PostgresStore`].
 //!
 //! Schemas are sqlx migrations compiled into the library and applied when the
-//! store connects.
+//! store connects, or only checked with `?migrations=check` ([`MigrationMode`]).
 
 mod memory;
 mod migrations;

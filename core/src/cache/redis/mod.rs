@@ -259,7 +259,7 @@ impl Cache for RedisCache {
         }
     }
 
-    /// One round trip: an `MGET` per [`BATCH_KEYS`] keys, pipelined. A
+    /// One round trip: an `MGET` per 500 keys, pipelined. A
     /// failed round trip counts one error and a miss for every key.
     async fn get_many(&self, namespace: &str, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
         if keys.is_empty() {

@@ -191,7 +191,7 @@ fn bar_from_row(row: &PgRow) -> Result<Bar> {
 
 #[async_trait]
 impl PriceStore for PostgresStore {
-    /// Small batches (under [`COPY_FROM`] bars) go as one `INSERT ... SELECT
+    /// Small batches (under 500 bars) go as one `INSERT ... SELECT
     /// FROM UNNEST(...)` of column arrays; larger ones are `COPY`'d into a
     /// temporary staging table and upserted from it by one `INSERT ... ON
     /// CONFLICT`, all in one transaction (see `benches/RESULTS.md`).
