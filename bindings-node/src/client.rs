@@ -15,8 +15,8 @@ use napi::Status;
 use napi_derive::napi;
 use tickersense::resilience::checked_timeout;
 use tickersense::service::{
-    checked_search_limit, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_HISTORY_CONCURRENCY,
-    DEFAULT_SEARCH_LIMIT,
+    checked_search_limit, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD,
+    DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT,
 };
 use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Tickersense};
 
@@ -132,9 +132,6 @@ pub struct BackfillOptions {
     /// rejects with `"InvalidInput"`.
     pub concurrency: Option<f64>,
 }
-
-/// The period a backfill covers when the options name none.
-const DEFAULT_BACKFILL_PERIOD: &str = "1y";
 
 /// The JS `onProgress` callback of a backfill: called with the progress
 /// alone (no error-first argument), and weak, so it never keeps the process
@@ -473,7 +470,7 @@ impl Client {
                 period: Some(
                     options
                         .period
-                        .unwrap_or_else(|| DEFAULT_BACKFILL_PERIOD.to_owned()),
+                        .unwrap_or_else(|| DEFAULT_BACKFILL_PERIOD.as_str().to_owned()),
                 ),
                 interval: options.interval,
                 start: options.start,

@@ -11,7 +11,8 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use tickersense::resilience::checked_timeout;
 use tickersense::service::{
-    checked_search_limit, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_HISTORY_CONCURRENCY,
+    checked_search_limit, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD,
+    DEFAULT_HISTORY_CONCURRENCY,
 };
 use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Tickersense};
 
@@ -30,6 +31,10 @@ struct Core {
     config: Config,
     current: Mutex<(u32, Arc<Tickersense>)>,
 }
+
+// The backfill signatures spell core's default period out, so that help()
+// shows `period='1y'` rather than `period=...`; this keeps the two equal.
+const _: () = assert!(matches!(DEFAULT_BACKFILL_PERIOD, tickersense::Period::Y1));
 
 /// The request knobs every history call takes, in yfinance's spelling.
 struct HistoryArgs {

@@ -21,7 +21,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use indicatif::{ProgressBar, ProgressStyle};
-use tickersense::service::{BackfillProgress, DEFAULT_BACKFILL_CONCURRENCY};
+use tickersense::service::{
+    BackfillProgress, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD,
+};
 use tickersense::{BackfillState, Config, Error, HistoryRange, Interval, Tickersense};
 
 const DEFAULT_SYMBOLS: [&str; 20] = [
@@ -87,7 +89,11 @@ async fn main() -> Result<(), Error> {
         .init();
     let mut args = parse_args()?;
     let range = HistoryRange::from_args(
-        Some(args.period.as_deref().unwrap_or("1y")),
+        Some(
+            args.period
+                .as_deref()
+                .unwrap_or(DEFAULT_BACKFILL_PERIOD.as_str()),
+        ),
         args.start,
         args.end,
     )?;

@@ -203,8 +203,15 @@ async fn suite(store: Arc<dyn Store>) {
     }
     // The statuses keep the extent and say nothing new was written.
     let aapl = &rerun.statuses[0];
+    let want = expected("AAPL", year_2024()).await;
     assert_eq!((aapl.state, aapl.rows_written), (BackfillState::Done, 0));
-    assert!(aapl.first_bar.is_some());
+    assert_eq!(
+        (aapl.first_bar, aapl.last_bar),
+        (
+            Some(want[0].timestamp),
+            Some(want[want.len() - 1].timestamp)
+        )
+    );
 
     // Partly stored: only the tail from the newest stored bar is fetched.
     let first_half = HistoryRange::Between {

@@ -28,6 +28,11 @@ async fn connect(url: &str) -> Arc<dyn Store> {
     StoreUrl::parse(url).unwrap().connect().await.unwrap()
 }
 
+/// Why the store at `url`, which must not connect, refused.
+async fn refused(url: &str) -> tickersense::Error {
+    StoreUrl::parse(url).unwrap().connect().await.err().unwrap()
+}
+
 async fn suite(store: Arc<dyn Store>) {
     let aapl = Symbol::parse("AAPL").unwrap();
     let fx = Symbol::parse("EURUSD=X").unwrap();
@@ -294,12 +299,7 @@ async fn postgres_large_upserts_go_through_copy_and_round_trip_exactly() {
 
 #[tokio::test]
 async fn unreachable_postgres_is_unavailable_and_hides_the_password() {
-    let err = StoreUrl::parse("postgres://bob:hunter2@127.0.0.1:1/db")
-        .unwrap()
-        .connect()
-        .await
-        .err()
-        .unwrap();
+    let err = refused("postgres://bob:hunter2@127.0.0.1:1/db").await;
     assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable);
     assert!(!format!("{err} {err:?}").contains("hunter2"), "{err}");
 }
@@ -310,17 +310,12 @@ async fn sqlite_check_only_migrations_change_nothing_and_name_what_is_missing() 
     let path = dir.path().join("t.db");
     let check = format!("sqlite://{}?migrations=check", path.display());
     // A missing database is not created.
-    let err = StoreUrl::parse(&check)
-        .unwrap()
-        .connect()
-        .await
-        .err()
-        .unwrap();
+    let err = refused(&check).await;
     assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable);
     assert!(!path.exists());
 
     connect(&format!("sqlite://{}", path.display())).await;
-    StoreUrl::parse(&check).unwrap().connect().await.unwrap();
+    connect(&check).await;
 
     // A database one migration behind is refused, naming the migration.
     let mut conn = <sqlx::SqliteConnection as sqlx::Connection>::connect(&format!(
@@ -333,12 +328,7 @@ async fn sqlite_check_only_migrations_change_nothing_and_name_what_is_missing() 
         .execute(&mut conn)
         .await
         .unwrap();
-    let err = StoreUrl::parse(&check)
-        .unwrap()
-        .connect()
-        .await
-        .err()
-        .unwrap();
+    let err = refused(&check).await;
     assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable);
     assert!(
         err.message()
@@ -354,12 +344,7 @@ async fn postgres_check_only_migrations_and_the_time_layout_in_describe() {
     };
     let schema = PgSchema::create(&base).await;
     let check = format!("{}&migrations=check", schema.url());
-    let err = StoreUrl::parse(&check)
-        .unwrap()
-        .connect()
-        .await
-        .err()
-        .unwrap();
+    let err = refused(&check).await;
     assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable);
     assert!(err.message().contains("lacks migrations 1 "), "{err}");
 

@@ -15,6 +15,25 @@ struct Namespace {
     bytes: Arc<AtomicU64>,
 }
 
+impl Namespace {
+    /// The value under `key`, counted as a hit or a miss.
+    async fn read(&self, key: &str) -> Option<Vec<u8>> {
+        let value = self.values.get(key).await.map(|v| v.to_vec());
+        let counter = if value.is_some() {
+            &self.hits
+        } else {
+            &self.misses
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+        value
+    }
+
+    async fn write(&self, key: &str, value: Vec<u8>) {
+        self.bytes.fetch_add(value.len() as u64, Ordering::Relaxed);
+        self.values.insert(key.to_owned(), value.into()).await;
+    }
+}
+
 /// In-process cache (`memory://`): one moka cache per namespace, bounded by
 /// the namespace's `max_entries` and expiring after its `ttl`. A hit costs a
 /// hash look-up and a copy of the value.
@@ -67,46 +86,27 @@ impl MemoryCache {
 #[async_trait]
 impl Cache for MemoryCache {
     async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
-        let ns = self.namespace(namespace);
-        match ns.values.get(key).await {
-            Some(v) => {
-                ns.hits.fetch_add(1, Ordering::Relaxed);
-                Some(v.to_vec())
-            }
-            None => {
-                ns.misses.fetch_add(1, Ordering::Relaxed);
-                None
-            }
-        }
+        self.namespace(namespace).read(key).await
     }
 
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
-        let ns = self.namespace(namespace);
-        ns.bytes.fetch_add(value.len() as u64, Ordering::Relaxed);
-        ns.values.insert(key.to_owned(), value.into()).await;
+        self.namespace(namespace).write(key, value).await;
     }
 
+    /// The namespace is looked up once for the batch, not once a key.
     async fn get_many(&self, namespace: &str, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
-        // The namespace is looked up once for the batch, not once a key.
         let ns = self.namespace(namespace);
         let mut values = Vec::with_capacity(keys.len());
-        let mut hits = 0;
         for key in keys {
-            let value = ns.values.get(*key).await.map(|v| v.to_vec());
-            hits += u64::from(value.is_some());
-            values.push(value);
+            values.push(ns.read(key).await);
         }
-        ns.hits.fetch_add(hits, Ordering::Relaxed);
-        ns.misses
-            .fetch_add(keys.len() as u64 - hits, Ordering::Relaxed);
         values
     }
 
     async fn set_many(&self, namespace: &str, entries: Vec<(&str, Vec<u8>)>) {
         let ns = self.namespace(namespace);
         for (key, value) in entries {
-            ns.bytes.fetch_add(value.len() as u64, Ordering::Relaxed);
-            ns.values.insert(key.to_owned(), value.into()).await;
+            ns.write(key, value).await;
         }
     }
 

@@ -7,7 +7,7 @@ mod stock;
 
 pub use backfill::{
     Backfill, BackfillProgress, BackfillReport, BackfillRequest, ProgressFn,
-    DEFAULT_BACKFILL_CONCURRENCY, MAX_BACKFILL_CONCURRENCY,
+    DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD, MAX_BACKFILL_CONCURRENCY,
 };
 pub use sentiment::SentimentService;
 pub use stock::{

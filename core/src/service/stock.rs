@@ -190,14 +190,8 @@ impl StockService {
         });
         // Topping up is right only when what was fetched before begins at or
         // before the range and reaches into it: then the newest bars complete it.
-        let reaches_into_range = |c: &Coverage| {
-            let begins_before = match (c.from, start) {
-                (None, _) => true,
-                (Some(from), Some(start)) => from <= start,
-                (Some(_), None) => false,
-            };
-            begins_before && start.is_none_or(|start| c.to >= start)
-        };
+        let reaches_into_range =
+            |c: &Coverage| c.starts_by(start) && start.is_none_or(|start| c.to >= start);
         let top_up = self.provider.bars_are_final();
         let history = match coverage.filter(|c| top_up && reaches_into_range(c)) {
             Some(_) => self.top_up(symbol, start, end, interval).await?,

@@ -41,6 +41,16 @@ pub struct Coverage {
 }
 
 impl Coverage {
+    /// True when this stretch begins at or before `start` (`None`: the
+    /// very beginning, which only a stretch fetched from the beginning covers).
+    pub fn starts_by(&self, start: Option<DateTime<Utc>>) -> bool {
+        match (self.from, start) {
+            (None, _) => true,
+            (Some(from), Some(start)) => from <= start,
+            (Some(_), None) => false,
+        }
+    }
+
     /// The union of two overlapping or touching stretches.
     pub fn union(self, other: Coverage) -> Coverage {
         let from = match (self.from, other.from) {

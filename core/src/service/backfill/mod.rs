@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
 use crate::error::{Error, Result};
-use crate::model::{BackfillState, BackfillStatus, Bar, HistoryRange, Interval, Symbol};
+use crate::model::{BackfillState, BackfillStatus, Bar, HistoryRange, Interval, Period, Symbol};
 use crate::provider::MarketData;
 use crate::store::{BackfillStore, Coverage, PriceStore};
 
@@ -15,6 +15,8 @@ mod window;
 
 use window::Window;
 
+/// The stretch of history backfilled when the caller does not say.
+pub const DEFAULT_BACKFILL_PERIOD: Period = Period::Y1;
 /// Symbols fetched at once when the caller does not say.
 pub const DEFAULT_BACKFILL_CONCURRENCY: usize = 4;
 /// Most symbols fetched at once.
@@ -58,7 +60,8 @@ pub type ProgressFn<'a> = dyn Fn(&BackfillProgress) -> ControlFlow<()> + Send + 
 /// How a backfill ended.
 #[derive(Debug, Clone)]
 pub struct BackfillReport {
-    /// The last status of every symbol, in the order asked.
+    /// The last status of every symbol the run reached, in the order asked
+    /// (a run stopped while checking what is stored reaches only some).
     pub statuses: Vec<BackfillStatus>,
     /// Bars written by this run.
     pub rows_written: u64,
@@ -159,8 +162,8 @@ impl Backfill {
         }
         let now = Utc::now();
         request.range.check_lookback(request.interval, now)?;
-        let (start, end) = request.range.bounds(now);
-        if start.is_some_and(|start| start >= end) {
+        let window = Window::new(request.range, request.interval, now);
+        if window.is_empty() {
             return Err(Error::invalid_input(
                 "backfill range is empty: start is not before end",
             ));
@@ -178,13 +181,6 @@ impl Backfill {
             rows_written: AtomicU64::new(0),
             on_progress,
             stop: tokio::sync::watch::Sender::new(false),
-        };
-        let window = Window {
-            range: request.range,
-            start,
-            end,
-            now,
-            interval: request.interval,
         };
 
         // Symbols covered already are done without a fetch; the rest wait.
@@ -281,7 +277,7 @@ impl Backfill {
                 outcome = self.fetch_and_store(symbol, coverage, window, run) => Some(outcome),
             }
         };
-        let mut status = match outcome {
+        let status = match outcome {
             None => BackfillStatus {
                 reason: Some("the backfill was stopped before this symbol finished".into()),
                 ..BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Pending)
@@ -305,7 +301,6 @@ impl Backfill {
                 }
             }
         };
-        status.updated_at = Utc::now();
         self.put_status(&status).await;
         status
     }
@@ -356,8 +351,8 @@ impl Backfill {
         ))
     }
 
-    /// Writes a status; a failure is logged, not raised, because the bars
-    /// and coverage (what resuming relies on) are already written.
+    /// Writes a status; a failure is logged, not raised: resuming relies on
+    /// the bars and the coverage, which the status only reports.
     async fn put_status(&self, status: &BackfillStatus) {
         if let Err(err) = self.statuses.put_backfill_status(status).await {
             tracing::warn!(symbol = %status.symbol, kind = %err.kind(), "backfill status not kept: {}", err.message());

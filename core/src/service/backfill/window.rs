@@ -8,10 +8,11 @@ use crate::store::Coverage;
 
 /// The stretch of time one run wants, fixed when it starts.
 pub(super) struct Window {
-    pub(super) range: HistoryRange,
-    pub(super) start: Option<DateTime<Utc>>,
-    pub(super) end: DateTime<Utc>,
-    pub(super) now: DateTime<Utc>,
+    range: HistoryRange,
+    /// `range`'s bounds at `now`.
+    start: Option<DateTime<Utc>>,
+    end: DateTime<Utc>,
+    now: DateTime<Utc>,
     pub(super) interval: Interval,
 }
 
@@ -24,15 +25,28 @@ pub(super) struct FetchPlan {
 }
 
 impl Window {
+    /// The window `range` names at `now`, for bars of `interval`.
+    pub(super) fn new(range: HistoryRange, interval: Interval, now: DateTime<Utc>) -> Self {
+        let (start, end) = range.bounds(now);
+        Window {
+            range,
+            start,
+            end,
+            now,
+            interval,
+        }
+    }
+
+    /// True when the range holds no instant (start not before end).
+    pub(super) fn is_empty(&self) -> bool {
+        self.start.is_some_and(|start| start >= self.end)
+    }
+
     /// True when `coverage` holds every bar of the window that has begun:
     /// it starts at or before the window and reaches to within one bar of its end.
     pub(super) fn is_covered_by(&self, coverage: Coverage) -> bool {
-        let starts_in_time = match (coverage.from, self.start) {
-            (None, _) => true,
-            (Some(from), Some(start)) => from <= start,
-            (Some(_), None) => false,
-        };
-        starts_in_time && coverage.to + self.interval.longest_span() >= self.end.min(self.now)
+        coverage.starts_by(self.start)
+            && coverage.to + self.interval.longest_span() >= self.end.min(self.now)
     }
 
     /// The fetch that completes `coverage` to the whole window. When the
@@ -56,12 +70,7 @@ impl Window {
         let Some(covered) = coverage else {
             return whole;
         };
-        let begins_in_time = match (covered.from, self.start) {
-            (None, _) => true,
-            (Some(from), Some(start)) => from <= start,
-            (Some(_), None) => false,
-        };
-        if begins_in_time {
+        if covered.starts_by(self.start) {
             let tail_from = newest.unwrap_or(covered.to).min(covered.to);
             // Bars before the window are asked for only to bridge a gap
             // between the covered stretch and the window.
@@ -117,18 +126,13 @@ mod tests {
         Utc.with_ymd_and_hms(2024, 3, d, 0, 0, 0).single().unwrap()
     }
 
-    /// Daily bars wanted from the 10th to the 20th, at noon on the 25th.
+    /// Daily bars wanted from the 10th to the 20th, at midnight on the 25th.
     fn window() -> Window {
-        Window {
-            range: HistoryRange::Between {
-                start: day(10),
-                end: day(20),
-            },
-            start: Some(day(10)),
+        let range = HistoryRange::Between {
+            start: day(10),
             end: day(20),
-            now: day(25),
-            interval: Interval::D1,
-        }
+        };
+        Window::new(range, Interval::D1, day(25))
     }
 
     fn covered(from: u32, to: u32) -> Coverage {
@@ -198,16 +202,11 @@ mod tests {
 
     #[test]
     fn an_intraday_bridge_past_the_look_back_records_nothing() {
-        let w = Window {
-            range: HistoryRange::Between {
-                start: day(20),
-                end: day(25),
-            },
-            start: Some(day(20)),
+        let range = HistoryRange::Between {
+            start: day(20),
             end: day(25),
-            now: day(25),
-            interval: Interval::M1,
         };
+        let w = Window::new(range, Interval::M1, day(25));
         // Covered up to the 1st: bridging would ask 1m bars 24 days back.
         let plan = w.fetch_plan(Some(covered(1, 1)), Some(day(1)));
         assert_eq!(asked(&plan), (day(20), day(25)));
