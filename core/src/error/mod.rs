@@ -205,6 +205,39 @@ impl std::error::Error for Error {
     }
 }
 
+/// How many characters of a caller's or an upstream's text a message repeats.
+pub const ECHO_CHARS: usize = 80;
+
+/// `text` as a message may repeat it: whole when it is at most
+/// [`ECHO_CHARS`] characters, else its first [`ECHO_CHARS`] followed by how
+/// many there were, so a megabyte argument never becomes a megabyte message.
+/// Debug-quoted, so control characters and quotes in it stay visible.
+pub fn echo(text: &str) -> String {
+    let count = text.chars().count();
+    if count <= ECHO_CHARS {
+        return format!("{text:?}");
+    }
+    let head: String = text.chars().take(ECHO_CHARS).collect();
+    format!("{head:?}... ({count} characters)")
+}
+
+impl Error {
+    /// The `Internal` error a caught panic becomes, so that a bug inside the
+    /// library reaches a binding's caller as a typed error rather than an
+    /// aborted task. Keeps the panic's message (truncated as [`echo`] does).
+    pub fn from_panic(payload: &(dyn std::any::Any + Send)) -> Self {
+        let message = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_owned());
+        Error::internal(format!(
+            "a bug in tickersense (a panic: {}); please report it",
+            echo(&message)
+        ))
+    }
+}
+
 /// Returns `url` with any password and secret-looking query values replaced by
 /// `***`, for use in messages and logs.
 pub fn redact_url(url: &str) -> String {
@@ -334,6 +367,23 @@ mod tests {
         assert!(r.contains("password=***"));
         assert_eq!(redact_url("not a url at all"), "***");
         assert_eq!(redact_url("bad://[zz"), "bad://***");
+    }
+
+    #[test]
+    fn echo_truncates_long_text_and_counts_it() {
+        assert_eq!(echo("1mo"), "\"1mo\"");
+        let long = "x".repeat(1 << 20);
+        let shown = echo(&long);
+        assert!(shown.len() < 120, "{shown}");
+        assert!(shown.ends_with("... (1048576 characters)"), "{shown}");
+    }
+
+    #[test]
+    fn a_caught_panic_is_internal_with_its_message() {
+        let payload = std::panic::catch_unwind(|| panic!("boom {}", 1)).unwrap_err();
+        let err = Error::from_panic(payload.as_ref());
+        assert_eq!(err.kind(), ErrorKind::Internal);
+        assert!(err.message().contains("boom 1"), "{err}");
     }
 
     #[test]
