@@ -9,7 +9,7 @@ pub use backfill::{
     Backfill, BackfillProgress, BackfillReport, BackfillRequest, ProgressFn,
     DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD, MAX_BACKFILL_CONCURRENCY,
 };
-pub use sentiment::SentimentService;
+pub use sentiment::{SentimentService, MAX_SENTIMENT_DAYS};
 pub use stock::{
     checked_search_limit, StockService, DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT,
     MAX_QUERY_LEN, MAX_SEARCH_LIMIT,

@@ -167,11 +167,14 @@ impl SentimentService {
     }
 }
 
-/// The instant `days` days ago, for a look-back of 1 to 3650 days.
+/// The longest look-back of the sentiment history calls, in days.
+pub const MAX_SENTIMENT_DAYS: u32 = 3650;
+
+/// The instant `days` days ago, for a look-back of 1 to [`MAX_SENTIMENT_DAYS`] days.
 fn days_back(days: u32) -> Result<chrono::DateTime<Utc>> {
-    if !(1..=3650).contains(&days) {
+    if !(1..=MAX_SENTIMENT_DAYS).contains(&days) {
         return Err(Error::invalid_input(format!(
-            "days must be 1 to 3650, not {days}"
+            "days must be 1 to {MAX_SENTIMENT_DAYS}, not {days}"
         )));
     }
     Ok(Utc::now() - Duration::days(i64::from(days)))
