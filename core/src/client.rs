@@ -1,14 +1,14 @@
 //! [`Tickersense`], the entry point: one value holding every backend named by
 //! a [`Config`], with the platform's calls as methods.
 
-use std::sync::Arc;
+use std::ops::Deref;
+use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
-use tokio::sync::OnceCell;
 
 use crate::cache::{Cache, CachePolicies, CachePolicy, CacheUrl, NamespaceStats};
 use crate::config::Config;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::{
     BackfillStatus, Bar, DailySentiment, History, HistoryRange, Interval, Period, Quote, SearchHit,
     SentimentAnalysis, SentimentRecord, Symbol,
@@ -28,7 +28,8 @@ use crate::store::{Store, StoreUrl, StoredSeries};
 /// made anywhere (inside or outside an async runtime) and a server that is
 /// down fails that call with `Unavailable` rather than the constructor. A
 /// failed connection is retried by the next call. Share one value (it is
-/// `Send + Sync`); every method takes `&self`.
+/// `Send + Sync`); every method takes `&self`. [`Tickersense::close`]
+/// releases the connections before the value is dropped.
 ///
 /// ```no_run
 /// # async fn demo() -> tickersense::Result<()> {
@@ -40,7 +41,16 @@ use crate::store::{Store, StoreUrl, StoredSeries};
 pub struct Tickersense {
     config: Config,
     policies: CachePolicies,
-    backends: OnceCell<Backends>,
+    state: RwLock<State>,
+    /// Held while connecting, so concurrent first calls connect once.
+    connecting: tokio::sync::Mutex<()>,
+}
+
+enum State {
+    /// Not connected yet (or the last attempt failed).
+    Idle,
+    Open(Arc<Backends>),
+    Closed,
 }
 
 struct Backends {
@@ -70,7 +80,8 @@ impl Tickersense {
         Ok(Tickersense {
             config,
             policies,
-            backends: OnceCell::new(),
+            state: RwLock::new(State::Idle),
+            connecting: tokio::sync::Mutex::new(()),
         })
     }
 
@@ -91,42 +102,121 @@ impl Tickersense {
         &self.config
     }
 
-    async fn backends(&self) -> Result<&Backends> {
-        self.backends
-            .get_or_try_init(|| async {
-                let store = StoreUrl::parse(&self.config.store)?.connect().await?;
-                let cache = CacheUrl::parse(&self.config.cache)?.connect(self.policies.clone())?;
-                let provider = ProviderUrl::parse(&self.config.market_data)?
-                    .connect(self.config.resilience)?;
-                let sources = SourceUrl::parse_list(&self.config.social)?
-                    .iter()
-                    .map(SourceUrl::connect)
-                    .collect::<Result<Vec<_>>>()?;
-                let analyzer = analyzer_by_name(&self.config.analyzer)?;
-                let stocks = StockService::new(provider.clone(), cache.clone(), store.clone());
-                let backfill = Backfill::new(provider, store.clone(), store.clone());
-                let sentiment =
-                    SentimentService::new(sources, analyzer, cache.clone(), store.clone());
-                tracing::debug!(store = %store.describe(), "tickersense backends ready");
-                Ok(Backends {
-                    stocks,
-                    sentiment,
-                    backfill,
-                    store,
-                    cache,
-                })
-            })
-            .await
+    /// Releases every connection: closes the store's pools (waiting for
+    /// connections in use to come back) and drops the cache's connections
+    /// and tasks. Afterwards every call that needs a backend fails with
+    /// `Unavailable` ("this client is closed"), and nothing of the client
+    /// keeps running once calls already under way finish. Idempotent; a
+    /// client that never connected has nothing to release.
+    pub async fn close(&self) {
+        let backends = {
+            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+            match std::mem::replace(&mut *state, State::Closed) {
+                State::Open(backends) => Some(backends),
+                State::Idle | State::Closed => None,
+            }
+        };
+        if let Some(backends) = backends {
+            backends.close().await;
+        }
+    }
+
+    /// True once [`Tickersense::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        matches!(
+            *self.state.read().unwrap_or_else(|e| e.into_inner()),
+            State::Closed
+        )
+    }
+
+    /// The open backends, if connected; `Err` once closed.
+    fn open_backends(&self) -> Result<Option<Arc<Backends>>> {
+        match &*self.state.read().unwrap_or_else(|e| e.into_inner()) {
+            State::Idle => Ok(None),
+            State::Open(backends) => Ok(Some(backends.clone())),
+            State::Closed => Err(closed()),
+        }
+    }
+
+    async fn backends(&self) -> Result<Arc<Backends>> {
+        if let Some(backends) = self.open_backends()? {
+            return Ok(backends);
+        }
+        let _connecting = self.connecting.lock().await;
+        if let Some(backends) = self.open_backends()? {
+            return Ok(backends);
+        }
+        let backends = Arc::new(self.open().await?);
+        {
+            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
+            // Checked under the lock `close` takes: backends opened while
+            // the client was closing are closed here, not left behind.
+            if matches!(*state, State::Idle) {
+                *state = State::Open(backends.clone());
+                return Ok(backends);
+            }
+        }
+        backends.close().await;
+        Err(closed())
+    }
+
+    async fn open(&self) -> Result<Backends> {
+        let store = StoreUrl::parse(&self.config.store)?.connect().await?;
+        let cache = match CacheUrl::parse(&self.config.cache)
+            .and_then(|url| url.connect(self.policies.clone()))
+        {
+            Ok(cache) => cache,
+            Err(err) => {
+                store.close().await;
+                return Err(err);
+            }
+        };
+        let backends = async {
+            let provider =
+                ProviderUrl::parse(&self.config.market_data)?.connect(self.config.resilience)?;
+            let sources = SourceUrl::parse_list(&self.config.social)?
+                .iter()
+                .map(SourceUrl::connect)
+                .collect::<Result<Vec<_>>>()?;
+            let analyzer = analyzer_by_name(&self.config.analyzer)?;
+            Ok::<_, Error>((provider, sources, analyzer))
+        }
+        .await;
+        let (provider, sources, analyzer) = match backends {
+            Ok(parts) => parts,
+            Err(err) => {
+                store.close().await;
+                cache.close().await;
+                return Err(err);
+            }
+        };
+        let stocks = StockService::new(provider.clone(), cache.clone(), store.clone());
+        let backfill = Backfill::new(provider, store.clone(), store.clone());
+        let sentiment = SentimentService::new(sources, analyzer, cache.clone(), store.clone());
+        tracing::debug!(store = %store.describe(), "tickersense backends ready");
+        Ok(Backends {
+            stocks,
+            sentiment,
+            backfill,
+            store,
+            cache,
+        })
     }
 
     /// The stock service (quotes, history, search).
-    pub async fn stocks(&self) -> Result<&StockService> {
-        Ok(&self.backends().await?.stocks)
+    pub async fn stocks(&self) -> Result<ServiceRef<StockService>> {
+        Ok(ServiceRef {
+            backends: self.backends().await?,
+            pick: |b| &b.stocks,
+        })
     }
 
     /// The sentiment service.
-    pub async fn sentiment_service(&self) -> Result<&SentimentService> {
-        Ok(&self.backends().await?.sentiment)
+    pub async fn sentiment_service(&self) -> Result<ServiceRef<SentimentService>> {
+        Ok(ServiceRef {
+            backends: self.backends().await?,
+            pick: |b| &b.sentiment,
+        })
     }
 
     /// The latest quote of `symbol`. See [`StockService::quote`].
@@ -310,6 +400,34 @@ impl Tickersense {
     /// One line describing the store in use, without secrets.
     pub async fn describe_store(&self) -> Result<String> {
         Ok(self.backends().await?.store.describe())
+    }
+}
+
+fn closed() -> Error {
+    Error::unavailable("this client is closed")
+}
+
+impl Backends {
+    async fn close(&self) {
+        self.store.close().await;
+        self.cache.close().await;
+    }
+}
+
+/// One service of a connected [`Tickersense`], used through `Deref`. It
+/// keeps the client's backends alive while held, so hold it for a call,
+/// not for good: [`Tickersense::close`] waits for the store connections
+/// such a call uses.
+pub struct ServiceRef<T> {
+    backends: Arc<Backends>,
+    pick: fn(&Backends) -> &T,
+}
+
+impl<T> Deref for ServiceRef<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        (self.pick)(&self.backends)
     }
 }
 

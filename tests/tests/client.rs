@@ -233,3 +233,105 @@ async fn stored_intraday_bars_older_than_the_look_back_never_break_a_top_up() {
         .iter()
         .all(|b| b.timestamp >= now - Duration::days(1)));
 }
+
+/// Connections open on the server under `application_name` `app`.
+async fn connections_of(admin: &mut sqlx::PgConnection, app: &str) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1")
+        .bind(app)
+        .fetch_one(admin)
+        .await
+        .unwrap()
+}
+
+/// Clients on the test PostgreSQL, each used then closed, leave no
+/// connection behind, and every call after `close` is `Unavailable`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_clients_leave_no_postgres_connection_behind() {
+    let Some(base) = tickersense_tests::service_url("TICKERSENSE_TEST_POSTGRES_URL") else {
+        return;
+    };
+    let schema = tickersense_tests::PgSchema::create(&base).await;
+    let app = format!("ts_close_{}", std::process::id());
+    let url = format!("{}&application_name={app}", schema.url());
+    let mut admin = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
+        .await
+        .unwrap();
+    for i in 0..100 {
+        let ts = Tickersense::builder()
+            .store(&url)
+            .cache("none://")
+            .build()
+            .unwrap();
+        ts.history("MSFT", Period::Mo1, Interval::D1).await.unwrap();
+        assert!(
+            connections_of(&mut admin, &app).await > 0,
+            "client {i} holds a connection"
+        );
+        ts.close().await;
+        ts.close().await; // idempotent
+        let err = ts.quote("MSFT").await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
+        assert!(err.message().contains("closed"), "{err}");
+        // Held on purpose: closing, not dropping, must release the pool.
+        std::mem::forget(ts);
+    }
+    // A backend leaves pg_stat_activity a moment after its client hangs up.
+    let mut left = connections_of(&mut admin, &app).await;
+    for _ in 0..50 {
+        if left == 0 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        left = connections_of(&mut admin, &app).await;
+    }
+    assert_eq!(left, 0, "connections left open by closed clients");
+    schema.drop_now().await;
+}
+
+/// After `close` no task of the client keeps running, Redis cache included,
+/// and a client that never connected closes too (then refuses calls).
+#[tokio::test]
+async fn close_stops_every_task_of_the_client() {
+    let Some(redis) = tickersense_tests::service_url("TICKERSENSE_TEST_REDIS_URL") else {
+        return;
+    };
+    let tasks = || {
+        tokio::runtime::Handle::current()
+            .metrics()
+            .num_alive_tasks()
+    };
+    let before = tasks();
+    for cache in [redis.clone(), format!("tiered+{redis}")] {
+        let ts = Tickersense::builder()
+            .store("memory://")
+            .cache(&cache)
+            .build()
+            .unwrap();
+        ts.quote("AAPL").await.unwrap();
+        ts.quote("AAPL").await.unwrap();
+        assert!(tasks() > before, "the redis cache runs tasks while open");
+        ts.close().await;
+        let mut alive = tasks();
+        for _ in 0..50 {
+            if alive == before {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+            alive = tasks();
+        }
+        assert_eq!(alive, before, "tasks still running after close ({cache})");
+        let err = ts
+            .history("AAPL", Period::D5, Interval::D1)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Unavailable);
+        std::mem::forget(ts);
+    }
+    let never_used = memory_client();
+    never_used.close().await;
+    assert!(never_used.is_closed());
+    assert_eq!(
+        never_used.quote("AAPL").await.unwrap_err().kind(),
+        ErrorKind::Unavailable
+    );
+}

@@ -118,6 +118,13 @@ impl Cache for MemoryCache {
         }
     }
 
+    /// Drops every namespace and the values it holds.
+    async fn close(&self) {
+        let dropped =
+            std::mem::take(&mut *self.namespaces.write().unwrap_or_else(|e| e.into_inner()));
+        drop(dropped);
+    }
+
     async fn stats(&self) -> Vec<NamespaceStats> {
         let namespaces: Vec<(String, Arc<Namespace>)> = self
             .namespaces

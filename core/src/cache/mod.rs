@@ -71,6 +71,10 @@ pub trait Cache: Send + Sync {
 
     /// Hit, miss and entry counts per namespace, sorted by namespace.
     async fn stats(&self) -> Vec<NamespaceStats>;
+
+    /// Drops connections and held values; afterwards reads miss and writes
+    /// are dropped, without any I/O. Idempotent; the default does nothing.
+    async fn close(&self) {}
 }
 
 /// A cache that holds nothing (`none://`).

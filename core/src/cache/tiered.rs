@@ -92,6 +92,11 @@ impl Cache for TieredCache {
         self.far.invalidate(namespace, key).await;
     }
 
+    async fn close(&self) {
+        self.near.close().await;
+        self.far.close().await;
+    }
+
     /// Per namespace: hits of either tier; misses, entries, bytes and errors
     /// of Redis (a read that misses memory but hits Redis is a hit).
     async fn stats(&self) -> Vec<NamespaceStats> {

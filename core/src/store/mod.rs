@@ -227,9 +227,15 @@ pub trait UserStore: Send + Sync {
 }
 
 /// A backend that implements every store trait above.
+#[async_trait]
 pub trait Store: PriceStore + SentimentStore + BackfillStore + UserStore {
     /// One line saying what the store is (backend, location without secrets).
     fn describe(&self) -> String;
+
+    /// Releases what the store holds open (connection pools): afterwards
+    /// every call fails with `Unavailable`. Waits until connections in use
+    /// are returned and closed. Idempotent; the default does nothing.
+    async fn close(&self) {}
 }
 
 const ACCEPTED: &str = "memory://, sqlite://PATH, postgres://USER@HOST/DB";

@@ -29,6 +29,7 @@ pub(super) struct Job<R, A> {
 /// The handle callers queue requests on. Dropping every handle ends the task.
 pub(super) struct Gatherer<R, A> {
     queue: mpsc::UnboundedSender<Job<R, A>>,
+    task: tokio::task::AbortHandle,
 }
 
 impl<R: Send + 'static, A: Send + 'static> Gatherer<R, A> {
@@ -40,8 +41,13 @@ impl<R: Send + 'static, A: Send + 'static> Gatherer<R, A> {
         F: Future<Output = ()> + Send + 'static,
     {
         let (queue, queued) = mpsc::unbounded_channel();
-        tokio::spawn(gather(conn, queued, most, send));
-        Gatherer { queue }
+        let task = tokio::spawn(gather(conn, queued, most, send)).abort_handle();
+        Gatherer { queue, task }
+    }
+
+    /// Ends the task now, with the batches it has in flight.
+    pub(super) fn stop(&self) {
+        self.task.abort();
     }
 
     /// The answer to `request`; `None` when the task is gone (the runtime

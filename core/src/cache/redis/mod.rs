@@ -1,11 +1,10 @@
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use tokio::sync::OnceCell;
 
 use super::{Cache, CachePolicies, NamespaceStats};
 
@@ -37,10 +36,12 @@ pub struct RedisCache {
     client: redis::Client,
     display_url: String,
     policies: CachePolicies,
-    connection: OnceCell<ConnectionManager>,
-    /// Single reads and writes, gathered into batches (see `gather.rs`);
-    /// started with the connection.
-    gatherers: OnceCell<Gatherers>,
+    /// The connection and its gathering tasks, once connected; taken out
+    /// (and the tasks stopped) by [`Cache::close`].
+    link: RwLock<Option<Arc<Link>>>,
+    /// Held while connecting, so concurrent first calls make one connection.
+    connecting: tokio::sync::Mutex<()>,
+    closed: AtomicBool,
     /// After a failed connect, calls skip Redis until this instant instead of
     /// each paying for a connect attempt.
     down_until: Mutex<Option<Instant>>,
@@ -52,8 +53,10 @@ pub struct RedisCache {
 /// server (single-threaded) for long.
 const BATCH_KEYS: usize = 500;
 
-/// The tasks gathering single calls into batches.
-struct Gatherers {
+/// One connection and the tasks gathering single calls made over it into
+/// batches (see `gather.rs`), started together.
+struct Link {
+    conn: ConnectionManager,
     reads: Gatherer<String, Option<Vec<u8>>>,
     writes: Gatherer<Write, ()>,
 }
@@ -70,6 +73,15 @@ fn answered<A>(answer: Option<Answer<A>>) -> Result<A> {
     }
 }
 
+impl Link {
+    /// Ends the gathering tasks now; calls still waiting on them get no
+    /// answer (read as a miss or a dropped write).
+    fn stop(&self) {
+        self.reads.stop();
+        self.writes.stop();
+    }
+}
+
 /// How long a failed connect keeps Redis marked down.
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
@@ -83,16 +95,37 @@ impl RedisCache {
             client,
             display_url,
             policies,
-            connection: OnceCell::new(),
-            gatherers: OnceCell::new(),
+            link: RwLock::new(None),
+            connecting: tokio::sync::Mutex::new(()),
+            closed: AtomicBool::new(false),
             down_until: Mutex::new(None),
             counters: RwLock::default(),
         })
     }
 
+    fn current_link(&self) -> Option<Arc<Link>> {
+        self.link.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    fn closed_error() -> Error {
+        Error::unavailable("the redis cache is closed")
+    }
+
     async fn connection(&self) -> Result<ConnectionManager> {
-        if let Some(conn) = self.connection.get() {
-            return Ok(conn.clone());
+        Ok(self.connected().await?.conn.clone())
+    }
+
+    /// The link, connecting first if there is none.
+    async fn connected(&self) -> Result<Arc<Link>> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(Self::closed_error());
+        }
+        if let Some(link) = self.current_link() {
+            return Ok(link);
+        }
+        let _connecting = self.connecting.lock().await;
+        if let Some(link) = self.current_link() {
+            return Ok(link);
         }
         let down_until = *self.down_until.lock().unwrap_or_else(|e| e.into_inner());
         if down_until.is_some_and(|t| Instant::now() < t) {
@@ -107,31 +140,29 @@ impl RedisCache {
             .set_connection_timeout(Duration::from_millis(500))
             .set_response_timeout(Duration::from_secs(2))
             .set_number_of_retries(0);
-        match self
-            .connection
-            .get_or_try_init(|| self.client.get_connection_manager_with_config(config))
-            .await
-        {
-            Ok(conn) => Ok(conn.clone()),
+        match self.client.get_connection_manager_with_config(config).await {
+            Ok(conn) => {
+                let link = Arc::new(Link {
+                    reads: Gatherer::start(conn.clone(), BATCH_KEYS, gather::mget),
+                    writes: Gatherer::start(conn.clone(), BATCH_KEYS, gather::set_ex),
+                    conn,
+                });
+                let mut slot = self.link.write().unwrap_or_else(|e| e.into_inner());
+                // Checked under the slot's lock, which `close` takes too: a
+                // link made while closing is never left behind.
+                if self.closed.load(Ordering::Acquire) {
+                    link.stop();
+                    return Err(Self::closed_error());
+                }
+                *slot = Some(link.clone());
+                Ok(link)
+            }
             Err(err) => {
                 *self.down_until.lock().unwrap_or_else(|e| e.into_inner()) =
                     Some(Instant::now() + RECONNECT_AFTER);
                 Err(Error::from(err).with_retry_after(RECONNECT_AFTER))
             }
         }
-    }
-
-    async fn gatherers(&self) -> Result<&Gatherers> {
-        let conn = self.connection().await?;
-        Ok(self
-            .gatherers
-            .get_or_init(|| async {
-                Gatherers {
-                    reads: Gatherer::start(conn.clone(), BATCH_KEYS, gather::mget),
-                    writes: Gatherer::start(conn, BATCH_KEYS, gather::set_ex),
-                }
-            })
-            .await)
     }
 
     fn counters(&self, namespace: &str) -> Arc<Counters> {
@@ -224,8 +255,8 @@ impl Cache for RedisCache {
     /// Gathered with the reads made at the same time into one `MGET`.
     async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
         let result: Result<Option<Vec<u8>>> = async {
-            let gatherers = self.gatherers().await?;
-            answered(gatherers.reads.call(Self::key(namespace, key)).await)
+            let link = self.connected().await?;
+            answered(link.reads.call(Self::key(namespace, key)).await)
         }
         .await;
         let counters = self.counters(namespace);
@@ -249,9 +280,9 @@ impl Cache for RedisCache {
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
         let ttl = self.ttl_secs(namespace);
         let result: Result<()> = async {
-            let gatherers = self.gatherers().await?;
+            let link = self.connected().await?;
             let write = (Self::key(namespace, key), value, ttl);
-            answered(gatherers.writes.call(write).await)
+            answered(link.writes.call(write).await)
         }
         .await;
         if let Err(err) = result {
@@ -345,6 +376,19 @@ impl Cache for RedisCache {
         .await;
         if let Err(err) = result {
             self.failed(namespace, "invalidate", &err);
+        }
+    }
+
+    /// Stops the gathering tasks and drops the connection (closed once the
+    /// calls still using it finish); later calls miss without any I/O.
+    async fn close(&self) {
+        let link = {
+            let mut slot = self.link.write().unwrap_or_else(|e| e.into_inner());
+            self.closed.store(true, Ordering::Release);
+            slot.take()
+        };
+        if let Some(link) = link {
+            link.stop();
         }
     }
 

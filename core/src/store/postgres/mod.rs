@@ -384,7 +384,14 @@ impl SentimentStore for PostgresStore {
     }
 }
 
+#[async_trait]
 impl Store for PostgresStore {
+    /// Closes the pool: idle connections at once, the ones in use when
+    /// they are returned.
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     fn describe(&self) -> String {
         format!("postgres ({}); {}", self.display_url, self.layout)
     }

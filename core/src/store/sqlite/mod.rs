@@ -317,7 +317,14 @@ impl SentimentStore for SqliteStore {
     }
 }
 
+#[async_trait]
 impl Store for SqliteStore {
+    /// Closes the pool: idle connections at once, the ones in use when
+    /// they are returned.
+    async fn close(&self) {
+        self.pool.close().await;
+    }
+
     fn describe(&self) -> String {
         format!("sqlite ({})", self.path)
     }
