@@ -78,6 +78,36 @@ async fn suite(store: Arc<dyn Store>) {
     );
     assert!(store.latest_bar(&fx, Interval::D1).await.unwrap().is_none());
 
+    // An empty or reversed range, or one starting after now, holds no bar,
+    // as SQL answers it (and none of them panics).
+    for (start, end) in [
+        (day(5), day(2)),
+        (day(5), day(5)),
+        (Utc::now() + Duration::days(30), Utc::now()),
+    ] {
+        let none = store.bars(&aapl, Interval::D1, Some(start), end).await;
+        assert_eq!(none.unwrap(), [], "{start} to {end}");
+    }
+
+    // A small batch (no COPY on PostgreSQL) naming a bar twice: the later
+    // copy wins on every store, and the bar counts once.
+    let msft = Symbol::parse("MSFT").unwrap();
+    let twice = [bar(1, 10.0), bar(2, 20.0), bar(1, 11.0)];
+    assert_eq!(
+        store
+            .upsert_bars(&msft, Interval::D1, &twice)
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        store
+            .bars(&msft, Interval::D1, None, day(100))
+            .await
+            .unwrap(),
+        [bar(1, 11.0), bar(2, 20.0)]
+    );
+
     // Prices survive bit for bit (the seed's DECIMAL(10,2) lost FX digits).
     let precise = Bar {
         timestamp: day(0),

@@ -32,7 +32,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 /// The stretch of time already fetched for one symbol and interval.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Coverage {
     /// First instant fetched; `None` when fetched from the very beginning.
     pub from: Option<DateTime<Utc>>,
@@ -64,8 +64,21 @@ impl Coverage {
     }
 }
 
+/// `bars` with one bar per timestamp, the last copy of each winning (what
+/// an upsert of the batch one bar at a time would leave), oldest first.
+/// Borrows when the timestamps already strictly increase, the usual case;
+/// else costs a sort.
+pub(crate) fn last_per_timestamp(bars: &[Bar]) -> std::borrow::Cow<'_, [Bar]> {
+    if bars.windows(2).all(|w| w[0].timestamp < w[1].timestamp) {
+        return std::borrow::Cow::Borrowed(bars);
+    }
+    let by_time: std::collections::BTreeMap<_, _> =
+        bars.iter().map(|b| (b.timestamp, *b)).collect();
+    std::borrow::Cow::Owned(by_time.into_values().collect())
+}
+
 /// One stored series and how far it reaches.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct StoredSeries {
     /// The symbol.
     pub symbol: Symbol,
@@ -84,8 +97,10 @@ pub struct StoredSeries {
 /// Bars keyed by (symbol, interval, timestamp).
 #[async_trait]
 pub trait PriceStore: Send + Sync {
-    /// Inserts `bars`, replacing any with the same key; returns how many were
-    /// written. Idempotent: writing the same bars twice leaves one copy.
+    /// Inserts `bars`, replacing any with the same key; returns how many
+    /// distinct bars were written. Idempotent: writing the same bars twice
+    /// leaves one copy. A batch naming one timestamp twice keeps the later
+    /// copy, on every backend.
     async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64>;
 
     /// Bars with `start <= timestamp < end`, oldest first (`None`: from the first).

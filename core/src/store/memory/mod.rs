@@ -4,7 +4,7 @@ use std::sync::RwLock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{Coverage, PriceStore, SentimentStore, Store, StoredSeries};
+use super::{last_per_timestamp, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::Result;
 use crate::model::{BackfillStatus, Bar, Interval, SentimentRecord, Symbol};
 
@@ -50,7 +50,8 @@ impl PriceStore for MemoryStore {
     async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64> {
         let mut all = write!(self.bars);
         let series = all.entry((symbol.clone(), interval)).or_default();
-        for bar in bars {
+        let bars = last_per_timestamp(bars);
+        for bar in bars.iter() {
             series.insert(bar.timestamp, *bar);
         }
         Ok(bars.len() as u64)
@@ -67,6 +68,11 @@ impl PriceStore for MemoryStore {
         let Some(series) = all.get(&(symbol.clone(), interval)) else {
             return Ok(Vec::new());
         };
+        // An empty or reversed range holds no bar, as in SQL (where the
+        // other stores answer it); `BTreeMap::range` would panic on it.
+        if start.is_some_and(|start| start >= end) {
+            return Ok(Vec::new());
+        }
         let lower = start.map_or(std::ops::Bound::Unbounded, std::ops::Bound::Included);
         Ok(series
             .range((lower, std::ops::Bound::Excluded(end)))

@@ -7,7 +7,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, PgPool, Row};
 
 use super::migrations::{check_applied, MigrationMode};
-use super::{Coverage, PriceStore, SentimentStore, Store, StoredSeries};
+use super::{last_per_timestamp, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::{redact_url, Error, ErrorKind, Result};
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
 
@@ -202,6 +202,9 @@ impl PriceStore for PostgresStore {
         if bars.len() >= COPY_FROM {
             return self.copy_bars(symbol, interval, bars).await;
         }
+        // ON CONFLICT may touch a row only once per statement: a batch
+        // naming a bar twice keeps its later copy, as the COPY path does.
+        let bars = &*last_per_timestamp(bars);
         let column = |f: fn(&Bar) -> f64| bars.iter().map(f).collect::<Vec<f64>>();
         let result = sqlx::query(
             "INSERT INTO price_bars (symbol, interval, ts, open, high, low, close, adj_close, volume) \

@@ -7,7 +7,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Row, SqlitePool};
 
 use super::migrations::{check_applied, MigrationMode};
-use super::{Coverage, PriceStore, SentimentStore, Store, StoredSeries};
+use super::{last_per_timestamp, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::{Error, Result};
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
 
@@ -114,6 +114,7 @@ fn bar_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Bar> {
 #[async_trait]
 impl PriceStore for SqliteStore {
     async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64> {
+        let bars = &*last_per_timestamp(bars);
         let mut tx = self.pool.begin().await?;
         for chunk in bars.chunks(BARS_PER_STATEMENT) {
             let mut q = QueryBuilder::new(
