@@ -1,4 +1,4 @@
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Interval, Period, Symbol};
@@ -100,10 +100,43 @@ pub struct Bar {
     pub volume: u64,
 }
 
-/// A share count read as a float (JSON, CSV): `None` unless finite, not
-/// negative and within `u64`; rounded to the nearest share.
-pub fn volume_from_f64(v: f64) -> Option<u64> {
-    (v.is_finite() && v >= 0.0 && v <= u64::MAX as f64).then(|| v.round() as u64)
+/// The largest share count a bar or quote may carry: `i64::MAX`, the most
+/// every store keeps exactly (SQLite and PostgreSQL hold signed 64-bit
+/// integers). A provider answering more is answering nonsense.
+pub const MAX_VOLUME: u64 = i64::MAX as u64;
+
+/// Why a float read as a share count is not one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BadVolume {
+    /// Not a number, infinite or negative: no count at all.
+    NotACount,
+    /// Finite and positive but above [`MAX_VOLUME`].
+    TooLarge,
+}
+
+/// A share count read as a float (JSON, CSV), rounded to the nearest share;
+/// an error unless finite, not negative and at most [`MAX_VOLUME`], so a
+/// count is never saturated into a wrong one.
+pub fn volume_from_f64(v: f64) -> Result<u64, BadVolume> {
+    // 2^63 is the first float above i64::MAX; every float below it rounds
+    // to a count that fits.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    if !v.is_finite() || v < 0.0 {
+        Err(BadVolume::NotACount)
+    } else if v >= LIMIT {
+        Err(BadVolume::TooLarge)
+    } else {
+        Ok(v.round() as u64)
+    }
+}
+
+/// `t` when it lies in the years 1800 to 9999, the instants a bar can
+/// start at: before are no markets, after is past what Python's `datetime`
+/// and JavaScript's `Date` can show. Parsers of provider answers and files
+/// check every stamp with it, so no date arithmetic on a stray stamp
+/// overflows and no binding meets a date it cannot convert.
+pub fn checked_instant(t: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    (1800..=9999).contains(&t.year()).then_some(t)
 }
 
 /// Where a value was served from, so callers (and the quickstart) can tell a

@@ -15,7 +15,8 @@ mod user;
 
 pub use backfill::{BackfillState, BackfillStatus};
 pub use market::{
-    volume_from_f64, Bar, Dividend, History, HistoryRange, Origin, Quote, SearchHit, Split,
+    checked_instant, volume_from_f64, BadVolume, Bar, Dividend, History, HistoryRange, Origin,
+    Quote, SearchHit, Split, MAX_VOLUME,
 };
 pub use period::{intraday_lookback, Interval, Period};
 pub use sentiment::{

@@ -127,8 +127,22 @@ impl Default for Interval {
 }
 
 impl Period {
+    /// How many trading sessions a day period means: `1d` the last session,
+    /// `5d` the last five, as Yahoo and yfinance count them (on a Tuesday
+    /// before the open, `1d` is Monday's session, not an empty day).
+    /// `None` for calendar periods, which count back from now ([`Period::start`]).
+    pub const fn sessions(self) -> Option<usize> {
+        match self {
+            Period::D1 => Some(1),
+            Period::D5 => Some(5),
+            _ => None,
+        }
+    }
+
     /// The first instant this period covers when asked at `now`; `None` for
     /// [`Period::Max`]. Calendar periods count back calendar months and years.
+    /// Day periods count back calendar days here; providers that know the
+    /// trading calendar count [`Period::sessions`] instead.
     pub fn start(self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let months_back = |m: u32| now.checked_sub_months(chrono::Months::new(m));
         match self {

@@ -10,6 +10,7 @@ mod csv;
 mod sample;
 mod tickers;
 pub mod yahoo;
+mod zone;
 
 use std::sync::Arc;
 
@@ -94,7 +95,11 @@ impl ProviderUrl {
                     ))),
                 }
             }
-            "csv" if !rest.trim().is_empty() => Ok(ProviderUrl::Csv(rest.trim().to_owned())),
+            "csv" if !rest.trim().is_empty() => {
+                // Options are checked here, so a bad one fails at validation.
+                Csv::new(rest.trim())?;
+                Ok(ProviderUrl::Csv(rest.trim().to_owned()))
+            }
             "csv" => Err(Error::invalid_input(
                 "csv:// needs a folder, e.g. csv://data/prices",
             )),
@@ -108,7 +113,7 @@ impl ProviderUrl {
             ProviderUrl::Sample => Arc::new(Sample::new()),
             ProviderUrl::Yahoo => Arc::new(Yahoo::public(policy)?),
             ProviderUrl::YahooAt(base) => Arc::new(Yahoo::at(base, policy)?),
-            ProviderUrl::Csv(dir) => Arc::new(Csv::new(dir)),
+            ProviderUrl::Csv(dir) => Arc::new(Csv::new(dir)?),
         })
     }
 }

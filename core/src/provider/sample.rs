@@ -73,11 +73,21 @@ impl Sample {
         let (start, end) = range.bounds(now);
         range.check_lookback(interval, now)?;
         let end = end.min(now);
+        let mut days = daily_series(ticker, now);
+        // A day period is the last sessions that have opened, whatever the
+        // calendar says; any other range selects bars by their stamps.
+        let start = match range {
+            HistoryRange::Period(period) => match period.sessions() {
+                Some(n) => {
+                    days.drain(..days.len().saturating_sub(n));
+                    None
+                }
+                None => start,
+            },
+            HistoryRange::Between { .. } => start,
+        };
         let in_range = |ts: DateTime<Utc>| start.is_none_or(|s| ts >= s) && ts < end;
-        let days: Vec<DayBar> = daily_series(ticker, now)
-            .into_iter()
-            .filter(|d| in_range(d.bar.timestamp))
-            .collect();
+        days.retain(|d| in_range(d.bar.timestamp));
         let bars = match interval {
             Interval::D1 => days.iter().map(|d| d.bar).collect(),
             Interval::D5 => aggregate(&days, |d| d.index / 5),
@@ -536,6 +546,66 @@ mod tests {
             .unwrap();
         assert_eq!(fx.currency, "USD");
         assert!(fx.bars[0].close < 2.0);
+    }
+
+    #[test]
+    fn day_periods_count_sessions_not_calendar_days() {
+        let p = Sample::new();
+        let days = |symbol: &str, period: Period, interval: Interval, now: &str| {
+            let h = p
+                .history_at(
+                    &sym(symbol),
+                    HistoryRange::Period(period),
+                    interval,
+                    at(now),
+                )
+                .unwrap();
+            let ny = chrono_tz::America::New_York;
+            let mut dates: Vec<String> = h
+                .bars
+                .iter()
+                .map(|b| b.timestamp.with_timezone(&ny).date_naive().to_string())
+                .collect();
+            dates.dedup();
+            (h.bars.len(), dates)
+        };
+        // Tuesday 2026-12-01 07:50 UTC: New York has not opened yet.
+        let tuesday_early = "2026-12-01T07:50:00Z";
+        assert_eq!(
+            days("AAPL", Period::D1, Interval::D1, tuesday_early),
+            (1, vec!["2026-11-30".to_owned()])
+        );
+        let (n, dates) = days("AAPL", Period::D5, Interval::D1, tuesday_early);
+        assert_eq!(n, 5);
+        assert_eq!(
+            dates,
+            [
+                "2026-11-24",
+                "2026-11-25",
+                "2026-11-26",
+                "2026-11-27",
+                "2026-11-30"
+            ]
+        );
+        // Intraday bars of a day period: the whole last session.
+        assert_eq!(
+            days("AAPL", Period::D1, Interval::M5, tuesday_early),
+            (78, vec!["2026-11-30".to_owned()])
+        );
+        // Once Tuesday's session opens it is the last one.
+        let (n, dates) = days("AAPL", Period::D1, Interval::D1, "2026-12-01T15:00:00Z");
+        assert_eq!((n, dates[0].as_str()), (1, "2026-12-01"));
+        let (n, _) = days("AAPL", Period::D1, Interval::M5, "2026-12-01T15:00:00Z");
+        assert_eq!(n, 6, "14:30 to 15:00 UTC: six 5-minute bars have begun");
+        // On a Sunday the last five sessions are Monday to Friday.
+        let (n, dates) = days("AAPL", Period::D5, Interval::D1, "2026-11-29T12:00:00Z");
+        assert_eq!((n, dates[0].as_str()), (5, "2026-11-23"));
+        // Crypto trades every day: 5d is five calendar days.
+        let (n, _) = days("BTC-USD", Period::D5, Interval::D1, tuesday_early);
+        assert_eq!(n, 5);
+        // Calendar periods still count back from now.
+        let (n, _) = days("AAPL", Period::Mo1, Interval::D1, tuesday_early);
+        assert!((20..=23).contains(&n), "{n}");
     }
 
     #[test]

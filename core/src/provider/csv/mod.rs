@@ -1,25 +1,35 @@
 //! `csv://DIR`: price history a team already has, as the CSV files yfinance
 //! writes (`Ticker.history(...).to_csv()` or `download(...).to_csv()`), one
 //! file per symbol: `DIR/AAPL.csv` holds daily bars, `DIR/AAPL.5m.csv` bars of
-//! another interval. `csv://DIR?tz=America/New_York` says which zone dates
-//! without an offset are in (UTC otherwise).
+//! another interval. `csv://DIR?tz=America/New_York` names the exchange's
+//! zone (an IANA name, spelt exactly: `america/new_york` is refused).
+//!
+//! Times keep the UTC offset yfinance writes (`2026-11-02 00:00:00+09:00` is
+//! 2026-11-01T15:00Z). Daily and longer bars are stamped at midnight of the
+//! date as written, on the exchange's clock, as the Yahoo provider stamps
+//! them, so the same series read from a file and from Yahoo lands on the
+//! same stamps in a store. The clock is the `tz=` zone; without one, the
+//! offset written on the row; for a row without an offset, UTC.
 //!
 //! Columns are found by name: `Date` or `Datetime`, `Open`, `High`, `Low`,
 //! `Close`, and optionally `Adj Close`, `Volume`, `Dividends`, `Stock Splits`.
 //! The three-line header of yfinance's newer `download` (`Price` / `Ticker` /
-//! `Date` rows) is understood too. A row with an empty price is a gap.
+//! `Date` rows) is understood too. A row with an empty price is a gap; a
+//! negative price, a high below the low or an impossible volume is an error
+//! naming its line.
 
 use std::path::{Path, PathBuf};
 
 use async_trait::async_trait;
-use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+use super::zone::Zone;
 use super::MarketData;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{echo, Error, ErrorKind, Result};
 use crate::model::{
-    volume_from_f64, Bar, Dividend, History, HistoryRange, Interval, Quote, SearchHit, Split,
-    Symbol,
+    checked_instant, volume_from_f64, BadVolume, Bar, Dividend, History, HistoryRange, Interval,
+    Quote, SearchHit, Split, Symbol,
 };
 
 const SOURCE: &str = "csv";
@@ -29,23 +39,33 @@ const SOURCE: &str = "csv";
 #[derive(Debug, Clone)]
 pub struct Csv {
     dir: PathBuf,
-    zone: Tz,
+    zone: Option<Tz>,
 }
 
 impl Csv {
     /// A provider over the folder `spec`: a path, optionally followed by
-    /// `?tz=ZONE` for dates written without an offset.
-    pub fn new(spec: &str) -> Self {
+    /// `?tz=ZONE`, the exchange's IANA zone. No I/O: a missing folder shows
+    /// at the first call. `InvalidInput` for an unknown zone (names are
+    /// case-sensitive, as the IANA database and pandas have them) or an
+    /// unknown option.
+    pub fn new(spec: &str) -> Result<Self> {
         let (dir, query) = spec.split_once('?').unwrap_or((spec, ""));
-        let zone = query
-            .split('&')
-            .find_map(|kv| kv.strip_prefix("tz="))
-            .and_then(|z| z.parse::<Tz>().ok())
-            .unwrap_or(Tz::UTC);
-        Csv {
+        let mut zone = None;
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            match pair.split_once('=') {
+                Some(("tz", name)) => zone = Some(parse_zone(name)?),
+                _ => {
+                    return Err(Error::invalid_input(format!(
+                        "csv:// takes only the option tz=ZONE, not {}",
+                        echo(pair)
+                    )))
+                }
+            }
+        }
+        Ok(Csv {
             dir: PathBuf::from(dir),
             zone,
-        }
+        })
     }
 
     fn file(&self, symbol: &Symbol, interval: Interval) -> PathBuf {
@@ -66,7 +86,7 @@ impl Csv {
     }
 }
 
-fn read_file(path: &Path, symbol: Symbol, interval: Interval, zone: Tz) -> Result<History> {
+fn read_file(path: &Path, symbol: Symbol, interval: Interval, zone: Option<Tz>) -> Result<History> {
     let shown = path
         .file_name()
         .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
@@ -78,6 +98,25 @@ fn read_file(path: &Path, symbol: Symbol, interval: Interval, zone: Tz) -> Resul
     })?;
     parse_csv(&bytes, symbol, interval, zone)
         .map_err(|e| Error::new(e.kind(), format!("{shown}: {}", e.message())))
+}
+
+/// An IANA zone name, exactly as spelt in the database. A name that differs
+/// only in case is refused too, with the right spelling offered: reading
+/// `america/new_york` as New York would accept a typo anywhere else.
+fn parse_zone(name: &str) -> Result<Tz> {
+    let name = name.trim();
+    if let Ok(tz) = name.parse::<Tz>() {
+        return Ok(tz);
+    }
+    let hint = chrono_tz::TZ_VARIANTS
+        .iter()
+        .find(|tz| tz.name().eq_ignore_ascii_case(name))
+        .map(|tz| format!(" (names are case-sensitive: did you mean {:?}?)", tz.name()))
+        .unwrap_or_default();
+    Err(Error::invalid_input(format!(
+        "unknown time zone {} for csv://{hint}; use an IANA name such as America/New_York",
+        echo(name)
+    )))
 }
 
 /// Column positions, found by header name.
@@ -121,13 +160,14 @@ impl Columns {
     }
 }
 
-/// Parses yfinance-style CSV text into a history. Bad rows are errors that
-/// name their line; nothing is guessed.
+/// Parses yfinance-style CSV text into a history; `zone` is the exchange's
+/// (see the module's docs for the clock used without one). Bad rows are
+/// errors that name their line; nothing is guessed.
 pub(crate) fn parse_csv(
     bytes: &[u8],
     symbol: Symbol,
     interval: Interval,
-    zone: Tz,
+    zone: Option<Tz>,
 ) -> Result<History> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
@@ -141,7 +181,8 @@ pub(crate) fn parse_csv(
         .ok_or_else(|| Error::invalid_input("empty file"))?;
     let columns = Columns::find(&header)?;
     let mut history = History::empty(symbol, interval, SOURCE);
-    history.timezone = zone.name().to_owned();
+    // The offsets written, when no zone is given: one offset names the clock.
+    let mut offsets = Offsets::None;
     for (line, record) in records.enumerate() {
         let line = line + 2;
         let record = record.map_err(|e| Error::invalid_input(format!("line {line}: {e}")))?;
@@ -151,8 +192,14 @@ pub(crate) fn parse_csv(
             continue;
         }
         let bad = |what: &str| Error::invalid_input(format!("line {line}: {what}"));
-        let timestamp = parse_time(cell(columns.time), zone, interval)
-            .ok_or_else(|| bad(&format!("{:?} is not a date or time", cell(columns.time))))?;
+        let text = cell(columns.time);
+        let written =
+            read_time(text).ok_or_else(|| bad(&format!("{} is not a date or time", echo(text))))?;
+        if let Written::Instant(t) = written {
+            offsets.see(*t.offset());
+        }
+        let timestamp = stamp(written, zone, interval)
+            .ok_or_else(|| bad(&format!("{} is out of range", echo(text))))?;
         let number = |i: usize| -> Result<Option<f64>> {
             match cell(i) {
                 "" | "nan" | "NaN" => Ok(None),
@@ -161,7 +208,7 @@ pub(crate) fn parse_csv(
                     .ok()
                     .filter(|v| v.is_finite())
                     .map(Some)
-                    .ok_or_else(|| bad(&format!("{text:?} is not a number"))),
+                    .ok_or_else(|| bad(&format!("{} is not a number", echo(text)))),
             }
         };
         let optional = |i: Option<usize>| i.map_or(Ok(None), number);
@@ -185,10 +232,21 @@ pub(crate) fn parse_csv(
             history.gaps.push(timestamp);
             continue;
         };
-        let volume = match optional(columns.volume)? {
+        if [open, high, low, close].iter().any(|p| *p < 0.0) {
+            return Err(bad("a price is negative"));
+        }
+        if high < low {
+            return Err(bad(&format!("the high {high} is below the low {low}")));
+        }
+        let volume = match optional(columns.volume)?.map(|v| (v, volume_from_f64(v))) {
             None => 0,
-            Some(v) => volume_from_f64(v)
-                .ok_or_else(|| bad(&format!("volume {v} is negative or too large")))?,
+            Some((_, Ok(count))) => count,
+            Some((v, Err(BadVolume::NotACount))) => {
+                return Err(bad(&format!("volume {v} is negative")))
+            }
+            Some((v, Err(BadVolume::TooLarge))) => {
+                return Err(bad(&format!("volume {v:e} is too large to be real")))
+            }
         };
         history.bars.push(Bar {
             timestamp,
@@ -200,6 +258,11 @@ pub(crate) fn parse_csv(
             volume,
         });
     }
+    history.timezone = match (zone, offsets) {
+        (Some(tz), _) => tz.name().to_owned(),
+        (None, Offsets::One(off)) => Zone::Fixed(off).name(),
+        (None, _) => "UTC".to_owned(),
+    };
     history.bars.sort_by_key(|b| b.timestamp);
     if let Some(pair) = history
         .bars
@@ -214,38 +277,81 @@ pub(crate) fn parse_csv(
     Ok(history)
 }
 
-/// `2024-11-01`, `2024-11-01 09:30:00-04:00`, `2024-11-01T09:30:00Z` or
-/// `2024-11-01 09:30:00` (in `zone`). Daily and longer bars are stamped at
-/// midnight of their date in `zone`, as the other providers stamp them.
-fn parse_time(text: &str, zone: Tz, interval: Interval) -> Option<DateTime<Utc>> {
-    let local = |naive: NaiveDateTime| {
-        zone.from_local_datetime(&naive)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-    };
-    let instant = DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%:z")
+/// The offsets seen on the rows of a file.
+#[derive(Clone, Copy)]
+enum Offsets {
+    None,
+    One(FixedOffset),
+    Several,
+}
+
+impl Offsets {
+    fn see(&mut self, off: FixedOffset) {
+        *self = match *self {
+            Offsets::None => Offsets::One(off),
+            Offsets::One(seen) if seen == off => Offsets::One(seen),
+            _ => Offsets::Several,
+        };
+    }
+}
+
+/// A time as a row writes it.
+#[derive(Clone, Copy)]
+enum Written {
+    /// With its UTC offset: `2024-11-01 09:30:00-04:00`, `2024-11-01T13:30:00Z`.
+    Instant(DateTime<FixedOffset>),
+    /// Without one: `2024-11-01 09:30:00`, or `2024-11-01` (its midnight).
+    Local(NaiveDateTime),
+}
+
+fn read_time(text: &str) -> Option<Written> {
+    DateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S%:z")
         .or_else(|_| DateTime::parse_from_rfc3339(text))
-        .map(|t| t.with_timezone(&Utc))
+        .map(Written::Instant)
         .ok()
         .or_else(|| {
             NaiveDateTime::parse_from_str(text, "%Y-%m-%d %H:%M:%S")
                 .ok()
-                .and_then(local)
+                .or_else(|| {
+                    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                        .ok()?
+                        .and_hms_opt(0, 0, 0)
+                })
+                .map(Written::Local)
         })
-        .or_else(|| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| local(d.and_hms_opt(0, 0, 0)?))
-        })?;
-    if interval.is_intraday() {
-        return Some(instant);
-    }
-    local(
-        instant
-            .with_timezone(&zone)
-            .date_naive()
-            .and_hms_opt(0, 0, 0)?,
-    )
+}
+
+/// The stamp of a row written as `written`: intraday, the instant (a time
+/// without an offset is on `zone`'s clock, else UTC); daily and longer,
+/// midnight of the date as written on the exchange's clock: `zone`, else
+/// the row's own offset, else UTC. `None` out of [`checked_instant`]'s range.
+fn stamp(written: Written, zone: Option<Tz>, interval: Interval) -> Option<DateTime<Utc>> {
+    // Checked before any arithmetic: dates near chrono's limits overflow it.
+    match written {
+        Written::Instant(t) => checked_instant(t.with_timezone(&Utc))?,
+        Written::Local(naive) => checked_instant(naive.and_utc())?,
+    };
+    let clock = match (zone, written) {
+        (Some(tz), _) => Zone::Named(tz),
+        (None, Written::Instant(t)) => Zone::Fixed(*t.offset()),
+        (None, Written::Local(_)) => Zone::Named(Tz::UTC),
+    };
+    let t = match (interval.is_intraday(), written) {
+        (true, Written::Instant(t)) => t.with_timezone(&Utc),
+        (true, Written::Local(naive)) => match clock {
+            Zone::Named(tz) => tz
+                .from_local_datetime(&naive)
+                .earliest()?
+                .with_timezone(&Utc),
+            Zone::Fixed(off) => off
+                .from_local_datetime(&naive)
+                .single()?
+                .with_timezone(&Utc),
+        },
+        (false, Written::Instant(t)) => clock.midnight(t.date_naive())?,
+        (false, Written::Local(naive)) => clock.midnight(naive.date())?,
+    };
+    checked_instant(t)
 }
 
 #[async_trait]

@@ -5,15 +5,17 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, FixedOffset, NaiveDate, Offset, TimeZone, Utc};
+use chrono::{DateTime, FixedOffset, Offset, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
 use super::answer::{error_from_yahoo, find_error, malformed, sanitize_json};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
-    volume_from_f64, Bar, Dividend, History, Interval, Origin, Quote, Split, Symbol,
+    checked_instant, volume_from_f64, BadVolume, Bar, Dividend, History, Interval, Origin, Quote,
+    Split, Symbol,
 };
+use crate::provider::zone::Zone;
 
 #[derive(Deserialize)]
 struct Envelope {
@@ -101,118 +103,78 @@ struct AdjCloseSeries {
 
 /// The exchange's clock: its IANA zone when Yahoo names one we know, else
 /// the fixed `gmtoffset`, else UTC.
-#[derive(Debug, Clone, Copy)]
-enum Zone {
-    Named(Tz),
-    Fixed(FixedOffset),
+fn zone_of(meta: &Meta) -> Zone {
+    if let Some(tz) = meta
+        .exchange_timezone_name
+        .as_deref()
+        .and_then(|n| n.parse::<Tz>().ok())
+    {
+        return Zone::Named(tz);
+    }
+    let offset = meta
+        .gmtoffset
+        .and_then(|s| i32::try_from(s).ok())
+        .and_then(FixedOffset::east_opt)
+        .unwrap_or(Utc.fix());
+    Zone::Fixed(offset)
 }
 
-impl Zone {
-    fn of(meta: &Meta) -> Zone {
-        if let Some(tz) = meta
-            .exchange_timezone_name
-            .as_deref()
-            .and_then(|n| n.parse::<Tz>().ok())
-        {
-            return Zone::Named(tz);
-        }
-        let offset = meta
-            .gmtoffset
-            .and_then(|s| i32::try_from(s).ok())
-            .and_then(FixedOffset::east_opt)
-            .unwrap_or(Utc.fix());
-        Zone::Fixed(offset)
-    }
-
-    /// The IANA name pandas and chrono-tz understand.
-    fn name(self) -> String {
-        match self {
-            Zone::Named(tz) => tz.name().to_owned(),
-            Zone::Fixed(off) => {
-                let secs = off.local_minus_utc();
-                // Etc/GMT zones have inverted signs and exist for whole hours only.
-                if secs % 3600 == 0 && secs != 0 {
-                    format!("Etc/GMT{:+}", -secs / 3600)
-                } else {
-                    "UTC".to_owned()
-                }
-            }
-        }
-    }
-
-    fn hour_and_minute(self, t: DateTime<Utc>) -> (u32, u32) {
-        use chrono::Timelike;
-        match self {
-            Zone::Named(tz) => {
-                let l = t.with_timezone(&tz);
-                (l.hour(), l.minute())
-            }
-            Zone::Fixed(off) => {
-                let l = t.with_timezone(&off);
-                (l.hour(), l.minute())
-            }
-        }
-    }
-
-    fn date_of(self, t: DateTime<Utc>) -> NaiveDate {
-        match self {
-            Zone::Named(tz) => t.with_timezone(&tz).date_naive(),
-            Zone::Fixed(off) => t.with_timezone(&off).date_naive(),
-        }
-    }
-
-    /// Midnight starting `date` on the exchange's clock, in UTC. Where the
-    /// clocks skip midnight (a DST change at 00:00) the day starts at the first
-    /// instant that exists.
-    fn midnight(self, date: NaiveDate) -> Option<DateTime<Utc>> {
-        let local = date.and_hms_opt(0, 0, 0)?;
-        let start = |hour: u32| date.and_hms_opt(hour, 0, 0);
-        match self {
-            Zone::Named(tz) => tz
-                .from_local_datetime(&local)
-                .earliest()
-                .or_else(|| start(1).and_then(|l| tz.from_local_datetime(&l).earliest()))
-                .map(|t| t.with_timezone(&Utc)),
-            Zone::Fixed(off) => off
-                .from_local_datetime(&local)
-                .single()
-                .map(|t| t.with_timezone(&Utc)),
-        }
-    }
+/// Yahoo's seconds since 1970 as an instant, or `Upstream` when no market
+/// traded then ([`checked_instant`]: a stamp such as 8210266869600 is a
+/// broken answer, not a date to compute with).
+fn instant(secs: i64, what: &str) -> Result<DateTime<Utc>> {
+    DateTime::<Utc>::from_timestamp(secs, 0)
+        .and_then(checked_instant)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::Upstream,
+                format!("Yahoo {what} answered a timestamp out of range ({secs})"),
+            )
+        })
 }
 
 /// Turns Yahoo's instant for a bar into the library's stamp: as given for
 /// intraday bars; midnight of its exchange date for daily and longer ones
 /// (Yahoo stamps those at the session open, or at the last trade for a
-/// session still running).
-fn stamp(zone: Zone, interval: Interval, secs: i64) -> Option<DateTime<Utc>> {
-    let t = DateTime::<Utc>::from_timestamp(secs, 0)?;
+/// session still running). `None` only where the zone has no midnight nor
+/// 01:00 that day; an instant out of range is an error.
+fn stamp(zone: Zone, interval: Interval, secs: i64) -> Result<Option<DateTime<Utc>>> {
+    let t = instant(secs, "chart")?;
     if interval.is_intraday() {
-        return Some(t);
+        return Ok(Some(t));
     }
     // Yahoo sometimes stamps a day or week at 22:00 or 23:00 of the evening
     // before (a time-zone rule it applied wrongly): that bar belongs to the
     // next date. yfinance moves it the same way; events are never moved.
-    let moved = match interval {
-        Interval::D1 | Interval::Wk1 => {
-            let hour = zone.hour_and_minute(t);
-            match hour {
-                (h @ (22 | 23), 0) => t + chrono::Duration::hours(i64::from(24 - h)),
-                _ => t,
-            }
-        }
+    let moved = match (interval, zone.hour_and_minute(t)) {
+        (Interval::D1 | Interval::Wk1, (h @ (22 | 23), 0)) => t
+            .checked_add_signed(chrono::Duration::hours(i64::from(24 - h)))
+            .unwrap_or(t),
         _ => t,
     };
-    zone.midnight(zone.date_of(moved))
+    Ok(zone.midnight(zone.date_of(moved)))
 }
 
 /// Midnight of the exchange date of an event's instant (never moved).
-fn event_stamp(zone: Zone, interval: Interval, secs: i64) -> Option<DateTime<Utc>> {
-    let t = DateTime::<Utc>::from_timestamp(secs, 0)?;
+fn event_stamp(zone: Zone, interval: Interval, secs: i64) -> Result<Option<DateTime<Utc>>> {
+    let t = instant(secs, "chart")?;
     if interval.is_intraday() {
-        Some(t)
+        Ok(Some(t))
     } else {
-        zone.midnight(zone.date_of(t))
+        Ok(zone.midnight(zone.date_of(t)))
+    }
+}
+
+/// A volume of the answer: `Ok(None)` when it is no count (a gap, as a
+/// missing price is), `Upstream` when it is more than any store can hold.
+fn volume(v: f64, what: &str) -> Result<Option<u64>> {
+    match volume_from_f64(v) {
+        Ok(count) => Ok(Some(count)),
+        Err(BadVolume::NotACount) => Ok(None),
+        Err(BadVolume::TooLarge) => Err(Error::new(
+            ErrorKind::Upstream,
+            format!("Yahoo {what} answered a volume too large to be real ({v:e})"),
+        )),
     }
 }
 
@@ -249,10 +211,13 @@ fn chart_result(body: &[u8], what: &str) -> Result<ChartResult> {
 /// prices (Yahoo's way for some indices) reads as 0. Of two daily rows that
 /// end the series on one date (Yahoo lists the running session apart) the
 /// later is kept; of other rows sharing a stamp, the first. These are
-/// yfinance's rules.
+/// yfinance's rules. A timestamp outside the years 1800 to 9999, or a
+/// volume above [`MAX_VOLUME`](crate::model::MAX_VOLUME), fails the whole
+/// answer as `Upstream`: such an answer is broken, and dropping the row
+/// would hide it.
 pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<History> {
     let result = chart_result(body, "chart")?;
-    let zone = Zone::of(&result.meta);
+    let zone = zone_of(&result.meta);
     let mut history = History::empty(symbol.clone(), interval, super::SOURCE);
     history.currency = result.meta.currency.clone().unwrap_or_default();
     history.instrument_type = result.meta.instrument_type.clone().unwrap_or_default();
@@ -269,7 +234,8 @@ pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<H
     };
     let at = |v: &Vec<Option<f64>>, i: usize| finite(v.get(i).copied().flatten());
     for (i, secs) in result.timestamp.unwrap_or_default().into_iter().enumerate() {
-        let Some(timestamp) = secs.and_then(|s| stamp(zone, interval, s)) else {
+        let Some(secs) = secs else { continue };
+        let Some(timestamp) = stamp(zone, interval, secs)? else {
             continue;
         };
         let prices = (
@@ -280,7 +246,7 @@ pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<H
         );
         let volume = match quote.volume.get(i).copied().flatten() {
             None => Some(0),
-            Some(v) => volume_from_f64(v),
+            Some(v) => volume(v, "chart")?,
         };
         match (prices, volume) {
             ((Some(open), Some(high), Some(low), Some(close)), Some(volume)) => {
@@ -317,37 +283,34 @@ pub fn parse_chart(body: &[u8], symbol: &Symbol, interval: Interval) -> Result<H
         .retain(|g| bars.binary_search_by_key(g, |b| b.timestamp).is_err());
 
     if let Some(events) = result.events {
-        let day = |secs: Option<i64>| secs.and_then(|s| event_stamp(zone, interval, s));
-        let cash = |map: Option<BTreeMap<String, DividendEvent>>| {
-            let mut paid: Vec<Dividend> = map
-                .unwrap_or_default()
-                .into_values()
-                .filter_map(|d| {
-                    Some(Dividend {
-                        timestamp: day(d.date)?,
-                        amount: finite(d.amount)?,
-                    })
-                })
-                .collect();
-            paid.sort_by_key(|d| d.timestamp);
-            paid
+        let day = |secs: Option<i64>| -> Result<Option<DateTime<Utc>>> {
+            secs.map_or(Ok(None), |s| event_stamp(zone, interval, s))
         };
-        history.dividends = cash(events.dividends);
-        history.capital_gains = cash(events.capital_gains);
-        history.splits = events
-            .splits
-            .unwrap_or_default()
-            .into_values()
-            .filter_map(|s| {
-                let (numerator, denominator) = (finite(s.numerator)?, finite(s.denominator)?);
-                (numerator > 0.0 && denominator > 0.0).then_some(())?;
-                Some(Split {
-                    timestamp: day(s.date)?,
+        let cash = |map: Option<BTreeMap<String, DividendEvent>>| -> Result<Vec<Dividend>> {
+            let mut paid = Vec::new();
+            for d in map.unwrap_or_default().into_values() {
+                if let (Some(timestamp), Some(amount)) = (day(d.date)?, finite(d.amount)) {
+                    paid.push(Dividend { timestamp, amount });
+                }
+            }
+            paid.sort_by_key(|d| d.timestamp);
+            Ok(paid)
+        };
+        history.dividends = cash(events.dividends)?;
+        history.capital_gains = cash(events.capital_gains)?;
+        for s in events.splits.unwrap_or_default().into_values() {
+            let (Some(numerator), Some(denominator)) = (finite(s.numerator), finite(s.denominator))
+            else {
+                continue;
+            };
+            if let (true, Some(timestamp)) = (numerator > 0.0 && denominator > 0.0, day(s.date)?) {
+                history.splits.push(Split {
+                    timestamp,
                     numerator,
                     denominator,
-                })
-            })
-            .collect();
+                });
+            }
+        }
         history.splits.sort_by_key(|s| s.timestamp);
     }
     Ok(history)
@@ -366,18 +329,20 @@ pub fn parse_quote(body: &[u8], symbol: &Symbol) -> Result<Quote> {
     let previous_close = finite(meta.previous_close)
         .or(finite(meta.chart_previous_close))
         .unwrap_or(price);
+    let volume = match meta.regular_market_volume {
+        Some(v) => volume(v, "quote")?.unwrap_or(0),
+        None => 0,
+    };
+    let market_time = meta
+        .regular_market_time
+        .map(|s| instant(s, "quote"))
+        .transpose()?;
     let fresh = Quote::new(symbol.clone(), price, previous_close, super::SOURCE);
     Ok(Quote {
-        volume: meta
-            .regular_market_volume
-            .and_then(volume_from_f64)
-            .unwrap_or(0),
+        volume,
         currency: meta.currency.unwrap_or_default(),
         exchange: meta.exchange_name.unwrap_or_default(),
-        market_time: meta
-            .regular_market_time
-            .and_then(|s| DateTime::from_timestamp(s, 0))
-            .unwrap_or(fresh.market_time),
+        market_time: market_time.unwrap_or(fresh.market_time),
         ..fresh
     })
 }

@@ -167,3 +167,97 @@ fn errors_in_chart_answers_keep_their_kind() {
         );
     }
 }
+
+/// A chart answer with one row stamped `stamp` and volume `volume`.
+fn one_row(meta: &str, stamp: &str, volume: &str) -> String {
+    format!(
+        r#"{{"chart":{{"result":[{{"meta":{{{meta}}},"timestamp":[{stamp}],
+        "indicators":{{"quote":[{{"open":[1.0],"high":[1.0],"low":[1.0],"close":[1.0],"volume":[{volume}]}}]}}}}],"error":null}}}}"#
+    )
+}
+
+#[test]
+fn stamps_out_of_range_are_upstream_errors_not_panics() {
+    // Near chrono's largest date: adding the hours that move a late stamp,
+    // or a zone's offset, used to overflow and panic.
+    for (meta, stamp) in [
+        (r#""gmtoffset":0"#, "8210266869600"),
+        (r#""gmtoffset":3600"#, "8210266869600"),
+        (
+            r#""exchangeTimezoneName":"America/New_York""#,
+            "8210266876800",
+        ),
+        (r#""gmtoffset":-36000"#, "-8334601228800"),
+        (r#""gmtoffset":0"#, "253402300800"),
+        (r#""gmtoffset":0"#, "9223372036854775807"),
+    ] {
+        let body = one_row(meta, stamp, "1");
+        for interval in [Interval::D1, Interval::Wk1, Interval::M5] {
+            let err = parse_chart(body.as_bytes(), &sym("X"), interval).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::Upstream, "{stamp} {interval}");
+            assert!(err.message().contains("out of range"), "{}", err.message());
+        }
+    }
+    // The last second of 9999 is still a date.
+    let body = one_row(r#""gmtoffset":0"#, "253402300799", "1");
+    assert_eq!(
+        parse_chart(body.as_bytes(), &sym("X"), Interval::D1)
+            .unwrap()
+            .bars
+            .len(),
+        1
+    );
+    // Events and the quote's market time are checked the same way.
+    let body = r#"{"chart":{"result":[{"meta":{"gmtoffset":0,"regularMarketPrice":1.0,"regularMarketTime":8210266869600},
+        "events":{"dividends":{"x":{"amount":1.0,"date":8210266869600}}}}],"error":null}}"#;
+    let err = parse_chart(body.as_bytes(), &sym("X"), Interval::D1).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Upstream);
+    let err = parse_quote(body.as_bytes(), &sym("X")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Upstream);
+}
+
+#[test]
+fn volumes_beyond_what_a_store_holds_are_upstream_errors() {
+    let meta = r#""exchangeTimezoneName":"America/New_York""#;
+    // The largest float below 2^63 is still a count; 2^63 and above are not.
+    let body = one_row(meta, "1730813400", "9223372036854774784");
+    let h = parse_chart(body.as_bytes(), &sym("X"), Interval::D1).unwrap();
+    assert_eq!(h.bars[0].volume, 9_223_372_036_854_774_784);
+    for huge in [
+        "9223372036854775808",
+        "1e19",
+        "1.8446744073709552e19",
+        "1e300",
+    ] {
+        let body = one_row(meta, "1730813400", huge);
+        let err = parse_chart(body.as_bytes(), &sym("X"), Interval::D1).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Upstream, "{huge}");
+        assert!(err.message().contains("volume"), "{}", err.message());
+    }
+    let body = r#"{"chart":{"result":[{"meta":{"regularMarketPrice":1.0,"regularMarketVolume":1e19}}],"error":null}}"#;
+    let err = parse_quote(body.as_bytes(), &sym("X")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Upstream);
+}
+
+#[test]
+fn the_fuzz_seeds_parse_without_panicking() {
+    // The hand-made seeds of `core/fuzz`, fed as the fuzz target feeds them:
+    // the first byte picks the parser and the interval.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let data = std::fs::read(entry.unwrap().path()).unwrap();
+        let Some((&selector, body)) = data.split_first() else {
+            continue;
+        };
+        let interval = Interval::ALL[usize::from(selector >> 2) % Interval::ALL.len()];
+        let result = match selector & 3 {
+            0 | 1 => parse_chart(body, &sym("AAPL"), interval).map(drop),
+            2 => parse_quote(body, &sym("AAPL")).map(drop),
+            _ => crate::provider::yahoo::parse_search(body).map(drop),
+        };
+        assert_eq!(result.unwrap_err().kind(), ErrorKind::Upstream);
+        seen += 1;
+    }
+    assert!(seen >= 5, "{seen}");
+}
