@@ -48,6 +48,40 @@ where
         .collect()
 }
 
+/// Where a batch is cut into chunks, for a caller that scores a long batch
+/// chunk by chunk to do something in between: check for Ctrl-C, give an
+/// event loop its turn, report progress. A chunk ends once it holds
+/// [`Chunks::MAX_BYTES`] bytes of text or [`Chunks::MAX_TEXTS`] texts, which
+/// the analyzers score in some 10–50 ms on one core (a single longer text
+/// makes a chunk of its own).
+///
+/// Feed it each text's length in order; [`Chunks::full`] says when the chunk
+/// so far should be scored.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Chunks {
+    bytes: usize,
+    texts: usize,
+}
+
+impl Chunks {
+    /// Bytes of text after which a chunk ends.
+    pub const MAX_BYTES: usize = 1 << 20;
+    /// Texts after which a chunk ends (short texts cost per text, not per byte).
+    pub const MAX_TEXTS: usize = 16_384;
+
+    /// Counts one more text of `len` bytes in the current chunk; `true`
+    /// when the chunk is full, and the count starts again for the next one.
+    pub fn full(&mut self, len: usize) -> bool {
+        self.bytes += len;
+        self.texts += 1;
+        if self.bytes >= Self::MAX_BYTES || self.texts >= Self::MAX_TEXTS {
+            *self = Chunks::default();
+            return true;
+        }
+        false
+    }
+}
+
 /// The analyzer called `name`, or `InvalidInput` listing the known names.
 pub fn analyzer_by_name(name: &str) -> Result<Arc<dyn Analyzer>> {
     match name.trim() {
@@ -56,5 +90,22 @@ pub fn analyzer_by_name(name: &str) -> Result<Arc<dyn Analyzer>> {
         other => Err(Error::invalid_input(format!(
             "unknown analyzer {other:?}; expected one of: textblob, vader"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Chunks;
+
+    #[test]
+    fn chunks_end_by_bytes_or_by_count() {
+        let mut chunks = Chunks::default();
+        assert!((0..Chunks::MAX_TEXTS - 1).all(|_| !chunks.full(1)));
+        assert!(chunks.full(1), "the count ends a chunk of short texts");
+        assert!(!chunks.full(Chunks::MAX_BYTES - 1) && chunks.full(1));
+        assert!(
+            chunks.full(Chunks::MAX_BYTES * 4),
+            "a long text is a chunk of its own"
+        );
     }
 }

@@ -14,11 +14,12 @@ const EMOJI_FILE: &str = include_str!("../../../data/vader/emoji_utf8_lexicon.tx
 pub(super) static EMOJIS: LazyLock<FxHashMap<char, &'static str>> = LazyLock::new(emojis);
 
 /// `make_lex_dict`: skip empty lines, strip each line, take the first two
-/// tab-separated fields; a repeated word keeps its last value (dict assignment).
-/// Word (as written in the file) to valence; read once, into the word table
-/// of `vader::word_info`.
-pub(super) fn valences() -> FxHashMap<&'static str, f64> {
-    let mut map = FxHashMap::default();
+/// tab-separated fields; a repeated word keeps its last value at the place
+/// where it first appeared (dict assignment).
+/// Word (as written in the file) and valence, in the dict's order.
+pub(super) fn valences() -> Vec<(&'static str, f64)> {
+    let mut words: Vec<(&'static str, f64)> = Vec::with_capacity(7_600);
+    let mut seen: FxHashMap<&'static str, usize> = FxHashMap::default();
     for line in WORDS.trim_end_matches('\n').split('\n') {
         if line.is_empty() {
             continue;
@@ -26,11 +27,17 @@ pub(super) fn valences() -> FxHashMap<&'static str, f64> {
         let mut fields = crate::sentiment::python_str::py_strip(line).split('\t');
         if let (Some(word), Some(measure)) = (fields.next(), fields.next()) {
             if let Ok(value) = measure.parse::<f64>() {
-                map.insert(word, value);
+                match seen.get(word) {
+                    Some(&at) => words[at].1 = value,
+                    None => {
+                        seen.insert(word, words.len());
+                        words.push((word, value));
+                    }
+                }
             }
         }
     }
-    map
+    words
 }
 
 /// `make_emoji_dict`: the same reading, no empty-line skip (the file has none).

@@ -10,6 +10,9 @@ mod lexicon;
 mod text;
 
 use std::borrow::Cow;
+use std::sync::{Arc, LazyLock};
+
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -99,24 +102,43 @@ struct WordInfo {
     negation: bool,
 }
 
-fn word_info(word: &str) -> WordInfo {
-    static TABLE: std::sync::LazyLock<rustc_hash::FxHashMap<&'static str, WordInfo>> =
-        std::sync::LazyLock::new(|| {
-            let mut table: rustc_hash::FxHashMap<&'static str, WordInfo> = Default::default();
-            for (word, valence) in lexicon::valences() {
-                table.entry(word).or_default().valence = Some(valence);
-            }
-            for (words, boost) in [(BOOSTERS_UP, B_INCR), (BOOSTERS_DOWN, B_DECR)] {
-                for word in words {
-                    table.entry(word).or_default().boost = Some(boost);
-                }
-            }
-            for word in NEGATE {
-                table.entry(word).or_default().negation = true;
-            }
-            table
-        });
-    let mut info = TABLE.get(word).copied().unwrap_or_default();
+/// Every word the rules know, lower-cased, with what they ask of it.
+type WordTable = FxHashMap<Cow<'static, str>, WordInfo>;
+
+/// The table for a lexicon: its valences, then the boosters and negations
+/// (which are constants of the Python module, not part of the lexicon).
+fn word_table(valences: impl IntoIterator<Item = (Cow<'static, str>, f64)>) -> WordTable {
+    let valences = valences.into_iter();
+    let mut table =
+        WordTable::with_capacity_and_hasher(valences.size_hint().0 + 140, Default::default());
+    for (word, valence) in valences {
+        table.entry(word).or_default().valence = Some(valence);
+    }
+    for (words, boost) in [(BOOSTERS_UP, B_INCR), (BOOSTERS_DOWN, B_DECR)] {
+        for word in words {
+            table.entry(Cow::Borrowed(*word)).or_default().boost = Some(boost);
+        }
+    }
+    for word in NEGATE {
+        table.entry(Cow::Borrowed(*word)).or_default().negation = true;
+    }
+    table
+}
+
+/// The table of the built-in lexicon, made once per process.
+fn builtin_table() -> &'static WordTable {
+    static TABLE: LazyLock<WordTable> = LazyLock::new(|| {
+        word_table(
+            lexicon::valences()
+                .into_iter()
+                .map(|(word, valence)| (Cow::Borrowed(word), valence)),
+        )
+    });
+    &TABLE
+}
+
+fn word_info(table: &WordTable, word: &str) -> WordInfo {
+    let mut info = table.get(word).copied().unwrap_or_default();
     // `negated`: any word containing "n't" negates too.
     info.negation |= word.as_bytes().windows(3).any(|w| w == b"n't");
     info
@@ -255,33 +277,84 @@ pub struct VaderScores {
     pub compound: f64,
 }
 
-/// The VADER analyzer (`analyzer = "vader"`). Cheap to make: the lexicons
-/// (7,500 words, 3,500 emojis) are parsed once per process, at first use.
-#[derive(Debug, Clone, Copy, Default)]
+/// The VADER analyzer (`analyzer = "vader"`). Cheap to make and to clone:
+/// the built-in lexicons (7,500 words, 3,500 emojis) are parsed once per
+/// process, at first use; an analyzer with its own lexicon
+/// ([`Vader::with_lexicon`]) shares its table between clones.
+#[derive(Clone, Default)]
 pub struct Vader {
-    _private: (),
+    /// `None`: the built-in lexicon.
+    table: Option<Arc<WordTable>>,
+}
+
+impl std::fmt::Debug for Vader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.table {
+            None => f.write_str("Vader { lexicon: built-in }"),
+            Some(table) => write!(
+                f,
+                "Vader {{ lexicon: {} words }}",
+                table.values().filter(|i| i.valence.is_some()).count()
+            ),
+        }
+    }
 }
 
 impl Vader {
-    /// A VADER analyzer.
+    /// A VADER analyzer with vaderSentiment's own lexicon.
     pub fn new() -> Self {
         Vader::default()
     }
 
+    /// A VADER analyzer whose lexicon is `words` (word and valence) instead
+    /// of the built-in one, as when a vaderSentiment user edits
+    /// `SentimentIntensityAnalyzer().lexicon`: start from
+    /// [`Vader::builtin_lexicon`] to extend or override it. A word repeated
+    /// keeps its last valence. Words are looked up lower-cased, as in the
+    /// Python package, so a word with capitals never matches.
+    ///
+    /// Costs one hash-table insert per word (about a millisecond for the
+    /// full lexicon); scoring then costs what it costs with the built-in one.
+    pub fn with_lexicon<K: Into<Cow<'static, str>>>(
+        words: impl IntoIterator<Item = (K, f64)>,
+    ) -> Self {
+        Vader {
+            table: Some(Arc::new(word_table(
+                words.into_iter().map(|(w, v)| (w.into(), v)),
+            ))),
+        }
+    }
+
+    /// vaderSentiment 3.3.2's lexicon, word and valence, in the order of
+    /// its `lexicon` dict (the order of the file). Builds the list anew.
+    pub fn builtin_lexicon() -> Vec<(&'static str, f64)> {
+        lexicon::valences()
+    }
+
+    fn table(&self) -> &WordTable {
+        match &self.table {
+            Some(table) => table,
+            None => builtin_table(),
+        }
+    }
+
     /// `SentimentIntensityAnalyzer().polarity_scores(text)`.
     ///
-    /// Costs one pass over the text and one table look-up per word. The
-    /// buffers are per thread and reused, so a call allocates nothing once
-    /// they have grown, except for a text holding emojis (the copy with
-    /// their descriptions) and for each word that is not ASCII (its
-    /// lower-cased form).
+    /// Costs one pass over the text and one table look-up per word, in time
+    /// linear in the length of the text (also with "but": see
+    /// `but_check`). The buffers are per thread and reused, so a call
+    /// allocates nothing once they have grown, except for a text holding
+    /// emojis (the copy with their descriptions), for each word that is not
+    /// ASCII (its lower-cased form) and for a text with "but" (an index of
+    /// its valences).
     pub fn polarity_scores(&self, text: &str) -> VaderScores {
         let replaced = replace_emojis(text);
         let text = py_strip(&replaced);
+        let table = self.table();
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
-            Ok(mut scratch) => score_text(text, &mut scratch),
+            Ok(mut scratch) => score_text(table, text, &mut scratch),
             // Only reachable if scoring re-entered itself on this thread.
-            Err(_) => score_text(text, &mut Scratch::default()),
+            Err(_) => score_text(table, text, &mut Scratch::default()),
         })
     }
 }
@@ -342,7 +415,7 @@ impl Tokens<'_> {
     }
 }
 
-fn score_text(text: &str, scratch: &mut Scratch) -> VaderScores {
+fn score_text(table: &WordTable, text: &str, scratch: &mut Scratch) -> VaderScores {
     let Scratch {
         lower,
         tokens,
@@ -361,7 +434,7 @@ fn score_text(text: &str, scratch: &mut Scratch) -> VaderScores {
         } else {
             lower.push_str(&w.to_lowercase());
         }
-        let info = word_info(&lower[start..]);
+        let info = word_info(table, &lower[start..]);
         tokens.push(Token {
             lower: (start, lower.len()),
             valence: info.valence,
@@ -588,17 +661,55 @@ fn least_check(t: &Tokens<'_>, valence: f64, i: usize) -> f64 {
 /// first entry *equal* to the current value, not the current position; with
 /// repeated values (zeros, mostly) an earlier entry is scaled again and a
 /// later one not at all.
+///
+/// Python's search makes that quadratic; here each value keeps a min-heap of
+/// the positions that may hold it, so each step finds the first one in
+/// logarithmic time. A heap entry is checked against the list when it is
+/// read (an entry whose value has since changed is dropped then), and a
+/// position is added to a heap when it takes that value: positions after
+/// the current one still hold their own value and are never the first.
 fn but_check(t: &Tokens<'_>, sentiments: &mut [f64]) {
-    let Some(bi) = (0..t.len()).position(|i| t.lower(i) == "but") else {
-        return;
-    };
+    // `words_and_emoticons_lower.index('but')`: the first, in any case.
+    if let Some(bi) = (0..t.len()).position(|i| t.lower(i) == "but") {
+        scale_around(bi, sentiments);
+    }
+}
+
+/// The loop of [`but_check`] for a "but" at word `bi`.
+fn scale_around(bi: usize, sentiments: &mut [f64]) {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+
+    // Equal floats, one key: 0.0 and -0.0 are one value for `==`.
+    let key = |x: f64| if x == 0.0 { 0 } else { x.to_bits() };
+    let mut holders: FxHashMap<u64, BinaryHeap<Reverse<usize>>> = FxHashMap::default();
     for k in 0..sentiments.len() {
         let value = sentiments[k];
-        let si = sentiments.iter().position(|&x| x == value).unwrap_or(k);
-        if si < bi {
-            sentiments[si] = value * 0.5;
-        } else if si > bi {
-            sentiments[si] = value * 1.5;
+        // NaN equals nothing: `index` finds the entry itself (by identity).
+        let si = if value.is_nan() {
+            k
+        } else {
+            let heap = holders.entry(key(value)).or_default();
+            heap.push(Reverse(k));
+            loop {
+                // `k` itself holds `value`, so the loop ends by it at the latest.
+                match heap.peek() {
+                    Some(&Reverse(p)) if sentiments[p] == value => break p,
+                    Some(_) => {
+                        heap.pop();
+                    }
+                    None => break k,
+                }
+            }
+        };
+        let scaled = match si.cmp(&bi) {
+            std::cmp::Ordering::Less => value * 0.5,
+            std::cmp::Ordering::Greater => value * 1.5,
+            std::cmp::Ordering::Equal => continue,
+        };
+        sentiments[si] = scaled;
+        if !scaled.is_nan() && key(scaled) != key(value) {
+            holders.entry(key(scaled)).or_default().push(Reverse(si));
         }
     }
 }
@@ -723,11 +834,106 @@ mod tests {
             "the single-word keys of BOOSTER_DICT, none twice"
         );
         assert_eq!(BOOSTERS_UP.len() + BOOSTERS_DOWN.len(), 81);
-        assert_eq!(word_info("very").boost, Some(B_INCR));
-        assert_eq!(word_info("kinda").boost, Some(B_DECR));
-        assert_eq!(word_info("good").boost, None);
-        assert!(word_info("never").negation && word_info("isn't").negation);
-        assert!(word_info("good").valence.is_some());
+        assert_eq!(word_info(builtin_table(), "very").boost, Some(B_INCR));
+        assert_eq!(word_info(builtin_table(), "kinda").boost, Some(B_DECR));
+        assert_eq!(word_info(builtin_table(), "good").boost, None);
+        assert!(
+            word_info(builtin_table(), "never").negation
+                && word_info(builtin_table(), "isn't").negation
+        );
+        assert!(word_info(builtin_table(), "good").valence.is_some());
+    }
+
+    /// `_but_check` as Python runs it: a search from the start at each step.
+    fn quadratic_but_check(bi: usize, sentiments: &mut [f64]) {
+        for k in 0..sentiments.len() {
+            let value = sentiments[k];
+            let si = sentiments.iter().position(|&x| x == value).unwrap_or(k);
+            if si < bi {
+                sentiments[si] = value * 0.5;
+            } else if si > bi {
+                sentiments[si] = value * 1.5;
+            }
+        }
+    }
+
+    #[test]
+    fn but_check_rewrites_what_pythons_index_search_rewrites() {
+        // Few distinct values, so that scaled values meet other entries
+        // (2.0 * 0.5 == 1.0, 1.0 * 1.5 == 1.5, ...) and zeros of both signs.
+        let values = [
+            0.0,
+            -0.0,
+            1.0,
+            2.0,
+            0.5,
+            1.5,
+            0.75,
+            -1.0,
+            -2.0,
+            -0.5,
+            3.0,
+            2.25,
+            f64::NAN,
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..20_000 {
+            let n = 1 + (next() % 24) as usize;
+            let bi = (next() % n as u64) as usize;
+            let mut ours: Vec<f64> = (0..n)
+                .map(|_| values[(next() % values.len() as u64) as usize])
+                .collect();
+            let mut theirs = ours.clone();
+            quadratic_but_check(bi, &mut theirs);
+            scale_around(bi, &mut ours);
+            let bits = |v: &[f64]| {
+                v.iter()
+                    .map(|x| if x.is_nan() { 1 } else { x.to_bits() })
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(bits(&ours), bits(&theirs), "but at {bi}");
+        }
+    }
+
+    #[test]
+    fn but_check_takes_linear_time() {
+        // 400,000 words, a "but" in the middle and many repeated values:
+        // Python's search makes this 10^11 steps; here it is instant.
+        let v = Vader::new();
+        let half = "good stock, bad day, okay ".repeat(25_000);
+        let text = format!("{half} but {half}");
+        let started = std::time::Instant::now();
+        let with_but = v.polarity_scores(&text);
+        let elapsed = started.elapsed();
+        assert!(elapsed < std::time::Duration::from_secs(5), "{elapsed:?}");
+        assert!(with_but.compound > 0.99, "{with_but:?}");
+    }
+
+    #[test]
+    fn an_own_lexicon_changes_the_scores() {
+        let builtin = Vader::builtin_lexicon();
+        assert_eq!(
+            builtin.len(),
+            7_506,
+            "vaderSentiment's dict holds 7,506 words"
+        );
+        assert_eq!(builtin[0], ("$:", -1.5));
+        let plain = Vader::new();
+        assert_eq!(plain.polarity_scores("tesla").compound, 0.0);
+        let own = Vader::with_lexicon(builtin.iter().copied().chain([("tesla", 3.0)]));
+        assert_eq!(own.polarity_scores("tesla").compound, 0.6124);
+        assert_eq!(own.polarity_scores("good"), plain.polarity_scores("good"));
+        // Boosters and negations are not part of the lexicon: they stay.
+        assert!(own.polarity_scores("not tesla").compound < 0.0);
+        let without_good =
+            Vader::with_lexicon(builtin.iter().copied().filter(|(w, _)| *w != "good"));
+        assert_eq!(without_good.polarity_scores("good").compound, 0.0);
     }
 
     #[test]
