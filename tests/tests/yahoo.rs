@@ -20,6 +20,7 @@ fn quick() -> ResiliencePolicy {
         breaker_failures: 0,
         breaker_cooldown: Duration::from_millis(300),
         max_concurrent: 4,
+        max_body_bytes: 1 << 20,
     }
 }
 
@@ -428,4 +429,199 @@ async fn concurrent_requests_are_bounded_per_upstream() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn an_endless_body_is_refused_at_the_limit_and_not_retried() {
+    let server = server().await;
+    server.inject("/v8/", Fault::Endless, 10);
+    let started = Instant::now();
+    let err = yahoo(&server, quick())
+        .history(&sym("AAPL"), MONTH, Interval::D1)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Upstream, "{}", err.message());
+    assert!(err.message().contains("1048576 bytes"), "{}", err.message());
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        chart_requests(&server),
+        1,
+        "a too-large answer is not asked again"
+    );
+    // What the server got the client to take: the limit and the socket
+    // buffers, not the endless rest.
+    let taken = server.streamed_bytes();
+    assert!(taken < 16 << 20, "{taken} bytes streamed");
+}
+
+#[tokio::test]
+async fn the_default_limit_stops_an_endless_body_at_32_mib() {
+    let server = server().await;
+    server.inject("/v8/", Fault::Endless, 1);
+    let policy = ResiliencePolicy {
+        timeout: Duration::from_secs(20),
+        max_body_bytes: ResiliencePolicy::default().max_body_bytes,
+        ..quick()
+    };
+    let err = yahoo(&server, policy)
+        .history(&sym("AAPL"), MONTH, Interval::D1)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Upstream, "{}", err.message());
+    assert!(
+        err.message().contains(&(32u64 << 20).to_string()),
+        "{}",
+        err.message()
+    );
+    let taken = server.streamed_bytes();
+    assert!(
+        taken >= 32 << 20 && taken < 48 << 20,
+        "{taken} bytes streamed"
+    );
+}
+
+#[tokio::test]
+async fn a_body_announced_too_large_is_refused_before_reading_it() {
+    let server = server().await;
+    server.inject("/v8/", Fault::Oversized(1 << 30), 1);
+    let started = Instant::now();
+    let err = yahoo(&server, quick())
+        .history(&sym("AAPL"), MONTH, Interval::D1)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Upstream, "{}", err.message());
+    assert!(
+        started.elapsed() < Duration::from_millis(500),
+        "{:?}",
+        started.elapsed()
+    );
+    let taken = server.streamed_bytes();
+    assert!(taken < 8 << 20, "{taken} of 1 GiB streamed");
+
+    // Up to the limit is fine: the blanks after `[` are truncated JSON.
+    let server = self::server().await;
+    server.inject("/v8/", Fault::Oversized(1 << 20), 1);
+    let err = yahoo(&server, quick())
+        .history(&sym("AAPL"), MONTH, Interval::D1)
+        .await
+        .unwrap_err();
+    assert!(err.message().contains("truncated"), "{}", err.message());
+}
+
+#[tokio::test]
+async fn the_url_sets_the_body_limit() {
+    let server = server().await;
+    let url = format!("{}?max_body=2000", server.market_data_url());
+    let provider = tickersense::provider::ProviderUrl::parse(&url)
+        .unwrap()
+        .connect(quick())
+        .unwrap();
+    // The AAPL month is some 5 kB: over this URL's limit.
+    let err = provider
+        .history(&sym("AAPL"), MONTH, Interval::D1)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Upstream, "{}", err.message());
+    assert!(err.message().contains("2000 bytes"), "{}", err.message());
+}
+
+#[tokio::test]
+async fn redirects_to_another_host_are_not_followed_nor_echoed() {
+    let server = server().await;
+    let elsewhere = self::server().await;
+    let secret = "AKIAIOSFODNN7EXAMPLE aws_secret_access_key=wJalrXUtnFEMI/K7MDENG";
+    elsewhere.inject("", Fault::body(200, "text/plain", secret), 10);
+    let target = format!(
+        "http://localhost:{}/latest/meta-data/iam/credentials",
+        elsewhere.addr().port()
+    );
+    for status in [301, 302, 303, 307, 308] {
+        server.inject(
+            "/v8/",
+            Fault::Redirect {
+                status,
+                location: target.clone(),
+            },
+            1,
+        );
+        let err = yahoo(&server, quick())
+            .history(&sym("AAPL"), MONTH, Interval::D1)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            ErrorKind::Upstream,
+            "{status}: {}",
+            err.message()
+        );
+        assert!(err.message().contains("another host"), "{}", err.message());
+        assert!(!err.message().contains("AKIA"), "{}", err.message());
+        assert!(!err.message().contains("credentials"), "{}", err.message());
+    }
+    // The same host on another port is another origin too.
+    let other_port = format!(
+        "http://127.0.0.1:{}/v8/finance/chart/AAPL",
+        elsewhere.addr().port()
+    );
+    server.inject(
+        "/v8/",
+        Fault::Redirect {
+            status: 302,
+            location: other_port,
+        },
+        1,
+    );
+    let err = yahoo(&server, quick())
+        .history(&sym("AAPL"), MONTH, Interval::D1)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Upstream);
+    assert!(
+        elsewhere.requests().is_empty(),
+        "{:?}",
+        elsewhere.requests()
+    );
+}
+
+#[tokio::test]
+async fn redirects_within_the_host_are_followed_a_few_times() {
+    let server = server().await;
+    let same = format!(
+        "{}/v8/finance/chart/AAPL?range=1mo&interval=1d",
+        server.base_url()
+    );
+    let hop = Fault::Redirect {
+        status: 302,
+        location: same,
+    };
+    server.inject("/v8/", hop.clone(), 2);
+    let h = yahoo(&server, quick())
+        .history(&sym("AAPL"), MONTH, Interval::D1)
+        .await
+        .unwrap();
+    assert!(!h.bars.is_empty());
+    assert_eq!(chart_requests(&server), 3);
+
+    // A loop ends after five hops, as an error.
+    let server = self::server().await;
+    let same = format!("{}/v8/finance/chart/AAPL", server.base_url());
+    server.inject(
+        "/v8/",
+        Fault::Redirect {
+            status: 302,
+            location: same,
+        },
+        100,
+    );
+    let err = yahoo(&server, quick())
+        .history(&sym("AAPL"), MONTH, Interval::D1)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Upstream);
+    assert!(err.message().contains("more than 5"), "{}", err.message());
+    assert_eq!(chart_requests(&server), 6);
 }

@@ -43,12 +43,22 @@ pub struct ResiliencePolicy {
     pub breaker_cooldown: Duration,
     /// Most requests in flight to the upstream at once; more wait their turn.
     pub max_concurrent: usize,
+    /// Largest answer body read from the upstream, in bytes. A longer one
+    /// (announced by `Content-Length`, or found while streaming it) fails
+    /// the request as `Upstream` as soon as it shows, so a hostile or broken
+    /// server cannot make the process hold more than this per request in
+    /// flight. Also settable per URL: `yahoo://?max_body=BYTES`.
+    pub max_body_bytes: usize,
 }
+
+/// The default [`ResiliencePolicy::max_body_bytes`]: 32 MiB, some thirty
+/// times the largest answer Yahoo gives (ten years of daily bars).
+pub const DEFAULT_MAX_BODY_BYTES: usize = 32 << 20;
 
 impl Default for ResiliencePolicy {
     /// 10 s timeout; 3 retries backing off from 250 ms up to 4 s, waiting at
     /// most 30 s for a `Retry-After`; the breaker opens after 5 failures in a
-    /// row for 30 s; 4 requests in flight.
+    /// row for 30 s; 4 requests in flight; answers up to 32 MiB.
     fn default() -> Self {
         ResiliencePolicy {
             timeout: Duration::from_secs(10),
@@ -59,6 +69,7 @@ impl Default for ResiliencePolicy {
             breaker_failures: 5,
             breaker_cooldown: Duration::from_secs(30),
             max_concurrent: 4,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 }

@@ -14,6 +14,7 @@ fn policy() -> ResiliencePolicy {
         breaker_failures: 3,
         breaker_cooldown: Duration::from_secs(5),
         max_concurrent: 2,
+        max_body_bytes: 1 << 20,
     }
 }
 

@@ -31,6 +31,20 @@ pub enum Fault {
     /// Send the normal answer's head with its real `Content-Length`, then only the first half
     /// of its body, then close.
     Truncate,
+    /// Answer 200 with a chunked JSON-looking body that never ends (until the client hangs
+    /// up): what an unbounded reader runs out of memory on.
+    Endless,
+    /// Answer 200 with a `Content-Length` of this many bytes, and send them (blanks after an
+    /// opening `[`) for as long as the client reads: a body too large to hold.
+    Oversized(u64),
+    /// Answer with this redirect status (301, 302, 303, 307, 308) and `Location` header,
+    /// with a small HTML page as its body.
+    Redirect {
+        /// The status code.
+        status: u16,
+        /// Where to: any URL, another host's included.
+        location: String,
+    },
     /// Answer with exactly this: malformed JSON, HTML where JSON was expected, and so on.
     Body {
         /// The status code.
@@ -67,7 +81,18 @@ impl Fault {
                 content_type,
                 body,
             } => Some(Response::new(*status, content_type, body.clone())),
-            Fault::Delay(_) | Fault::Reset | Fault::Truncate => None,
+            Fault::Redirect { status, location } => Some(
+                Response::html(
+                    *status,
+                    format!("<html><body><a href=\"{location}\">moved</a></body></html>\n"),
+                )
+                .with_header("Location", location),
+            ),
+            Fault::Delay(_)
+            | Fault::Reset
+            | Fault::Truncate
+            | Fault::Endless
+            | Fault::Oversized(_) => None,
         }
     }
 }
@@ -169,6 +194,18 @@ pub(crate) fn parse_inject(request: &Request) -> Result<(String, Fault, usize), 
         "delay" => Fault::Delay(Duration::from_millis(number(request, "ms", 1000)?)),
         "reset" => Fault::Reset,
         "truncate" => Fault::Truncate,
+        "endless" => Fault::Endless,
+        "oversized" => Fault::Oversized(number(request, "bytes", 1 << 30)?),
+        "redirect" => Fault::Redirect {
+            status: match status(request, 302)? {
+                s @ (301 | 302 | 303 | 307 | 308) => s,
+                _ => return Err("status= must be a redirect: 301, 302, 303, 307 or 308".to_owned()),
+            },
+            location: match request.query("location") {
+                Some(l) if !l.is_empty() => l.to_owned(),
+                _ => return Err("fault=redirect needs location=URL".to_owned()),
+            },
+        },
         "body" => Fault::Body {
             status: status(request, 200)?,
             content_type: request
@@ -179,7 +216,7 @@ pub(crate) fn parse_inject(request: &Request) -> Result<(String, Fault, usize), 
         },
         other => {
             return Err(format!(
-                "unknown fault {other:?}: use status, rate_limited, delay, reset, truncate or body"
+                "unknown fault {other:?}: use status, rate_limited, delay, reset, truncate, endless, oversized, redirect or body"
             ))
         }
     };

@@ -240,13 +240,66 @@ pub(crate) async fn write_cut(
     stream.shutdown().await
 }
 
+/// Bytes of body sent per write by the streaming faults.
+const STREAM_CHUNK: usize = 64 * 1024;
+
+/// Sends a 200 head, then a body of `len` bytes (`None`: chunked, without end) made of an
+/// opening `[` and blanks, until it is all sent or the client hangs up. Adds every body byte
+/// the socket accepted to `sent`, so a test can tell how much a client read before it gave up.
+pub(crate) async fn write_stream(
+    stream: &mut TcpStream,
+    len: Option<u64>,
+    sent: &std::sync::atomic::AtomicU64,
+) -> io::Result<()> {
+    use std::sync::atomic::Ordering;
+    let framing = match len {
+        Some(n) => format!("Content-Length: {n}"),
+        None => "Transfer-Encoding: chunked".to_owned(),
+    };
+    let head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=utf-8\r\n{framing}\r\nConnection: close\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await?;
+    let mut block = vec![b' '; STREAM_CHUNK];
+    block[0] = b'[';
+    let mut left = len;
+    loop {
+        let n = left.map_or(STREAM_CHUNK, |l| l.min(STREAM_CHUNK as u64) as usize);
+        if n == 0 {
+            break;
+        }
+        let body = &block[..n];
+        let written = match len {
+            Some(_) => stream.write_all(body).await,
+            None => {
+                let mut framed = format!("{n:x}\r\n").into_bytes();
+                framed.extend_from_slice(body);
+                framed.extend_from_slice(b"\r\n");
+                stream.write_all(&framed).await
+            }
+        };
+        if written.is_err() {
+            // The client hung up: what it took is counted, and that is the point.
+            return Ok(());
+        }
+        sent.fetch_add(n as u64, Ordering::Relaxed);
+        block[0] = b' ';
+        left = left.map(|l| l - n as u64);
+    }
+    stream.flush().await?;
+    stream.shutdown().await
+}
+
 pub(crate) fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
         204 => "No Content",
         301 => "Moved Permanently",
         302 => "Found",
+        303 => "See Other",
         304 => "Not Modified",
+        307 => "Temporary Redirect",
+        308 => "Permanent Redirect",
         400 => "Bad Request",
         401 => "Unauthorized",
         403 => "Forbidden",

@@ -8,10 +8,13 @@
 //!
 //! - `GET /__replay/inject?path=/v8/&fault=status&status=503&times=2` — faults are `status`
 //!   (`status=`), `rate_limited` (`retry_after=`, `html=1`), `delay` (`ms=`), `reset`,
-//!   `truncate` and `body` (`status=`, `content_type=`, `text=`); `path` defaults to every
-//!   path, `times` to 1;
+//!   `truncate`, `endless`, `oversized` (`bytes=`, default 1 GiB), `redirect` (`status=`,
+//!   default 302, `location=`) and `body` (`status=`, `content_type=`, `text=`); `path`
+//!   defaults to every path, `times` to 1;
 //! - `GET /__replay/clear` drops every queued fault;
-//! - `GET /__replay/requests` answers the JSON array of request targets seen so far.
+//! - `GET /__replay/requests` answers the JSON array of request targets seen so far;
+//! - `GET /__replay/streamed` answers how many body bytes the `endless` and `oversized`
+//!   faults have got the clients to take, as a JSON number.
 //!
 //! Control requests never get a fault and are not recorded.
 //!
@@ -27,6 +30,7 @@ mod routes;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -50,6 +54,7 @@ struct State {
     fixtures: PathBuf,
     faults: Mutex<FaultQueue>,
     requests: Mutex<Vec<String>>,
+    streamed: AtomicU64,
 }
 
 /// A panicking test thread must not take the server down with it: the data behind these
@@ -87,6 +92,7 @@ impl ReplayServer {
             fixtures,
             faults: Mutex::default(),
             requests: Mutex::default(),
+            streamed: AtomicU64::new(0),
         });
         let (stop, stopped) = watch::channel(());
         tokio::spawn(accept_loop(listener, Arc::clone(&state), stopped));
@@ -128,6 +134,12 @@ impl ReplayServer {
     /// requests left out.
     pub fn requests(&self) -> Vec<String> {
         lock(&self.state.requests).clone()
+    }
+
+    /// Body bytes the [`Fault::Endless`] and [`Fault::Oversized`] answers have handed to the
+    /// socket so far: an upper bound (give or take the socket buffers) of what clients read.
+    pub fn streamed_bytes(&self) -> u64 {
+        self.state.streamed.load(Ordering::Relaxed)
     }
 }
 
@@ -187,6 +199,10 @@ async fn serve(mut stream: TcpStream, state: &State) -> io::Result<()> {
             drop(stream);
             Ok(())
         }
+        Some(Fault::Endless) => http::write_stream(&mut stream, None, &state.streamed).await,
+        Some(Fault::Oversized(len)) => {
+            http::write_stream(&mut stream, Some(len), &state.streamed).await
+        }
         Some(Fault::Truncate) => {
             let response = routes::answer(&request, &state.fixtures);
             let half = response.body.len() / 2;
@@ -213,6 +229,9 @@ fn control(request: &Request, state: &State) -> Option<Response> {
         "/__replay/clear" => {
             lock(&state.faults).clear();
             ok()
+        }
+        "/__replay/streamed" => {
+            Response::json(200, state.streamed.load(Ordering::Relaxed).to_string())
         }
         "/__replay/requests" => {
             let targets = lock(&state.requests).clone();

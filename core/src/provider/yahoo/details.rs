@@ -103,7 +103,7 @@ impl Details {
         let http = &yahoo.inner.http;
         let answer = self
             .upstream
-            .call(|| super::fetch(http, url.clone(), "quote details"))
+            .call(|| super::fetch(http, url.clone(), "quote details", yahoo.inner.max_body))
             .await
             .and_then(|body| parse_details(&body));
         match answer {
@@ -158,7 +158,7 @@ impl Details {
         let url = yahoo.url(&["v1", "test", "getcrumb"], &[])?;
         let body = self
             .upstream
-            .call(|| super::fetch(http, url.clone(), "crumb"))
+            .call(|| super::fetch(http, url.clone(), "crumb", yahoo.inner.max_body))
             .await?;
         let crumb = String::from_utf8(body)
             .map_err(|_| Error::new(ErrorKind::Upstream, "Yahoo crumb is not text"))?;

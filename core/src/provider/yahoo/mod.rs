@@ -11,6 +11,13 @@
 //!
 //! Every request goes through one [`Upstream`] (timeout, retries, breaker,
 //! concurrency bound), so a flaky Yahoo costs waiting, not wrong answers.
+//!
+//! An answer is trusted no further than it must be: its body is streamed
+//! against [`ResiliencePolicy::max_body_bytes`] (32 MiB by default) and
+//! refused as `Upstream` past it; redirects are followed only to the same
+//! scheme, host and port (at most [`MAX_REDIRECTS`] of them), never to
+//! another host, so a base URL cannot be bounced to a metadata service or
+//! any other origin and nothing another origin says reaches a message.
 
 mod answer;
 mod chart;
@@ -25,7 +32,7 @@ use chrono::Utc;
 use url::Url;
 
 use super::MarketData;
-use crate::error::{redact_url, Error, ErrorKind, Result};
+use crate::error::{echo, redact_url, Error, ErrorKind, Result};
 use crate::model::{History, HistoryRange, Interval, Quote, SearchHit, Symbol};
 use crate::resilience::{BreakerState, ResiliencePolicy, Upstream};
 
@@ -33,6 +40,8 @@ pub use chart::{parse_chart, parse_quote};
 pub use search::parse_search;
 
 pub(crate) const SOURCE: &str = "yahoo";
+/// Most redirects followed for one request, all within the same origin.
+pub const MAX_REDIRECTS: usize = 5;
 const PUBLIC_API: &str = "https://query2.finance.yahoo.com";
 const PUBLIC_COOKIE: &str = "https://fc.yahoo.com/";
 // Yahoo answers 429 to clients that do not look like a browser.
@@ -52,6 +61,7 @@ struct Inner {
     cookie_url: Url,
     upstream: Upstream,
     details: details::Details,
+    max_body: usize,
 }
 
 impl Yahoo {
@@ -77,6 +87,7 @@ impl Yahoo {
         let mut http = reqwest::Client::builder()
             .user_agent(USER_AGENT)
             .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::custom(same_origin_only))
             // The whole attempt (connect, send, read) is timed by the Upstream.
             .connect_timeout(policy.timeout);
         if is_loopback(&api) {
@@ -93,6 +104,7 @@ impl Yahoo {
                 cookie_url: parse(cookie_url)?,
                 upstream: Upstream::new(format!("Yahoo Finance ({})", host_of(&api)), policy),
                 details: details::Details::new(policy),
+                max_body: policy.max_body_bytes,
                 api,
             }),
         })
@@ -119,8 +131,23 @@ impl Yahoo {
     async fn get(&self, url: Url, what: &'static str) -> Result<Vec<u8>> {
         self.inner
             .upstream
-            .call(|| fetch(&self.inner.http, url.clone(), what))
+            .call(|| fetch(&self.inner.http, url.clone(), what, self.inner.max_body))
             .await
+    }
+}
+
+/// The redirect policy: follow a redirect to the same scheme, host and port
+/// as the request that was redirected, up to [`MAX_REDIRECTS`] times; stop
+/// at any other, so the 3xx itself comes back and [`fetch`] refuses it.
+fn same_origin_only(attempt: reqwest::redirect::Attempt<'_>) -> reqwest::redirect::Action {
+    let same = attempt
+        .previous()
+        .last()
+        .is_some_and(|from| from.origin() == attempt.url().origin());
+    if same && attempt.previous().len() <= MAX_REDIRECTS {
+        attempt.follow()
+    } else {
+        attempt.stop()
     }
 }
 
@@ -141,17 +168,80 @@ fn host_of(url: &Url) -> String {
     }
 }
 
-/// One attempt: send, read the whole body, classify the status.
-async fn fetch(http: &reqwest::Client, url: Url, what: &'static str) -> Result<Vec<u8>> {
-    let response = http.get(url).send().await.map_err(|e| transport(e, what))?;
+/// One attempt: send, read the body (at most `max_body` bytes), classify
+/// the status. A redirect that the policy did not follow ends here, its
+/// body unread.
+async fn fetch(
+    http: &reqwest::Client,
+    url: Url,
+    what: &'static str,
+    max_body: usize,
+) -> Result<Vec<u8>> {
+    let mut response = http.get(url).send().await.map_err(|e| transport(e, what))?;
     let status = response.status();
+    if status.is_redirection() {
+        return Err(unfollowed_redirect(&response, what));
+    }
     let retry_after = response
         .headers()
         .get(reqwest::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(parse_retry_after);
-    let body = response.bytes().await.map_err(|e| transport(e, what))?;
-    classify(status.as_u16(), retry_after, body.to_vec(), what)
+    let body = read_body(&mut response, max_body, what).await?;
+    classify(status.as_u16(), retry_after, body, what)
+}
+
+/// The body of `response`, read chunk by chunk into one buffer (sized by
+/// `Content-Length` when given, so it is never copied), or `Upstream` as
+/// soon as it is known to exceed `max_body` bytes: at once when
+/// `Content-Length` says so, else at the first chunk past the limit. The
+/// connection is dropped then, unread.
+async fn read_body(
+    response: &mut reqwest::Response,
+    max_body: usize,
+    what: &str,
+) -> Result<Vec<u8>> {
+    let too_large = || {
+        Error::new(
+            ErrorKind::Upstream,
+            format!("Yahoo {what} answered more than {max_body} bytes; the answer was refused"),
+        )
+    };
+    let announced = response.content_length();
+    if announced.is_some_and(|n| n > max_body as u64) {
+        return Err(too_large());
+    }
+    let mut body = Vec::with_capacity(announced.map_or(0, |n| n as usize));
+    while let Some(chunk) = response.chunk().await.map_err(|e| transport(e, what))? {
+        if chunk.len() > max_body - body.len() {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// The error for a redirect that was not followed: to another origin, or
+/// one too many. Names the target's host (never its path or query, which
+/// may carry tokens) and nothing of the body.
+fn unfollowed_redirect(response: &reqwest::Response, what: &str) -> Error {
+    let target = response
+        .headers()
+        .get(reqwest::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|l| response.url().join(l).ok());
+    let status = response.status().as_u16();
+    let message = match target {
+        Some(to) if to.origin() != response.url().origin() => format!(
+            "Yahoo {what} redirected to another host ({}, HTTP {status}); redirects are followed only within the same host",
+            echo(&host_of(&to))
+        ),
+        Some(_) => format!(
+            "Yahoo {what} redirected more than {MAX_REDIRECTS} times (HTTP {status})"
+        ),
+        None => format!("Yahoo {what} answered a redirect without a usable Location (HTTP {status})"),
+    };
+    Error::new(ErrorKind::Upstream, message)
 }
 
 /// Maps an answer's status to a result: 2xx is the body; 429 is
