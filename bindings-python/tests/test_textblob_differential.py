@@ -86,3 +86,61 @@ def test_compat_refuses_what_it_cannot_do():
         Compat("good", analyser=None)  # a misspelt keyword is an error, as in TextBlob
     assert Compat("good", clean_html=False).sentiment == Compat("good").sentiment
     assert Compat(b"very good").sentiment == Compat("very good").sentiment
+
+
+def test_lone_surrogates_score_like_textblob():
+    from test_vader_differential import with_lone_surrogates
+
+    TextBlob, words = reference()
+    texts = with_lone_surrogates(posts(9, 2000, words), 9)
+    texts += ["\ud83d good", "\ud83d", "GOOD \ud800 bad", "a\ud800b c \ud800:)", "\ud83d\ude00 great!"]
+    analyzer = tickersense.TextBlobAnalyzer()
+    for text, got in zip(texts, analyzer.sentiment_many(texts)):
+        want = tuple(TextBlob(text).sentiment)
+        assert close(got, want) and analyzer.sentiment(text) == got, text
+
+
+def test_compat_behaves_as_a_string_as_textblob_does():
+    from tickersense.compat.textblob import TextBlob as Compat
+
+    TextBlob, _ = reference()
+    text = "Good day for $TSLA. Not bad!"
+    ours, theirs = Compat(text), TextBlob(text)
+    for other in [text, "other", "", Compat(text), TextBlob(text), b"Good", 5, None]:
+        for op in ["__eq__", "__ne__"]:
+            assert getattr(ours, op)(other) == getattr(theirs, op)(other), (op, other)
+        assert (ours == other) == (theirs == other) and (other == ours) == (other == theirs), other
+        for cmp in [lambda a, b: a < b, lambda a, b: a >= b]:
+            try:
+                want = cmp(theirs, other)
+            except TypeError:
+                with pytest.raises(TypeError):
+                    cmp(ours, other)
+            else:
+                assert cmp(ours, other) == want, other
+    assert ours == text and text == ours and ours != "x" and ours == theirs and theirs == ours
+    assert hash(ours) == hash(theirs) == hash(text) and {ours: 1}[text] == 1
+    assert len(ours) == len(theirs) and list(ours) == list(theirs)
+    assert ("TSLA" in ours) and ("tsla" not in ours)
+    assert ours[0] == theirs[0] and type(ours[0]) is str and ours[-1] == "!"
+    assert ours[5:8] == theirs[5:8] == "day" and type(ours[5:8]) is Compat
+    assert ours[5:8].sentiment == Compat("day").sentiment
+    for right in [" More.", Compat(" More."), TextBlob(" More.")]:
+        added = ours + right
+        assert type(added) is Compat and added == theirs + str(right) == text + " More.", right
+    with pytest.raises(TypeError, match="Operands must be either strings or TextBlob objects"):
+        ours + 5
+    with pytest.raises(TypeError):
+        "x" + ours
+    for name, args in [
+        ("find", ("day",)), ("rfind", ("o",)), ("index", ("d",)), ("rindex", ("d",)), ("startswith", ("Good",)),
+        ("endswith", ("!",)), ("starts_with", ("x",)), ("ends_with", ("!",)),
+    ]:
+        assert getattr(ours, name)(*args) == getattr(theirs, name)(*args), name
+    for name, args in [
+        ("title", ()), ("upper", ()), ("lower", ()), ("strip", ("G!",)), ("replace", ("day", "week")),
+        ("join", (["a", "b"],)), ("format", ()),
+    ]:
+        got, want = getattr(ours, name)(*args), getattr(theirs, name)(*args)
+        assert type(got) is Compat and got == want and got.sentiment == tuple(want.sentiment), name
+    assert ours.split() == theirs.split() and str(ours) == str(theirs) and repr(ours) == repr(theirs)
