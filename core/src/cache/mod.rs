@@ -105,8 +105,9 @@ fn checked_redis_url(url: &str) -> Result<String> {
     Ok(url.to_owned())
 }
 
-/// A parsed cache URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A parsed cache URL. Its `Debug` form hides the password, as
+/// [`redact_url`](crate::error::redact_url) does.
+#[derive(Clone, PartialEq, Eq)]
 pub enum CacheUrl {
     /// `none://`
     None,
@@ -117,6 +118,18 @@ pub enum CacheUrl {
     /// `tiered+redis://...`: memory in front of the Redis URL kept here
     /// (without the `tiered+` prefix).
     Tiered(String),
+}
+
+impl std::fmt::Debug for CacheUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::error::RedactedUrl;
+        match self {
+            CacheUrl::None => f.write_str("None"),
+            CacheUrl::Memory => f.write_str("Memory"),
+            CacheUrl::Redis(url) => f.debug_tuple("Redis").field(&RedactedUrl(url)).finish(),
+            CacheUrl::Tiered(url) => f.debug_tuple("Tiered").field(&RedactedUrl(url)).finish(),
+        }
+    }
 }
 
 impl CacheUrl {

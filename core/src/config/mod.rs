@@ -16,13 +16,16 @@
 //! bad URL fails where the client is made, and a down server fails at the
 //! first call that needs it.
 
-use crate::error::{Error, Result};
+use std::fmt;
+
+use crate::error::{echo, Error, RedactedUrl, Result};
 use crate::resilience::ResiliencePolicy;
 
 /// Backend URLs and analyzer name. Build one with [`Config::default`],
 /// [`Config::from_env`] or [`Config::resolve`], then hand it to
-/// [`Tickersense::new`](crate::Tickersense::new).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// [`Tickersense::new`](crate::Tickersense::new). Its `Debug` form shows
+/// every URL as [`redact_url`](crate::error::redact_url) does, without passwords.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Config {
     /// Where bars and analyses are kept.
     pub store: String,
@@ -39,8 +42,9 @@ pub struct Config {
     pub resilience: ResiliencePolicy,
 }
 
-/// Values that win over the environment and the defaults; `None` leaves a knob alone.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Values that win over the environment and the defaults; `None` leaves a
+/// knob alone. Its `Debug` form hides passwords, as [`Config`]'s does.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct ConfigOverrides {
     /// See [`Config::store`].
     pub store: Option<String>,
@@ -52,6 +56,48 @@ pub struct ConfigOverrides {
     pub social: Option<String>,
     /// See [`Config::analyzer`].
     pub analyzer: Option<String>,
+}
+
+/// Each URL of a comma-separated list, redacted.
+struct RedactedList<'a>(&'a str);
+
+impl fmt::Debug for RedactedList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let shown: Vec<String> = self
+            .0
+            .split(',')
+            .map(|u| RedactedUrl(u.trim()).to_string())
+            .collect();
+        fmt::Debug::fmt(&shown.join(","), f)
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("store", &RedactedUrl(&self.store))
+            .field("cache", &RedactedUrl(&self.cache))
+            .field("market_data", &RedactedUrl(&self.market_data))
+            .field("social", &RedactedList(&self.social))
+            .field("analyzer", &self.analyzer)
+            .field("resilience", &self.resilience)
+            .finish()
+    }
+}
+
+impl fmt::Debug for ConfigOverrides {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn url(v: &Option<String>) -> Option<RedactedUrl<'_>> {
+            v.as_deref().map(RedactedUrl)
+        }
+        f.debug_struct("ConfigOverrides")
+            .field("store", &url(&self.store))
+            .field("cache", &url(&self.cache))
+            .field("market_data", &url(&self.market_data))
+            .field("social", &self.social.as_deref().map(RedactedList))
+            .field("analyzer", &self.analyzer)
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -133,7 +179,8 @@ pub(crate) fn split_scheme<'a>(
 /// The error for a scheme a knob does not know.
 pub(crate) fn unknown_scheme(what: &str, scheme: &str, accepted: &str) -> Error {
     Error::invalid_input(format!(
-        "unknown {what} scheme {scheme:?}; expected one of: {accepted}"
+        "unknown {what} scheme {}; expected one of: {accepted}",
+        echo(scheme)
     ))
 }
 
@@ -196,5 +243,83 @@ mod tests {
         })
         .unwrap_err();
         assert!(!err.to_string().contains("hunter2"), "{err}");
+    }
+
+    #[test]
+    fn debug_never_shows_passwords() {
+        let config = Config {
+            store: "postgres://bob:hunter2@db/app".into(),
+            cache: "redis://:hunter3@127.0.0.1:6379/0".into(),
+            market_data: "yahoo+http://eve:hunter4@127.0.0.1:9".into(),
+            social: "sample://, feed+https://u:hunter5@h/x".into(),
+            ..Config::default()
+        };
+        let overrides = ConfigOverrides {
+            store: Some(config.store.clone()),
+            cache: Some(config.cache.clone()),
+            market_data: Some(config.market_data.clone()),
+            social: Some(config.social.clone()),
+            analyzer: None,
+        };
+        for shown in [
+            format!("{config:?}"),
+            format!("{config:#?}"),
+            format!("{overrides:?}"),
+            format!("{:?}", crate::Tickersense::builder().config(config.clone())),
+        ] {
+            for secret in ["hunter2", "hunter3", "hunter4", "hunter5"] {
+                assert!(!shown.contains(secret), "{shown}");
+            }
+            assert!(shown.contains("db/app"), "{shown}");
+        }
+        // The parsed URL types hide them too.
+        for shown in [
+            format!(
+                "{:?}",
+                crate::store::StoreUrl::parse(&config.store).unwrap()
+            ),
+            format!(
+                "{:?}",
+                crate::cache::CacheUrl::parse(&config.cache).unwrap()
+            ),
+            format!(
+                "{:?}",
+                crate::cache::CacheUrl::parse("tiered+redis://:hunter3@h:6379/0").unwrap()
+            ),
+            format!(
+                "{:?}",
+                crate::provider::ProviderUrl::parse(&config.market_data).unwrap()
+            ),
+        ] {
+            assert!(!shown.contains("hunter"), "{shown}");
+            assert!(shown.contains("***"), "{shown}");
+        }
+    }
+
+    #[test]
+    fn analyzer_names_are_case_insensitive() {
+        for name in ["VADER", "Vader", " vader ", "TextBlob", "TEXTBLOB"] {
+            let config = Config::resolve(ConfigOverrides {
+                analyzer: Some(name.into()),
+                ..Default::default()
+            });
+            assert!(config.is_ok(), "{name}: {:?}", config.err());
+            assert!(crate::sentiment::analyzer_by_name(name).is_ok(), "{name}");
+        }
+        let Err(err) = crate::sentiment::analyzer_by_name(&"V".repeat(1 << 20)) else {
+            panic!("a megabyte of V is no analyzer");
+        };
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert!(err.message().len() < 300, "{}", err.message().len());
+    }
+
+    #[test]
+    fn a_huge_scheme_is_echoed_short() {
+        let err = Config::resolve(ConfigOverrides {
+            store: Some(format!("{}://x", "s".repeat(1 << 20))),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert!(err.message().len() < 300, "{}", err.message().len());
     }
 }

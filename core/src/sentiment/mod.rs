@@ -82,14 +82,19 @@ impl Chunks {
     }
 }
 
-/// The analyzer called `name`, or `InvalidInput` listing the known names.
+/// The analyzer called `name`, in any case (`"VADER"`, `"TextBlob"`), or
+/// `InvalidInput` listing the known names.
 pub fn analyzer_by_name(name: &str) -> Result<Arc<dyn Analyzer>> {
-    match name.trim() {
-        "vader" => Ok(Arc::new(Vader::new())),
-        "textblob" => Ok(Arc::new(TextBlob::new())),
-        other => Err(Error::invalid_input(format!(
-            "unknown analyzer {other:?}; expected one of: textblob, vader"
-        ))),
+    let name = name.trim();
+    if name.eq_ignore_ascii_case("vader") {
+        Ok(Arc::new(Vader::new()))
+    } else if name.eq_ignore_ascii_case("textblob") {
+        Ok(Arc::new(TextBlob::new()))
+    } else {
+        Err(Error::invalid_input(format!(
+            "unknown analyzer {}; expected one of: textblob, vader",
+            crate::error::echo(name)
+        )))
     }
 }
 

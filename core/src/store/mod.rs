@@ -255,8 +255,9 @@ pub trait Store: PriceStore + SentimentStore + BackfillStore + UserStore {
 
 const ACCEPTED: &str = "memory://, sqlite://PATH, postgres://USER@HOST/DB";
 
-/// A parsed store URL.
-#[derive(Debug, Clone)]
+/// A parsed store URL. Its `Debug` form hides the password, as
+/// [`redact_url`] does.
+#[derive(Clone)]
 pub enum StoreUrl {
     /// `memory://`
     Memory,
@@ -274,6 +275,24 @@ pub enum StoreUrl {
         /// Apply or only check the schema.
         migrations: MigrationMode,
     },
+}
+
+impl std::fmt::Debug for StoreUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreUrl::Memory => f.write_str("Memory"),
+            StoreUrl::Sqlite { path, migrations } => f
+                .debug_struct("Sqlite")
+                .field("path", path)
+                .field("migrations", migrations)
+                .finish(),
+            StoreUrl::Postgres { url, migrations } => f
+                .debug_struct("Postgres")
+                .field("url", &crate::error::RedactedUrl(url))
+                .field("migrations", migrations)
+                .finish(),
+        }
+    }
 }
 
 impl StoreUrl {
