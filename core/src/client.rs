@@ -6,9 +6,10 @@ use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
 
+use crate::cache::namespace;
 use crate::cache::{Cache, CachePolicies, CachePolicy, CacheUrl, NamespaceStats};
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{redact_url, Error, Result};
 use crate::model::{
     BackfillStatus, Bar, DailySentiment, History, HistoryRange, Interval, Period, Quote, SearchHit,
     SentimentAnalysis, SentimentRecord, Symbol,
@@ -190,9 +191,15 @@ impl Tickersense {
                 return Err(err);
             }
         };
-        let stocks = StockService::new(provider.clone(), cache.clone(), store.clone());
+        let stocks = StockService::new(provider.clone(), cache.clone(), store.clone())
+            .with_cache_scope(&redact_url(self.config.market_data.trim()));
         let backfill = Backfill::new(provider, store.clone(), store.clone());
-        let sentiment = SentimentService::new(sources, analyzer, cache.clone(), store.clone());
+        let sentiment = SentimentService::new(sources, analyzer, cache.clone(), store.clone())
+            .with_cache_scope(&format!(
+                "{}|{}",
+                redact_url(self.config.social.trim()),
+                self.config.analyzer.trim()
+            ));
         tracing::debug!(store = %store.describe(), "tickersense backends ready");
         Ok(Backends {
             stocks,
@@ -387,13 +394,32 @@ impl Tickersense {
         Ok(self.backends().await?.cache.stats().await)
     }
 
-    /// Drops one cached key, or a whole namespace when `key` is `None`.
+    /// Drops a whole cache namespace (`key` `None`: every provider's
+    /// values), or the values under one key as the calls name it: a symbol
+    /// for the quote, history and sentiment namespaces (`"aapl"` drops
+    /// AAPL's quote, or every cached history of AAPL), a query for
+    /// `stock_search`, this client's provider only. `namespace` must be
+    /// one of [`namespace::ALL`] (else `InvalidInput` listing them); names
+    /// and keys are never patterns. A whole namespace costs a walk over
+    /// its keys (`SCAN` on Redis); a history or search key, the same walk.
     pub async fn invalidate(&self, namespace: &str, key: Option<&str>) -> Result<()> {
-        self.backends()
-            .await?
-            .cache
-            .invalidate(namespace, key)
-            .await;
+        let namespace = namespace::known(namespace)?;
+        let backends = self.backends().await?;
+        match (namespace, key) {
+            (_, None) => backends.cache.invalidate(namespace, None).await,
+            (
+                namespace::STOCK_QUOTE
+                | namespace::STOCK_QUOTE_LAST
+                | namespace::STOCK_HISTORY
+                | namespace::STOCK_HISTORY_LAST
+                | namespace::STOCK_SEARCH,
+                Some(key),
+            ) => backends.stocks.invalidate(namespace, key).await?,
+            (namespace::SENTIMENT_CURRENT | namespace::SENTIMENT_HISTORY, Some(key)) => {
+                backends.sentiment.invalidate(namespace, key).await?
+            }
+            (_, Some(key)) => backends.cache.invalidate(namespace, Some(key.trim())).await,
+        }
         Ok(())
     }
 

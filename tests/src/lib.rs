@@ -70,3 +70,46 @@ impl PgSchema {
             .expect("drop schema");
     }
 }
+
+/// A name no other test run uses: `prefix`, the process id and the time.
+pub fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    )
+}
+
+/// `redis_url` with a key prefix of its own (`?prefix=`), so a test's
+/// values never meet another test's on the shared server.
+pub fn redis_with_own_prefix(redis_url: &str) -> String {
+    let sep = if redis_url.contains('?') { '&' } else { '?' };
+    format!("{redis_url}{sep}prefix={}", unique("t"))
+}
+
+/// A client on the memory store and `cache` whose market data is the
+/// replay `server`, with quick timeouts and no circuit breaker, so every
+/// call reaches the server.
+pub fn replay_client(
+    server: &tickersense_replay::ReplayServer,
+    cache: &str,
+) -> tickersense::Tickersense {
+    let quick = std::time::Duration::from_millis;
+    tickersense::Tickersense::builder()
+        .store("memory://")
+        .cache(cache)
+        .market_data(server.market_data_url())
+        .resilience(tickersense::resilience::ResiliencePolicy {
+            timeout: quick(2000),
+            max_retries: 0,
+            backoff_base: quick(5),
+            backoff_max: quick(10),
+            breaker_failures: 0,
+            ..tickersense::resilience::ResiliencePolicy::default()
+        })
+        .build()
+        .expect("valid config")
+}

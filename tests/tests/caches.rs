@@ -4,8 +4,9 @@
 use std::time::Duration;
 
 use tickersense::cache::{Cache, CachePolicies, CachePolicy, CacheUrl, RedisCache};
-use tickersense::Tickersense;
-use tickersense_tests::service_url;
+use tickersense::{ErrorKind, Interval, Origin, Period, Tickersense};
+use tickersense_replay::{Fault, ReplayServer};
+use tickersense_tests::{replay_client, service_url};
 
 fn unique(prefix: &str) -> String {
     format!(
@@ -292,4 +293,251 @@ async fn unreachable_redis_never_fails_a_call() {
         .unwrap();
     assert!(ts.quote("AAPL").await.unwrap().price > 0.0);
     assert!(ts.sentiment("AAPL").await.unwrap().mention_volume > 0);
+}
+
+/// The cache URLs every client-level test runs on: memory, and Redis plain
+/// and tiered (each with a key prefix of its own) when Redis is there.
+fn client_caches() -> Vec<String> {
+    let mut caches = vec!["memory://".to_owned()];
+    if let Some(redis) = service_url("TICKERSENSE_TEST_REDIS_URL") {
+        caches.push(tickersense_tests::redis_with_own_prefix(&redis));
+        caches.push(format!(
+            "tiered+{}",
+            tickersense_tests::redis_with_own_prefix(&redis)
+        ));
+    }
+    caches
+}
+
+fn chart_requests(server: &ReplayServer) -> usize {
+    server
+        .requests()
+        .iter()
+        .filter(|r| r.starts_with("/v8/"))
+        .count()
+}
+
+#[tokio::test]
+async fn invalidate_takes_only_known_namespaces_and_keys_as_the_calls_name_them() {
+    for cache in client_caches() {
+        let server = ReplayServer::start().await.unwrap();
+        let ts = replay_client(&server, &cache);
+        for bad in ["*", "stock_[hq]*", "stock_quote*", "ns1", ""] {
+            let err = ts.invalidate(bad, None).await.unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidInput, "{cache} {bad:?}");
+            assert!(err.message().contains("stock_quote, "), "{err}");
+        }
+        assert_eq!(
+            ts.invalidate("stock_quote", Some("not a symbol!"))
+                .await
+                .unwrap_err()
+                .kind(),
+            ErrorKind::InvalidInput
+        );
+
+        ts.quote("AAPL").await.unwrap();
+        ts.history("AAPL", Period::Mo1, Interval::D1).await.unwrap();
+        ts.quote("AAPL").await.unwrap();
+        assert_eq!(chart_requests(&server), 2, "{cache}: served from the cache");
+        // Keys are normalised as the calls do: "aapl" is AAPL.
+        ts.invalidate("stock_quote", Some(" aapl")).await.unwrap();
+        ts.quote("AAPL").await.unwrap();
+        assert_eq!(chart_requests(&server), 3, "{cache}: AAPL's quote dropped");
+        let h = ts.history("AAPL", Period::Mo1, Interval::D1).await.unwrap();
+        assert_eq!(h.origin, Origin::Cache, "{cache}: the history stays");
+        ts.invalidate("stock_history", Some("aapl")).await.unwrap();
+        let h = ts.history("AAPL", Period::Mo1, Interval::D1).await.unwrap();
+        assert_eq!(
+            h.origin,
+            Origin::Provider,
+            "{cache}: every AAPL history dropped"
+        );
+        ts.search("Apple", 5).await.unwrap();
+        ts.invalidate("stock_search", Some("APPLE ")).await.unwrap();
+        let before = server.requests().len();
+        ts.search("apple", 5).await.unwrap();
+        assert_eq!(
+            server.requests().len(),
+            before + 1,
+            "{cache}: search dropped"
+        );
+    }
+}
+
+#[tokio::test]
+async fn unknown_namespaces_create_nothing_on_the_memory_cache() {
+    let cache = CacheUrl::parse("memory://")
+        .unwrap()
+        .connect(CachePolicies::default())
+        .unwrap();
+    for i in 0..20_000 {
+        cache.invalidate(&format!("ns{i}"), None).await;
+        cache.invalidate_prefix(&format!("ns{i}"), "k").await;
+    }
+    assert!(cache.stats().await.is_empty(), "no namespace was made");
+    let ts = Tickersense::builder().store("memory://").build().unwrap();
+    for i in 0..1000 {
+        let err = ts.invalidate(&format!("ns{i}"), None).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    }
+    assert!(ts.cache_stats().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn redis_namespaces_and_keys_are_literal_never_patterns() {
+    let Some(url) = service_url("TICKERSENSE_TEST_REDIS_URL") else {
+        return;
+    };
+    for cache_url in [
+        tickersense_tests::redis_with_own_prefix(&url),
+        format!("tiered+{}", tickersense_tests::redis_with_own_prefix(&url)),
+    ] {
+        let cache = CacheUrl::parse(&cache_url)
+            .unwrap()
+            .connect(CachePolicies::default())
+            .unwrap();
+        for ns in ["stock_quote", "stock_history", "stock_quote_last"] {
+            cache.set(ns, "AAPL", b"v".to_vec()).await;
+        }
+        cache.set("a*", "k", b"v".to_vec()).await;
+        cache.invalidate("*", None).await;
+        cache.invalidate("stock_[hq]*", None).await;
+        cache.invalidate("stock_*", None).await;
+        cache.invalidate_prefix("stock_quote", "*").await;
+        cache.invalidate_prefix("stock_quote", "AA?L").await;
+        for ns in ["stock_quote", "stock_history", "stock_quote_last"] {
+            assert!(cache.get(ns, "AAPL").await.is_some(), "{cache_url}: {ns}");
+        }
+        cache.invalidate("a*", None).await;
+        assert_eq!(cache.get("a*", "k").await, None, "{cache_url}");
+        cache.invalidate_prefix("stock_quote", "AA").await;
+        assert_eq!(cache.get("stock_quote", "AAPL").await, None, "{cache_url}");
+        assert!(cache.get("stock_history", "AAPL").await.is_some());
+    }
+}
+
+/// Two clients on one Redis database, one on `sample://` and one on the
+/// Yahoo protocol: neither reads the other's values. And `?prefix=` keeps
+/// two apps on one Redis apart even on the same provider.
+#[tokio::test]
+async fn clients_on_other_providers_or_prefixes_never_share_values() {
+    let Some(url) = service_url("TICKERSENSE_TEST_REDIS_URL") else {
+        return;
+    };
+    for cache in [
+        tickersense_tests::redis_with_own_prefix(&url),
+        format!("tiered+{}", tickersense_tests::redis_with_own_prefix(&url)),
+    ] {
+        let server = ReplayServer::start().await.unwrap();
+        let sample = Tickersense::builder()
+            .store("memory://")
+            .cache(&cache)
+            .build()
+            .unwrap();
+        let yahoo = replay_client(&server, &cache);
+        let sampled = sample.quote("AAPL").await.unwrap();
+        let sampled_history = sample.history("AAPL", Period::Mo1, Interval::D1).await;
+        assert_eq!(sampled_history.unwrap().origin, Origin::Provider);
+        let quote = yahoo.quote("AAPL").await.unwrap();
+        assert_ne!(quote.source, sampled.source, "{cache}");
+        let history = yahoo
+            .history("AAPL", Period::Mo1, Interval::D1)
+            .await
+            .unwrap();
+        assert_eq!(history.origin, Origin::Provider, "{cache}");
+        assert_eq!(chart_requests(&server), 2, "{cache}: both asked of Yahoo");
+        // A second client on the same provider and prefix does share.
+        let again = replay_client(&server, &cache);
+        let history = again
+            .history("AAPL", Period::Mo1, Interval::D1)
+            .await
+            .unwrap();
+        assert_eq!(history.origin, Origin::Cache, "{cache}");
+    }
+
+    // Same provider, other prefix: nothing shared.
+    let one = tickersense_tests::redis_with_own_prefix(&url);
+    let other = tickersense_tests::redis_with_own_prefix(&url);
+    let client = |cache: &str| {
+        Tickersense::builder()
+            .store("memory://")
+            .cache(cache)
+            .build()
+            .unwrap()
+    };
+    let first = client(&one)
+        .history("MSFT", Period::Mo1, Interval::D1)
+        .await;
+    assert_eq!(first.unwrap().origin, Origin::Provider);
+    let same = client(&one)
+        .history("MSFT", Period::Mo1, Interval::D1)
+        .await;
+    assert_eq!(same.unwrap().origin, Origin::Cache);
+    let apart = client(&other)
+        .history("MSFT", Period::Mo1, Interval::D1)
+        .await;
+    assert_eq!(apart.unwrap().origin, Origin::Provider);
+    // The keys on the server start with the prefix.
+    let prefix = one.rsplit_once("prefix=").unwrap().1;
+    let mut conn = redis::Client::open(url.as_str())
+        .unwrap()
+        .get_multiplexed_async_connection()
+        .await
+        .unwrap();
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}:*"))
+        .query_async(&mut conn)
+        .await
+        .unwrap();
+    assert!(
+        keys.iter()
+            .any(|k| k.starts_with(&format!("{prefix}:stock_history:"))),
+        "{keys:?}"
+    );
+    for bad in ["prefix=", "prefix=a%20b", "prefix=a*"] {
+        let err = CacheUrl::parse(&format!("{url}?{bad}")).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad}");
+    }
+}
+
+/// 200 concurrent identical quotes and histories on a cold cache make one
+/// upstream request each, on every cache backend; a failed flight is
+/// forgotten (that its callers share the failure is pinned in core).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_identical_misses_make_one_upstream_request() {
+    for cache in client_caches() {
+        let server = ReplayServer::start().await.unwrap();
+        let ts = std::sync::Arc::new(replay_client(&server, &cache));
+        // Slow answers, so every call arrives while the first is out.
+        server.inject("/v8/", Fault::Delay(Duration::from_millis(300)), 2);
+        let quotes = (0..200).map(|_| {
+            let ts = ts.clone();
+            tokio::spawn(async move { ts.quote("AAPL").await })
+        });
+        let histories = (0..200).map(|_| {
+            let ts = ts.clone();
+            tokio::spawn(async move { ts.history("AAPL", Period::Y1, Interval::D1).await })
+        });
+        let quotes: Vec<_> = quotes.collect();
+        let histories: Vec<_> = histories.collect();
+        for quote in quotes {
+            quote.await.unwrap().unwrap();
+        }
+        for history in histories {
+            history.await.unwrap().unwrap();
+        }
+        assert_eq!(
+            chart_requests(&server),
+            2,
+            "{cache}: one request for the quotes, one for the histories: {:?}",
+            server.requests()
+        );
+
+        // A failed flight is not kept: the next call asks again.
+        server.inject("/v8/", Fault::Status(500), 1);
+        assert!(ts.history("NVDA", Period::Mo1, Interval::D1).await.is_err());
+        assert_eq!(chart_requests(&server), 3, "{cache}");
+        ts.history("NVDA", Period::Mo1, Interval::D1).await.unwrap();
+        assert_eq!(chart_requests(&server), 4, "{cache}: and then forgotten");
+    }
 }

@@ -100,7 +100,7 @@ async fn stale_on_error_from_redis() {
 }
 
 #[tokio::test]
-async fn rate_limited_with_nothing_cached_is_unavailable_with_the_wait() {
+async fn rate_limited_with_nothing_cached_is_rate_limited_with_the_wait() {
     let server = ReplayServer::start().await.unwrap();
     let ts = client(&server, "memory://");
     let fault = Fault::RateLimited {
@@ -109,9 +109,13 @@ async fn rate_limited_with_nothing_cached_is_unavailable_with_the_wait() {
     };
     server.inject("/v8/", fault, 10);
     let err = ts.quote("AAPL").await.unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::Unavailable);
+    assert_eq!(err.kind(), ErrorKind::RateLimited, "{err}");
     assert_eq!(err.retry_after(), Some(Duration::from_secs(90)));
     assert_eq!(err.cause_kind(), Some(ErrorKind::RateLimited));
+    assert!(err.message().contains("no earlier copy"), "{err}");
+    let err = ts.history("AAPL", Period::Mo1, Interval::D1).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited, "{err}");
+    assert_eq!(err.retry_after(), Some(Duration::from_secs(90)));
 }
 
 #[tokio::test]

@@ -51,14 +51,17 @@ impl MemoryCache {
         }
     }
 
-    fn namespace(&self, name: &str) -> Arc<Namespace> {
-        if let Some(ns) = self
-            .namespaces
+    fn existing(&self, name: &str) -> Option<Arc<Namespace>> {
+        self.namespaces
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .get(name)
-        {
-            return ns.clone();
+            .cloned()
+    }
+
+    fn namespace(&self, name: &str) -> Arc<Namespace> {
+        if let Some(ns) = self.existing(name) {
+            return ns;
         }
         let mut map = self.namespaces.write().unwrap_or_else(|e| e.into_inner());
         map.entry(name.to_owned())
@@ -110,11 +113,31 @@ impl Cache for MemoryCache {
         }
     }
 
+    /// Touches only a namespace that exists: invalidating an unknown one
+    /// creates nothing.
     async fn invalidate(&self, namespace: &str, key: Option<&str>) {
-        let ns = self.namespace(namespace);
+        let Some(ns) = self.existing(namespace) else {
+            return;
+        };
         match key {
             Some(key) => ns.values.invalidate(key).await,
             None => ns.values.invalidate_all(),
+        }
+    }
+
+    /// Walks the namespace's keys (at most its `max_entries`).
+    async fn invalidate_prefix(&self, namespace: &str, prefix: &str) {
+        let Some(ns) = self.existing(namespace) else {
+            return;
+        };
+        let doomed: Vec<Arc<String>> = ns
+            .values
+            .iter()
+            .filter(|(key, _)| key.starts_with(prefix))
+            .map(|(key, _)| key)
+            .collect();
+        for key in doomed {
+            ns.values.invalidate(key.as_str()).await;
         }
     }
 

@@ -16,6 +16,7 @@
 mod memory;
 mod policy;
 mod redis;
+mod scope;
 mod tiered;
 mod value;
 
@@ -24,11 +25,12 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::config::{split_scheme, unknown_scheme};
-use crate::error::{redact_url, Error, Result};
+use crate::error::Result;
 
 pub use self::redis::RedisCache;
 pub use memory::MemoryCache;
 pub use policy::{namespace, CachePolicies, CachePolicy, NamespaceStats};
+pub use scope::KeyScope;
 pub use tiered::{TieredCache, NEAR_TTL_CAP};
 pub use value::{decode_value, encode_value, VALUE_FORMAT};
 pub(crate) use value::{get_value, set_value};
@@ -66,8 +68,18 @@ pub trait Cache: Send + Sync {
         }
     }
 
-    /// Drops one key, or the whole namespace when `key` is `None`.
+    /// Drops one key, or the whole namespace when `key` is `None`. The
+    /// namespace and key are taken literally (no pattern).
     async fn invalidate(&self, namespace: &str, key: Option<&str>);
+
+    /// Drops every key of `namespace` that starts with `prefix` (taken
+    /// literally, no pattern). Costs a walk over the namespace's keys.
+    ///
+    /// The default drops the whole namespace: more than asked, never less.
+    async fn invalidate_prefix(&self, namespace: &str, prefix: &str) {
+        let _ = prefix;
+        self.invalidate(namespace, None).await;
+    }
 
     /// Hit, miss and entry counts per namespace, sorted by namespace.
     async fn stats(&self) -> Vec<NamespaceStats>;
@@ -92,6 +104,7 @@ impl Cache for NoCache {
     }
     async fn set_many(&self, _: &str, _: Vec<(&str, Vec<u8>)>) {}
     async fn invalidate(&self, _: &str, _: Option<&str>) {}
+    async fn invalidate_prefix(&self, _: &str, _: &str) {}
     async fn stats(&self) -> Vec<NamespaceStats> {
         Vec::new()
     }
@@ -100,8 +113,7 @@ impl Cache for NoCache {
 const ACCEPTED: &str = "none://, memory://, redis://HOST:PORT/DB, tiered+redis://HOST:PORT/DB";
 
 fn checked_redis_url(url: &str) -> Result<String> {
-    ::redis::Client::open(url)
-        .map_err(|_| Error::invalid_input(format!("invalid redis URL {}", redact_url(url))))?;
+    self::redis::split_key_prefix(url)?;
     Ok(url.to_owned())
 }
 
@@ -113,7 +125,7 @@ pub enum CacheUrl {
     None,
     /// `memory://`
     Memory,
-    /// `redis://...` or `rediss://...`, kept whole for the client.
+    /// `redis://...` or `rediss://...`, kept whole (`?prefix=` included).
     Redis(String),
     /// `tiered+redis://...`: memory in front of the Redis URL kept here
     /// (without the `tiered+` prefix).

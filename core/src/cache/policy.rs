@@ -25,6 +25,30 @@ pub mod namespace {
     pub const USER_PROFILE: &str = "user_profile";
     /// Watchlists.
     pub const WATCHLIST: &str = "watchlist";
+
+    /// Every namespace above, in that order.
+    pub const ALL: [&str; 9] = [
+        STOCK_QUOTE,
+        STOCK_HISTORY,
+        STOCK_QUOTE_LAST,
+        STOCK_HISTORY_LAST,
+        STOCK_SEARCH,
+        SENTIMENT_CURRENT,
+        SENTIMENT_HISTORY,
+        USER_PROFILE,
+        WATCHLIST,
+    ];
+
+    /// `name` when it is one of [`ALL`], else `InvalidInput` listing them.
+    pub fn known(name: &str) -> crate::error::Result<&'static str> {
+        ALL.iter().copied().find(|&n| n == name).ok_or_else(|| {
+            crate::error::Error::invalid_input(format!(
+                "unknown cache namespace {}; expected one of {}",
+                crate::error::echo(name),
+                ALL.join(", ")
+            ))
+        })
+    }
 }
 
 /// How long values of one namespace live and how many are kept.

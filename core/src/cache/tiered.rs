@@ -92,6 +92,11 @@ impl Cache for TieredCache {
         self.far.invalidate(namespace, key).await;
     }
 
+    async fn invalidate_prefix(&self, namespace: &str, prefix: &str) {
+        self.near.invalidate_prefix(namespace, prefix).await;
+        self.far.invalidate_prefix(namespace, prefix).await;
+    }
+
     async fn close(&self) {
         self.near.close().await;
         self.far.close().await;

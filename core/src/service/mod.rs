@@ -2,6 +2,7 @@
 //! its backends and is cheap to clone.
 
 mod backfill;
+mod flight;
 mod sentiment;
 mod stock;
 

@@ -3,7 +3,7 @@ use std::sync::Arc;
 
 use chrono::{Duration, Utc};
 
-use crate::cache::{get_value, namespace, set_value, Cache};
+use crate::cache::{get_value, namespace, set_value, Cache, KeyScope};
 use crate::error::{Error, Result};
 use crate::model::{
     DailySentiment, PlatformSentiment, Post, SentimentAnalysis, SentimentRecord, Symbol, Trend,
@@ -28,6 +28,7 @@ pub struct SentimentService {
     analyzer: Arc<dyn Analyzer>,
     cache: Arc<dyn Cache>,
     store: Arc<dyn SentimentStore>,
+    scope: KeyScope,
 }
 
 impl SentimentService {
@@ -38,12 +39,46 @@ impl SentimentService {
         cache: Arc<dyn Cache>,
         store: Arc<dyn SentimentStore>,
     ) -> Self {
+        let scope = KeyScope::of(analyzer.name());
         SentimentService {
             sources,
             analyzer,
             cache,
             store,
+            scope,
         }
+    }
+
+    /// The same service with cache keys scoped by `identity` (its sources'
+    /// redacted URLs and the analyzer, say): clients reading other sources
+    /// or scoring otherwise, sharing one cache, never read these values.
+    pub fn with_cache_scope(mut self, identity: &str) -> Self {
+        self.scope = KeyScope::of(identity);
+        self
+    }
+
+    /// Drops the cached values of `namespace` (a sentiment namespace) for
+    /// the symbol `key` (normalised as [`Symbol::parse`] does), in this
+    /// service's scope. Other namespaces are `InvalidInput`.
+    pub async fn invalidate(&self, namespace: &str, key: &str) -> Result<()> {
+        let symbol = Symbol::parse(key)?;
+        match namespace {
+            namespace::SENTIMENT_CURRENT => {
+                let key = self.scope.key(symbol.as_str());
+                self.cache.invalidate(namespace, Some(&key)).await;
+            }
+            namespace::SENTIMENT_HISTORY => {
+                let prefix = self.scope.key(&format!("{symbol}:"));
+                self.cache.invalidate_prefix(namespace, &prefix).await;
+            }
+            other => {
+                return Err(Error::invalid_input(format!(
+                    "{} is not a sentiment cache namespace",
+                    crate::error::echo(other)
+                )))
+            }
+        }
+        Ok(())
     }
 
     /// The current sentiment of `symbol`: served from the cache while fresh
@@ -52,12 +87,9 @@ impl SentimentService {
     /// logged and left out; if all fail the first error is returned, and if
     /// none has a post the answer is `NotFound`.
     pub async fn current(&self, symbol: &Symbol) -> Result<SentimentAnalysis> {
-        if let Some(analysis) = get_value(
-            self.cache.as_ref(),
-            namespace::SENTIMENT_CURRENT,
-            symbol.as_str(),
-        )
-        .await
+        let key = self.scope.key(symbol.as_str());
+        if let Some(analysis) =
+            get_value(self.cache.as_ref(), namespace::SENTIMENT_CURRENT, &key).await
         {
             return Ok(analysis);
         }
@@ -148,7 +180,7 @@ impl SentimentService {
         set_value(
             self.cache.as_ref(),
             namespace::SENTIMENT_CURRENT,
-            symbol.as_str(),
+            &key,
             &analysis,
         )
         .await;

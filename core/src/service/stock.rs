@@ -2,7 +2,8 @@ use std::sync::Arc;
 
 use chrono::Utc;
 
-use crate::cache::{get_value, namespace, set_value, Cache};
+use super::flight::Flights;
+use crate::cache::{get_value, namespace, set_value, Cache, KeyScope};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Bar, History, HistoryRange, Interval, Origin, Quote, SearchHit, Symbol};
 use crate::provider::MarketData;
@@ -15,12 +16,28 @@ use crate::store::{Coverage, PriceStore};
 /// for a day (namespaces [`namespace::STOCK_QUOTE_LAST`] and
 /// [`namespace::STOCK_HISTORY_LAST`]). When the provider then fails (timeout,
 /// down, rate limited, bad answer), that copy is served with `stale: true`;
-/// with none, the call fails with `Unavailable` naming the cause.
+/// with none, the call fails with `Unavailable` naming the cause
+/// (`RateLimited`, with the wait, when the provider rate-limited it).
+///
+/// Cache keys start with the provider's [`KeyScope`], so clients on other
+/// providers sharing the cache never read these values. Concurrent
+/// identical cache misses make one provider request (single flight, per
+/// service and its clones, whatever the cache backend): the callers of a
+/// quote, history or search already being fetched wait for that answer.
 #[derive(Clone)]
 pub struct StockService {
     provider: Arc<dyn MarketData>,
     cache: Arc<dyn Cache>,
     prices: Arc<dyn PriceStore>,
+    scope: KeyScope,
+    flights: Arc<StockFlights>,
+}
+
+#[derive(Default)]
+struct StockFlights {
+    quotes: Flights<Quote>,
+    histories: Flights<History>,
+    searches: Flights<Vec<SearchHit>>,
 }
 
 /// Longest search query accepted.
@@ -43,6 +60,26 @@ pub fn checked_search_limit(requested: i64) -> Result<usize> {
     }
 }
 
+/// `query` trimmed, when it is 1 to [`MAX_QUERY_LEN`] characters.
+fn checked_query(query: &str) -> Result<&str> {
+    let query = query.trim();
+    if query.is_empty() {
+        return Err(Error::invalid_input("search query is empty"));
+    }
+    if query.chars().count() > MAX_QUERY_LEN {
+        return Err(Error::invalid_input(format!(
+            "search query is longer than {MAX_QUERY_LEN} characters"
+        )));
+    }
+    Ok(query)
+}
+
+/// The start of every search key of `query` (lowercased), the limit
+/// following: its length first, so no query's keys start another's.
+fn search_key_start(query: &str) -> String {
+    format!("{}:{query}:", query.len())
+}
+
 impl StockService {
     /// A service over these backends.
     pub fn new(
@@ -50,29 +87,86 @@ impl StockService {
         cache: Arc<dyn Cache>,
         prices: Arc<dyn PriceStore>,
     ) -> Self {
+        let scope = KeyScope::of(provider.name());
         StockService {
             provider,
             cache,
             prices,
+            scope,
+            flights: Arc::default(),
         }
+    }
+
+    /// The same service with cache keys scoped by `identity` (the
+    /// provider's redacted URL, say) instead of the provider's name: two
+    /// providers of one kind at different places must not share values.
+    pub fn with_cache_scope(mut self, identity: &str) -> Self {
+        self.scope = KeyScope::of(identity);
+        self
+    }
+
+    /// Drops the cached values of `namespace` (one of the stock
+    /// namespaces) for `key` as the calls name it: a symbol (normalised as
+    /// [`Symbol::parse`] does; every range and interval of a history) or,
+    /// for [`namespace::STOCK_SEARCH`], a query (trimmed, case ignored;
+    /// every limit). Only this service's provider scope is touched. Other
+    /// namespaces are `InvalidInput`.
+    pub async fn invalidate(&self, namespace: &str, key: &str) -> Result<()> {
+        let cache = self.cache.as_ref();
+        match namespace {
+            namespace::STOCK_QUOTE | namespace::STOCK_QUOTE_LAST => {
+                let key = self.quote_key(&Symbol::parse(key)?);
+                cache.invalidate(namespace, Some(&key)).await;
+            }
+            namespace::STOCK_HISTORY | namespace::STOCK_HISTORY_LAST => {
+                let symbol = Symbol::parse(key)?;
+                let prefix = self.scope.key(&format!("{symbol}:"));
+                cache.invalidate_prefix(namespace, &prefix).await;
+            }
+            namespace::STOCK_SEARCH => {
+                let query = checked_query(key)?.to_lowercase();
+                let prefix = self.scope.key(&search_key_start(&query));
+                cache.invalidate_prefix(namespace, &prefix).await;
+            }
+            other => {
+                return Err(Error::invalid_input(format!(
+                    "{} is not a stock cache namespace",
+                    crate::error::echo(other)
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    fn quote_key(&self, symbol: &Symbol) -> String {
+        self.scope.key(symbol.as_str())
     }
 
     /// The latest quote: from the cache while fresh (`stock_quote` policy),
     /// else from the provider, else the last one it gave, marked stale.
     pub async fn quote(&self, symbol: &Symbol) -> Result<Quote> {
-        let key = symbol.as_str();
-        if let Some(quote) =
-            get_value::<Quote>(self.cache.as_ref(), namespace::STOCK_QUOTE, key).await
-        {
+        let key = &self.quote_key(symbol);
+        let cache = self.cache.as_ref();
+        if let Some(quote) = get_value::<Quote>(cache, namespace::STOCK_QUOTE, key).await {
             return Ok(quote);
         }
-        match self.provider.quote(symbol).await {
-            Ok(quote) => {
-                let cache = self.cache.as_ref();
+        let fetched = self
+            .flights
+            .quotes
+            .run(key, || async {
+                // A flight that landed just before this one began left its
+                // answer here.
+                if let Some(quote) = get_value::<Quote>(cache, namespace::STOCK_QUOTE, key).await {
+                    return Ok(quote);
+                }
+                let quote = self.provider.quote(symbol).await?;
                 set_value(cache, namespace::STOCK_QUOTE, key, &quote).await;
                 set_value(cache, namespace::STOCK_QUOTE_LAST, key, &quote).await;
                 Ok(quote)
-            }
+            })
+            .await;
+        match fetched {
+            Ok(quote) => Ok(quote),
             Err(err) => {
                 let what = format!("a quote of {symbol}");
                 let mut quote: Quote = self
@@ -108,15 +202,23 @@ impl StockService {
             tracing::warn!(key, kind = %err.kind(), "provider failed, serving the last good value marked stale: {}", err.message());
             return Ok(value);
         }
-        let retry_after = err.retry_after();
-        let unavailable = Error::unavailable(format!(
-            "no earlier copy of {what} is cached, and the provider ({}) failed: {}",
-            self.provider.name(),
-            err.message()
-        ));
-        Err(match retry_after {
-            Some(after) => unavailable.with_retry_after(after),
-            None => unavailable,
+        // Rate limited stays rate limited (what callers catch and wait
+        // on); every other failure of the provider is Unavailable here.
+        let kind = match err.kind() {
+            ErrorKind::RateLimited => ErrorKind::RateLimited,
+            _ => ErrorKind::Unavailable,
+        };
+        let failed = Error::new(
+            kind,
+            format!(
+                "no earlier copy of {what} is cached, and the provider ({}) failed: {}",
+                self.provider.name(),
+                err.message()
+            ),
+        );
+        Err(match err.retry_after() {
+            Some(after) => failed.with_retry_after(after),
+            None => failed,
         }
         .with_source(err))
     }
@@ -140,7 +242,7 @@ impl StockService {
                 )));
             }
         }
-        let key = match range {
+        let key = self.scope.key(&match range {
             HistoryRange::Period(p) => format!("{symbol}:{p}:{interval}"),
             HistoryRange::Between { start, end } => {
                 format!(
@@ -149,20 +251,31 @@ impl StockService {
                     end.timestamp_millis()
                 )
             }
-        };
-        if let Some(mut history) =
-            get_value::<History>(self.cache.as_ref(), namespace::STOCK_HISTORY, &key).await
-        {
+        });
+        let cache = self.cache.as_ref();
+        let cached = || async {
+            let mut history = get_value::<History>(cache, namespace::STOCK_HISTORY, &key).await?;
             history.origin = Origin::Cache;
+            Some(history)
+        };
+        if let Some(history) = cached().await {
             return Ok(history);
         }
-        match self.history_uncached(symbol, range, interval).await {
-            Ok(history) => {
-                let cache = self.cache.as_ref();
+        let fetched = self
+            .flights
+            .histories
+            .run(&key, || async {
+                if let Some(history) = cached().await {
+                    return Ok(history);
+                }
+                let history = self.history_uncached(symbol, range, interval).await?;
                 set_value(cache, namespace::STOCK_HISTORY, &key, &history).await;
                 set_value(cache, namespace::STOCK_HISTORY_LAST, &key, &history).await;
                 Ok(history)
-            }
+            })
+            .await;
+        match fetched {
+            Ok(history) => Ok(history),
             Err(err) => {
                 let what = format!("this history of {symbol}");
                 let mut history: History = self
@@ -324,23 +437,27 @@ impl StockService {
     /// Instruments matching `query`, best first. The query must be 1 to
     /// [`MAX_QUERY_LEN`] characters and `limit` 1 to [`MAX_SEARCH_LIMIT`].
     pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        let query = query.trim();
-        if query.is_empty() {
-            return Err(Error::invalid_input("search query is empty"));
-        }
-        if query.chars().count() > MAX_QUERY_LEN {
-            return Err(Error::invalid_input(format!(
-                "search query is longer than {MAX_QUERY_LEN} characters"
-            )));
-        }
+        let query = checked_query(query)?;
         let limit = checked_search_limit(i64::try_from(limit).unwrap_or(i64::MAX))?;
-        let key = format!("{}:{limit}", query.to_lowercase());
-        if let Some(hits) = get_value(self.cache.as_ref(), namespace::STOCK_SEARCH, &key).await {
+        let key = self.scope.key(&format!(
+            "{}{limit}",
+            search_key_start(&query.to_lowercase())
+        ));
+        let cache = self.cache.as_ref();
+        if let Some(hits) = get_value(cache, namespace::STOCK_SEARCH, &key).await {
             return Ok(hits);
         }
-        let hits = self.provider.search(query, limit).await?;
-        set_value(self.cache.as_ref(), namespace::STOCK_SEARCH, &key, &hits).await;
-        Ok(hits)
+        self.flights
+            .searches
+            .run(&key, || async {
+                if let Some(hits) = get_value(cache, namespace::STOCK_SEARCH, &key).await {
+                    return Ok(hits);
+                }
+                let hits = self.provider.search(query, limit).await?;
+                set_value(cache, namespace::STOCK_SEARCH, &key, &hits).await;
+                Ok(hits)
+            })
+            .await
     }
 
     /// Bars already in the store, without asking the provider.

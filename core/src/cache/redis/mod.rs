@@ -13,7 +13,69 @@ mod gather;
 use crate::error::{redact_url, Error, Result};
 use gather::{Answer, Gatherer, Write};
 
-const KEY_PREFIX: &str = "tickersense";
+/// The first part of every key unless the URL's `?prefix=` names another.
+pub const DEFAULT_KEY_PREFIX: &str = "tickersense";
+
+/// Longest `?prefix=` accepted.
+const MAX_PREFIX_CHARS: usize = 64;
+
+/// Splits the `prefix` option off a Redis URL: the URL as the client takes
+/// it, and the key prefix ([`DEFAULT_KEY_PREFIX`] when absent). The prefix
+/// is 1 to 64 of ASCII letters, digits and `_ - . :`; anything else is
+/// `InvalidInput`, as is a URL that does not parse.
+pub(crate) fn split_key_prefix(url: &str) -> Result<(String, String)> {
+    let invalid = || {
+        Error::invalid_input(format!(
+            "invalid redis URL {}",
+            crate::error::echo(&redact_url(url))
+        ))
+    };
+    let mut parsed = ::url::Url::parse(url).map_err(|_| invalid())?;
+    let mut prefix = None;
+    let mut others = Vec::new();
+    for (k, v) in parsed.query_pairs() {
+        if k == "prefix" {
+            prefix = Some(v.into_owned());
+        } else {
+            others.push((k.into_owned(), v.into_owned()));
+        }
+    }
+    let Some(prefix) = prefix else {
+        redis::Client::open(url).map_err(|_| invalid())?;
+        return Ok((url.to_owned(), DEFAULT_KEY_PREFIX.to_owned()));
+    };
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_-.:".contains(c);
+    if prefix.is_empty()
+        || prefix.chars().count() > MAX_PREFIX_CHARS
+        || !prefix.chars().all(allowed)
+    {
+        return Err(Error::invalid_input(format!(
+            "redis key prefix {} must be 1 to {MAX_PREFIX_CHARS} ASCII letters, digits, '_', '-', '.' or ':'",
+            crate::error::echo(&prefix)
+        )));
+    }
+    if others.is_empty() {
+        parsed.set_query(None);
+    } else {
+        parsed.query_pairs_mut().clear().extend_pairs(others);
+    }
+    let url = parsed.to_string();
+    redis::Client::open(url.as_str()).map_err(|_| invalid())?;
+    Ok((url, prefix))
+}
+
+/// `text` with Redis glob characters escaped, so that `SCAN MATCH` takes it
+/// literally.
+fn glob_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
 
 #[derive(Default)]
 struct Counters {
@@ -23,8 +85,10 @@ struct Counters {
 }
 
 /// Redis-backed cache (`redis://HOST:PORT/DB`). Keys are
-/// `tickersense:{namespace}:{key}` with the namespace's TTL; namespaces are
-/// listed and cleared with `SCAN`, never `KEYS`. The connection is made on
+/// `{prefix}:{namespace}:{key}` with the namespace's TTL, the prefix
+/// `tickersense` unless the URL says `?prefix=NAME` (so apps sharing one
+/// Redis keep apart); namespaces are listed and cleared with `SCAN`, never
+/// `KEYS`, their names taken literally (glob characters escaped). The connection is made on
 /// first use and re-made after a drop; while Redis is unreachable reads miss
 /// and writes are dropped, each counted in [`NamespaceStats::errors`].
 /// One round trip per call, a `get_many`/`set_many` batch included; calls
@@ -35,6 +99,7 @@ struct Counters {
 pub struct RedisCache {
     client: redis::Client,
     display_url: String,
+    prefix: String,
     policies: CachePolicies,
     /// The connection and its gathering tasks, once connected; taken out
     /// (and the tasks stopped) by [`Cache::close`].
@@ -87,13 +152,20 @@ const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
 impl RedisCache {
     /// A cache over the server at `url`. No I/O happens here.
+    /// `?prefix=NAME` sets the key prefix (see [`RedisCache`]).
     pub fn new(url: &str, policies: CachePolicies) -> Result<Self> {
         let display_url = redact_url(url);
-        let client = redis::Client::open(url)
-            .map_err(|_| Error::invalid_input(format!("invalid redis URL {display_url}")))?;
+        let (url, prefix) = split_key_prefix(url)?;
+        let client = redis::Client::open(url).map_err(|_| {
+            Error::invalid_input(format!(
+                "invalid redis URL {}",
+                crate::error::echo(&display_url)
+            ))
+        })?;
         Ok(RedisCache {
             client,
             display_url,
+            prefix,
             policies,
             link: RwLock::new(None),
             connecting: tokio::sync::Mutex::new(()),
@@ -184,9 +256,9 @@ impl RedisCache {
             .clone()
     }
 
-    fn key(namespace: &str, key: &str) -> String {
-        let mut full = String::with_capacity(KEY_PREFIX.len() + namespace.len() + key.len() + 2);
-        for part in [KEY_PREFIX, ":", namespace, ":", key] {
+    fn key(&self, namespace: &str, key: &str) -> String {
+        let mut full = String::with_capacity(self.prefix.len() + namespace.len() + key.len() + 2);
+        for part in [&self.prefix, ":", namespace, ":", key] {
             full.push_str(part);
         }
         full
@@ -205,8 +277,19 @@ impl RedisCache {
 
     /// Every key of `namespace`, walked with `SCAN`.
     async fn scan_namespace(&self, namespace: &str) -> Result<Vec<String>> {
+        self.scan_keys(namespace, "").await
+    }
+
+    /// Every key of `namespace` starting with `start` (both taken
+    /// literally), walked with `SCAN`.
+    async fn scan_keys(&self, namespace: &str, start: &str) -> Result<Vec<String>> {
         let mut conn = self.connection().await?;
-        let pattern = format!("{KEY_PREFIX}:{namespace}:*");
+        let pattern = format!(
+            "{}:{}:{}*",
+            glob_literal(&self.prefix),
+            glob_literal(namespace),
+            glob_literal(start)
+        );
         let mut cursor: u64 = 0;
         let mut keys = Vec::new();
         loop {
@@ -242,6 +325,18 @@ impl RedisCache {
         Ok(total)
     }
 
+    /// Deletes `keys` (without blocking the server), 500 a command.
+    async fn unlink(&self, keys: &[String]) -> Result<()> {
+        let mut conn = self.connection().await?;
+        for chunk in keys.chunks(500) {
+            let _: () = redis::cmd("UNLINK")
+                .arg(chunk)
+                .query_async(&mut conn)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Checks that the server answers `PING`.
     pub async fn ping(&self) -> Result<()> {
         let mut conn = self.connection().await?;
@@ -256,7 +351,7 @@ impl Cache for RedisCache {
     async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
         let result: Result<Option<Vec<u8>>> = async {
             let link = self.connected().await?;
-            answered(link.reads.call(Self::key(namespace, key)).await)
+            answered(link.reads.call(self.key(namespace, key)).await)
         }
         .await;
         let counters = self.counters(namespace);
@@ -281,7 +376,7 @@ impl Cache for RedisCache {
         let ttl = self.ttl_secs(namespace);
         let result: Result<()> = async {
             let link = self.connected().await?;
-            let write = (Self::key(namespace, key), value, ttl);
+            let write = (self.key(namespace, key), value, ttl);
             answered(link.writes.call(write).await)
         }
         .await;
@@ -300,7 +395,7 @@ impl Cache for RedisCache {
             let mut conn = self.connection().await?;
             let mut pipe = redis::pipe();
             for chunk in keys.chunks(BATCH_KEYS) {
-                let full: Vec<String> = chunk.iter().map(|k| Self::key(namespace, k)).collect();
+                let full: Vec<String> = chunk.iter().map(|k| self.key(namespace, k)).collect();
                 pipe.cmd("MGET").arg(full);
             }
             let answers: Vec<Vec<Option<Vec<u8>>>> = pipe.query_async(&mut conn).await?;
@@ -347,7 +442,7 @@ impl Cache for RedisCache {
             let mut conn = self.connection().await?;
             let mut pipe = redis::pipe();
             for (key, value) in entries {
-                pipe.set_ex(Self::key(namespace, key), value, ttl).ignore();
+                pipe.set_ex(self.key(namespace, key), value, ttl).ignore();
             }
             let _: () = pipe.query_async(&mut conn).await?;
             Ok(())
@@ -361,17 +456,22 @@ impl Cache for RedisCache {
     async fn invalidate(&self, namespace: &str, key: Option<&str>) {
         let result: Result<()> = async {
             let keys = match key {
-                Some(key) => vec![Self::key(namespace, key)],
+                Some(key) => vec![self.key(namespace, key)],
                 None => self.scan_namespace(namespace).await?,
             };
-            let mut conn = self.connection().await?;
-            for chunk in keys.chunks(500) {
-                let _: () = redis::cmd("UNLINK")
-                    .arg(chunk)
-                    .query_async(&mut conn)
-                    .await?;
-            }
-            Ok(())
+            self.unlink(&keys).await
+        }
+        .await;
+        if let Err(err) = result {
+            self.failed(namespace, "invalidate", &err);
+        }
+    }
+
+    /// One `SCAN` walk over the keys starting with `prefix`, then `UNLINK`s.
+    async fn invalidate_prefix(&self, namespace: &str, prefix: &str) {
+        let result: Result<()> = async {
+            let keys = self.scan_keys(namespace, prefix).await?;
+            self.unlink(&keys).await
         }
         .await;
         if let Err(err) = result {
