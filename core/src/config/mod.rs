@@ -314,12 +314,50 @@ mod tests {
     }
 
     #[test]
-    fn a_huge_scheme_is_echoed_short() {
-        let err = Config::resolve(ConfigOverrides {
-            store: Some(format!("{}://x", "s".repeat(1 << 20))),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert!(err.message().len() < 300, "{}", err.message().len());
+    fn huge_urls_are_echoed_short() {
+        let mb = "x".repeat(1 << 20);
+        let knobs = |url: String| {
+            [
+                ConfigOverrides {
+                    store: Some(url.clone()),
+                    ..Default::default()
+                },
+                ConfigOverrides {
+                    cache: Some(url.clone()),
+                    ..Default::default()
+                },
+                ConfigOverrides {
+                    market_data: Some(url.clone()),
+                    ..Default::default()
+                },
+                ConfigOverrides {
+                    social: Some(url),
+                    ..Default::default()
+                },
+            ]
+        };
+        let urls = [
+            format!("{mb}://x"),
+            format!("postgres://h/db?sslmode={mb}"),
+            format!("sqlite://x.db?migrations={mb}"),
+            format!("redis://h:6379/{mb}"),
+            format!("redis://h:6379/0?prefix={mb}"),
+            format!("yahoo+http://h:9/?max_body={mb}"),
+            format!("yahoo+http://[{mb}"),
+            format!("yahoo://?{mb}=1"),
+            format!("csv://d?tz={mb}"),
+        ];
+        for url in urls {
+            for overrides in knobs(url.clone()) {
+                if let Err(err) = Config::resolve(overrides) {
+                    assert!(
+                        err.message().len() < 300,
+                        "{}: {} characters",
+                        &url[..20],
+                        err.message().len()
+                    );
+                }
+            }
+        }
     }
 }

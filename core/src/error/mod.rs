@@ -213,12 +213,25 @@ pub const ECHO_CHARS: usize = 80;
 /// many there were, so a megabyte argument never becomes a megabyte message.
 /// Debug-quoted, so control characters and quotes in it stay visible.
 pub fn echo(text: &str) -> String {
-    let count = text.chars().count();
-    if count <= ECHO_CHARS {
-        return format!("{text:?}");
+    echo_chars(text.chars())
+}
+
+/// [`echo`] of text given as characters, read once and never held whole,
+/// for text that has no `&str` of its own (an upstream body being cleaned).
+pub(crate) fn echo_chars(chars: impl Iterator<Item = char>) -> String {
+    let mut head = String::new();
+    let mut count = 0usize;
+    for c in chars {
+        if count < ECHO_CHARS {
+            head.push(c);
+        }
+        count += 1;
     }
-    let head: String = text.chars().take(ECHO_CHARS).collect();
-    format!("{head:?}... ({count} characters)")
+    if count <= ECHO_CHARS {
+        format!("{head:?}")
+    } else {
+        format!("{head:?}... ({count} characters)")
+    }
 }
 
 impl Error {

@@ -47,7 +47,10 @@ impl FromStr for BackfillState {
             "running" => Ok(BackfillState::Running),
             "done" => Ok(BackfillState::Done),
             "failed" => Ok(BackfillState::Failed),
-            other => Err(Error::internal(format!("unknown backfill state {other:?}"))),
+            other => Err(Error::internal(format!(
+                "unknown backfill state {}",
+                crate::error::echo(other)
+            ))),
         }
     }
 }

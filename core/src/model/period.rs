@@ -29,8 +29,8 @@ macro_rules! string_enum {
                 match s.trim() {
                     $($text => Ok($name::$variant),)+
                     other => Err(Error::invalid_input(format!(
-                        concat!("unknown ", $what, " {:?}; expected one of: {}"),
-                        other,
+                        concat!("unknown ", $what, " {}; expected one of: {}"),
+                        crate::error::echo(other),
                         [$($text),+].join(", ")
                     ))),
                 }
@@ -245,6 +245,26 @@ mod tests {
             "1M".parse::<Interval>().unwrap_err().kind(),
             ErrorKind::InvalidInput
         );
+    }
+
+    #[test]
+    fn huge_spellings_are_echoed_short() {
+        let huge = "1".repeat(1 << 20);
+        for message in [
+            huge.parse::<Period>().unwrap_err().message().to_owned(),
+            huge.parse::<Interval>().unwrap_err().message().to_owned(),
+            crate::Symbol::parse(&huge).unwrap_err().message().to_owned(),
+            crate::Symbol::parse("A!").unwrap_err().message().to_owned(),
+            huge.parse::<crate::UserId>().unwrap_err().message().to_owned(),
+            crate::model::HistoryRange::from_args(Some(&huge), None, None)
+                .unwrap_err()
+                .message()
+                .to_owned(),
+        ] {
+            assert!(message.len() < 200, "{} characters", message.len());
+        }
+        let err = huge.parse::<Period>().unwrap_err();
+        assert!(err.message().contains("(1048576 characters)"), "{}", err.message());
     }
 
     #[test]

@@ -37,7 +37,8 @@ impl Symbol {
             .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '^' | '=')))
         {
             return Err(Error::invalid_input(format!(
-                "symbol {trimmed:?} contains {bad:?}; only A-Z, 0-9, '.', '-', '^' and '=' are allowed"
+                "symbol {} contains {bad:?}; only A-Z, 0-9, '.', '-', '^' and '=' are allowed",
+                crate::error::echo(trimmed)
             )));
         }
         Ok(Symbol(trimmed.to_ascii_uppercase()))

@@ -24,9 +24,9 @@ impl UserId {
     /// Parses the text form (hyphenated or not, any case); anything else is
     /// an [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput).
     pub fn parse(raw: &str) -> Result<Self> {
-        Uuid::try_parse(raw.trim())
-            .map(UserId)
-            .map_err(|_| Error::invalid_input(format!("user id {raw:?} is not a UUID")))
+        Uuid::try_parse(raw.trim()).map(UserId).map_err(|_| {
+            Error::invalid_input(format!("user id {} is not a UUID", crate::error::echo(raw)))
+        })
     }
 
     /// Wraps an existing UUID, e.g. one read from another system. Free.

@@ -31,7 +31,8 @@ pub(crate) fn split_migration_mode(url: &str) -> Result<(String, MigrationMode)>
             Some(("migrations", "check")) => mode = MigrationMode::Check,
             Some(("migrations", other)) => {
                 return Err(Error::invalid_input(format!(
-                    "store URL parameter migrations={other:?} is not apply or check"
+                    "store URL parameter migrations={} is not apply or check",
+                    crate::error::echo(other)
                 )))
             }
             _ => kept.push(pair),

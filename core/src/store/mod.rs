@@ -318,7 +318,10 @@ impl StoreUrl {
             }
             "postgres" | "postgresql" => {
                 sqlx::postgres::PgConnectOptions::from_str(url).map_err(|_| {
-                    Error::invalid_input(format!("invalid postgres URL {}", redact_url(url)))
+                    Error::invalid_input(format!(
+                        "invalid postgres URL {}",
+                        crate::error::echo(&redact_url(url))
+                    ))
                 })?;
                 Ok(StoreUrl::Postgres {
                     url: url.to_owned(),

@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use crate::error::{Error, ErrorKind};
+use crate::error::{echo, echo_chars, Error, ErrorKind};
 
 /// Replaces the bare `NaN`, `Infinity` and `-Infinity` tokens Yahoo writes
 /// into `meta` (not JSON) with `null`, outside strings. Borrows when there are
@@ -92,15 +92,11 @@ pub(super) fn find_error(json: &[u8]) -> Option<YahooError> {
 /// The library error for one of Yahoo's error objects.
 pub(super) fn error_from_yahoo(err: &YahooError, what: &str) -> Error {
     let code = err.code.as_deref().unwrap_or("").trim();
-    let description = err
-        .description
-        .as_deref()
-        .map(|d| excerpt(d.as_bytes(), 200))
-        .unwrap_or_default();
+    let description = err.description.as_deref().unwrap_or("").trim();
     let detail = if description.is_empty() {
-        code.to_owned()
+        echo(code)
     } else {
-        description
+        excerpt(description.as_bytes())
     };
     let kind = match code.to_ascii_lowercase().as_str() {
         "not found" => ErrorKind::NotFound,
@@ -112,19 +108,29 @@ pub(super) fn error_from_yahoo(err: &YahooError, what: &str) -> Error {
     Error::new(kind, format!("Yahoo {what}: {detail}"))
 }
 
-/// The first `max` characters of `body` on one line, for messages about a bad answer.
-pub(super) fn excerpt(body: &[u8], max: usize) -> String {
-    let text = String::from_utf8_lossy(body);
-    let mut out: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(max)
-        .collect();
-    out = out.split_whitespace().collect::<Vec<_>>().join(" ");
-    if text.chars().count() > max {
-        out.push('…');
-    }
-    out
+/// `body` on one line (runs of white space and control characters as one
+/// space, bad UTF-8 as U+FFFD), as [`echo`] shows text: the first
+/// characters and how many there were. Reads the body once, copying none of it.
+pub(super) fn excerpt(body: &[u8]) -> String {
+    let chars = body.utf8_chunks().flat_map(|chunk| {
+        let bad = (!chunk.invalid().is_empty()).then_some(char::REPLACEMENT_CHARACTER);
+        chunk.valid().chars().chain(bad)
+    });
+    let mut after_blank = true;
+    let one_line = chars
+        .map(|c| {
+            if c.is_whitespace() || c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .filter(move |&c| {
+            let keep = !(c == ' ' && after_blank);
+            after_blank = c == ' ';
+            keep
+        });
+    echo_chars(one_line)
 }
 
 /// The error for a body that should have been JSON of some shape and is not.
@@ -137,11 +143,21 @@ pub(super) fn malformed(body: &[u8], what: &str, err: &serde_json::Error) -> Err
     } else if err.is_eof() {
         "truncated JSON".to_owned()
     } else {
-        format!("malformed JSON ({err})")
+        // Not serde's message: it quotes the offending value, whatever its size.
+        let what = if err.is_syntax() {
+            "syntax"
+        } else {
+            "unexpected shape"
+        };
+        format!(
+            "malformed JSON ({what} at line {} column {})",
+            err.line(),
+            err.column()
+        )
     };
     Error::new(
         ErrorKind::Upstream,
-        format!("Yahoo {what} answered {detail}: {:?}", excerpt(body, 80)),
+        format!("Yahoo {what} answered {detail}: {}", excerpt(body)),
     )
 }
 
@@ -188,6 +204,40 @@ mod tests {
         assert!(malformed(b"{\"chart\":{", "chart", &err)
             .message()
             .contains("truncated"));
-        assert_eq!(excerpt("a\n b\u{7}c".as_bytes(), 10), "a b c");
+        assert_eq!(excerpt("a\n b\u{7}c".as_bytes()), "\"a b c\"");
+        assert_eq!(excerpt(b"ok \xff"), "\"ok \u{fffd}\"");
+    }
+
+    #[test]
+    fn huge_bodies_and_descriptions_are_echoed_short() {
+        let huge = format!("<html>{}", "x".repeat(1 << 20));
+        let err = serde_json::from_slice::<serde_json::Value>(huge.as_bytes()).unwrap_err();
+        let message = malformed(huge.as_bytes(), "chart", &err)
+            .message()
+            .to_owned();
+        assert!(message.len() < 200, "{}", message.len());
+        // serde would quote a whole string value of the wrong type.
+        let body = format!("{{\"chart\":\"{}\"}}", "y".repeat(1 << 20));
+        let err = serde_json::from_slice::<Holder>(body.as_bytes()).unwrap_err();
+        let message = malformed(body.as_bytes(), "chart", &err)
+            .message()
+            .to_owned();
+        assert!(message.len() < 250, "{message}");
+        let long = YahooError {
+            code: Some("x".repeat(1 << 20)),
+            description: Some("d".repeat(1 << 20)),
+        };
+        assert!(error_from_yahoo(&long, "chart").message().len() < 200);
+        let no_description = YahooError {
+            code: Some("c".repeat(1 << 20)),
+            description: None,
+        };
+        assert!(error_from_yahoo(&no_description, "chart").message().len() < 200);
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Holder {
+        chart: Vec<u8>,
     }
 }

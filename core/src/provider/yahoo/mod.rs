@@ -80,7 +80,7 @@ impl Yahoo {
     fn build(api: &str, cookie_url: &str, policy: ResiliencePolicy) -> Result<Self> {
         let parse = |u: &str| {
             Url::parse(u).map_err(|_| {
-                Error::invalid_input(format!("invalid Yahoo base URL {}", redact_url(u)))
+                Error::invalid_input(format!("invalid Yahoo base URL {}", echo(&redact_url(u))))
             })
         };
         let api = parse(api.trim_end_matches('/'))?;
@@ -277,8 +277,8 @@ fn classify(
             None => Err(Error::new(
                 ErrorKind::Upstream,
                 format!(
-                    "Yahoo {what} answered HTTP {status}: {:?}",
-                    answer::excerpt(&body, 80)
+                    "Yahoo {what} answered HTTP {status}: {}",
+                    answer::excerpt(&body)
                 ),
             )),
         },

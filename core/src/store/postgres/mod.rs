@@ -43,7 +43,12 @@ impl PostgresStore {
     pub async fn connect_with(url: &str, migrations: MigrationMode) -> Result<Self> {
         let display_url = redact_url(url);
         let options = PgConnectOptions::from_str(url)
-            .map_err(|_| Error::invalid_input(format!("invalid postgres URL {display_url}")))?;
+            .map_err(|_| {
+                Error::invalid_input(format!(
+                    "invalid postgres URL {}",
+                    crate::error::echo(&display_url)
+                ))
+            })?;
         let unreachable = |err: sqlx::Error| {
             let e = Error::from(err);
             let kind = if e.kind() == ErrorKind::InvalidInput {

@@ -69,7 +69,11 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|err| {
-                Error::unavailable(format!("cannot open sqlite database {path:?}")).with_source(err)
+                Error::unavailable(format!(
+                    "cannot open sqlite database {}",
+                    crate::error::echo(path)
+                ))
+                .with_source(err)
             })?;
         match migrations {
             MigrationMode::Apply => MIGRATOR.run(&pool).await?,
