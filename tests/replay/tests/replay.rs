@@ -671,3 +671,68 @@ fn the_binary_prints_its_url_and_exits_at_stdin_eof() {
     stdout.read_to_string(&mut rest).unwrap();
     assert!(rest.is_empty(), "exactly one line on stdout, then {rest:?}");
 }
+
+#[tokio::test]
+async fn streaming_and_redirect_faults_over_the_control_endpoint() {
+    let server = ReplayServer::start().await.unwrap();
+    assert_eq!(
+        get(
+            &server,
+            "/__replay/inject?fault=redirect&status=307&location=http%3A%2F%2Flocalhost%3A1%2Fx"
+        )
+        .await
+        .status,
+        200
+    );
+    let moved = parse(
+        &raw_get(&server, "/v8/finance/chart/AAPL", &[])
+            .await
+            .unwrap(),
+    );
+    assert_eq!(
+        (moved.status, moved.header("location")),
+        (307, Some("http://localhost:1/x"))
+    );
+    assert_eq!(
+        get(&server, "/__replay/inject?fault=redirect").await.status,
+        400,
+        "a redirect needs a location"
+    );
+    assert_eq!(
+        get(
+            &server,
+            "/__replay/inject?fault=redirect&status=200&location=/x"
+        )
+        .await
+        .status,
+        400
+    );
+
+    // An oversized body is sent in full to a client that reads it all.
+    get(&server, "/__replay/inject?fault=oversized&bytes=300000").await;
+    let big = parse(
+        &raw_get(&server, "/v8/finance/chart/AAPL", &[])
+            .await
+            .unwrap(),
+    );
+    assert_eq!(big.header("content-length"), Some("300000"));
+    assert_eq!(big.body.len(), 300_000);
+    assert_eq!(big.body[0], b'[');
+
+    // An endless one goes on until the client hangs up.
+    get(&server, "/__replay/inject?fault=endless").await;
+    let mut stream = TcpStream::connect(server.addr()).await.unwrap();
+    stream
+        .write_all(b"GET /v8/finance/chart/AAPL HTTP/1.1\r\nHost: x\r\n\r\n")
+        .await
+        .unwrap();
+    let mut taken = vec![0u8; 4 << 20];
+    stream.read_exact(&mut taken).await.unwrap();
+    assert!(String::from_utf8_lossy(&taken[..200]).contains("Transfer-Encoding: chunked"));
+    drop(stream);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let streamed = get(&server, "/__replay/streamed").await.json();
+    let streamed = streamed.as_u64().unwrap();
+    assert_eq!(streamed, server.streamed_bytes());
+    assert!(streamed >= 300_000 + (4 << 20) - 300, "{streamed}");
+}
