@@ -17,7 +17,8 @@ use crate::model::{
 use crate::provider::ProviderUrl;
 use crate::sentiment::analyzer_by_name;
 use crate::service::{
-    Backfill, BackfillReport, BackfillRequest, ProgressFn, SentimentService, StockService,
+    checked_concurrency, Backfill, BackfillReport, BackfillRequest, ProgressFn, RejectedSymbol,
+    SentimentService, StockService,
 };
 use crate::social::SourceUrl;
 use crate::store::{Store, StoreUrl, StoredSeries};
@@ -274,9 +275,12 @@ impl Tickersense {
     }
 
     /// Histories of many symbols at once (yfinance's `download`): at most
-    /// `concurrency` fetched at a time, one result per distinct symbol in the
-    /// order given; a bad or failing symbol fails only its own entry.
-    /// `range` is a period or start/end, as for one symbol.
+    /// `concurrency` (1 to [`MAX_CONCURRENCY`](crate::service::MAX_CONCURRENCY),
+    /// checked by [`checked_concurrency`]) fetched at a time, one result per distinct
+    /// symbol in the order each first appears (`"aapl"` repeats `"AAPL"`; an
+    /// invalid entry repeats when its trimmed text does); a bad or failing
+    /// symbol fails only its own entry, named as normalised (valid) or as
+    /// given (invalid). `range` is a period or start/end, as for one symbol.
     pub async fn history_many<S: AsRef<str>>(
         &self,
         symbols: &[S],
@@ -284,26 +288,27 @@ impl Tickersense {
         interval: Interval,
         concurrency: usize,
     ) -> Result<Vec<(String, Result<History>)>> {
+        checked_concurrency(i64::try_from(concurrency).unwrap_or(i64::MAX))?;
         let stocks = self.stocks().await?;
-        let mut parsed = Vec::with_capacity(symbols.len());
-        let mut invalid = Vec::new();
-        for (i, raw) in symbols.iter().enumerate() {
-            match Symbol::parse(raw.as_ref()) {
-                Ok(symbol) => parsed.push(symbol),
-                Err(err) => invalid.push((i, raw.as_ref().to_owned(), err)),
-            }
-        }
-        let mut results: Vec<(String, Result<History>)> = stocks
+        let (parsed, entries) = distinct_symbols(symbols);
+        let mut fetched: Vec<Option<Result<History>>> = stocks
             .history_many(&parsed, range, interval, concurrency)
             .await
             .into_iter()
-            .map(|(symbol, result)| (symbol.as_str().to_owned(), result))
+            .map(|(_, result)| Some(result))
             .collect();
-        // Put each invalid symbol back where it was asked for.
-        for (i, raw, err) in invalid {
-            results.insert(i.min(results.len()), (raw, Err(err)));
-        }
-        Ok(results)
+        Ok(entries
+            .into_iter()
+            .map(|entry| match entry {
+                Entry::Valid(i) => {
+                    let result = fetched[i]
+                        .take()
+                        .unwrap_or_else(|| Err(Error::internal("a symbol's history went missing")));
+                    (parsed[i].as_str().to_owned(), result)
+                }
+                Entry::Invalid { raw, error, .. } => (raw, Err(error)),
+            })
+            .collect())
     }
 
     /// Bars already in the store, without asking the provider.
@@ -347,10 +352,12 @@ impl Tickersense {
     }
 
     /// Fetches the history of many symbols and keeps it in the store, at
-    /// most `concurrency` at a time, calling `on_progress` on each change.
-    /// Resumable and idempotent: see [`Backfill`]. Every symbol must be
-    /// valid (else `InvalidInput` before anything starts); a symbol the
-    /// provider fails on is reported failed in the result, the rest go on.
+    /// most `concurrency` (1 to [`MAX_CONCURRENCY`](crate::service::MAX_CONCURRENCY)) at a time, calling
+    /// `on_progress` on each change. Resumable and idempotent: see
+    /// [`Backfill`]. An entry that is no valid symbol is listed in
+    /// [`BackfillReport::rejected`] and the rest go on, as a symbol the
+    /// provider fails on is reported failed; a bad `concurrency` or range
+    /// fails the call before anything starts.
     pub async fn backfill<S: AsRef<str>>(
         &self,
         symbols: &[S],
@@ -359,21 +366,35 @@ impl Tickersense {
         concurrency: usize,
         on_progress: &ProgressFn<'_>,
     ) -> Result<BackfillReport> {
-        let symbols = symbols
-            .iter()
-            .map(|s| Symbol::parse(s.as_ref()))
-            .collect::<Result<Vec<_>>>()?;
+        let (symbols, entries) = distinct_symbols(symbols);
         let request = BackfillRequest {
             symbols,
             range,
             interval,
             concurrency,
         };
-        self.backends()
+        let mut report = self
+            .backends()
             .await?
             .backfill
             .run(&request, on_progress)
-            .await
+            .await?;
+        report.rejected = entries
+            .into_iter()
+            .filter_map(|entry| match entry {
+                Entry::Valid(_) => None,
+                Entry::Invalid {
+                    position,
+                    raw,
+                    error,
+                } => Some(RejectedSymbol {
+                    position,
+                    symbol: raw,
+                    reason: format!("{}: {}", error.kind(), error.message()),
+                }),
+            })
+            .collect();
+        Ok(report)
     }
 
     /// The kept backfill status of every symbol, of `interval` or of all.
@@ -427,6 +448,50 @@ impl Tickersense {
     pub async fn describe_store(&self) -> Result<String> {
         Ok(self.backends().await?.store.describe())
     }
+}
+
+/// One distinct entry of a many-symbol call's list.
+enum Entry {
+    /// The symbol at this index of the parsed list.
+    Valid(usize),
+    /// No symbol: the text as given, where it first was, and why.
+    Invalid {
+        position: usize,
+        raw: String,
+        error: Error,
+    },
+}
+
+/// The distinct valid symbols of `symbols`, and every distinct entry in the
+/// order each first appears. Valid symbols are the same when they parse the
+/// same (`"aapl"` is `"AAPL"`), invalid ones when their trimmed text is.
+fn distinct_symbols<S: AsRef<str>>(symbols: &[S]) -> (Vec<Symbol>, Vec<Entry>) {
+    let mut parsed = Vec::with_capacity(symbols.len());
+    let mut entries = Vec::with_capacity(symbols.len());
+    let mut seen_valid = std::collections::HashMap::new();
+    let mut seen_invalid = std::collections::HashSet::new();
+    for (position, raw) in symbols.iter().enumerate() {
+        let raw = raw.as_ref();
+        match Symbol::parse(raw) {
+            Ok(symbol) => {
+                if !seen_valid.contains_key(&symbol) {
+                    seen_valid.insert(symbol.clone(), parsed.len());
+                    entries.push(Entry::Valid(parsed.len()));
+                    parsed.push(symbol);
+                }
+            }
+            Err(error) => {
+                if seen_invalid.insert(raw.trim()) {
+                    entries.push(Entry::Invalid {
+                        position,
+                        raw: raw.to_owned(),
+                        error,
+                    });
+                }
+            }
+        }
+    }
+    (parsed, entries)
 }
 
 fn closed() -> Error {

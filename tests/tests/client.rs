@@ -335,3 +335,98 @@ async fn close_stops_every_task_of_the_client() {
         ErrorKind::Unavailable
     );
 }
+
+/// One answer per distinct entry, in the order each first appears, invalid
+/// entries included (and de-duplicated too); `concurrency` 1 to 64.
+#[tokio::test]
+async fn history_many_answers_in_order_of_first_appearance() {
+    let ts = memory_client();
+    let range = tickersense::HistoryRange::Period(Period::Mo1);
+    let asked = ["AAPL", "aapl", "!!", "MSFT", " !! ", "msft", "a b", "!!"];
+    let answers = ts
+        .history_many(&asked, range, Interval::D1, 4)
+        .await
+        .unwrap();
+    let names: Vec<(&str, bool)> = answers
+        .iter()
+        .map(|(name, result)| (name.as_str(), result.is_ok()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("AAPL", true),
+            ("!!", false),
+            ("MSFT", true),
+            ("a b", false)
+        ]
+    );
+    assert_eq!(
+        answers[1].1.as_ref().unwrap_err().kind(),
+        ErrorKind::InvalidInput
+    );
+    for bad in [0, 65, 1_000_000_000_000] {
+        let err = ts
+            .history_many(&["AAPL"], range, Interval::D1, bad)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            err.message(),
+            format!("concurrency must be 1 to 64, not {bad}")
+        );
+    }
+    for good in [1, 64] {
+        ts.history_many(&["AAPL"], range, Interval::D1, good)
+            .await
+            .unwrap();
+    }
+    assert_eq!(
+        tickersense::service::checked_concurrency(-1)
+            .unwrap_err()
+            .message(),
+        "concurrency must be 1 to 64, not -1"
+    );
+}
+
+/// An invalid entry of a backfill is listed as rejected; the others run.
+#[tokio::test]
+async fn backfill_reports_an_invalid_symbol_and_goes_on() {
+    let ts = memory_client();
+    let range = tickersense::HistoryRange::Period(Period::Mo1);
+    let report = ts
+        .backfill(
+            &["AAPL", "!!", "msft", "!!", "AAPL"],
+            range,
+            Interval::D1,
+            2,
+            &|_| std::ops::ControlFlow::Continue(()),
+        )
+        .await
+        .unwrap();
+    let done: Vec<(String, tickersense::BackfillState)> = report
+        .statuses
+        .iter()
+        .map(|s| (s.symbol.to_string(), s.state))
+        .collect();
+    assert_eq!(
+        done,
+        [
+            ("AAPL".to_owned(), tickersense::BackfillState::Done),
+            ("MSFT".to_owned(), tickersense::BackfillState::Done)
+        ]
+    );
+    assert_eq!(report.rejected.len(), 1, "{report:?}");
+    let rejected = &report.rejected[0];
+    assert_eq!((rejected.position, rejected.symbol.as_str()), (1, "!!"));
+    assert!(
+        rejected.reason.starts_with("InvalidInput: "),
+        "{rejected:?}"
+    );
+    let err = ts
+        .backfill(&["AAPL"], range, Interval::D1, 0, &|_| {
+            std::ops::ControlFlow::Continue(())
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.message(), "concurrency must be 1 to 64, not 0");
+}

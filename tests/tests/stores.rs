@@ -267,6 +267,22 @@ async fn sqlite_store() {
     );
 }
 
+#[test]
+fn a_sqlite_path_under_home_is_expanded() {
+    let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty()) else {
+        return;
+    };
+    let want = std::path::Path::new(&home).join("x.db");
+    match StoreUrl::parse("sqlite://~/x.db").unwrap() {
+        StoreUrl::Sqlite { path, .. } => assert_eq!(std::path::Path::new(&path), want),
+        other => panic!("{other:?}"),
+    }
+    match StoreUrl::parse("sqlite://~x/y.db").unwrap() {
+        StoreUrl::Sqlite { path, .. } => assert_eq!(path, "~x/y.db", "only ~/ is expanded"),
+        other => panic!("{other:?}"),
+    }
+}
+
 #[tokio::test]
 async fn postgres_store() {
     let Some(base) = service_url("TICKERSENSE_TEST_POSTGRES_URL") else {

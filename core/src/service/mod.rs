@@ -7,8 +7,9 @@ mod sentiment;
 mod stock;
 
 pub use backfill::{
-    Backfill, BackfillProgress, BackfillReport, BackfillRequest, ProgressFn,
-    DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD, MAX_BACKFILL_CONCURRENCY,
+    checked_concurrency, Backfill, BackfillProgress, BackfillReport, BackfillRequest, ProgressFn,
+    RejectedSymbol, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD,
+    MAX_BACKFILL_CONCURRENCY, MAX_CONCURRENCY,
 };
 pub use sentiment::{SentimentService, MAX_SENTIMENT_DAYS};
 pub use stock::{

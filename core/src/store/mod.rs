@@ -255,6 +255,23 @@ pub trait Store: PriceStore + SentimentStore + BackfillStore + UserStore {
 
 const ACCEPTED: &str = "memory://, sqlite://PATH, postgres://USER@HOST/DB";
 
+/// `path` with a leading `~/` replaced by the `HOME` directory, as a shell
+/// would (`~user/` is not expanded); `InvalidInput` when `HOME` is unset.
+fn home_expanded(path: &str) -> Result<String> {
+    let Some(rest) = path.strip_prefix("~/") else {
+        return Ok(path.to_owned());
+    };
+    match std::env::var_os("HOME").filter(|home| !home.is_empty()) {
+        Some(home) => Ok(std::path::Path::new(&home)
+            .join(rest)
+            .to_string_lossy()
+            .into_owned()),
+        None => Err(Error::invalid_input(
+            "sqlite path starts with ~/ but HOME is not set",
+        )),
+    }
+}
+
 /// A parsed store URL. Its `Debug` form hides the password, as
 /// [`redact_url`] does.
 #[derive(Clone)]
@@ -312,7 +329,7 @@ impl StoreUrl {
                     ));
                 }
                 Ok(StoreUrl::Sqlite {
-                    path: path.to_owned(),
+                    path: home_expanded(path)?,
                     migrations,
                 })
             }

@@ -19,8 +19,23 @@ use window::Window;
 pub const DEFAULT_BACKFILL_PERIOD: Period = Period::Y1;
 /// Symbols fetched at once when the caller does not say.
 pub const DEFAULT_BACKFILL_CONCURRENCY: usize = 4;
-/// Most symbols fetched at once.
-pub const MAX_BACKFILL_CONCURRENCY: usize = 64;
+/// Most symbols fetched at once: [`MAX_CONCURRENCY`].
+pub const MAX_BACKFILL_CONCURRENCY: usize = MAX_CONCURRENCY;
+/// Most symbols a many-symbol call (`history_many`, backfill) fetches at once.
+pub const MAX_CONCURRENCY: usize = 64;
+
+/// Checks the `concurrency` of a many-symbol call, given as a signed number
+/// (as Python and JS pass it): 1 to [`MAX_CONCURRENCY`], else
+/// `InvalidInput` naming the argument and the range. The one check of
+/// `history_many` and backfill, in every binding.
+pub fn checked_concurrency(requested: i64) -> Result<usize> {
+    match usize::try_from(requested) {
+        Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),
+        _ => Err(Error::invalid_input(format!(
+            "concurrency must be 1 to {MAX_CONCURRENCY}, not {requested}"
+        ))),
+    }
+}
 /// Bars written per store call: one transaction each.
 const UPSERT_BATCH: usize = 10_000;
 
@@ -38,7 +53,7 @@ pub struct BackfillRequest {
 }
 
 /// Told to the progress callback each time a symbol changes state.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackfillProgress {
     /// The symbol's new status.
     pub status: BackfillStatus,
@@ -58,7 +73,7 @@ pub struct BackfillProgress {
 pub type ProgressFn<'a> = dyn Fn(&BackfillProgress) -> ControlFlow<()> + Send + Sync + 'a;
 
 /// How a backfill ended.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct BackfillReport {
     /// The last status of every symbol the run reached, in the order asked
     /// (a run stopped while checking what is stored reaches only some).
@@ -67,6 +82,23 @@ pub struct BackfillReport {
     pub rows_written: u64,
     /// True when the progress callback stopped the run early.
     pub stopped: bool,
+    /// The entries asked for that are no symbol at all, in the order
+    /// asked (each text once): never fetched, the rest of the run went on.
+    #[serde(default)]
+    pub rejected: Vec<RejectedSymbol>,
+}
+
+/// An entry of a backfill's symbol list that is no valid symbol: reported
+/// in [`BackfillReport::rejected`], where a valid symbol that fails gets a
+/// failed [`BackfillStatus`] (which only a valid symbol can have).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct RejectedSymbol {
+    /// Where it first was in the list asked for (0-based, repeats counted).
+    pub position: usize,
+    /// The text as given.
+    pub symbol: String,
+    /// Why it was refused: kind and message, as a failed status gives it.
+    pub reason: String,
 }
 
 impl BackfillReport {
@@ -154,12 +186,7 @@ impl Backfill {
         request: &BackfillRequest,
         on_progress: &ProgressFn<'_>,
     ) -> Result<BackfillReport> {
-        if !(1..=MAX_BACKFILL_CONCURRENCY).contains(&request.concurrency) {
-            return Err(Error::invalid_input(format!(
-                "backfill concurrency must be 1 to {MAX_BACKFILL_CONCURRENCY}, not {}",
-                request.concurrency
-            )));
-        }
+        checked_concurrency(i64::try_from(request.concurrency).unwrap_or(i64::MAX))?;
         let now = Utc::now();
         request.range.check_lookback(request.interval, now)?;
         let window = Window::new(request.range, request.interval, now);
@@ -246,6 +273,7 @@ impl Backfill {
             statuses: last.into_iter().flatten().collect(),
             rows_written: run.rows_written.load(Ordering::Relaxed),
             stopped: run.stopped(),
+            rejected: Vec::new(),
         })
     }
 
