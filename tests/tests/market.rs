@@ -113,7 +113,10 @@ async fn rate_limited_with_nothing_cached_is_rate_limited_with_the_wait() {
     assert_eq!(err.retry_after(), Some(Duration::from_secs(90)));
     assert_eq!(err.cause_kind(), Some(ErrorKind::RateLimited));
     assert!(err.message().contains("no earlier copy"), "{err}");
-    let err = ts.history("AAPL", Period::Mo1, Interval::D1).await.unwrap_err();
+    let err = ts
+        .history("AAPL", Period::Mo1, Interval::D1)
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::RateLimited, "{err}");
     assert_eq!(err.retry_after(), Some(Duration::from_secs(90)));
 }
@@ -194,4 +197,57 @@ async fn a_folder_of_yfinance_csv_files_serves_quotes_and_history() {
         ts.quote("NONE").await.unwrap_err().kind(),
         ErrorKind::NotFound
     );
+}
+
+#[tokio::test]
+async fn a_series_read_from_yfinance_csv_and_from_yahoo_lands_on_the_same_stamps() {
+    // What yfinance's `Ticker.history().to_csv()` writes for a Yahoo series:
+    // each day as midnight with the exchange's UTC offset of that date.
+    let server = ReplayServer::start().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let db = format!("sqlite://{}", dir.path().join("prices.db").display());
+    let range = HistoryRange::Between {
+        start: "2024-10-01T00:00:00Z".parse().unwrap(),
+        end: "2024-12-01T00:00:00Z".parse().unwrap(),
+    };
+    let yahoo = Tickersense::builder()
+        .store(db.as_str())
+        .market_data(server.market_data_url())
+        .build()
+        .unwrap();
+    let from_yahoo = yahoo
+        .history_range("AAPL", range, Interval::D1)
+        .await
+        .unwrap();
+    assert!(from_yahoo.bars.len() >= 20, "{}", from_yahoo.bars.len());
+    let ny = chrono_tz::America::New_York;
+    let mut csv = String::from("Date,Open,High,Low,Close,Volume,Dividends,Stock Splits\n");
+    for b in &from_yahoo.bars {
+        let local = b
+            .timestamp
+            .with_timezone(&ny)
+            .format("%Y-%m-%d %H:%M:%S%:z");
+        csv.push_str(&format!(
+            "{local},{},{},{},{},{},0.0,0.0\n",
+            b.open, b.high, b.low, b.close, b.volume
+        ));
+    }
+    std::fs::write(dir.path().join("AAPL.csv"), csv).unwrap();
+    let files = Tickersense::builder()
+        .store(db.as_str())
+        .market_data(format!("csv://{}", dir.path().display()))
+        .build()
+        .unwrap();
+    let from_csv = files
+        .history_range("AAPL", range, Interval::D1)
+        .await
+        .unwrap();
+    let stamps = |h: &tickersense::History| h.bars.iter().map(|b| b.timestamp).collect::<Vec<_>>();
+    assert_eq!(stamps(&from_csv), stamps(&from_yahoo));
+    // One store, one bar per session, whichever provider wrote it.
+    let stored = files
+        .stored_history("AAPL", Interval::D1, None, None)
+        .await
+        .unwrap();
+    assert_eq!(stored.len(), from_yahoo.bars.len());
 }
