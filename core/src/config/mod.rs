@@ -5,12 +5,14 @@
 //! |---|---|---|---|
 //! | store | `TICKERSENSE_STORE` | `sqlite://tickersense.db` | `memory://`, `sqlite://PATH`, `postgres://...` |
 //! | cache | `TICKERSENSE_CACHE` | `memory://` | `none://`, `memory://`, `redis://HOST:PORT/DB`, `tiered+redis://HOST:PORT/DB` |
-//! | market data | `TICKERSENSE_MARKET_DATA` | `sample://` | `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`, `csv://DIR` |
+//! | market data | `TICKERSENSE_MARKET_DATA` | `sample://` | `sample://`, `yahoo://`, `yahoo+http://HOST:PORT` (both `?max_body=BYTES`), `csv://DIR` (`?tz=ZONE`) |
 //! | social | `TICKERSENSE_SOCIAL` | `sample://` | `sample://` (several, comma-separated) |
-//! | analyzer | `TICKERSENSE_ANALYZER` | `textblob` | `textblob`, `vader` |
+//! | analyzer | `TICKERSENSE_ANALYZER` | `textblob` | `textblob`, `vader` (any case) |
 //!
-//! How hard HTTP providers try (timeout, retries, breaker, concurrency) is
-//! [`Config::resilience`], set in code; its defaults suit Yahoo.
+//! How hard HTTP providers try (timeout, retries, breaker, concurrency) and
+//! how large an answer they read (32 MiB) is [`Config::resilience`], set in
+//! code; its defaults suit Yahoo. A Yahoo URL's `?max_body=` overrides the
+//! body limit for that provider alone.
 //!
 //! Validation ([`Config::validate`]) is pure parsing: it does no I/O, so a
 //! bad URL fails where the client is made, and a down server fails at the

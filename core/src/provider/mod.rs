@@ -3,8 +3,10 @@
 //!
 //! - `sample://` — [`Sample`]: offline, deterministic, synthetic data.
 //! - `yahoo://` — [`Yahoo`]: Yahoo Finance; `yahoo+http://HOST:PORT` speaks the
-//!   same protocol to another base URL (replay servers, tests).
-//! - `csv://DIR` — [`Csv`]: one yfinance-style CSV file per symbol.
+//!   same protocol to another base URL (replay servers, tests). Either takes
+//!   `?max_body=BYTES`, the largest answer read (32 MiB by default).
+//! - `csv://DIR` — [`Csv`]: one yfinance-style CSV file per symbol;
+//!   `?tz=ZONE` names the exchange's IANA zone.
 
 mod csv;
 mod sample;
