@@ -122,10 +122,16 @@ export declare class TextBlobAnalyzer {
    */
   sentiment(text: string): TextBlobSentiment
   /**
-   * The sentiment of every text, in the order of `texts`, computed off
-   * the JS thread on all cores; the event loop keeps running meanwhile.
+   * The sentiment of every text, as columns: `polarity[i]` and
+   * `subjectivity[i]` (`Float64Array`s) are `sentiment(texts[i])`.
+   * Scored off the JS thread on all cores, in chunks of some
+   * milliseconds each, so the event loop keeps running; the texts are
+   * read from a copy of the array, chunk by chunk. An argument that is
+   * not an array, or a text that is not a string among the first
+   * thousands, throws; a later one rejects the promise (code
+   * `StringExpected`).
    */
-  sentimentMany(texts: Array<string>): Promise<Array<TextBlobSentiment>>
+  sentimentMany(texts: Array<string>): Promise<TextBlobSentimentColumns>
 }
 
 /**
@@ -146,10 +152,16 @@ export declare class Vader {
    */
   polarityScores(text: string): VaderScores
   /**
-   * The scores of every text, in the order of `texts`, computed off the
-   * JS thread on all cores; the event loop keeps running meanwhile.
+   * The scores of every text, as columns: `neg[i]`, `neu[i]`, `pos[i]`
+   * and `compound[i]` (`Float64Array`s) are `polarityScores(texts[i])`.
+   * Scored off the JS thread on all cores, in chunks of some
+   * milliseconds each, so the event loop keeps running; the texts are
+   * read from a copy of the array, chunk by chunk. An argument that is
+   * not an array, or a text that is not a string among the first
+   * thousands, throws; a later one rejects the promise (code
+   * `StringExpected`).
    */
-  polarityScoresMany(texts: Array<string>): Promise<Array<VaderScores>>
+  polarityScoresMany(texts: Array<string>): Promise<VaderScoresColumns>
 }
 
 /** The range, bar width and parallelism of a `backfill` call. */
@@ -590,6 +602,18 @@ export interface TextBlobSentiment {
 }
 
 /**
+ * TextBlob's two figures for many texts, one typed array each, in the
+ * order of the texts: `polarity[i]` and `subjectivity[i]` are those of
+ * `texts[i]`, as `sentiment(texts[i])` gives them.
+ */
+export interface TextBlobSentimentColumns {
+  /** Polarity of each text, -1 to 1. */
+  polarity: Float64Array
+  /** Subjectivity of each text, 0 to 1. */
+  subjectivity: Float64Array
+}
+
+/**
  * VADER's four figures for one text, rounded as vaderSentiment rounds them:
  * `neg`, `neu`, `pos` to 3 decimals, `compound` to 4.
  */
@@ -602,4 +626,20 @@ export interface VaderScores {
   pos: number
   /** Normalised sum of all valences, -1 (most negative) to 1 (most positive). */
   compound: number
+}
+
+/**
+ * VADER's four figures for many texts, one typed array each, in the order
+ * of the texts: `neg[i]`, `neu[i]`, `pos[i]` and `compound[i]` are the
+ * scores of `texts[i]`, as `polarityScores(texts[i])` gives them.
+ */
+export interface VaderScoresColumns {
+  /** Share of negative intensity of each text, 0 to 1. */
+  neg: Float64Array
+  /** Share of neutral words of each text, 0 to 1. */
+  neu: Float64Array
+  /** Share of positive intensity of each text, 0 to 1. */
+  pos: Float64Array
+  /** Normalised sum of the valences of each text, -1 to 1. */
+  compound: Float64Array
 }

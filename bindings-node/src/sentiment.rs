@@ -1,12 +1,17 @@
 //! The analyzers of [`tickersense::sentiment`] as JS classes: `Vader` gives
 //! vaderSentiment's four scores as a plain object, `TextBlobAnalyzer`
-//! TextBlob's polarity and subjectivity.
+//! TextBlob's polarity and subjectivity; their batch calls give columns of
+//! typed arrays, built without holding the event loop.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use napi::bindgen_prelude::{AsyncTask, Env};
-use napi::Task;
+use napi::bindgen_prelude::{
+    Array, Either, Env, Float64Array, Function, JsObjectValue, JsValue, Object, ObjectRef,
+    PromiseRaw, ToNapiValue, TypeName, Unknown,
+};
+use napi::{Status, Task};
 use napi_derive::napi;
+use tickersense::sentiment::Chunks;
 
 use crate::error::coded_rejection;
 
@@ -36,48 +41,235 @@ impl From<tickersense::sentiment::VaderScores> for VaderScores {
     }
 }
 
-// The batch tasks come before their classes: napi's typegen learns a task's
-// JS type from its `impl Task`, and must have seen it to type
-// `polarityScoresMany` and `sentimentMany`.
-
-/// Runs a batch task's scoring on its worker thread. A panic must not unwind
-/// into napi's C callback (that aborts the process): it becomes an error,
-/// which the task's `reject` turns into a rejection.
+/// Scores a chunk on a libuv worker thread. A panic must not unwind into
+/// napi's C callback (that aborts the process): it becomes an error, which
+/// the task's `reject` turns into a rejection.
 fn score_without_unwinding<T>(analyzer: &str, score: impl FnOnce() -> T) -> napi::Result<T> {
     catch_unwind(AssertUnwindSafe(score))
         .map_err(|_| napi::Error::from_reason(format!("{analyzer} scoring panicked")))
 }
 
-/// What a batch task rejects with: the only way it fails is a panic in core,
-/// so the JS `Error` is coded `Internal`.
+/// What a batch rejects with when scoring failed: the only way it fails is
+/// a panic in core, so the JS `Error` is coded `Internal`.
 fn internal_rejection(env: Env, err: &napi::Error) -> napi::Error {
     coded_rejection(env, tickersense::Error::internal(err.reason.clone()))
 }
 
-/// The work of `Vader.polarityScoresMany`: scores a batch on a libuv worker
-/// thread (which hands it to core's thread pool) and resolves on the JS thread.
-pub struct PolarityScoresMany {
-    inner: tickersense::sentiment::Vader,
-    texts: Vec<String>,
+/// VADER's four figures for many texts, one typed array each, in the order
+/// of the texts: `neg[i]`, `neu[i]`, `pos[i]` and `compound[i]` are the
+/// scores of `texts[i]`, as `polarityScores(texts[i])` gives them.
+#[napi(object)]
+pub struct VaderScoresColumns {
+    /// Share of negative intensity of each text, 0 to 1.
+    pub neg: Float64Array,
+    /// Share of neutral words of each text, 0 to 1.
+    pub neu: Float64Array,
+    /// Share of positive intensity of each text, 0 to 1.
+    pub pos: Float64Array,
+    /// Normalised sum of the valences of each text, -1 to 1.
+    pub compound: Float64Array,
 }
 
-#[napi]
-impl Task for PolarityScoresMany {
-    type Output = Vec<tickersense::sentiment::VaderScores>;
-    type JsValue = Vec<VaderScores>;
+/// TextBlob's two figures for many texts, one typed array each, in the
+/// order of the texts: `polarity[i]` and `subjectivity[i]` are those of
+/// `texts[i]`, as `sentiment(texts[i])` gives them.
+#[napi(object)]
+pub struct TextBlobSentimentColumns {
+    /// Polarity of each text, -1 to 1.
+    pub polarity: Float64Array,
+    /// Subjectivity of each text, 0 to 1.
+    pub subjectivity: Float64Array,
+}
 
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let texts = std::mem::take(&mut self.texts);
-        let inner = self.inner;
-        score_without_unwinding("VADER", || inner.polarity_scores_many(&texts))
+/// The scores of a batch so far, one column per figure, for one analyzer.
+trait Columns: Send + Sized + 'static {
+    type Analyzer: Clone + Send + 'static;
+    type Js: ToNapiValue + TypeName;
+    /// The analyzer's name in messages.
+    const NAME: &'static str;
+    fn with_capacity(n: usize) -> Self;
+    /// Scores `texts` (on all cores) and appends their figures.
+    fn score(&mut self, analyzer: &Self::Analyzer, texts: &[String]);
+    fn into_js(self) -> Self::Js;
+}
+
+#[derive(Default)]
+struct VaderColumns([Vec<f64>; 4]);
+
+impl Columns for VaderColumns {
+    type Analyzer = tickersense::sentiment::Vader;
+    type Js = VaderScoresColumns;
+    const NAME: &'static str = "VADER";
+
+    fn with_capacity(n: usize) -> Self {
+        VaderColumns(std::array::from_fn(|_| Vec::with_capacity(n)))
     }
 
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        Ok(output.into_iter().map(VaderScores::from).collect())
+    fn score(&mut self, analyzer: &Self::Analyzer, texts: &[String]) {
+        let [neg, neu, pos, compound] = &mut self.0;
+        for s in analyzer.polarity_scores_many(texts) {
+            neg.push(s.neg);
+            neu.push(s.neu);
+            pos.push(s.pos);
+            compound.push(s.compound);
+        }
     }
 
-    fn reject(&mut self, env: Env, err: napi::Error) -> napi::Result<Self::JsValue> {
+    fn into_js(self) -> VaderScoresColumns {
+        let [neg, neu, pos, compound] = self.0.map(Float64Array::new);
+        VaderScoresColumns {
+            neg,
+            neu,
+            pos,
+            compound,
+        }
+    }
+}
+
+#[derive(Default)]
+struct TextBlobColumns([Vec<f64>; 2]);
+
+impl Columns for TextBlobColumns {
+    type Analyzer = tickersense::sentiment::TextBlob;
+    type Js = TextBlobSentimentColumns;
+    const NAME: &'static str = "TextBlob";
+
+    fn with_capacity(n: usize) -> Self {
+        TextBlobColumns(std::array::from_fn(|_| Vec::with_capacity(n)))
+    }
+
+    fn score(&mut self, analyzer: &Self::Analyzer, texts: &[String]) {
+        let [polarity, subjectivity] = &mut self.0;
+        for s in analyzer.sentiment_many(texts) {
+            polarity.push(s.polarity);
+            subjectivity.push(s.subjectivity);
+        }
+    }
+
+    fn into_js(self) -> TextBlobSentimentColumns {
+        let [polarity, subjectivity] = self.0.map(Float64Array::new);
+        TextBlobSentimentColumns {
+            polarity,
+            subjectivity,
+        }
+    }
+}
+
+/// A batch being scored. The JS thread reads one chunk of texts
+/// ([`Chunks`]: some milliseconds of work) and a libuv worker scores it
+/// while the event loop runs; when it is done the JS thread reads the next
+/// chunk, and so on. Each step is a task of its own whose promise the
+/// previous step resolves with, so the batch is one promise to the caller
+/// and the event loop is never held for more than a chunk. The results are
+/// typed arrays over the columns' own memory: no object per text.
+struct Batch<C: Columns> {
+    analyzer: C::Analyzer,
+    /// A copy of the caller's array (edits to theirs meanwhile change
+    /// nothing); `None` once released.
+    texts: Option<ObjectRef>,
+    len: u32,
+    /// Index of the first text not read yet.
+    next: u32,
+    /// Texts read and not scored yet.
+    chunk: Vec<String>,
+    columns: C,
+}
+
+impl<C: Columns> Batch<C> {
+    /// Reads the first chunk at once, so that a wrong argument (or a text
+    /// that is not a string among the first ones) throws synchronously, and
+    /// returns the batch's promise.
+    fn start<'env>(
+        env: &'env Env,
+        analyzer: C::Analyzer,
+        texts: Array<'env>,
+    ) -> napi::Result<PromiseRaw<'env, Settled<C>>> {
+        let slice: Function<'env, (), Array<'env>> = texts.get_named_property("slice")?;
+        let copy = slice.apply(texts, ())?;
+        let len = copy.len();
+        let copy = copy.coerce_to_object()?;
+        let mut batch = Batch {
+            analyzer,
+            texts: None,
+            len,
+            next: 0,
+            chunk: Vec::new(),
+            columns: C::with_capacity(len as usize),
+        };
+        batch.read(&copy)?;
+        batch.texts = Some(copy.create_ref()?);
+        Ok(env.spawn(batch)?.promise_object())
+    }
+
+    /// Reads texts into `chunk` until the chunk is full or all are read.
+    fn read(&mut self, texts: &Object<'_>) -> napi::Result<()> {
+        let mut chunks = Chunks::default();
+        while self.next < self.len {
+            let i = self.next;
+            let text: String = texts.get_element(i).map_err(|_| {
+                napi::Error::new(
+                    Status::StringExpected,
+                    format!("texts[{i}] must be a string"),
+                )
+            })?;
+            self.next += 1;
+            let full = chunks.full(text.len());
+            self.chunk.push(text);
+            if full {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// What one step of a [`Batch`] settles with: the next step's promise
+/// (which the caller's promise then follows), or the columns. The methods
+/// declare the JS type.
+type Settled<C> = Either<Unknown<'static>, <C as Columns>::Js>;
+
+impl<C: Columns> Task for Batch<C> {
+    type Output = ();
+    type JsValue = Settled<C>;
+
+    fn compute(&mut self) -> napi::Result<()> {
+        let chunk = std::mem::take(&mut self.chunk);
+        let (columns, analyzer) = (&mut self.columns, &self.analyzer);
+        score_without_unwinding(C::NAME, || columns.score(analyzer, &chunk))
+    }
+
+    fn resolve(&mut self, env: Env, (): ()) -> napi::Result<Settled<C>> {
+        if self.next < self.len {
+            // Read before the array is handed on: after a failed read,
+            // `finally` releases it.
+            if let Some(texts) = self.texts.as_ref().map(|t| t.get_value(&env)).transpose()? {
+                self.read(&texts)?;
+            }
+            let next = Batch {
+                analyzer: self.analyzer.clone(),
+                texts: self.texts.take(),
+                len: self.len,
+                next: self.next,
+                chunk: std::mem::take(&mut self.chunk),
+                columns: std::mem::replace(&mut self.columns, C::with_capacity(0)),
+            };
+            let promise: PromiseRaw<'static, _> = env.spawn(next)?.promise_object();
+            return Ok(Either::A(promise.to_unknown()));
+        }
+        let columns = std::mem::replace(&mut self.columns, C::with_capacity(0));
+        Ok(Either::B(columns.into_js()))
+    }
+
+    fn reject(&mut self, env: Env, err: napi::Error) -> napi::Result<Settled<C>> {
         Err(internal_rejection(env, &err))
+    }
+
+    fn finally(mut self, env: Env) -> napi::Result<()> {
+        // The step that read the last chunk handed the array on or let it go.
+        if let Some(texts) = self.texts.take() {
+            texts.unref(&env)?;
+        }
+        Ok(())
     }
 }
 
@@ -111,14 +303,24 @@ impl Vader {
         self.inner.polarity_scores(&text).into()
     }
 
-    /// The scores of every text, in the order of `texts`, computed off the
-    /// JS thread on all cores; the event loop keeps running meanwhile.
-    #[napi]
-    pub fn polarity_scores_many(&self, texts: Vec<String>) -> AsyncTask<PolarityScoresMany> {
-        AsyncTask::new(PolarityScoresMany {
-            inner: self.inner,
-            texts,
-        })
+    /// The scores of every text, as columns: `neg[i]`, `neu[i]`, `pos[i]`
+    /// and `compound[i]` (`Float64Array`s) are `polarityScores(texts[i])`.
+    /// Scored off the JS thread on all cores, in chunks of some
+    /// milliseconds each, so the event loop keeps running; the texts are
+    /// read from a copy of the array, chunk by chunk. An argument that is
+    /// not an array, or a text that is not a string among the first
+    /// thousands, throws; a later one rejects the promise (code
+    /// `StringExpected`).
+    #[napi(
+        ts_args_type = "texts: Array<string>",
+        ts_return_type = "Promise<VaderScoresColumns>"
+    )]
+    pub fn polarity_scores_many<'env>(
+        &self,
+        env: &'env Env,
+        texts: Array<'env>,
+    ) -> napi::Result<PromiseRaw<'env, Either<Unknown<'static>, VaderScoresColumns>>> {
+        Batch::<VaderColumns>::start(env, self.inner.clone(), texts)
     }
 }
 
@@ -139,34 +341,6 @@ impl From<tickersense::sentiment::TextBlobSentiment> for TextBlobSentiment {
             polarity: s.polarity,
             subjectivity: s.subjectivity,
         }
-    }
-}
-
-/// The work of `TextBlobAnalyzer.sentimentMany`: scores a batch on a libuv
-/// worker thread (which hands it to core's thread pool) and resolves on the
-/// JS thread.
-pub struct SentimentMany {
-    inner: tickersense::sentiment::TextBlob,
-    texts: Vec<String>,
-}
-
-#[napi]
-impl Task for SentimentMany {
-    type Output = Vec<tickersense::sentiment::TextBlobSentiment>;
-    type JsValue = Vec<TextBlobSentiment>;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        let texts = std::mem::take(&mut self.texts);
-        let inner = self.inner;
-        score_without_unwinding("TextBlob", || inner.sentiment_many(&texts))
-    }
-
-    fn resolve(&mut self, _env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        Ok(output.into_iter().map(TextBlobSentiment::from).collect())
-    }
-
-    fn reject(&mut self, env: Env, err: napi::Error) -> napi::Result<Self::JsValue> {
-        Err(internal_rejection(env, &err))
     }
 }
 
@@ -201,13 +375,23 @@ impl TextBlobAnalyzer {
         self.inner.sentiment(&text).into()
     }
 
-    /// The sentiment of every text, in the order of `texts`, computed off
-    /// the JS thread on all cores; the event loop keeps running meanwhile.
-    #[napi]
-    pub fn sentiment_many(&self, texts: Vec<String>) -> AsyncTask<SentimentMany> {
-        AsyncTask::new(SentimentMany {
-            inner: self.inner,
-            texts,
-        })
+    /// The sentiment of every text, as columns: `polarity[i]` and
+    /// `subjectivity[i]` (`Float64Array`s) are `sentiment(texts[i])`.
+    /// Scored off the JS thread on all cores, in chunks of some
+    /// milliseconds each, so the event loop keeps running; the texts are
+    /// read from a copy of the array, chunk by chunk. An argument that is
+    /// not an array, or a text that is not a string among the first
+    /// thousands, throws; a later one rejects the promise (code
+    /// `StringExpected`).
+    #[napi(
+        ts_args_type = "texts: Array<string>",
+        ts_return_type = "Promise<TextBlobSentimentColumns>"
+    )]
+    pub fn sentiment_many<'env>(
+        &self,
+        env: &'env Env,
+        texts: Array<'env>,
+    ) -> napi::Result<PromiseRaw<'env, Either<Unknown<'static>, TextBlobSentimentColumns>>> {
+        Batch::<TextBlobColumns>::start(env, self.inner, texts)
     }
 }
