@@ -42,13 +42,12 @@ impl PostgresStore {
     /// (with `Apply`: makes, when it can) the time layout of the tables.
     pub async fn connect_with(url: &str, migrations: MigrationMode) -> Result<Self> {
         let display_url = redact_url(url);
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|_| {
-                Error::invalid_input(format!(
-                    "invalid postgres URL {}",
-                    crate::error::echo(&display_url)
-                ))
-            })?;
+        let options = PgConnectOptions::from_str(url).map_err(|_| {
+            Error::invalid_input(format!(
+                "invalid postgres URL {}",
+                crate::error::echo(&display_url)
+            ))
+        })?;
         let unreachable = |err: sqlx::Error| {
             let e = Error::from(err);
             let kind = if e.kind() == ErrorKind::InvalidInput {
@@ -121,10 +120,53 @@ async fn applied(pool: &PgPool) -> Result<Vec<(i64, Vec<u8>)>> {
 /// Batches of at least this many bars are written with `COPY`.
 pub const COPY_FROM: usize = 500;
 
-impl PostgresStore {
+/// Runs `write` on a task of its own and waits for it, so that a caller
+/// cancelled mid-write (its future dropped: a timeout, Ctrl-C, an abandoned
+/// backfill) never cuts the write off halfway. A `COPY` cut off mid-stream
+/// leaves its connection out of step with the server (the next statement on
+/// it then reads the failed copy's error), and a transaction dropped
+/// mid-statement is rolled back only later; finishing (or rolling back) on
+/// its own task, the write hands its connection back clean. The write holds
+/// an owned copy of its input; [`Store::close`] waits for it.
+async fn detached<T: Send + 'static>(
+    write: impl std::future::Future<Output = Result<T>> + Send + 'static,
+) -> Result<T> {
+    match tokio::spawn(write).await {
+        Ok(result) => result,
+        Err(err) if err.is_panic() => Err(Error::from_panic(&*err.into_panic())),
+        Err(_) => Err(Error::unavailable(
+            "the database write was cancelled with its runtime",
+        )),
+    }
+}
+
+/// A batch of bars to upsert, owned so it can be written on its own task.
+struct Upsert {
+    pool: PgPool,
+    symbol: Symbol,
+    interval: Interval,
+    bars: Vec<Bar>,
+}
+
+impl Upsert {
+    async fn run(self) -> Result<u64> {
+        if self.bars.len() >= COPY_FROM {
+            self.copy().await
+        } else {
+            self.unnest().await
+        }
+    }
+
     /// `COPY` into a staging table dropped at commit, then one upsert from it.
-    async fn copy_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64> {
-        let mut tx = self.pool.begin().await?;
+    async fn copy(self) -> Result<u64> {
+        let Upsert {
+            pool,
+            symbol,
+            interval,
+            bars,
+        } = self;
+        let (symbol, bars) = (&symbol, &bars[..]);
+        let mut tx = pool.begin().await?;
         sqlx::query(
             "CREATE TEMP TABLE price_bars_staging (LIKE price_bars INCLUDING DEFAULTS) ON COMMIT DROP",
         )
@@ -152,6 +194,30 @@ impl PostgresStore {
         .rows_affected();
         tx.commit().await?;
         Ok(written)
+    }
+
+    /// One `INSERT ... SELECT FROM UNNEST(...)` of column arrays.
+    async fn unnest(self) -> Result<u64> {
+        let bars = &self.bars;
+        let column = |f: fn(&Bar) -> f64| bars.iter().map(f).collect::<Vec<f64>>();
+        let result = sqlx::query(
+            "INSERT INTO price_bars (symbol, interval, ts, open, high, low, close, adj_close, volume) \
+             SELECT $1, $2, * FROM UNNEST($3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::int8[]) \
+             ON CONFLICT (symbol, interval, ts) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, \
+               low = EXCLUDED.low, close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume",
+        )
+        .bind(self.symbol.as_str())
+        .bind(self.interval.as_str())
+        .bind(bars.iter().map(|b| b.timestamp).collect::<Vec<_>>())
+        .bind(column(|b| b.open))
+        .bind(column(|b| b.high))
+        .bind(column(|b| b.low))
+        .bind(column(|b| b.close))
+        .bind(bars.iter().map(|b| b.adj_close).collect::<Vec<_>>())
+        .bind(bars.iter().map(|b| i64::try_from(b.volume).unwrap_or(i64::MAX)).collect::<Vec<_>>())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected())
     }
 }
 
@@ -199,36 +265,22 @@ impl PriceStore for PostgresStore {
     /// Small batches (under 500 bars) go as one `INSERT ... SELECT
     /// FROM UNNEST(...)` of column arrays; larger ones are `COPY`'d into a
     /// temporary staging table and upserted from it by one `INSERT ... ON
-    /// CONFLICT`, all in one transaction (see `benches/RESULTS.md`).
+    /// CONFLICT`, all in one transaction (see `benches/RESULTS.md`). The
+    /// write runs on a task of its own, finishing even when the caller is
+    /// cancelled, so the connection goes back to the pool clean.
     async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64> {
         if bars.is_empty() {
             return Ok(0);
         }
-        if bars.len() >= COPY_FROM {
-            return self.copy_bars(symbol, interval, bars).await;
-        }
         // ON CONFLICT may touch a row only once per statement: a batch
-        // naming a bar twice keeps its later copy, as the COPY path does.
-        let bars = &*last_per_timestamp(bars);
-        let column = |f: fn(&Bar) -> f64| bars.iter().map(f).collect::<Vec<f64>>();
-        let result = sqlx::query(
-            "INSERT INTO price_bars (symbol, interval, ts, open, high, low, close, adj_close, volume) \
-             SELECT $1, $2, * FROM UNNEST($3::timestamptz[], $4::float8[], $5::float8[], $6::float8[], $7::float8[], $8::float8[], $9::int8[]) \
-             ON CONFLICT (symbol, interval, ts) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, \
-               low = EXCLUDED.low, close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume",
-        )
-        .bind(symbol.as_str())
-        .bind(interval.as_str())
-        .bind(bars.iter().map(|b| b.timestamp).collect::<Vec<_>>())
-        .bind(column(|b| b.open))
-        .bind(column(|b| b.high))
-        .bind(column(|b| b.low))
-        .bind(column(|b| b.close))
-        .bind(bars.iter().map(|b| b.adj_close).collect::<Vec<_>>())
-        .bind(bars.iter().map(|b| i64::try_from(b.volume).unwrap_or(i64::MAX)).collect::<Vec<_>>())
-        .execute(&self.pool)
-        .await?;
-        Ok(result.rows_affected())
+        // naming a bar twice keeps its later copy (on both paths).
+        let upsert = Upsert {
+            pool: self.pool.clone(),
+            symbol: symbol.clone(),
+            interval,
+            bars: last_per_timestamp(bars).into_owned(),
+        };
+        detached(upsert.run()).await
     }
 
     async fn bars(
