@@ -26,7 +26,7 @@ test-rust:
 $(VENV)/.ready: bindings-python/pyproject.toml Makefile
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet "maturin>=1.5,<2" "pytest>=7" "pandas>=1.5" "vaderSentiment==3.3.2" "textblob==0.20.1" "yfinance==1.7.0"
+	$(VENV)/bin/pip install --quiet "maturin>=1.5,<2" "pytest>=7" "pandas>=1.5" "vaderSentiment==3.3.2" "textblob==0.20.1" "yfinance==1.7.0" "mypy==2.4.1"
 	touch $@
 
 replay:
@@ -36,6 +36,7 @@ test-python: $(VENV)/.ready replay
 	rm -rf $(CARGO_TARGET_DIR)/wheels
 	$(VENV)/bin/maturin build --release --quiet -m bindings-python/Cargo.toml -o $(CARGO_TARGET_DIR)/wheels
 	$(VENV)/bin/pip install --quiet --force-reinstall --no-deps $(CARGO_TARGET_DIR)/wheels/tickersense-*.whl
+	cd bindings-python && ../$(VENV)/bin/python -m mypy.stubtest tickersense._native --allowlist tests/stubtest-allowlist.txt
 	cd bindings-python && TICKERSENSE_REPLAY_BIN=$(REPLAY_BIN) ../$(VENV)/bin/python -m pytest -q tests
 
 # check-types first: `npm run build` rewrites index.d.ts and index.js in

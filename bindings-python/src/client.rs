@@ -6,22 +6,22 @@ use std::future::Future;
 use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 
-use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use tickersense::resilience::checked_timeout;
 use tickersense::service::{
-    checked_search_limit, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD,
-    DEFAULT_HISTORY_CONCURRENCY,
+    DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD, DEFAULT_HISTORY_CONCURRENCY,
+    MAX_BACKFILL_CONCURRENCY, MAX_SEARCH_LIMIT, MAX_SENTIMENT_DAYS,
 };
 use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Tickersense};
 
-use crate::error::py_result;
+use crate::args::{opt_text, opt_time, Int, Symbols, Text, Time};
+use crate::error::{py_result, IntoPyErr};
 use crate::model::{
     BackfillProgress, BackfillReport, BackfillStatus, Bar, DailySentiment, History,
     HistoryBySymbol, NamespaceStats, Quote, SearchHit, SentimentAnalysis, StoredSeries,
 };
-use crate::runtime::{awaitable, wait, wait_calling_back, Caller};
+use crate::runtime::{awaitable, awaitable_calling_back, wait, wait_calling_back, Caller};
 
 type Op<T> = tickersense::Result<T>;
 
@@ -32,22 +32,62 @@ struct Core {
     current: Mutex<(u32, Arc<Tickersense>)>,
 }
 
-// The backfill signatures spell core's default period out, so that help()
-// shows `period='1y'` rather than `period=...`; this keeps the two equal.
+// The signatures below spell core's defaults out (text_signature), so that
+// help() shows `period='1y'` and `concurrency=8` rather than `...`; these
+// keep the two equal.
 const _: () = assert!(matches!(DEFAULT_BACKFILL_PERIOD, tickersense::Period::Y1));
+const _: () = assert!(DEFAULT_BACKFILL_CONCURRENCY == 4);
+const _: () = assert!(DEFAULT_HISTORY_CONCURRENCY == 8);
+const _: () = assert!(tickersense::service::DEFAULT_SEARCH_LIMIT == 10);
+
+/// A count argument given to the core as `usize`: beyond `usize` it is
+/// refused here, naming the argument and the core's range.
+fn count(value: &Int, name: &str, max: usize) -> PyResult<usize> {
+    value.within(name, 1, i64::try_from(max).unwrap_or(i64::MAX))
+}
 
 /// The request knobs every history call takes, in yfinance's spelling.
 struct HistoryArgs {
     period: String,
     interval: String,
-    start: Option<DateTime<Utc>>,
-    end: Option<DateTime<Utc>>,
+    start: Option<chrono::DateTime<chrono::Utc>>,
+    end: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl HistoryArgs {
+    fn new(period: Text, interval: Text, start: Option<Time>, end: Option<Time>) -> Self {
+        HistoryArgs {
+            period: period.0,
+            interval: interval.0,
+            start: opt_time(start),
+            end: opt_time(end),
+        }
+    }
+
     fn parse(self) -> tickersense::Result<(HistoryRange, Interval)> {
         let range = HistoryRange::from_args(Some(&self.period), self.start, self.end)?;
         Ok((range, self.interval.parse()?))
+    }
+}
+
+/// Why a call that runs Python code failed: in the core, or in that code.
+enum CallError {
+    Core(tickersense::Error),
+    Python(PyErr),
+}
+
+impl From<tickersense::Error> for CallError {
+    fn from(err: tickersense::Error) -> Self {
+        CallError::Core(err)
+    }
+}
+
+impl IntoPyErr for CallError {
+    fn into_py_err(self) -> PyErr {
+        match self {
+            CallError::Core(err) => err.into_py_err(),
+            CallError::Python(err) => err,
+        }
     }
 }
 
@@ -55,7 +95,6 @@ impl HistoryArgs {
 /// time, never from two threads at once.
 struct ProgressCallback {
     callable: Option<Arc<Py<PyAny>>>,
-    caller: Caller,
     /// The first exception the callable raised: it stopped the run, and
     /// `backfill` raises it once the run has put its unfinished symbols back.
     raised: Mutex<Option<PyErr>>,
@@ -63,9 +102,8 @@ struct ProgressCallback {
 
 impl ProgressCallback {
     /// `callable` checked up front, so a wrong argument fails before any
-    /// work. It is called on the task's thread until [`Self::calling_on`]
-    /// says otherwise.
-    fn new(callable: Option<Bound<'_, PyAny>>) -> PyResult<Self> {
+    /// work; `awaitable` says whether the caller can await what it returns.
+    fn new(callable: Option<Bound<'_, PyAny>>, awaitable: bool) -> PyResult<Self> {
         if let Some(f) = &callable {
             if !f.is_callable() {
                 return Err(PyTypeError::new_err(format!(
@@ -73,33 +111,34 @@ impl ProgressCallback {
                     f.get_type().name()?
                 )));
             }
+            if !awaitable && is_async_callable(f)? {
+                return Err(PyTypeError::new_err(
+                    "on_progress is an async function, which Client.backfill cannot await: \
+                     pass a plain function, or use AsyncClient.backfill, which awaits it",
+                ));
+            }
         }
         Ok(ProgressCallback {
             callable: callable.map(|f| Arc::new(f.unbind())),
-            caller: Caller::Here,
             raised: Mutex::new(None),
         })
     }
 
-    fn calling_on(self, caller: Caller) -> Self {
-        ProgressCallback { caller, ..self }
-    }
-
-    fn tell(&self, progress: &tickersense::service::BackfillProgress) -> ControlFlow<()> {
+    fn tell(
+        &self,
+        caller: &Caller,
+        progress: &tickersense::service::BackfillProgress,
+    ) -> ControlFlow<()> {
         let Some(callable) = &self.callable else {
             return ControlFlow::Continue(());
         };
         if self.lock_raised().is_some() {
             return ControlFlow::Break(());
         }
-        let callable = Arc::clone(callable);
         let progress = BackfillProgress {
             inner: progress.clone(),
         };
-        let called = self
-            .caller
-            .run(move |py| callable.call1(py, (progress,)).map(drop));
-        match called {
+        match caller.call(Arc::clone(callable), progress) {
             Some(Ok(())) => ControlFlow::Continue(()),
             Some(Err(err)) => {
                 self.lock_raised().get_or_insert(err);
@@ -112,11 +151,14 @@ impl ProgressCallback {
 
     /// What `backfill` gives back: the callable's exception, if it raised
     /// one, wins over the run's own outcome.
-    fn finish(self, report: Op<tickersense::service::BackfillReport>) -> PyResult<BackfillReport> {
+    fn finish(
+        self,
+        report: Op<tickersense::service::BackfillReport>,
+    ) -> Result<BackfillReport, CallError> {
         let raised = self.raised.into_inner().unwrap_or_else(|e| e.into_inner());
         match raised {
-            Some(err) => Err(err),
-            None => py_result(report).map(|inner| BackfillReport { inner }),
+            Some(err) => Err(CallError::Python(err)),
+            None => Ok(BackfillReport { inner: report? }),
         }
     }
 
@@ -125,20 +167,62 @@ impl ProgressCallback {
     }
 }
 
-/// How hard HTTP providers try, as the constructors take it.
-struct Tries {
+/// `async def` functions, and objects whose `__call__` is one.
+fn is_async_callable(f: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let inspect = f.py().import("inspect")?;
+    if inspect
+        .call_method1("iscoroutinefunction", (f,))?
+        .is_truthy()?
+    {
+        return Ok(true);
+    }
+    match f.getattr("__call__") {
+        Ok(call) => inspect
+            .call_method1("iscoroutinefunction", (call,))?
+            .is_truthy(),
+        Err(_) => Ok(false),
+    }
+}
+
+/// The constructors' arguments.
+struct Options {
+    overrides: ConfigOverrides,
     timeout: Option<f64>,
-    retries: Option<u32>,
+    retries: Option<Int>,
+}
+
+impl Options {
+    fn new(
+        store: Option<Text>,
+        cache: Option<Text>,
+        market_data: Option<Text>,
+        social: Option<Text>,
+        analyzer: Option<Text>,
+        timeout: Option<f64>,
+        retries: Option<Int>,
+    ) -> Self {
+        Options {
+            overrides: ConfigOverrides {
+                store: opt_text(store),
+                cache: opt_text(cache),
+                market_data: opt_text(market_data),
+                social: opt_text(social),
+                analyzer: opt_text(analyzer),
+            },
+            timeout,
+            retries,
+        }
+    }
 }
 
 impl Core {
-    fn new(overrides: ConfigOverrides, tries: Tries) -> PyResult<Self> {
-        let mut config = py_result(Config::resolve(overrides))?;
-        if let Some(secs) = tries.timeout {
+    fn new(options: Options) -> PyResult<Self> {
+        let mut config = py_result(Config::resolve(options.overrides))?;
+        if let Some(secs) = options.timeout {
             config.resilience.timeout = py_result(checked_timeout(secs))?;
         }
-        if let Some(retries) = tries.retries {
-            config.resilience.max_retries = retries;
+        if let Some(retries) = options.retries {
+            config.resilience.max_retries = retries.within("retries", 0, i64::from(u32::MAX))?;
         }
         let client = py_result(Tickersense::new(config.clone()))?;
         Ok(Core {
@@ -159,20 +243,28 @@ impl Core {
         Ok(current.1.clone())
     }
 
-    fn quote(&self, symbol: String) -> PyResult<impl Future<Output = Op<Quote>> + Send + 'static> {
+    fn close(&self) -> PyResult<impl Future<Output = Op<()>> + Send + 'static> {
         let ts = self.client()?;
-        Ok(async move { ts.quote(&symbol).await.map(|inner| Quote { inner }) })
+        Ok(async move {
+            ts.close().await;
+            Ok(())
+        })
+    }
+
+    fn quote(&self, symbol: Text) -> PyResult<impl Future<Output = Op<Quote>> + Send + 'static> {
+        let ts = self.client()?;
+        Ok(async move { ts.quote(&symbol.0).await.map(|inner| Quote { inner }) })
     }
 
     fn history(
         &self,
-        symbol: String,
+        symbol: Text,
         args: HistoryArgs,
     ) -> PyResult<impl Future<Output = Op<History>> + Send + 'static> {
         let ts = self.client()?;
         Ok(async move {
             let (range, interval) = args.parse()?;
-            ts.history_range(&symbol, range, interval)
+            ts.history_range(&symbol.0, range, interval)
                 .await
                 .map(|inner| History { inner })
         })
@@ -180,15 +272,16 @@ impl Core {
 
     fn history_many(
         &self,
-        symbols: Vec<String>,
+        symbols: Symbols,
         args: HistoryArgs,
-        concurrency: usize,
+        concurrency: Int,
     ) -> PyResult<impl Future<Output = Op<HistoryBySymbol>> + Send + 'static> {
+        let concurrency = count(&concurrency, "concurrency", MAX_BACKFILL_CONCURRENCY)?;
         let ts = self.client()?;
         Ok(async move {
             let (range, interval) = args.parse()?;
             let results = ts
-                .history_many(&symbols, range, interval, concurrency)
+                .history_many(&symbols.0, range, interval, concurrency)
                 .await?;
             Ok(HistoryBySymbol(results))
         })
@@ -196,14 +289,14 @@ impl Core {
 
     fn search(
         &self,
-        query: String,
-        limit: i64,
+        query: Text,
+        limit: Int,
     ) -> PyResult<impl Future<Output = Op<Vec<SearchHit>>> + Send + 'static> {
+        let limit: usize = limit.within("limit", 1, MAX_SEARCH_LIMIT as i64)?;
         let ts = self.client()?;
         Ok(async move {
-            let limit = checked_search_limit(limit)?;
             Ok(ts
-                .search(&query, limit)
+                .search(&query.0, limit)
                 .await?
                 .into_iter()
                 .map(|inner| SearchHit { inner })
@@ -213,11 +306,11 @@ impl Core {
 
     fn sentiment(
         &self,
-        symbol: String,
+        symbol: Text,
     ) -> PyResult<impl Future<Output = Op<SentimentAnalysis>> + Send + 'static> {
         let ts = self.client()?;
         Ok(async move {
-            ts.sentiment(&symbol)
+            ts.sentiment(&symbol.0)
                 .await
                 .map(|inner| SentimentAnalysis { inner })
         })
@@ -225,16 +318,17 @@ impl Core {
 
     fn stored_history(
         &self,
-        symbol: String,
-        interval: String,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
+        symbol: Text,
+        interval: Text,
+        start: Option<Time>,
+        end: Option<Time>,
     ) -> PyResult<impl Future<Output = Op<Vec<Bar>>> + Send + 'static> {
         let ts = self.client()?;
+        let (start, end) = (opt_time(start), opt_time(end));
         Ok(async move {
-            let interval: Interval = interval.parse()?;
+            let interval: Interval = interval.0.parse()?;
             Ok(ts
-                .stored_history(&symbol, interval, start, end)
+                .stored_history(&symbol.0, interval, start, end)
                 .await?
                 .into_iter()
                 .map(|inner| Bar { inner })
@@ -242,35 +336,37 @@ impl Core {
         })
     }
 
+    /// The backfill, as a future made from the [`Caller`] that runs its
+    /// progress callable.
     fn backfill(
         &self,
-        symbols: Vec<String>,
+        symbols: Symbols,
         args: HistoryArgs,
-        concurrency: usize,
+        concurrency: Int,
         on_progress: ProgressCallback,
-    ) -> PyResult<impl Future<Output = PyResult<BackfillReport>> + Send + 'static> {
+    ) -> PyResult<impl FnOnce(Caller) -> BackfillFuture + Send + 'static> {
+        let concurrency = count(&concurrency, "concurrency", MAX_BACKFILL_CONCURRENCY)?;
         let ts = self.client()?;
-        Ok(async move {
-            let (range, interval) = py_result(args.parse())?;
-            let report = ts
-                .backfill(&symbols, range, interval, concurrency, &|p| {
-                    on_progress.tell(p)
-                })
-                .await;
-            on_progress.finish(report)
+        Ok(move |caller: Caller| -> BackfillFuture {
+            Box::pin(async move {
+                let (range, interval) = args.parse()?;
+                let report = ts
+                    .backfill(&symbols.0, range, interval, concurrency, &|p| {
+                        on_progress.tell(&caller, p)
+                    })
+                    .await;
+                on_progress.finish(report)
+            })
         })
     }
 
     fn backfill_statuses(
         &self,
-        interval: Option<String>,
+        interval: Option<Text>,
     ) -> PyResult<impl Future<Output = Op<Vec<BackfillStatus>>> + Send + 'static> {
         let ts = self.client()?;
         Ok(async move {
-            let interval = interval
-                .as_deref()
-                .map(str::parse::<Interval>)
-                .transpose()?;
+            let interval = interval.map(|i| i.0.parse::<Interval>()).transpose()?;
             Ok(ts
                 .backfill_statuses(interval)
                 .await?
@@ -296,13 +392,14 @@ impl Core {
 
     fn sentiment_daily(
         &self,
-        symbol: String,
-        days: u32,
+        symbol: Text,
+        days: Int,
     ) -> PyResult<impl Future<Output = Op<Vec<DailySentiment>>> + Send + 'static> {
+        let days: u32 = days.within("days", 1, i64::from(MAX_SENTIMENT_DAYS))?;
         let ts = self.client()?;
         Ok(async move {
             Ok(ts
-                .sentiment_daily(&symbol, days)
+                .sentiment_daily(&symbol.0, days)
                 .await?
                 .into_iter()
                 .map(|inner| DailySentiment { inner })
@@ -326,11 +423,12 @@ impl Core {
 
     fn invalidate(
         &self,
-        namespace: String,
-        key: Option<String>,
+        namespace: Text,
+        key: Option<Text>,
     ) -> PyResult<impl Future<Output = Op<()>> + Send + 'static> {
         let ts = self.client()?;
-        Ok(async move { ts.invalidate(&namespace, key.as_deref()).await })
+        let key = opt_text(key);
+        Ok(async move { ts.invalidate(&namespace.0, key.as_deref()).await })
     }
 
     fn describe_store(&self) -> PyResult<impl Future<Output = Op<String>> + Send + 'static> {
@@ -351,27 +449,19 @@ impl Core {
     }
 }
 
-fn overrides(
-    store: Option<String>,
-    cache: Option<String>,
-    market_data: Option<String>,
-    social: Option<String>,
-    analyzer: Option<String>,
-) -> ConfigOverrides {
-    ConfigOverrides {
-        store,
-        cache,
-        market_data,
-        social,
-        analyzer,
-    }
-}
+type BackfillFuture =
+    std::pin::Pin<Box<dyn Future<Output = Result<BackfillReport, CallError>> + Send + 'static>>;
 
 /// Blocking client. Arguments left as `None` come from `TICKERSENSE_*`
 /// environment variables, then the defaults (`sqlite://tickersense.db`,
 /// `memory://`, `sample://`, `sample://`, `textblob`). Making one does no
 /// I/O; backends connect on the first call. Calls release the GIL, work
 /// inside a running asyncio loop, and raise `KeyboardInterrupt` on Ctrl-C.
+///
+/// Times (`start`, `end`) are datetimes in any time zone, dates, or
+/// `"YYYY-MM-DD"` strings; a naive datetime is read as UTC. Symbol lists are
+/// any iterable of str. `with Client(...) as c:` closes it at the end
+/// (`close()`): its pools and connections are released then.
 #[pyclass(module = "tickersense._native", frozen)]
 pub struct Client {
     core: Core,
@@ -383,119 +473,124 @@ impl Client {
     #[pyo3(signature = (store=None, cache=None, market_data=None, social=None, analyzer=None, *, timeout=None, retries=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        store: Option<String>,
-        cache: Option<String>,
-        market_data: Option<String>,
-        social: Option<String>,
-        analyzer: Option<String>,
+        store: Option<Text>,
+        cache: Option<Text>,
+        market_data: Option<Text>,
+        social: Option<Text>,
+        analyzer: Option<Text>,
         timeout: Option<f64>,
-        retries: Option<u32>,
+        retries: Option<Int>,
     ) -> PyResult<Self> {
         Ok(Client {
-            core: Core::new(
-                overrides(store, cache, market_data, social, analyzer),
-                Tries { timeout, retries },
-            )?,
+            core: Core::new(Options::new(
+                store,
+                cache,
+                market_data,
+                social,
+                analyzer,
+                timeout,
+                retries,
+            ))?,
         })
     }
 
     /// The latest quote of `symbol`.
-    fn quote(&self, py: Python<'_>, symbol: String) -> PyResult<Quote> {
+    fn quote(&self, py: Python<'_>, symbol: Text) -> PyResult<Quote> {
         wait(py, self.core.quote(symbol)?)
     }
 
     /// Bars of `interval` over `period`, or from `start` to `end` (yfinance
     /// spellings and rules).
-    #[pyo3(signature = (symbol, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None))]
+    #[pyo3(
+        signature = (symbol, period=Text::from("1mo"), interval=Text::from("1d"), start=None, end=None),
+        text_signature = "(self, symbol, period='1mo', interval='1d', start=None, end=None)"
+    )]
     fn history(
         &self,
         py: Python<'_>,
-        symbol: String,
-        period: String,
-        interval: String,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
+        symbol: Text,
+        period: Text,
+        interval: Text,
+        start: Option<Time>,
+        end: Option<Time>,
     ) -> PyResult<History> {
-        let args = HistoryArgs {
-            period,
-            interval,
-            start,
-            end,
-        };
+        let args = HistoryArgs::new(period, interval, start, end);
         wait(py, self.core.history(symbol, args)?)
     }
 
-    /// Histories of many symbols, at most `concurrency` fetched at a time: a
-    /// dict from symbol to `History`, or to the `TickersenseError` that symbol
-    /// failed with.
-    #[pyo3(signature = (symbols, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=DEFAULT_HISTORY_CONCURRENCY))]
+    /// Histories of many symbols (any iterable of str), at most
+    /// `concurrency` fetched at a time: a dict from symbol to `History`, or
+    /// to the `TickersenseError` that symbol failed with.
+    #[pyo3(
+        signature = (symbols, period=Text::from("1mo"), interval=Text::from("1d"), start=None, end=None, concurrency=Int::of(DEFAULT_HISTORY_CONCURRENCY as i64)),
+        text_signature = "(self, symbols, period='1mo', interval='1d', start=None, end=None, concurrency=8)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn history_many(
         &self,
         py: Python<'_>,
-        symbols: Vec<String>,
-        period: String,
-        interval: String,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
-        concurrency: usize,
+        symbols: Symbols,
+        period: Text,
+        interval: Text,
+        start: Option<Time>,
+        end: Option<Time>,
+        concurrency: Int,
     ) -> PyResult<HistoryBySymbol> {
-        let args = HistoryArgs {
-            period,
-            interval,
-            start,
-            end,
-        };
+        let args = HistoryArgs::new(period, interval, start, end);
         wait(py, self.core.history_many(symbols, args, concurrency)?)
     }
 
     /// Instruments matching `query`, best first.
-    #[pyo3(signature = (query, limit=10))]
-    fn search(&self, py: Python<'_>, query: String, limit: i64) -> PyResult<Vec<SearchHit>> {
+    #[pyo3(signature = (query, limit=Int::of(10)), text_signature = "(self, query, limit=10)")]
+    fn search(&self, py: Python<'_>, query: Text, limit: Int) -> PyResult<Vec<SearchHit>> {
         wait(py, self.core.search(query, limit)?)
     }
 
     /// The current social sentiment of `symbol`.
-    fn sentiment(&self, py: Python<'_>, symbol: String) -> PyResult<SentimentAnalysis> {
+    fn sentiment(&self, py: Python<'_>, symbol: Text) -> PyResult<SentimentAnalysis> {
         wait(py, self.core.sentiment(symbol)?)
     }
 
     /// Bars already in the store, without asking the provider.
-    #[pyo3(signature = (symbol, interval="1d".to_owned(), start=None, end=None))]
+    #[pyo3(
+        signature = (symbol, interval=Text::from("1d"), start=None, end=None),
+        text_signature = "(self, symbol, interval='1d', start=None, end=None)"
+    )]
     fn stored_history(
         &self,
         py: Python<'_>,
-        symbol: String,
-        interval: String,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
+        symbol: Text,
+        interval: Text,
+        start: Option<Time>,
+        end: Option<Time>,
     ) -> PyResult<Vec<Bar>> {
         wait(py, self.core.stored_history(symbol, interval, start, end)?)
     }
 
     /// Daily sums of the stored sentiment analyses of `symbol` over the last
     /// `days` days (1 to 3650), oldest first, one entry per UTC day that has any.
-    #[pyo3(signature = (symbol, days=30))]
+    #[pyo3(signature = (symbol, days=Int::of(30)), text_signature = "(self, symbol, days=30)")]
     fn sentiment_daily(
         &self,
         py: Python<'_>,
-        symbol: String,
-        days: u32,
+        symbol: Text,
+        days: Int,
     ) -> PyResult<Vec<DailySentiment>> {
         wait(py, self.core.sentiment_daily(symbol, days)?)
     }
 
     /// Fetches the history of `symbols` over `period` (or `start` to `end`)
-    /// and keeps it in the store, at most `concurrency` symbols at a time.
-    /// Resumable and idempotent: symbols already stored for the range are
-    /// not fetched again, and a run stopped part-way resumes where it
-    /// stopped. A symbol the provider fails on is reported failed in the
+    /// and keeps it in the store, at most `concurrency` (1 to 64) symbols at
+    /// a time. Resumable and idempotent: symbols already stored for the
+    /// range are not fetched again, and a run stopped part-way resumes where
+    /// it stopped. A symbol the provider fails on is reported failed in the
     /// result (with its `reason`); the others go on.
     ///
     /// `on_progress`, when given, is called with a `BackfillProgress` each
     /// time a symbol changes state, on the thread that called `backfill`
     /// (so Streamlit elements and GUI widgets work), while the run waits for
-    /// it: it should return quickly.
+    /// it: it should return quickly. It must be a plain function (an
+    /// `async def` is refused with `TypeError`: use `AsyncClient.backfill`).
     /// `lambda p: bar.update(1) if p.state in ("done", "failed") else None`
     /// for tqdm, `lambda p: progress.progress(p.finished / p.total)` for
     /// Streamlit. If it raises, no new symbol starts, those in flight are put
@@ -503,30 +598,28 @@ impl Client {
     /// resumes. Ctrl-C lands in the callable when it is running (a clean
     /// stop as above); otherwise it cancels the run at once and raises
     /// `KeyboardInterrupt`, and symbols it left `"running"` are redone next time.
-    #[pyo3(signature = (symbols, period="1y".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=DEFAULT_BACKFILL_CONCURRENCY, on_progress=None))]
+    #[pyo3(
+        signature = (symbols, period=Text::from("1y"), interval=Text::from("1d"), start=None, end=None, concurrency=Int::of(DEFAULT_BACKFILL_CONCURRENCY as i64), on_progress=None),
+        text_signature = "(self, symbols, period='1y', interval='1d', start=None, end=None, concurrency=4, on_progress=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn backfill(
         &self,
         py: Python<'_>,
-        symbols: Vec<String>,
-        period: String,
-        interval: String,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
-        concurrency: usize,
+        symbols: Symbols,
+        period: Text,
+        interval: Text,
+        start: Option<Time>,
+        end: Option<Time>,
+        concurrency: Int,
         on_progress: Option<Bound<'_, PyAny>>,
     ) -> PyResult<BackfillReport> {
-        let args = HistoryArgs {
-            period,
-            interval,
-            start,
-            end,
-        };
-        let on_progress = ProgressCallback::new(on_progress)?;
-        wait_calling_back(py, |caller| {
-            let on_progress = on_progress.calling_on(caller);
-            self.core.backfill(symbols, args, concurrency, on_progress)
-        })
+        let args = HistoryArgs::new(period, interval, start, end);
+        let on_progress = ProgressCallback::new(on_progress, false)?;
+        let make = self
+            .core
+            .backfill(symbols, args, concurrency, on_progress)?;
+        wait_calling_back(py, make)
     }
 
     /// The kept backfill status of every symbol, of `interval` (e.g. `"1d"`)
@@ -535,7 +628,7 @@ impl Client {
     fn backfill_statuses(
         &self,
         py: Python<'_>,
-        interval: Option<String>,
+        interval: Option<Text>,
     ) -> PyResult<Vec<BackfillStatus>> {
         wait(py, self.core.backfill_statuses(interval)?)
     }
@@ -552,7 +645,7 @@ impl Client {
 
     /// Drops one cached key, or the whole namespace when `key` is None.
     #[pyo3(signature = (namespace, key=None))]
-    fn invalidate(&self, py: Python<'_>, namespace: String, key: Option<String>) -> PyResult<()> {
+    fn invalidate(&self, py: Python<'_>, namespace: Text, key: Option<Text>) -> PyResult<()> {
         wait(py, self.core.invalidate(namespace, key)?)
     }
 
@@ -561,12 +654,34 @@ impl Client {
         wait(py, self.core.describe_store()?)
     }
 
+    /// Releases the store's pools and the cache's connections, waiting for
+    /// connections in use to come back. Later calls that need a backend
+    /// raise `UnavailableError`. Idempotent.
+    fn close(&self, py: Python<'_>) -> PyResult<()> {
+        wait(py, self.core.close()?)
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    /// Closes the client; an exception raised in the block goes on.
+    #[pyo3(signature = (*_args))]
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<bool> {
+        self.close(py)?;
+        Ok(false)
+    }
+
     fn __repr__(&self) -> String {
         self.core.repr("Client")
     }
 }
 
-/// asyncio client: the same methods as `Client`, as coroutines.
+/// asyncio client: the same methods as `Client`, as coroutines. A
+/// coroutine does nothing until awaited; cancelling its task (as
+/// `asyncio.run` does to tasks left over at its end, or `wait_for` on
+/// timeout) drops the work under way. `async with AsyncClient(...) as c:`
+/// closes it at the end.
 #[pyclass(module = "tickersense._native", frozen)]
 pub struct AsyncClient {
     core: Core,
@@ -578,142 +693,139 @@ impl AsyncClient {
     #[pyo3(signature = (store=None, cache=None, market_data=None, social=None, analyzer=None, *, timeout=None, retries=None))]
     #[allow(clippy::too_many_arguments)]
     fn new(
-        store: Option<String>,
-        cache: Option<String>,
-        market_data: Option<String>,
-        social: Option<String>,
-        analyzer: Option<String>,
+        store: Option<Text>,
+        cache: Option<Text>,
+        market_data: Option<Text>,
+        social: Option<Text>,
+        analyzer: Option<Text>,
         timeout: Option<f64>,
-        retries: Option<u32>,
+        retries: Option<Int>,
     ) -> PyResult<Self> {
         Ok(AsyncClient {
-            core: Core::new(
-                overrides(store, cache, market_data, social, analyzer),
-                Tries { timeout, retries },
-            )?,
+            core: Core::new(Options::new(
+                store,
+                cache,
+                market_data,
+                social,
+                analyzer,
+                timeout,
+                retries,
+            ))?,
         })
     }
 
     /// The latest quote of `symbol`.
-    fn quote<'py>(&self, py: Python<'py>, symbol: String) -> PyResult<Bound<'py, PyAny>> {
+    fn quote<'py>(&self, py: Python<'py>, symbol: Text) -> PyResult<Bound<'py, PyAny>> {
         awaitable(py, self.core.quote(symbol)?)
     }
 
     /// Bars of `interval` over `period`, or from `start` to `end` (yfinance
     /// spellings and rules).
-    #[pyo3(signature = (symbol, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None))]
+    #[pyo3(
+        signature = (symbol, period=Text::from("1mo"), interval=Text::from("1d"), start=None, end=None),
+        text_signature = "(self, symbol, period='1mo', interval='1d', start=None, end=None)"
+    )]
     fn history<'py>(
         &self,
         py: Python<'py>,
-        symbol: String,
-        period: String,
-        interval: String,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
+        symbol: Text,
+        period: Text,
+        interval: Text,
+        start: Option<Time>,
+        end: Option<Time>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let args = HistoryArgs {
-            period,
-            interval,
-            start,
-            end,
-        };
+        let args = HistoryArgs::new(period, interval, start, end);
         awaitable(py, self.core.history(symbol, args)?)
     }
 
     /// Histories of many symbols: a dict from symbol to `History` or to the
     /// `TickersenseError` that symbol failed with.
-    #[pyo3(signature = (symbols, period="1mo".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=DEFAULT_HISTORY_CONCURRENCY))]
+    #[pyo3(
+        signature = (symbols, period=Text::from("1mo"), interval=Text::from("1d"), start=None, end=None, concurrency=Int::of(DEFAULT_HISTORY_CONCURRENCY as i64)),
+        text_signature = "(self, symbols, period='1mo', interval='1d', start=None, end=None, concurrency=8)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn history_many<'py>(
         &self,
         py: Python<'py>,
-        symbols: Vec<String>,
-        period: String,
-        interval: String,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
-        concurrency: usize,
+        symbols: Symbols,
+        period: Text,
+        interval: Text,
+        start: Option<Time>,
+        end: Option<Time>,
+        concurrency: Int,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let args = HistoryArgs {
-            period,
-            interval,
-            start,
-            end,
-        };
+        let args = HistoryArgs::new(period, interval, start, end);
         awaitable(py, self.core.history_many(symbols, args, concurrency)?)
     }
 
     /// Instruments matching `query`, best first.
-    #[pyo3(signature = (query, limit=10))]
-    fn search<'py>(
-        &self,
-        py: Python<'py>,
-        query: String,
-        limit: i64,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    #[pyo3(signature = (query, limit=Int::of(10)), text_signature = "(self, query, limit=10)")]
+    fn search<'py>(&self, py: Python<'py>, query: Text, limit: Int) -> PyResult<Bound<'py, PyAny>> {
         awaitable(py, self.core.search(query, limit)?)
     }
 
     /// The current social sentiment of `symbol`.
-    fn sentiment<'py>(&self, py: Python<'py>, symbol: String) -> PyResult<Bound<'py, PyAny>> {
+    fn sentiment<'py>(&self, py: Python<'py>, symbol: Text) -> PyResult<Bound<'py, PyAny>> {
         awaitable(py, self.core.sentiment(symbol)?)
     }
 
     /// Bars already in the store, without asking the provider.
-    #[pyo3(signature = (symbol, interval="1d".to_owned(), start=None, end=None))]
+    #[pyo3(
+        signature = (symbol, interval=Text::from("1d"), start=None, end=None),
+        text_signature = "(self, symbol, interval='1d', start=None, end=None)"
+    )]
     fn stored_history<'py>(
         &self,
         py: Python<'py>,
-        symbol: String,
-        interval: String,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
+        symbol: Text,
+        interval: Text,
+        start: Option<Time>,
+        end: Option<Time>,
     ) -> PyResult<Bound<'py, PyAny>> {
         awaitable(py, self.core.stored_history(symbol, interval, start, end)?)
     }
 
     /// Daily sums of the stored sentiment analyses of `symbol` over the last
     /// `days` days (1 to 3650), oldest first.
-    #[pyo3(signature = (symbol, days=30))]
+    #[pyo3(signature = (symbol, days=Int::of(30)), text_signature = "(self, symbol, days=30)")]
     fn sentiment_daily<'py>(
         &self,
         py: Python<'py>,
-        symbol: String,
-        days: u32,
+        symbol: Text,
+        days: Int,
     ) -> PyResult<Bound<'py, PyAny>> {
         awaitable(py, self.core.sentiment_daily(symbol, days)?)
     }
 
     /// As `Client.backfill`, but `on_progress` is called on a thread other
-    /// than the event loop's, with the GIL held. It must be a plain function,
-    /// not a coroutine function: it is called, not awaited. To touch the loop
-    /// from it, use `loop.call_soon_threadsafe`. Cancelling the awaiting task drops the
-    /// run at once, as Ctrl-C does for `Client.backfill`.
-    #[pyo3(signature = (symbols, period="1y".to_owned(), interval="1d".to_owned(), start=None, end=None, concurrency=DEFAULT_BACKFILL_CONCURRENCY, on_progress=None))]
+    /// than the event loop's, with the GIL held (to touch the loop from it,
+    /// use `loop.call_soon_threadsafe`). When it returns an awaitable (it is
+    /// an `async def`), that is awaited on the event loop before the run goes
+    /// on. Cancelling the awaiting task drops the run at once, as Ctrl-C
+    /// does for `Client.backfill`.
+    #[pyo3(
+        signature = (symbols, period=Text::from("1y"), interval=Text::from("1d"), start=None, end=None, concurrency=Int::of(DEFAULT_BACKFILL_CONCURRENCY as i64), on_progress=None),
+        text_signature = "(self, symbols, period='1y', interval='1d', start=None, end=None, concurrency=4, on_progress=None)"
+    )]
     #[allow(clippy::too_many_arguments)]
     fn backfill<'py>(
         &self,
         py: Python<'py>,
-        symbols: Vec<String>,
-        period: String,
-        interval: String,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
-        concurrency: usize,
+        symbols: Symbols,
+        period: Text,
+        interval: Text,
+        start: Option<Time>,
+        end: Option<Time>,
+        concurrency: Int,
         on_progress: Option<Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let args = HistoryArgs {
-            period,
-            interval,
-            start,
-            end,
-        };
-        let on_progress = ProgressCallback::new(on_progress)?;
-        awaitable(
-            py,
-            self.core
-                .backfill(symbols, args, concurrency, on_progress)?,
-        )
+        let args = HistoryArgs::new(period, interval, start, end);
+        let on_progress = ProgressCallback::new(on_progress, true)?;
+        let make = self
+            .core
+            .backfill(symbols, args, concurrency, on_progress)?;
+        awaitable_calling_back(py, make)
     }
 
     /// The kept backfill status of every symbol, of `interval` or of all.
@@ -721,7 +833,7 @@ impl AsyncClient {
     fn backfill_statuses<'py>(
         &self,
         py: Python<'py>,
-        interval: Option<String>,
+        interval: Option<Text>,
     ) -> PyResult<Bound<'py, PyAny>> {
         awaitable(py, self.core.backfill_statuses(interval)?)
     }
@@ -741,8 +853,8 @@ impl AsyncClient {
     fn invalidate<'py>(
         &self,
         py: Python<'py>,
-        namespace: String,
-        key: Option<String>,
+        namespace: Text,
+        key: Option<Text>,
     ) -> PyResult<Bound<'py, PyAny>> {
         awaitable(py, self.core.invalidate(namespace, key)?)
     }
@@ -750,6 +862,30 @@ impl AsyncClient {
     /// One line describing the store, without secrets.
     fn describe_store<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         awaitable(py, self.core.describe_store()?)
+    }
+
+    /// Releases the store's pools and the cache's connections (see
+    /// `Client.close`). Idempotent.
+    fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        awaitable(py, self.core.close()?)
+    }
+
+    fn __aenter__(slf: Py<Self>, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        awaitable(py, async move { Ok::<_, tickersense::Error>(slf) })
+    }
+
+    /// Closes the client; an exception raised in the block goes on.
+    #[pyo3(signature = (*_args))]
+    fn __aexit__<'py>(
+        &self,
+        py: Python<'py>,
+        _args: &Bound<'py, pyo3::types::PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let close = self.core.close()?;
+        awaitable(py, async move {
+            close.await?;
+            Ok::<_, tickersense::Error>(false)
+        })
     }
 
     fn __repr__(&self) -> String {

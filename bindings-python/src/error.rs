@@ -1,10 +1,14 @@
 //! Core errors as Python exceptions: `TickersenseError` and one subclass per
-//! `ErrorKind`, each instance carrying `.kind` (the kind's stable name) and
-//! `.retry_after` (seconds or `None`).
+//! `ErrorKind`, each carrying `.kind` (the kind's stable name, also on the
+//! class), `.retry_after` (seconds or `None`) and `.cause_kind`.
+//! `tickersense.TimeoutError` is also a builtin `TimeoutError`, so
+//! `except TimeoutError` catches it as it catches asyncio's and socket's.
 
 use pyo3::create_exception;
-use pyo3::exceptions::PyException;
+use pyo3::exceptions::{PyException, PyTimeoutError};
 use pyo3::prelude::*;
+use pyo3::sync::GILOnceCell;
+use pyo3::types::{PyDict, PyType};
 use tickersense::ErrorKind;
 
 create_exception!(
@@ -63,12 +67,6 @@ create_exception!(
 );
 create_exception!(
     tickersense,
-    TimeoutError,
-    TickersenseError,
-    "An operation exceeded its deadline."
-);
-create_exception!(
-    tickersense,
     InternalError,
     TickersenseError,
     "A bug inside tickersense."
@@ -92,7 +90,10 @@ impl IntoPyErr for tickersense::Error {
             ErrorKind::RateLimited => RateLimitedError::new_err(message),
             ErrorKind::Unavailable => UnavailableError::new_err(message),
             ErrorKind::Upstream => UpstreamError::new_err(message),
-            ErrorKind::Timeout => TimeoutError::new_err(message),
+            ErrorKind::Timeout => Python::with_gil(|py| match timeout_error(py) {
+                Ok(ty) => PyErr::from_type(ty.clone(), message),
+                Err(err) => err,
+            }),
             _ => InternalError::new_err(message),
         };
         Python::with_gil(|py| {
@@ -118,18 +119,52 @@ pub fn py_result<T>(result: tickersense::Result<T>) -> PyResult<T> {
     result.map_err(IntoPyErr::into_py_err)
 }
 
+/// `tickersense.TimeoutError`: a subclass of both `TickersenseError` and
+/// the builtin `TimeoutError`, which `create_exception!` (one base) cannot make.
+fn timeout_error(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static TYPE: GILOnceCell<Py<PyType>> = GILOnceCell::new();
+    TYPE.get_or_try_init(py, || {
+        let namespace = PyDict::new(py);
+        namespace.set_item("__module__", "tickersense")?;
+        namespace.set_item("__doc__", "An operation exceeded its deadline.")?;
+        let bases = (
+            py.get_type::<TickersenseError>(),
+            py.get_type::<PyTimeoutError>(),
+        );
+        Ok(py
+            .get_type::<PyType>()
+            .call1(("TimeoutError", bases, namespace))?
+            .downcast_into::<PyType>()?
+            .unbind())
+    })
+    .map(|ty| ty.bind(py))
+}
+
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    m.add("TickersenseError", py.get_type::<TickersenseError>())?;
-    m.add("InvalidInputError", py.get_type::<InvalidInputError>())?;
-    m.add("NotFoundError", py.get_type::<NotFoundError>())?;
-    m.add("UnauthorizedError", py.get_type::<UnauthorizedError>())?;
-    m.add("ForbiddenError", py.get_type::<ForbiddenError>())?;
-    m.add("ConflictError", py.get_type::<ConflictError>())?;
-    m.add("RateLimitedError", py.get_type::<RateLimitedError>())?;
-    m.add("UnavailableError", py.get_type::<UnavailableError>())?;
-    m.add("UpstreamError", py.get_type::<UpstreamError>())?;
-    m.add("TimeoutError", py.get_type::<TimeoutError>())?;
-    m.add("InternalError", py.get_type::<InternalError>())?;
+    let base = py.get_type::<TickersenseError>();
+    // Class-level defaults, so `NotFoundError("x").kind` works on an
+    // exception made by hand (a test double, a re-raise) as on one raised
+    // here. A bare TickersenseError made by hand has no kind of its own.
+    base.setattr("kind", ErrorKind::Internal.as_str())?;
+    base.setattr("retry_after", py.None())?;
+    base.setattr("cause_kind", py.None())?;
+    m.add("TickersenseError", &base)?;
+    for kind in ErrorKind::ALL {
+        let ty = match kind {
+            ErrorKind::InvalidInput => py.get_type::<InvalidInputError>(),
+            ErrorKind::NotFound => py.get_type::<NotFoundError>(),
+            ErrorKind::Unauthorized => py.get_type::<UnauthorizedError>(),
+            ErrorKind::Forbidden => py.get_type::<ForbiddenError>(),
+            ErrorKind::Conflict => py.get_type::<ConflictError>(),
+            ErrorKind::RateLimited => py.get_type::<RateLimitedError>(),
+            ErrorKind::Unavailable => py.get_type::<UnavailableError>(),
+            ErrorKind::Upstream => py.get_type::<UpstreamError>(),
+            ErrorKind::Timeout => timeout_error(py)?.clone(),
+            _ => py.get_type::<InternalError>(),
+        };
+        ty.setattr("kind", kind.as_str())?;
+        m.add(format!("{}Error", kind.as_str()), ty)?;
+    }
     Ok(())
 }

@@ -6,6 +6,7 @@
 // PyO3's macros expand to unsafe code; the crate holds none of its own.
 #![allow(unsafe_code)]
 
+mod args;
 mod client;
 mod error;
 mod model;
@@ -22,5 +23,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     model::register(m)?;
     client::register(m)?;
     sentiment::register(m)?;
+    runtime::register(m)?;
     Ok(())
 }

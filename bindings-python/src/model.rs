@@ -2,11 +2,126 @@
 //! (`inner`) and exposes its fields as read-only attributes; times are
 //! timezone-aware `datetime`s in UTC.
 
+use std::hash::{Hash, Hasher};
+
 use chrono::{DateTime, NaiveDate, Utc};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList, PySlice};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
 
 use crate::error::IntoPyErr;
+
+/// The value semantics every class here shares (they are frozen views of
+/// core values): `==` and `hash()` by value, and pickling (hence `copy`,
+/// `deepcopy` and `multiprocessing`) as MessagePack of the core value.
+trait Value: pyo3::PyClass + Into<PyClassInitializer<Self>> {
+    type Inner: Serialize + DeserializeOwned;
+    /// The class name `_restore` finds it by.
+    const CLASS: &'static str;
+    fn inner(&self) -> &Self::Inner;
+    fn wrap(inner: Self::Inner) -> Self;
+}
+
+macro_rules! value {
+    ($class:ident, $inner:ty) => {
+        impl Value for $class {
+            type Inner = $inner;
+            const CLASS: &'static str = stringify!($class);
+            fn inner(&self) -> &$inner {
+                &self.inner
+            }
+            fn wrap(inner: $inner) -> Self {
+                $class { inner }
+            }
+        }
+    };
+}
+
+/// The core value as JSON, which compares and hashes floats as Python does
+/// (`0.0 == -0.0`, with one hash).
+fn as_json<T: Value>(this: &T) -> serde_json::Value {
+    serde_json::to_value(this.inner()).unwrap_or(serde_json::Value::Null)
+}
+
+/// `this == other`: by value for the same class, else NotImplemented.
+fn value_eq<T: Value>(this: &T, other: &Bound<'_, PyAny>) -> PyObject {
+    let py = other.py();
+    match other.downcast::<T>() {
+        Ok(other) => (as_json(this) == as_json(&*other.borrow()))
+            .into_pyobject(py)
+            .map_or_else(
+                |_| py.NotImplemented(),
+                |b| b.to_owned().into_any().unbind(),
+            ),
+        Err(_) => py.NotImplemented(),
+    }
+}
+
+fn value_hash<T: Value>(this: &T) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    T::CLASS.hash(&mut hasher);
+    as_json(this).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// `(_restore, (name, bytes))`: what pickle stores.
+fn value_reduce<'py, T: Value>(
+    this: &T,
+    py: Python<'py>,
+) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    let bytes = rmp_serde::to_vec_named(this.inner()).map_err(|err| {
+        tickersense::Error::internal(format!("cannot pickle a {}: {err}", T::CLASS)).into_py_err()
+    })?;
+    let restore = py.import("tickersense._native")?.getattr("_restore")?;
+    Ok((restore, (T::CLASS, PyBytes::new(py, &bytes))))
+}
+
+fn restore<T: Value>(py: Python<'_>, bytes: &[u8]) -> PyResult<PyObject> {
+    let inner: T::Inner = rmp_serde::from_slice(bytes).map_err(|err| {
+        tickersense::Error::invalid_input(format!("not a pickled {}: {err}", T::CLASS))
+            .into_py_err()
+    })?;
+    Ok(Bound::new(py, T::wrap(inner))?.into_any().unbind())
+}
+
+/// Unpickles a value `__reduce__` gave: the class `name` from `bytes`.
+#[pyfunction]
+#[pyo3(name = "_restore")]
+fn restore_value(py: Python<'_>, name: &str, bytes: &[u8]) -> PyResult<PyObject> {
+    match name {
+        Quote::CLASS => restore::<Quote>(py, bytes),
+        Bar::CLASS => restore::<Bar>(py, bytes),
+        History::CLASS => restore::<History>(py, bytes),
+        SearchHit::CLASS => restore::<SearchHit>(py, bytes),
+        PlatformSentiment::CLASS => restore::<PlatformSentiment>(py, bytes),
+        SentimentAnalysis::CLASS => restore::<SentimentAnalysis>(py, bytes),
+        NamespaceStats::CLASS => restore::<NamespaceStats>(py, bytes),
+        BackfillStatus::CLASS => restore::<BackfillStatus>(py, bytes),
+        BackfillProgress::CLASS => restore::<BackfillProgress>(py, bytes),
+        BackfillReport::CLASS => restore::<BackfillReport>(py, bytes),
+        StoredSeries::CLASS => restore::<StoredSeries>(py, bytes),
+        DailySentiment::CLASS => restore::<DailySentiment>(py, bytes),
+        _ => Err(tickersense::Error::invalid_input(format!(
+            "no tickersense value is called {}",
+            tickersense::error::echo(name)
+        ))
+        .into_py_err()),
+    }
+}
+
+value!(Quote, tickersense::Quote);
+value!(Bar, tickersense::Bar);
+value!(History, tickersense::History);
+value!(SearchHit, tickersense::SearchHit);
+value!(PlatformSentiment, tickersense::PlatformSentiment);
+value!(SentimentAnalysis, tickersense::SentimentAnalysis);
+value!(NamespaceStats, tickersense::cache::NamespaceStats);
+value!(BackfillStatus, tickersense::BackfillStatus);
+value!(BackfillProgress, tickersense::service::BackfillProgress);
+value!(BackfillReport, tickersense::service::BackfillReport);
+value!(StoredSeries, tickersense::store::StoredSeries);
+value!(DailySentiment, tickersense::DailySentiment);
 
 fn opt_repr(v: Option<f64>) -> String {
     v.map_or_else(|| "None".to_owned(), |x| format!("{x}"))
@@ -90,6 +205,18 @@ impl Quote {
     fn stale(&self) -> bool {
         self.inner.stale
     }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
+    }
     fn __repr__(&self) -> String {
         let q = &self.inner;
         format!(
@@ -136,6 +263,18 @@ impl Bar {
     fn volume(&self) -> u64 {
         self.inner.volume
     }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
+    }
     fn __repr__(&self) -> String {
         let b = &self.inner;
         format!(
@@ -148,11 +287,6 @@ impl Bar {
             opt_repr(b.adj_close),
             b.volume
         )
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
-        other
-            .downcast::<Bar>()
-            .is_ok_and(|o| o.get().inner == self.inner)
     }
 }
 
@@ -244,23 +378,51 @@ impl History {
     fn __len__(&self) -> usize {
         self.inner.bars.len()
     }
-    fn __getitem__(&self, index: isize) -> PyResult<Bar> {
-        let len = self.inner.bars.len() as isize;
+    /// `h[i]` is a `Bar`; `h[i:j]` (any slice) a `History` of those bars,
+    /// with the dividends, splits, capital gains and gaps that fall between
+    /// its first and last bar.
+    fn __getitem__(&self, py: Python<'_>, index: &Bound<'_, PyAny>) -> PyResult<PyObject> {
+        let bars = &self.inner.bars;
+        if let Ok(slice) = index.downcast::<PySlice>() {
+            let indices = slice.indices(bars.len() as isize)?;
+            let picked: Vec<tickersense::Bar> = (0..indices.slicelength)
+                .map(|k| bars[(indices.start + k as isize * indices.step) as usize])
+                .collect();
+            let sliced = History {
+                inner: sliced(&self.inner, picked),
+            };
+            return Ok(Bound::new(py, sliced)?.into_any().unbind());
+        }
+        let index: isize = index.extract()?;
+        let len = bars.len() as isize;
         let i = if index < 0 { index + len } else { index };
         if i < 0 || i >= len {
             return Err(pyo3::exceptions::PyIndexError::new_err(
                 "History index out of range",
             ));
         }
-        Ok(Bar {
-            inner: self.inner.bars[i as usize],
-        })
+        let bar = Bar {
+            inner: bars[i as usize],
+        };
+        Ok(Bound::new(py, bar)?.into_any().unbind())
     }
     fn __iter__(&self, py: Python<'_>) -> PyResult<PyObject> {
         Ok(PyList::new(py, self.bars())?
             .try_iter()?
             .into_any()
             .unbind())
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let h = &self.inner;
@@ -310,22 +472,59 @@ impl History {
         };
         let kwargs = PyDict::new(py);
         kwargs.set_item("utc", true)?;
-        let millis: Vec<i64> = bars
+        let mut millis: Vec<i64> = bars
             .iter()
             .map(|b| b.timestamp.timestamp_millis())
             .collect();
+        // pandas picks the resolution of an index from its values (seconds
+        // for none at all under pandas 3): an empty one is cut from a
+        // one-stamp index, so it has the dtype a full one has.
+        let empty = millis.is_empty();
+        if empty {
+            millis.push(0);
+        }
         kwargs.set_item("unit", "ms")?;
-        let index = pandas
+        let mut index = pandas
             .call_method("to_datetime", (millis,), Some(&kwargs))?
             .call_method1("tz_convert", (self.inner.timezone.as_str(),))?;
+        if empty {
+            index = index.get_item(PySlice::new(py, 0, 0, 1))?;
+        }
         let index = pandas.getattr("DatetimeIndex")?.call1((index,))?;
         index.setattr("name", index_name)?;
         let frame_kwargs = PyDict::new(py);
         frame_kwargs.set_item("index", index)?;
-        pandas
+        let frame = pandas
             .getattr("DataFrame")?
-            .call((columns,), Some(&frame_kwargs))
+            .call((columns,), Some(&frame_kwargs))?;
+        // Spelt out so that an empty frame has the dtypes of a full one
+        // (pandas makes empty columns `object`).
+        let dtypes = PyDict::new(py);
+        for column in ["Open", "High", "Low", "Close", "Adj Close"] {
+            dtypes.set_item(column, "float64")?;
+        }
+        dtypes.set_item("Volume", "int64")?;
+        frame.call_method1("astype", (dtypes,))
     }
+}
+
+/// `history` with `bars` in place of its own, and the events within their span.
+fn sliced(history: &tickersense::History, bars: Vec<tickersense::Bar>) -> tickersense::History {
+    let span = match (
+        bars.iter().map(|b| b.timestamp).min(),
+        bars.iter().map(|b| b.timestamp).max(),
+    ) {
+        (Some(first), Some(last)) => Some(first..=last),
+        _ => None,
+    };
+    let within = |t: &DateTime<Utc>| span.as_ref().is_some_and(|s| s.contains(t));
+    let mut out = history.clone();
+    out.dividends.retain(|d| within(&d.timestamp));
+    out.splits.retain(|d| within(&d.timestamp));
+    out.capital_gains.retain(|d| within(&d.timestamp));
+    out.gaps.retain(within);
+    out.bars = bars;
+    out
 }
 
 /// Results of `history_many`: converted to a dict from symbol to `History`
@@ -373,6 +572,18 @@ impl SearchHit {
     fn exchange(&self) -> &str {
         &self.inner.exchange
     }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
+    }
     fn __repr__(&self) -> String {
         let h = &self.inner;
         format!(
@@ -416,6 +627,18 @@ impl PlatformSentiment {
     #[getter]
     fn source_urls(&self) -> Vec<String> {
         self.inner.source_urls.clone()
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let p = &self.inner;
@@ -463,6 +686,18 @@ impl SentimentAnalysis {
             .map(|p| PlatformSentiment { inner: p.clone() })
             .collect()
     }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
+    }
     fn __repr__(&self) -> String {
         let a = &self.inner;
         format!(
@@ -485,6 +720,8 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<BackfillReport>()?;
     m.add_class::<StoredSeries>()?;
     m.add_class::<DailySentiment>()?;
+    // Not in __all__: pickle finds it by name, nobody imports it.
+    m.setattr("_restore", wrap_pyfunction!(restore_value, m)?)?;
     Ok(())
 }
 
@@ -520,6 +757,18 @@ impl NamespaceStats {
     #[getter]
     fn errors(&self) -> u64 {
         self.inner.errors
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let s = &self.inner;
@@ -574,6 +823,18 @@ impl BackfillStatus {
     #[getter]
     fn updated_at(&self) -> DateTime<Utc> {
         self.inner.updated_at
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let s = &self.inner;
@@ -631,6 +892,18 @@ impl BackfillProgress {
             inner: self.inner.status.clone(),
         }
     }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
+    }
     fn __repr__(&self) -> String {
         let p = &self.inner;
         format!(
@@ -679,12 +952,35 @@ impl BackfillReport {
             .map(|s| BackfillStatus { inner: s.clone() })
             .collect()
     }
+    /// The entries that are no valid symbol, as `(position, text, reason)`
+    /// in the order asked: never fetched, while the rest of the run went on.
+    #[getter]
+    fn rejected(&self) -> Vec<(usize, String, String)> {
+        self.inner
+            .rejected
+            .iter()
+            .map(|r| (r.position, r.symbol.clone(), r.reason.clone()))
+            .collect()
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
+    }
     fn __repr__(&self) -> String {
         let r = &self.inner;
         format!(
-            "BackfillReport(symbols={}, failed={}, rows_written={}, stopped={})",
+            "BackfillReport(symbols={}, failed={}, rejected={}, rows_written={}, stopped={})",
             r.statuses.len(),
             r.failed().count(),
+            r.rejected.len(),
             r.rows_written,
             bool_repr(r.stopped)
         )
@@ -733,6 +1029,18 @@ impl StoredSeries {
     fn covered_to(&self) -> Option<DateTime<Utc>> {
         self.inner.coverage.map(|c| c.to)
     }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
+    }
     fn __repr__(&self) -> String {
         let s = &self.inner;
         format!(
@@ -780,6 +1088,18 @@ impl DailySentiment {
     #[getter]
     fn confidence(&self) -> f64 {
         self.inner.confidence
+    }
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+        value_eq(self, other)
+    }
+    fn __hash__(&self) -> u64 {
+        value_hash(self)
+    }
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let d = &self.inner;

@@ -174,11 +174,19 @@ def test_bad_arguments_fail_before_any_work(sqlite_url):
     with pytest.raises(tickersense.InvalidInputError):
         client.backfill(["AAPL"], period="2w")
     with pytest.raises(tickersense.InvalidInputError):
-        client.backfill(["AAPL", "not a symbol!"], start=START, end=END)
-    with pytest.raises(tickersense.InvalidInputError):
         client.backfill_statuses("7h")
     assert client.backfill_statuses() == []
     assert client.stored_series() == []
+
+
+def test_an_invalid_symbol_is_rejected_and_the_rest_go_on(sqlite_url):
+    # As history_many reports a bad entry per symbol.
+    client = tickersense.Client(store=sqlite_url, cache="none://")
+    report = client.backfill(["AAPL", "not a symbol!", "MSFT", "not a symbol!"], start=START, end=END)
+    assert [(s.symbol, s.state) for s in report.statuses] == [("AAPL", "done"), ("MSFT", "done")]
+    ((position, text, reason),) = report.rejected
+    assert (position, text) == (1, "not a symbol!") and "InvalidInput" in reason
+    assert "rejected=1" in repr(report)
 
 
 def test_async_backfill_under_asyncio(sqlite_url):

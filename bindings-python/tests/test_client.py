@@ -3,6 +3,7 @@
 import asyncio
 import math
 import os
+import pathlib
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -140,3 +141,220 @@ def test_environment_configures_the_client(monkeypatch):
     c = tickersense.Client()
     assert "memory" in c.describe_store()
     assert "none://" in repr(c)
+
+
+# --- times of any kind -----------------------------------------------------
+
+def _hour_mark(client):
+    """The start of the fourth 1h bar of a session about two weeks back:
+    a zone read wrongly moves the first bar."""
+    from datetime import timedelta
+
+    around = datetime.now(timezone.utc) - timedelta(days=14)
+    bars = client.history("AAPL", interval="1h", start=around, end=around + timedelta(days=5)).bars
+    return bars[3].timestamp
+
+
+def test_aware_datetimes_of_every_tzinfo_mean_their_instant(client):
+    from datetime import timedelta
+
+    pd = pytest.importorskip("pandas")
+    pytz = pytest.importorskip("pytz")
+    dateutil_tz = pytest.importorskip("dateutil.tz")
+    start = _hour_mark(client)
+    end = start + timedelta(days=3)
+    expected = client.history("AAPL", interval="1h", start=start, end=end).bars
+    assert expected and all(start <= b.timestamp < end for b in expected)
+    spellings = {
+        "zoneinfo": start.astimezone(ZoneInfo("Asia/Tokyo")),
+        "pytz": start.astimezone(pytz.timezone("America/New_York")),
+        "pytz localize": pytz.timezone("Europe/Paris").localize(
+            start.astimezone(ZoneInfo("Europe/Paris")).replace(tzinfo=None)
+        ),
+        "dateutil": start.astimezone(dateutil_tz.gettz("Asia/Kolkata")),
+        "dateutil tzoffset": start.astimezone(dateutil_tz.tzoffset(None, -3 * 3600)),
+        "pandas Timestamp": pd.Timestamp(start).tz_convert("Australia/Sydney"),
+        "astimezone()": start.astimezone(),
+        "naive, read as UTC": start.replace(tzinfo=None),
+        "ISO string with offset": start.astimezone(ZoneInfo("Asia/Tokyo")).isoformat(),
+        "string without offset, read as UTC": start.strftime("%Y-%m-%d %H:%M:%S"),
+    }
+    for name, spelling in spellings.items():
+        got = client.history("AAPL", interval="1h", start=spelling, end=end).bars
+        assert got == expected, name
+    # A zone ahead of UTC really is another instant than its wall clock in UTC.
+    tokyo_wall = start.replace(tzinfo=ZoneInfo("Asia/Tokyo"))
+    moved = client.history("AAPL", interval="1h", start=tokyo_wall, end=end).bars
+    assert moved[0].timestamp >= tokyo_wall and moved != expected
+
+
+def test_dates_and_date_strings_are_midnight_utc(client):
+    from datetime import date
+
+    by_datetime = client.history(
+        "MSFT", start=datetime(2026, 9, 1, tzinfo=timezone.utc), end=datetime(2026, 10, 1, tzinfo=timezone.utc)
+    )
+    assert len(by_datetime) > 15
+    assert client.history("MSFT", start=date(2026, 9, 1), end=date(2026, 10, 1)).bars == by_datetime.bars
+    assert client.history("MSFT", start="2026-09-01", end="2026-10-01").bars == by_datetime.bars
+    assert client.stored_history("MSFT", start="2026-09-01", end=date(2026, 10, 1)) == by_datetime.bars
+    report = client.backfill(["MSFT"], start=date(2026, 9, 1), end="2026-10-01")
+    assert report.statuses[0].state == "done"
+
+
+@pytest.mark.parametrize("bad", ["2026-13-01", "yesterday", "01/02/2026", ""])
+def test_unreadable_time_strings_are_invalid_input(client, bad):
+    with pytest.raises(tickersense.InvalidInputError, match="cannot read"):
+        client.history("AAPL", start=bad)
+
+
+def test_times_of_other_types_are_type_errors(client):
+    with pytest.raises(TypeError):
+        client.history("AAPL", start=1700000000)
+
+
+# --- symbol lists ------------------------------------------------------------
+
+def test_any_iterable_of_str_is_a_symbol_list(client):
+    wanted = {"AAPL", "MSFT"}
+    for symbols in [wanted, frozenset(wanted), (s for s in ["AAPL", "MSFT"]), {"AAPL": 1, "MSFT": 2}.keys(), ("AAPL", "MSFT")]:
+        got = client.history_many(symbols, period="5d")
+        assert set(got) == wanted and all(isinstance(h, tickersense.History) for h in got.values())
+    report = client.backfill({"AAPL": None}.keys(), period="1mo")
+    assert [s.symbol for s in report.statuses] == ["AAPL"]
+
+
+def test_a_bare_str_is_not_a_symbol_list(client):
+    with pytest.raises(TypeError, match="not one str"):
+        client.history_many("AAPL")
+    with pytest.raises(TypeError):
+        client.backfill("AAPL")
+    with pytest.raises(TypeError):
+        client.history_many(["AAPL", 5])
+
+
+def test_async_on_progress_is_refused_by_the_blocking_client(client):
+    async def on_progress(p):
+        pass
+
+    with pytest.raises(TypeError, match="async"):
+        client.backfill(["AAPL"], on_progress=on_progress)
+    assert client.backfill_statuses() == [], "refused before any work"
+    with pytest.raises(TypeError, match="awaitable"):
+        client.backfill(["AAPL"], period="1mo", on_progress=lambda p: on_progress(p))
+
+
+# --- value objects -----------------------------------------------------------
+
+def _values(client):
+    """One of every value class, as the calls give them."""
+    h = client.history("AAPL", "1mo")
+    s = client.sentiment("AAPL")
+    report = client.backfill(["MSFT"], period="1mo")
+    progress = []
+    client.backfill(["KO"], period="1mo", on_progress=progress.append)
+    return [
+        client.quote("AAPL"),
+        h[0],
+        h,
+        client.search("apple")[0],
+        s,
+        s.platforms[0],
+        client.cache_stats()[0],
+        report.statuses[0],
+        report,
+        progress[-1],
+        client.stored_series()[0],
+        client.sentiment_daily("AAPL")[0],
+    ]
+
+
+def test_value_objects_compare_hash_pickle_and_copy_by_value(client):
+    import copy
+    import pickle
+
+    values = _values(client)
+    assert len({type(v) for v in values}) == 12
+    for v in values:
+        for again in (pickle.loads(pickle.dumps(v)), copy.copy(v), copy.deepcopy(v)):
+            assert type(again) is type(v) and again == v and not (again != v), type(v)
+            assert hash(again) == hash(v), type(v)
+            assert repr(again) == repr(v)
+    quote, bar, history = values[:3]
+    assert quote != client.quote("MSFT") and bar != history[1] and history != history[1:]
+    assert quote != "AAPL" and bar != history
+    assert len({quote, pickle.loads(pickle.dumps(quote)), bar}) == 2
+
+
+def _quote_in_a_worker(symbol):
+    return tickersense.Client(store="memory://").quote(symbol)
+
+
+def test_a_worker_process_can_return_a_quote():
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        quote = pool.submit(_quote_in_a_worker, "AAPL").result(timeout=120)
+    here = tickersense.Client(store="memory://").quote("AAPL")
+    assert isinstance(quote, tickersense.Quote)
+    assert (quote.symbol, quote.price, quote.market_time) == (here.symbol, here.price, here.market_time)
+
+
+def test_empty_history_frame_has_the_dtypes_of_a_full_one(client):
+    pytest.importorskip("pandas")
+    full = client.history("AAPL", "1mo").to_pandas()
+    # A weekend has no sessions.
+    empty_history = client.history("AAPL", start="2026-10-03", end="2026-10-05")
+    assert len(empty_history) == 0
+    empty = empty_history.to_pandas()
+    assert list(empty.columns) == list(full.columns)
+    assert dict(empty.dtypes) == dict(full.dtypes)
+    assert empty.index.dtype == full.index.dtype and empty.index.name == full.index.name
+
+
+# --- closing -------------------------------------------------------------------
+
+def _open_files(path):
+    fds = pathlib.Path("/proc/self/fd")
+    return [fd for fd in fds.iterdir() if os.path.realpath(fd) == str(path)]
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc")
+def test_close_releases_the_store(tmp_path):
+    db = tmp_path / "ts.db"
+    with tickersense.Client(store=f"sqlite://{db}", cache="none://") as c:
+        c.history("AAPL", "1mo")
+        assert _open_files(db), "the pool holds the database open"
+    assert not _open_files(db), "close() released the pool"
+    with pytest.raises(tickersense.UnavailableError, match="closed"):
+        c.quote("AAPL")
+    c.close()  # idempotent
+
+
+def test_context_manager_lets_the_exception_through(tmp_path):
+    with pytest.raises(ZeroDivisionError):
+        with tickersense.Client(store="memory://") as c:
+            1 / 0
+    with pytest.raises(tickersense.UnavailableError):
+        c.stored_series()
+
+
+# --- signatures ------------------------------------------------------------------
+
+def test_help_shows_the_real_defaults():
+    import inspect
+
+    for cls in (tickersense.Client, tickersense.AsyncClient):
+        for name, member in vars(cls).items():
+            if name.startswith("_") or not callable(member):
+                continue
+            text = str(inspect.signature(member))
+            assert "Ellipsis" not in text and "..." not in text, f"{cls.__name__}.{name}{text}"
+        backfill = inspect.signature(cls.backfill).parameters
+        assert (backfill["period"].default, backfill["interval"].default, backfill["concurrency"].default) == ("1y", "1d", 4)
+        history = inspect.signature(cls.history).parameters
+        assert (history["period"].default, history["interval"].default) == ("1mo", "1d")
+        assert inspect.signature(cls.history_many).parameters["concurrency"].default == 8
+        assert inspect.signature(cls.search).parameters["limit"].default == 10
+        assert inspect.signature(cls.sentiment_daily).parameters["days"].default == 30

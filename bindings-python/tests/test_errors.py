@@ -90,3 +90,93 @@ def test_malformed_postgres_url_hides_the_password():
     with pytest.raises(tickersense.InvalidInputError) as e:
         tickersense.Client(store="postgres://bob:hunter2@[::1/db")
     assert "hunter2" not in str(e.value)
+
+
+def test_kind_is_on_the_class_and_on_instances_made_by_hand():
+    for kind, cls in KIND_CLASSES.items():
+        assert cls.kind == kind
+        made = cls("by hand")
+        assert (made.kind, made.retry_after, made.cause_kind) == (kind, None, None)
+        assert str(made) == "by hand"
+
+
+def test_timeout_error_is_also_the_builtin_one():
+    assert issubclass(tickersense.TimeoutError, TimeoutError)
+    assert issubclass(tickersense.TimeoutError, tickersense.TickersenseError)
+    try:
+        raise tickersense.TimeoutError("slow")
+    except TimeoutError as e:  # the builtin
+        assert e.kind == "Timeout" and str(e) == "slow"
+
+
+def test_panics_inside_calls_are_internal_errors():
+    from tickersense import _native
+
+    with pytest.raises(tickersense.InternalError, match="a bug in tickersense .*panic") as raised:
+        _native._panic_for_tests()
+    assert raised.value.kind == "Internal"
+    # The runtime survives the panic.
+    assert tickersense.Client(store="memory://").quote("AAPL").price > 0
+
+
+@pytest.mark.parametrize(
+    "call,message",
+    [
+        (lambda c: c.sentiment_daily("AAPL", days=-5), "days must be 1 to 3650, not -5"),
+        (lambda c: c.sentiment_daily("AAPL", days=2**40), "days must be 1 to 3650, not 1099511627776"),
+        (lambda c: c.search("apple", limit=10**30), "limit must be 1 to 100, not 1" + "0" * 30),
+        (lambda c: c.search("apple", limit=-(10**400)), "limit must be 1 to 100, not an integer of 401 digits"),
+        (lambda c: c.history_many(["AAPL"], concurrency=-1), "concurrency must be 1 to 64, not -1"),
+        (lambda c: c.history_many(["AAPL"], concurrency=0), "concurrency must be 1 to 64, not 0"),
+        (lambda c: c.history_many(["AAPL"], concurrency=10**12), "concurrency must be 1 to 64"),
+        (lambda c: c.backfill(["AAPL"], concurrency=-1), "concurrency must be 1 to 64, not -1"),
+        (lambda c: tickersense.Client(store="memory://", retries=-1), "retries must be 0 to 4294967295, not -1"),
+        (lambda c: tickersense.AsyncClient(store="memory://", retries=2**32), "retries must be 0 to"),
+    ],
+)
+def test_out_of_range_integers_are_invalid_input_naming_the_argument(client, call, message):
+    with pytest.raises(tickersense.InvalidInputError) as raised:
+        call(client)
+    assert message in str(raised.value)
+
+
+def test_wrong_integer_types_stay_type_errors(client):
+    with pytest.raises(TypeError):
+        client.search("apple", limit=2.5)
+    with pytest.raises(TypeError):
+        client.sentiment_daily("AAPL", days="30")
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda c: c.quote("AA\udc80"),
+        lambda c: c.history("AAPL", period="1mo\ud800"),
+        lambda c: c.history_many(["AAPL", "\udfff"]),
+        lambda c: c.search("apple\ud83d"),
+        lambda c: c.invalidate("stock_quote", "\udc00"),
+        lambda c: tickersense.Client(store="sqlite://x\udc80.db"),
+    ],
+)
+def test_lone_surrogates_outside_the_analyzers_are_invalid_input(client, call):
+    with pytest.raises(tickersense.InvalidInputError, match="lone surrogate"):
+        call(client)
+
+
+def test_a_huge_argument_is_not_echoed_whole(client):
+    with pytest.raises(tickersense.InvalidInputError) as raised:
+        client.history("AAPL", period="x" * 1_000_000)
+    assert len(str(raised.value)) < 200, len(str(raised.value))
+
+
+@pytest.mark.parametrize("namespace", ["*", "stock_[hq]*", "no_such_namespace"])
+def test_invalidate_takes_only_known_namespaces(client, namespace):
+    with pytest.raises(tickersense.InvalidInputError) as raised:
+        client.invalidate(namespace)
+    assert "stock_quote" in str(raised.value), "the message lists the namespaces"
+
+
+def test_analyzer_names_are_case_insensitive():
+    for name in ["VADER", "Vader", "TextBlob"]:
+        s = tickersense.Client(store="memory://", analyzer=name).sentiment("AAPL")
+        assert s.mention_volume > 0

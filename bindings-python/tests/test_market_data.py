@@ -108,14 +108,30 @@ def test_faults_recover_time_out_and_fall_back_to_stale(own_server):
     assert "did not answer within 0.2 s" in str(raised.value), raised.value
     control(own_server, "clear")
 
-    # A rate limit with nothing cached: Unavailable, saying what it was made from.
+    # A rate limit with nothing stale to serve: RateLimitedError, as users
+    # catch it, with the server's Retry-After in seconds.
     control(own_server, "inject?path=/v8/&fault=rate_limited&retry_after=120&times=100")
-    with pytest.raises(tickersense.UnavailableError) as raised:
+    with pytest.raises(tickersense.RateLimitedError) as raised:
         client(own_server, retries=0).quote("NVDA")
-    assert (raised.value.cause_kind, raised.value.retry_after) == ("RateLimited", 120.0), raised.value
+    assert raised.value.kind == "RateLimited"
+    assert isinstance(raised.value.retry_after, float) and raised.value.retry_after == 120.0, raised.value
     control(own_server, "clear")
 
     # A bad answer with nothing cached: Unavailable, naming what Yahoo sent.
     control(own_server, "inject?path=/v8/&fault=body&status=200&content_type=text/html&text=%3Chtml%3Eoops&times=1")
     with pytest.raises(tickersense.UnavailableError, match="HTML instead of JSON"):
         client(own_server).history("BTC-USD")
+
+
+def test_history_slices_are_histories_with_their_events(replay_url):  # noqa: F811
+    h = client(replay_url).history("AAPL", period="1mo", interval="1d")
+    (paid, _), = h.dividends
+    at = [b.timestamp for b in h].index(paid)
+    part = h[at : at + 2]
+    assert isinstance(part, tickersense.History) and len(part) == 2
+    assert part.bars == h.bars[at : at + 2] and part.dividends == h.dividends
+    assert (part.symbol, part.interval, part.timezone, part.origin) == (h.symbol, h.interval, h.timezone, h.origin)
+    before = h[:at]
+    assert before.bars == h.bars[:at] and before.dividends == []
+    assert h[::-1].bars == h.bars[::-1] and len(h[5:2]) == 0
+    assert h[:] == h

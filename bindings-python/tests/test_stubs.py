@@ -37,14 +37,19 @@ def test_stub_classes_and_members_match_runtime():
 
 
 def test_stub_signatures_match_runtime_text_signatures():
+    """Names and defaults of the client methods (mypy.stubtest, run by
+    `make test-python`, checks every signature; this keeps the gist in pytest)."""
     tree = stub_tree()
     for node in tree.body:
         if not isinstance(node, ast.ClassDef) or node.name not in ("Client", "AsyncClient"):
             continue
         cls = getattr(native, node.name)
         for item in node.body:
-            if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) or item.name == "__init__":
+            if not isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) or item.name.startswith("__"):
                 continue
             stub_params = [a.arg for a in item.args.args]
-            runtime_params = list(inspect.signature(getattr(cls, item.name)).parameters)
-            assert stub_params == runtime_params, f"{node.name}.{item.name}"
+            runtime = inspect.signature(getattr(cls, item.name)).parameters
+            assert stub_params == list(runtime), f"{node.name}.{item.name}"
+            stub_defaults = [ast.literal_eval(d) for d in item.args.defaults]
+            runtime_defaults = [p.default for p in runtime.values() if p.default is not inspect.Parameter.empty]
+            assert stub_defaults == runtime_defaults, f"{node.name}.{item.name} defaults"

@@ -17,7 +17,24 @@ Sentiment scores match the Python packages exactly:
 3.3.2's; ``tickersense.compat`` has drop-in modules for both.
 
 Errors are ``TickersenseError`` subclasses, one per kind, each with
-``.kind`` (a stable name such as ``"NotFound"``) and ``.retry_after``.
+``.kind`` (a stable name such as ``"NotFound"``, also on the class),
+``.retry_after`` (seconds, on ``RateLimitedError``) and ``.cause_kind``;
+``tickersense.TimeoutError`` is also the builtin ``TimeoutError``. A bug
+inside the library (a Rust panic) is ``InternalError``.
+
+Times (``start``, ``end``) may be datetimes in any time zone (``zoneinfo``,
+pytz, dateutil, pandas ``Timestamp``), dates, or ``"YYYY-MM-DD"`` strings. A
+naive datetime is read as UTC (yfinance reads it in the exchange's zone):
+pass an aware one for any other zone. Symbol lists may be any iterable of
+str. Integers out of range and texts that are not Unicode (lone
+surrogates) are ``InvalidInputError`` naming the argument.
+
+Values (``Quote``, ``Bar``, ``History`` ...) are immutable: they compare and
+hash by value, pickle (so worker processes can return them) and copy;
+``history[1:3]`` is a ``History``. ``with Client(...) as c:`` and
+``async with AsyncClient(...) as c:`` close the client at the end
+(``close()``), releasing its pools. ``AsyncClient`` methods return
+coroutines, which ``asyncio.run`` cancels at its end like any other task.
 """
 
 from tickersense._native import (

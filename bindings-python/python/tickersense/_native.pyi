@@ -1,12 +1,52 @@
 """Type stubs for the native module. Checked against the runtime module by
-tests/test_stubs.py: a class, method or attribute missing on either side
-fails the test."""
+`python -m mypy.stubtest tickersense._native` (run by `make test-python`,
+allowlist in tests/stubtest-allowlist.txt) and by tests/test_stubs.py: a
+class, method, attribute or default missing or different on either side
+fails."""
 
 import builtins
 from datetime import date, datetime
-from typing import Any, Callable, Iterable, Iterator, Optional
+from types import TracebackType
+from typing import Any, Awaitable, Callable, Iterable, Iterator, Optional, SupportsIndex, Union, final, overload
+
+from typing_extensions import Self, TypeAlias
+
+__all__ = [
+    "__version__",
+    "TickersenseError",
+    "InvalidInputError",
+    "NotFoundError",
+    "UnauthorizedError",
+    "ForbiddenError",
+    "ConflictError",
+    "RateLimitedError",
+    "UnavailableError",
+    "UpstreamError",
+    "TimeoutError",
+    "InternalError",
+    "Quote",
+    "Bar",
+    "History",
+    "SearchHit",
+    "PlatformSentiment",
+    "SentimentAnalysis",
+    "NamespaceStats",
+    "BackfillStatus",
+    "BackfillProgress",
+    "BackfillReport",
+    "StoredSeries",
+    "DailySentiment",
+    "Client",
+    "AsyncClient",
+    "Vader",
+    "TextBlobAnalyzer",
+]
 
 __version__: str
+
+#: A point in time as the history calls take one: a datetime in any time
+#: zone (a naive one is read as UTC), a date, or "YYYY-MM-DD".
+_Time: TypeAlias = Union[datetime, date, str]
 
 class TickersenseError(Exception):
     kind: str
@@ -21,9 +61,10 @@ class ConflictError(TickersenseError): ...
 class RateLimitedError(TickersenseError): ...
 class UnavailableError(TickersenseError): ...
 class UpstreamError(TickersenseError): ...
-class TimeoutError(TickersenseError): ...
+class TimeoutError(TickersenseError, builtins.TimeoutError): ...
 class InternalError(TickersenseError): ...
 
+@final
 class Quote:
     @property
     def symbol(self) -> str: ...
@@ -54,6 +95,7 @@ class Quote:
     @property
     def stale(self) -> bool: ...
 
+@final
 class Bar:
     @property
     def timestamp(self) -> datetime: ...
@@ -70,6 +112,7 @@ class Bar:
     @property
     def volume(self) -> int: ...
 
+@final
 class History:
     @property
     def symbol(self) -> str: ...
@@ -100,10 +143,14 @@ class History:
     @property
     def stale(self) -> bool: ...
     def __len__(self) -> int: ...
-    def __getitem__(self, index: int) -> Bar: ...
+    @overload
+    def __getitem__(self, index: SupportsIndex, /) -> Bar: ...
+    @overload
+    def __getitem__(self, index: slice, /) -> History: ...
     def __iter__(self) -> Iterator[Bar]: ...
     def to_pandas(self) -> Any: ...
 
+@final
 class SearchHit:
     @property
     def symbol(self) -> str: ...
@@ -114,6 +161,7 @@ class SearchHit:
     @property
     def exchange(self) -> str: ...
 
+@final
 class PlatformSentiment:
     @property
     def platform(self) -> str: ...
@@ -128,6 +176,7 @@ class PlatformSentiment:
     @property
     def source_urls(self) -> list[str]: ...
 
+@final
 class SentimentAnalysis:
     @property
     def symbol(self) -> str: ...
@@ -142,6 +191,7 @@ class SentimentAnalysis:
     @property
     def platforms(self) -> list[PlatformSentiment]: ...
 
+@final
 class NamespaceStats:
     @property
     def namespace(self) -> str: ...
@@ -156,6 +206,7 @@ class NamespaceStats:
     @property
     def errors(self) -> int: ...
 
+@final
 class BackfillStatus:
     @property
     def symbol(self) -> str: ...
@@ -174,6 +225,7 @@ class BackfillStatus:
     @property
     def updated_at(self) -> datetime: ...
 
+@final
 class BackfillProgress:
     @property
     def symbol(self) -> str: ...
@@ -188,6 +240,7 @@ class BackfillProgress:
     @property
     def status(self) -> BackfillStatus: ...
 
+@final
 class BackfillReport:
     @property
     def statuses(self) -> list[BackfillStatus]: ...
@@ -197,7 +250,10 @@ class BackfillReport:
     def stopped(self) -> bool: ...
     @property
     def failed(self) -> list[BackfillStatus]: ...
+    @property
+    def rejected(self) -> list[tuple[int, str, str]]: ...
 
+@final
 class StoredSeries:
     @property
     def symbol(self) -> str: ...
@@ -214,6 +270,7 @@ class StoredSeries:
     @property
     def covered_to(self) -> Optional[datetime]: ...
 
+@final
 class DailySentiment:
     @property
     def date(self) -> date: ...
@@ -226,9 +283,10 @@ class DailySentiment:
     @property
     def confidence(self) -> float: ...
 
+@final
 class Client:
-    def __init__(
-        self,
+    def __new__(
+        cls,
         store: Optional[str] = None,
         cache: Optional[str] = None,
         market_data: Optional[str] = None,
@@ -237,23 +295,23 @@ class Client:
         *,
         timeout: Optional[float] = None,
         retries: Optional[int] = None,
-    ) -> None: ...
+    ) -> Self: ...
     def quote(self, symbol: str) -> Quote: ...
     def history(
         self,
         symbol: str,
         period: str = "1mo",
         interval: str = "1d",
-        start: Optional[datetime] = None,
-        end: Optional[datetime] = None,
+        start: Optional[_Time] = None,
+        end: Optional[_Time] = None,
     ) -> History: ...
     def history_many(
         self,
-        symbols: list[str],
+        symbols: Iterable[str],
         period: str = "1mo",
         interval: str = "1d",
-        start: Optional[datetime] = None,
-        end: Optional[datetime] = None,
+        start: Optional[_Time] = None,
+        end: Optional[_Time] = None,
         concurrency: int = 8,
     ) -> dict[str, History | TickersenseError]: ...
     def search(self, query: str, limit: int = 10) -> list[SearchHit]: ...
@@ -262,17 +320,17 @@ class Client:
         self,
         symbol: str,
         interval: str = "1d",
-        start: Optional[datetime] = None,
-        end: Optional[datetime] = None,
+        start: Optional[_Time] = None,
+        end: Optional[_Time] = None,
     ) -> list[Bar]: ...
     def sentiment_daily(self, symbol: str, days: int = 30) -> list[DailySentiment]: ...
     def backfill(
         self,
-        symbols: list[str],
+        symbols: Iterable[str],
         period: str = "1y",
         interval: str = "1d",
-        start: Optional[datetime] = None,
-        end: Optional[datetime] = None,
+        start: Optional[_Time] = None,
+        end: Optional[_Time] = None,
         concurrency: int = 4,
         on_progress: Optional[Callable[[BackfillProgress], object]] = None,
     ) -> BackfillReport: ...
@@ -281,10 +339,20 @@ class Client:
     def cache_stats(self) -> list[NamespaceStats]: ...
     def invalidate(self, namespace: str, key: Optional[str] = None) -> None: ...
     def describe_store(self) -> str: ...
-
-class AsyncClient:
-    def __init__(
+    def close(self) -> None: ...
+    def __enter__(self) -> Self: ...
+    def __exit__(
         self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+        /,
+    ) -> bool: ...
+
+@final
+class AsyncClient:
+    def __new__(
+        cls,
         store: Optional[str] = None,
         cache: Optional[str] = None,
         market_data: Optional[str] = None,
@@ -293,23 +361,23 @@ class AsyncClient:
         *,
         timeout: Optional[float] = None,
         retries: Optional[int] = None,
-    ) -> None: ...
+    ) -> Self: ...
     async def quote(self, symbol: str) -> Quote: ...
     async def history(
         self,
         symbol: str,
         period: str = "1mo",
         interval: str = "1d",
-        start: Optional[datetime] = None,
-        end: Optional[datetime] = None,
+        start: Optional[_Time] = None,
+        end: Optional[_Time] = None,
     ) -> History: ...
     async def history_many(
         self,
-        symbols: builtins.list[str],
+        symbols: Iterable[str],
         period: str = "1mo",
         interval: str = "1d",
-        start: Optional[datetime] = None,
-        end: Optional[datetime] = None,
+        start: Optional[_Time] = None,
+        end: Optional[_Time] = None,
         concurrency: int = 8,
     ) -> dict[str, History | TickersenseError]: ...
     async def search(self, query: str, limit: int = 10) -> builtins.list[SearchHit]: ...
@@ -318,19 +386,19 @@ class AsyncClient:
         self,
         symbol: str,
         interval: str = "1d",
-        start: Optional[datetime] = None,
-        end: Optional[datetime] = None,
+        start: Optional[_Time] = None,
+        end: Optional[_Time] = None,
     ) -> builtins.list[Bar]: ...
     async def sentiment_daily(self, symbol: str, days: int = 30) -> builtins.list[DailySentiment]: ...
     async def backfill(
         self,
-        symbols: builtins.list[str],
+        symbols: Iterable[str],
         period: str = "1y",
         interval: str = "1d",
-        start: Optional[datetime] = None,
-        end: Optional[datetime] = None,
+        start: Optional[_Time] = None,
+        end: Optional[_Time] = None,
         concurrency: int = 4,
-        on_progress: Optional[Callable[[BackfillProgress], object]] = None,
+        on_progress: Optional[Callable[[BackfillProgress], Union[Awaitable[object], object]]] = None,
     ) -> BackfillReport: ...
     async def backfill_statuses(
         self, interval: Optional[str] = None
@@ -339,15 +407,26 @@ class AsyncClient:
     async def cache_stats(self) -> builtins.list[NamespaceStats]: ...
     async def invalidate(self, namespace: str, key: Optional[str] = None) -> None: ...
     async def describe_store(self) -> str: ...
+    async def close(self) -> None: ...
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+        /,
+    ) -> bool: ...
 
+@final
 class Vader:
-    def __init__(self, lexicon: Optional[dict[str, float]] = None) -> None: ...
+    def __new__(cls, lexicon: Optional[dict[str, float]] = None) -> Self: ...
     @staticmethod
     def builtin_lexicon() -> dict[str, float]: ...
     def polarity_scores(self, text: str) -> dict[str, float]: ...
     def polarity_scores_many(self, texts: Iterable[str]) -> builtins.list[dict[str, float]]: ...
 
+@final
 class TextBlobAnalyzer:
-    def __init__(self) -> None: ...
+    def __new__(cls) -> Self: ...
     def sentiment(self, text: str) -> tuple[float, float]: ...
     def sentiment_many(self, texts: Iterable[str]) -> builtins.list[tuple[float, float]]: ...

@@ -8,6 +8,8 @@ of a tickersense error, which yfinance shows as the message.
 
 from __future__ import annotations
 
+import json
+
 from typing import Optional
 
 from tickersense import TickersenseError
@@ -113,8 +115,19 @@ def reason_of(error: TickersenseError) -> Optional[str]:
     """Yahoo's description carried by ``error``, or None when Yahoo gave none."""
     message = str(error)
     if getattr(error, "kind", None) in _YAHOO_KINDS and message.startswith(_YAHOO_PREFIX):
-        return message[len(_YAHOO_PREFIX) :] or None
+        return _unquoted(message[len(_YAHOO_PREFIX) :]) or None
     return None
+
+
+def _unquoted(text: str) -> str:
+    """Yahoo's description as Yahoo wrote it: the client quotes it (and cuts
+    one longer than 80 characters, which then stays as the client shows it)."""
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text[1:-1]
+    return text
 
 
 def is_rate_limit(error: BaseException) -> bool:
