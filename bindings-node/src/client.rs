@@ -1,5 +1,11 @@
 //! `Client`, the JS face of [`tickersense::Tickersense`]: options in, promises
 //! of plain objects out.
+//!
+//! Options objects are read by hand ([`crate::args`]): a misspelt key, a
+//! field of the wrong type, an invalid `Date` or a count that is not a whole
+//! number is refused naming the option, and `null` counts as left out. The
+//! option structs below only declare the JS shapes (napi's typegen writes
+//! them into `index.d.ts`); napi never converts them itself.
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -7,11 +13,11 @@ use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use napi::bindgen_prelude::Either;
+use napi::bindgen_prelude::{Env, PromiseRaw, Unknown};
 use napi::threadsafe_function::{
     ThreadsafeFunction, ThreadsafeFunctionCallMode, UnknownReturnValue,
 };
-use napi::Status;
+use napi::{Status, ValueType};
 use napi_derive::napi;
 use tickersense::resilience::checked_timeout;
 use tickersense::service::{
@@ -20,16 +26,20 @@ use tickersense::service::{
 };
 use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Tickersense};
 
-use crate::error::{ErrorCode, IntoJsResult, Settled};
+use crate::args::{self, whole_number, Options, Refusal, Signal};
+use crate::error::{coded_rejection, guard};
 use crate::model::{
     BackfillProgress, BackfillReport, BackfillStatus, Bar, DailySentiment, History, HistoryResult,
     NamespaceStats, Quote, SearchHit, SentimentAnalysis, StoredSeries,
 };
+use crate::promise;
 
 /// Backend URLs, analyzer name and how hard to try HTTP providers, for a
-/// `Client`. Each URL or name left out comes from the `TICKERSENSE_*`
-/// environment variable of the same name, then from the default.
-#[napi(object)]
+/// `Client`. Each URL or name left out (or `null`) comes from the
+/// `TICKERSENSE_*` environment variable of the same name, then from the
+/// default. Any other key throws `"InvalidInput"`, so a misspelt one is not
+/// silently ignored.
+#[napi(object, object_from_js = false, object_to_js = false)]
 #[derive(Debug, Clone, Default)]
 pub struct ClientOptions {
     /// Where bars and analyses are kept: `memory://`, `sqlite://PATH`
@@ -47,18 +57,45 @@ pub struct ClientOptions {
     /// scores) or `vader` (vaderSentiment 3.3.2's compound score).
     pub analyzer: Option<String>,
     /// Longest wait for one request to an HTTP provider, in seconds
-    /// (default 10): a positive, finite number, else the constructor throws
-    /// `"InvalidInput"`. A request that takes longer fails (`"Timeout"`) and
-    /// is retried like any other failed request.
+    /// (default 10; fractions allowed): a positive, finite number, else the
+    /// constructor throws `"InvalidInput"`. A request that takes longer fails
+    /// (`"Timeout"`) and is retried like any other failed request.
     pub timeout: Option<f64>,
     /// Retries of a failed request to an HTTP provider after the first
     /// attempt (default 3, `0` to never retry): a whole number from 0 to
     /// 2^32 - 1, else the constructor throws `"InvalidInput"`. Only timeouts,
     /// unreachable servers, 5xx answers and 429s are retried.
-    pub retries: Option<f64>,
+    pub retries: Option<u32>,
 }
 
 impl ClientOptions {
+    /// The JS names of the options.
+    const KEYS: &'static [&'static str] = &[
+        "store",
+        "cache",
+        "marketData",
+        "social",
+        "analyzer",
+        "timeout",
+        "retries",
+    ];
+
+    /// The options given to `new Client(options)`.
+    fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+        let Some(options) = Options::read(env, value, "new Client", Self::KEYS)? else {
+            return Ok(ClientOptions::default());
+        };
+        Ok(ClientOptions {
+            store: options.string("store")?,
+            cache: options.string("cache")?,
+            market_data: options.string("marketData")?,
+            social: options.string("social")?,
+            analyzer: options.string("analyzer")?,
+            timeout: options.number("timeout")?,
+            retries: options.count("retries")?,
+        })
+    }
+
     /// The core configuration these options ask for: the URLs resolved
     /// against the environment and defaults, then `timeout` and `retries`
     /// set on its resilience policy.
@@ -74,55 +111,132 @@ impl ClientOptions {
             config.resilience.timeout = checked_timeout(secs)?;
         }
         if let Some(retries) = self.retries {
-            config.resilience.max_retries = whole_number("retries", retries)?;
+            config.resilience.max_retries = retries;
         }
         Ok(config)
     }
 }
 
-/// The range and bar width of a `history` or `historyMany` call.
-#[napi(object)]
-#[derive(Debug, Clone, Default)]
+/// The range and bar width of a `history` call, and the signal that aborts it.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
 pub struct HistoryOptions {
     /// How far back from now (or from `end`), in yfinance's spelling:
     /// `1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max` (default `"1mo"`).
+    #[napi(ts_type = "Period")]
     pub period: Option<String>,
     /// The width of each bar: `1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo`
     /// (default `"1d"`).
+    #[napi(ts_type = "Interval")]
     pub interval: Option<String>,
     /// First instant included; with it, `period` is not used and the range
-    /// runs to `end` (default now).
+    /// runs to `end` (default now). An invalid `Date` rejects with
+    /// `"InvalidInput"`.
     pub start: Option<DateTime<Utc>>,
     /// First instant excluded; without `start`, the range is `period`
-    /// counted back from `end`.
+    /// counted back from `end`. An invalid `Date` rejects with `"InvalidInput"`.
     pub end: Option<DateTime<Utc>>,
+    /// Aborts the call: the promise rejects at once with the signal's
+    /// `reason` (a `DOMException` named `"AbortError"` for a plain
+    /// `controller.abort()`), as `fetch` does, and the work in core stops.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
 }
 
-/// The range and bar width of a `historyMany` call, and how many symbols
-/// are fetched at once.
-#[napi(object)]
-#[derive(Debug, Clone, Default)]
+impl HistoryOptions {
+    /// The JS names of the options.
+    const KEYS: &'static [&'static str] = &["period", "interval", "start", "end", "signal"];
+
+    /// The range, interval and signal in `options` (read by any call that
+    /// takes them).
+    fn read(options: &Options<'_>) -> Result<Self, Refusal> {
+        Ok(HistoryOptions {
+            period: options.string("period")?,
+            interval: options.string("interval")?,
+            start: options.date("start")?,
+            end: options.date("end")?,
+            signal: options.signal("signal")?,
+        })
+    }
+
+    /// The core range and interval: yfinance's spellings parsed, and
+    /// `period`, `start` and `end` resolved by [`HistoryRange::from_args`].
+    fn parse(&self) -> tickersense::Result<(HistoryRange, Interval)> {
+        let range = HistoryRange::from_args(self.period.as_deref(), self.start, self.end)?;
+        let interval = parse_interval(self.interval.as_deref())?;
+        Ok((range, interval))
+    }
+
+    /// The options of `history(symbol, periodOrOptions, interval)`: a period
+    /// string followed by an interval string (the older call shape), or an
+    /// options object alone.
+    fn from_args(
+        env: &Env,
+        period_or_options: Option<Unknown<'_>>,
+        interval: Option<String>,
+    ) -> Result<Self, Refusal> {
+        let given = match &period_or_options {
+            Some(value) => value.get_type()?,
+            None => ValueType::Undefined,
+        };
+        match given {
+            ValueType::Undefined | ValueType::Null => Ok(HistoryOptions {
+                interval,
+                ..HistoryOptions::default()
+            }),
+            ValueType::String => Ok(HistoryOptions {
+                period: period_or_options
+                    .map(|p| args::string("history: period", &p))
+                    .transpose()?,
+                interval,
+                ..HistoryOptions::default()
+            }),
+            ValueType::Object if interval.is_some() => Err(tickersense::Error::invalid_input(
+                "history takes an options object or a period and an interval, not both: \
+                 put `interval` in the options",
+            )
+            .into()),
+            _ => {
+                let options = Options::read(env, period_or_options, "history", Self::KEYS)?;
+                options.map_or(Ok(HistoryOptions::default()), |o| Self::read(&o))
+            }
+        }
+    }
+}
+
+/// The range and bar width of a `historyMany` call, how many symbols are
+/// fetched at once, and the signal that aborts it.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
 pub struct HistoryManyOptions {
     /// As in `HistoryOptions` (default `"1mo"`).
+    #[napi(ts_type = "Period")]
     pub period: Option<String>,
     /// As in `HistoryOptions` (default `"1d"`).
+    #[napi(ts_type = "Interval")]
     pub interval: Option<String>,
     /// As in `HistoryOptions`: first instant included.
     pub start: Option<DateTime<Utc>>,
     /// As in `HistoryOptions`: first instant excluded.
     pub end: Option<DateTime<Utc>>,
-    /// Most symbols fetched at a time (default 8; 0 counts as 1): a whole
-    /// number from 0 to 2^32 - 1, else the call rejects with `"InvalidInput"`.
-    pub concurrency: Option<f64>,
+    /// Most symbols fetched at a time, 1 to 64 (default 8); anything else
+    /// rejects with `"InvalidInput"`.
+    pub concurrency: Option<u32>,
+    /// As in `HistoryOptions`: aborts every fetch of the call.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
 }
 
-/// The range, bar width and parallelism of a `backfill` call.
-#[napi(object)]
-#[derive(Debug, Clone, Default)]
+/// The range, bar width and parallelism of a `backfill` call, and the
+/// signal that aborts it.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
 pub struct BackfillOptions {
     /// As in `HistoryOptions`, but the default is `"1y"`.
+    #[napi(ts_type = "Period")]
     pub period: Option<String>,
     /// As in `HistoryOptions` (default `"1d"`).
+    #[napi(ts_type = "Interval")]
     pub interval: Option<String>,
     /// As in `HistoryOptions`: first instant included.
     pub start: Option<DateTime<Utc>>,
@@ -130,7 +244,72 @@ pub struct BackfillOptions {
     pub end: Option<DateTime<Utc>>,
     /// Most symbols fetched at a time, 1 to 64 (default 4); anything else
     /// rejects with `"InvalidInput"`.
-    pub concurrency: Option<f64>,
+    pub concurrency: Option<u32>,
+    /// As in `HistoryOptions`: aborts the run; what was written stays, and
+    /// a symbol cut short shows `"running"` until the next run redoes it.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+/// The JS names of the options of `historyMany` and `backfill`.
+const BATCH_KEYS: &[&str] = &[
+    "period",
+    "interval",
+    "start",
+    "end",
+    "concurrency",
+    "signal",
+];
+
+/// The options of a batch call (`historyMany`, `backfill`): those of
+/// `history` and `concurrency`.
+fn read_batch(
+    env: &Env,
+    value: Option<Unknown<'_>>,
+    call: &'static str,
+) -> Result<(HistoryOptions, Option<u32>), Refusal> {
+    match Options::read(env, value, call, BATCH_KEYS)? {
+        Some(options) => Ok((
+            HistoryOptions::read(&options)?,
+            options.count("concurrency")?,
+        )),
+        None => Ok((HistoryOptions::default(), None)),
+    }
+}
+
+impl HistoryManyOptions {
+    /// The options given to `historyMany(symbols, options)`.
+    fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+        let (h, concurrency) = read_batch(env, value, "historyMany")?;
+        Ok(HistoryManyOptions {
+            period: h.period,
+            interval: h.interval,
+            start: h.start,
+            end: h.end,
+            concurrency,
+            signal: h.signal,
+        })
+    }
+}
+
+impl BackfillOptions {
+    /// The options given to `backfill(symbols, options)`.
+    fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+        let (h, concurrency) = read_batch(env, value, "backfill")?;
+        Ok(BackfillOptions {
+            period: h.period,
+            interval: h.interval,
+            start: h.start,
+            end: h.end,
+            concurrency,
+            signal: h.signal,
+        })
+    }
+}
+
+/// An interval in yfinance's spelling, `"1d"` when left out.
+fn parse_interval(interval: Option<&str>) -> tickersense::Result<Interval> {
+    interval.map_or(Ok(Interval::default()), str::parse::<Interval>)
 }
 
 /// The JS `onProgress` callback of a backfill: called with the progress
@@ -210,72 +389,23 @@ impl ProgressRelay {
     }
 }
 
-impl HistoryOptions {
-    /// The core range and interval: yfinance's spellings parsed, and
-    /// `period`, `start` and `end` resolved by [`HistoryRange::resolve`].
-    fn parse(self) -> tickersense::Result<(HistoryRange, Interval)> {
-        let range = HistoryRange::from_args(self.period.as_deref(), self.start, self.end)?;
-        let interval = self
-            .interval
-            .as_deref()
-            .map_or(Ok(Interval::default()), str::parse::<Interval>)?;
-        Ok((range, interval))
-    }
-
-    /// The options of `history(symbol, periodOrOptions, interval)`: a period
-    /// string followed by an interval string (the older call shape), or an
-    /// options object alone.
-    fn from_args(
-        period_or_options: Option<Either<String, HistoryOptions>>,
-        interval: Option<String>,
-    ) -> tickersense::Result<Self> {
-        match period_or_options {
-            Some(Either::B(_)) if interval.is_some() => Err(tickersense::Error::invalid_input(
-                "history takes an options object or a period and an interval, not both: \
-                     put `interval` in the options",
-            )),
-            Some(Either::B(options)) => Ok(options),
-            Some(Either::A(period)) => Ok(HistoryOptions {
-                period: Some(period),
-                interval,
-                ..HistoryOptions::default()
-            }),
-            None => Ok(HistoryOptions {
-                interval,
-                ..HistoryOptions::default()
-            }),
-        }
-    }
-}
-
-/// `value` as a count from 0 to 2^32 - 1 in the type wanted (`u32`,
-/// `usize`), or `InvalidInput` naming the option. Counts arrive as JS
-/// numbers (`f64`): napi's own integer conversions would wrap -1 round to
-/// 2^32 - 1 and read 2.5 as 2 or `NaN` as 0 without a word.
-fn whole_number<T: TryFrom<u32>>(name: &str, value: f64) -> tickersense::Result<T> {
-    let max = u32::MAX;
-    let whole = value.is_finite() && value >= 0.0 && value.fract() == 0.0;
-    if whole && value <= f64::from(max) {
-        // Exact: `value` is a whole number within u32's range.
-        if let Ok(count) = T::try_from(value as u32) {
-            return Ok(count);
-        }
-    }
-    Err(tickersense::Error::invalid_input(format!(
-        "{name} must be a whole number from 0 to {max}, not {value}"
-    )))
-}
-
 /// Quotes, price history, symbol search and social sentiment, with caching
 /// and storage.
 ///
-/// Making one only checks the options: a malformed URL throws here (with
-/// `code` `"InvalidInput"`), while a server that is down rejects the first
-/// call that needs it (`"Unavailable"`). Every method returns a promise; a
-/// failure rejects it with an `Error` whose `code` is the error kind
-/// (`"InvalidInput"`, `"NotFound"`, `"Unavailable"`, `"Timeout"`, ...).
-/// An argument of the wrong JS type (a number for a symbol, a string for a
-/// `Date`) throws synchronously, with napi's own code (`"StringExpected"`, ...).
+/// Making one only checks the options: a malformed URL, an unknown option
+/// or one of the wrong type throws here (with `code` `"InvalidInput"`; a
+/// `TypeError` for a wrong type), while a server that is down rejects the
+/// first call that needs it (`"Unavailable"`). Calling `Client` without
+/// `new` throws a `TypeError`. Every method returns a promise; a failure
+/// rejects it with an `Error` whose `code` is the error kind
+/// (`"InvalidInput"`, `"NotFound"`, `"Unavailable"`, `"Timeout"`, ...), and
+/// so does a bad options object (a `TypeError` for a wrong type). A symbol
+/// or other positional argument of the wrong JS type (a number for a
+/// symbol) throws synchronously, with napi's own code (`"StringExpected"`, ...).
+///
+/// `close()` (or `await using`, through `Symbol.asyncDispose`) releases the
+/// client's connections at once instead of at garbage collection; calls
+/// made afterwards reject with `"Unavailable"`.
 #[napi]
 pub struct Client {
     inner: Arc<Tickersense>,
@@ -284,46 +414,61 @@ pub struct Client {
 #[napi]
 impl Client {
     /// A client for `options`; no I/O happens until the first call.
-    // (napi spots a fallible constructor by a return type spelt `Result<..>`,
-    // so this names `napi::Result` rather than the `JsResult` alias.)
-    #[napi(constructor, catch_unwind)]
-    pub fn new(options: Option<ClientOptions>) -> napi::Result<Self, ErrorCode> {
-        let config = options.unwrap_or_default().into_config().into_js()?;
-        let inner = Tickersense::new(config).into_js()?;
+    #[napi(constructor)]
+    pub fn new(
+        env: Env,
+        #[napi(ts_arg_type = "ClientOptions | undefined | null")] options: Option<Unknown<'_>>,
+    ) -> napi::Result<Self> {
+        let options = ClientOptions::read(&env, options).map_err(|r| r.into_js(&env))?;
+        let inner = guard(|| options.into_config().and_then(Tickersense::new))
+            .map_err(|e| coded_rejection(env, e))?;
         Ok(Client {
             inner: Arc::new(inner),
         })
     }
 
     /// The latest quote of `symbol`.
-    #[napi(catch_unwind, ts_return_type = "Promise<Quote>")]
-    pub async fn quote(&self, symbol: String) -> Settled<Quote> {
+    #[napi(ts_return_type = "Promise<Quote>")]
+    pub fn quote<'env>(
+        &self,
+        env: &'env Env,
+        symbol: String,
+    ) -> napi::Result<PromiseRaw<'env, Quote>> {
         let inner = Arc::clone(&self.inner);
-        Settled(inner.quote(&symbol).await.map(Quote::from))
+        promise::spawn(env, None, async move {
+            inner.quote(&symbol).await.map(Quote::from)
+        })
     }
 
     /// Bars of `symbol`, oldest first. `periodOrOptions` is either an
-    /// options object (`period`, `interval`, `start`, `end`) or, as in the
-    /// older call shape `history(symbol, period, interval)`, the period
-    /// string followed by the interval string. Defaults: the last `"1mo"` of
-    /// `"1d"` bars. The range follows yfinance's rules: `start` (to `end` or
-    /// now) wins over `period`; `end` alone takes `period` back from `end`.
-    /// Passing both an options object and an `interval` string rejects with
-    /// `"InvalidInput"`.
-    #[napi(catch_unwind, ts_return_type = "Promise<History>")]
-    pub async fn history(
+    /// options object (`period`, `interval`, `start`, `end`, `signal`) or, as
+    /// in the older call shape `history(symbol, period, interval)`, the
+    /// period string followed by the interval string. Defaults: the last
+    /// `"1mo"` of `"1d"` bars. The range follows yfinance's rules: `start`
+    /// (to `end` or now) wins over `period`; `end` alone takes `period` back
+    /// from `end`. Passing both an options object and an `interval` string
+    /// rejects with `"InvalidInput"`.
+    #[napi(ts_return_type = "Promise<History>")]
+    pub fn history<'env>(
         &self,
+        env: &'env Env,
         symbol: String,
-        period_or_options: Option<Either<String, HistoryOptions>>,
-        interval: Option<String>,
-    ) -> Settled<History> {
+        #[napi(ts_arg_type = "Period | HistoryOptions | undefined | null")]
+        period_or_options: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "Interval | undefined | null")] interval: Option<String>,
+    ) -> napi::Result<PromiseRaw<'env, History>> {
         let inner = Arc::clone(&self.inner);
-        let result = async {
-            let options = HistoryOptions::from_args(period_or_options, interval)?;
+        promise::call(env, || {
+            let mut options = HistoryOptions::from_args(env, period_or_options, interval)?;
             let (range, interval) = options.parse()?;
-            inner.history_range(&symbol, range, interval).await
-        };
-        Settled(result.await.map(History::from))
+            let work = async move {
+                inner
+                    .history_range(&symbol, range, interval)
+                    .await
+                    .map(History::from)
+            };
+            Ok((options.signal.take(), work))
+        })
     }
 
     /// Histories of many symbols (yfinance's `download`), at most
@@ -331,220 +476,259 @@ impl Client {
     /// symbol, in the order given, holding either its `history` or the
     /// `error` it failed with (`code`, `message`, `retryAfter`). A bad or
     /// failing symbol fails only its own entry; the promise itself rejects
-    /// only for bad options or a store that cannot be reached.
-    #[napi(catch_unwind, ts_return_type = "Promise<Array<HistoryResult>>")]
-    pub async fn history_many(
+    /// only for bad options, an aborted `signal` or a store that cannot be
+    /// reached.
+    #[napi(ts_return_type = "Promise<Array<HistoryResult>>")]
+    pub fn history_many<'env>(
         &self,
+        env: &'env Env,
         symbols: Vec<String>,
-        options: Option<HistoryManyOptions>,
-    ) -> Settled<Vec<HistoryResult>> {
+        #[napi(ts_arg_type = "HistoryManyOptions | undefined | null")] options: Option<Unknown<'_>>,
+    ) -> napi::Result<PromiseRaw<'env, Vec<HistoryResult>>> {
         let inner = Arc::clone(&self.inner);
-        let result = async {
-            let options = options.unwrap_or_default();
+        promise::call(env, || {
+            let mut options = HistoryManyOptions::read(env, options)?;
             let concurrency = options
                 .concurrency
-                .map_or(Ok(DEFAULT_HISTORY_CONCURRENCY), |n| {
-                    whole_number("concurrency", n)
-                })?;
+                .map_or(DEFAULT_HISTORY_CONCURRENCY, |n| n as usize);
             let (range, interval) = HistoryOptions {
-                period: options.period,
-                interval: options.interval,
+                period: options.period.take(),
+                interval: options.interval.take(),
                 start: options.start,
                 end: options.end,
+                signal: None,
             }
             .parse()?;
-            inner
-                .history_many(&symbols, range, interval, concurrency)
-                .await
-        };
-        Settled(
-            result
-                .await
-                .map(|results| results.into_iter().map(HistoryResult::from).collect()),
-        )
+            let work = async move {
+                let results = inner
+                    .history_many(&symbols, range, interval, concurrency)
+                    .await?;
+                Ok(results.into_iter().map(HistoryResult::from).collect())
+            };
+            Ok((options.signal.take(), work))
+        })
     }
 
-    /// Instruments matching `query`, best first, at most `limit` (default 10).
-    #[napi(catch_unwind, ts_return_type = "Promise<Array<SearchHit>>")]
-    pub async fn search(&self, query: String, limit: Option<i64>) -> Settled<Vec<SearchHit>> {
+    /// Instruments matching `query`, best first, at most `limit` (default
+    /// 10; a whole number from 1 to core's maximum, else `"InvalidInput"`).
+    #[napi(ts_return_type = "Promise<Array<SearchHit>>")]
+    pub fn search<'env>(
+        &self,
+        env: &'env Env,
+        query: String,
+        limit: Option<f64>,
+    ) -> napi::Result<PromiseRaw<'env, Vec<SearchHit>>> {
         let inner = Arc::clone(&self.inner);
-        let result = async {
-            let limit = limit.map_or(Ok(DEFAULT_SEARCH_LIMIT), checked_search_limit)?;
-            inner.search(&query, limit).await
-        };
-        Settled(
-            result
-                .await
-                .map(|hits| hits.into_iter().map(SearchHit::from).collect()),
-        )
+        promise::call(env, || {
+            let limit = match limit {
+                Some(n) => checked_search_limit(whole_number("search: limit", n)?)?,
+                None => DEFAULT_SEARCH_LIMIT,
+            };
+            let work = async move {
+                let hits = inner.search(&query, limit).await?;
+                Ok(hits.into_iter().map(SearchHit::from).collect())
+            };
+            Ok((None, work))
+        })
     }
 
     /// The current social sentiment of `symbol`; each analysis is stored, and
     /// the trend compares it with the stored ones of the last days.
-    #[napi(catch_unwind, ts_return_type = "Promise<SentimentAnalysis>")]
-    pub async fn sentiment(&self, symbol: String) -> Settled<SentimentAnalysis> {
+    #[napi(ts_return_type = "Promise<SentimentAnalysis>")]
+    pub fn sentiment<'env>(
+        &self,
+        env: &'env Env,
+        symbol: String,
+    ) -> napi::Result<PromiseRaw<'env, SentimentAnalysis>> {
         let inner = Arc::clone(&self.inner);
-        Settled(inner.sentiment(&symbol).await.map(SentimentAnalysis::from))
+        promise::spawn(env, None, async move {
+            inner.sentiment(&symbol).await.map(SentimentAnalysis::from)
+        })
     }
 
     /// Bars of `interval` (default `"1d"`) already in the store, starting in
     /// `[start, end)` (no lower bound without `start`; `end` defaults to now),
-    /// without asking the provider.
-    #[napi(catch_unwind, ts_return_type = "Promise<Array<Bar>>")]
-    pub async fn stored_history(
+    /// without asking the provider. An invalid `Date` rejects with
+    /// `"InvalidInput"`.
+    #[napi(ts_return_type = "Promise<Array<Bar>>")]
+    pub fn stored_history<'env>(
         &self,
+        env: &'env Env,
         symbol: String,
-        interval: Option<String>,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
-    ) -> Settled<Vec<Bar>> {
+        #[napi(ts_arg_type = "Interval | undefined | null")] interval: Option<String>,
+        #[napi(ts_arg_type = "Date | undefined | null")] start: Option<Unknown<'_>>,
+        #[napi(ts_arg_type = "Date | undefined | null")] end: Option<Unknown<'_>>,
+    ) -> napi::Result<PromiseRaw<'env, Vec<Bar>>> {
         let inner = Arc::clone(&self.inner);
-        let result = async {
-            let interval = interval
-                .as_deref()
-                .map_or(Ok(Interval::default()), str::parse::<Interval>)?;
-            inner.stored_history(&symbol, interval, start, end).await
-        };
-        Settled(
-            result
-                .await
-                .map(|bars| bars.into_iter().map(Bar::from).collect()),
-        )
+        promise::call(env, || {
+            let interval = parse_interval(interval.as_deref())?;
+            let start = args::optional_date("storedHistory: start", start)?;
+            let end = args::optional_date("storedHistory: end", end)?;
+            let work = async move {
+                let bars = inner.stored_history(&symbol, interval, start, end).await?;
+                Ok(bars.into_iter().map(Bar::from).collect())
+            };
+            Ok((None, work))
+        })
     }
 
     /// Per-UTC-day sums of the stored sentiment analyses of `symbol` over the
     /// last `days` days (default 30; 1 to 3650, else `"InvalidInput"`),
     /// oldest first, one entry per day that has any.
-    #[napi(catch_unwind, ts_return_type = "Promise<Array<DailySentiment>>")]
-    pub async fn sentiment_daily(
+    #[napi(ts_return_type = "Promise<Array<DailySentiment>>")]
+    pub fn sentiment_daily<'env>(
         &self,
+        env: &'env Env,
         symbol: String,
         days: Option<f64>,
-    ) -> Settled<Vec<DailySentiment>> {
+    ) -> napi::Result<PromiseRaw<'env, Vec<DailySentiment>>> {
         let inner = Arc::clone(&self.inner);
-        let result = async {
-            let days = days.map_or(Ok(30), |n| whole_number("days", n))?;
-            inner.sentiment_daily(&symbol, days).await
-        };
-        Settled(
-            result
-                .await
-                .map(|days| days.into_iter().map(DailySentiment::from).collect()),
-        )
+        promise::call(env, || {
+            let days = days.map_or(Ok(30), |n| whole_number("sentimentDaily: days", n))?;
+            let work = async move {
+                let days = inner.sentiment_daily(&symbol, days).await?;
+                Ok(days.into_iter().map(DailySentiment::from).collect())
+            };
+            Ok((None, work))
+        })
     }
 
     /// Fetches the history of `symbols` and keeps it in the store, at most
     /// `concurrency` (default 4) at a time, over `period` (default `"1y"`)
     /// or `start` to `end`. Resumable and idempotent: symbols already stored
     /// for the range are not fetched again (a rerun writes nothing), and a
-    /// run cut short resumes where it stopped. A symbol the provider fails
-    /// on is reported in `failed` with its `reason`; the others go on. The
-    /// promise rejects only for bad arguments or a store that cannot be
-    /// reached.
+    /// run cut short (by an aborted `signal`, say) resumes where it stopped.
+    /// A symbol the provider fails on is reported in `failed` with its
+    /// `reason`; the others go on. The promise rejects only for bad
+    /// arguments, an aborted `signal` or a store that cannot be reached.
     ///
     /// `onProgress`, when given, is called on the JS thread with a
     /// `BackfillProgress` each time a symbol changes state, and every call is
     /// made before the promise settles. The run does not wait for it, and it
     /// cannot stop the run: its return value is ignored, and so is anything
-    /// it throws. Arguments of the wrong JS type (an `onProgress` that is not
-    /// a function, options that are not an object) throw synchronously with
-    /// `code` `"InvalidArg"`.
-    #[napi(catch_unwind, strict, ts_return_type = "Promise<BackfillReport>")]
-    pub async fn backfill(
+    /// it throws. An `onProgress` that is not a function throws synchronously
+    /// with `code` `"InvalidArg"`.
+    #[napi(strict, ts_return_type = "Promise<BackfillReport>")]
+    pub fn backfill<'env>(
         &self,
+        env: &'env Env,
         symbols: Vec<String>,
-        options: Option<BackfillOptions>,
+        #[napi(ts_arg_type = "BackfillOptions | undefined | null")] options: Option<Unknown<'_>>,
         #[napi(ts_arg_type = "((progress: BackfillProgress) => void) | undefined | null")]
         on_progress: Option<ProgressCallback>,
-    ) -> Settled<BackfillReport> {
+    ) -> napi::Result<PromiseRaw<'env, BackfillReport>> {
         let inner = Arc::clone(&self.inner);
-        let (relay, delivered) = ProgressRelay::new(on_progress);
-        let result = async {
-            let options = options.unwrap_or_default();
+        promise::call(env, || {
+            let mut options = BackfillOptions::read(env, options)?;
             let concurrency = options
                 .concurrency
-                .map_or(Ok(DEFAULT_BACKFILL_CONCURRENCY), |n| {
-                    whole_number("concurrency", n)
-                })?;
+                .map_or(DEFAULT_BACKFILL_CONCURRENCY, |n| n as usize);
             let (range, interval) = HistoryOptions {
                 period: Some(
                     options
                         .period
+                        .take()
                         .unwrap_or_else(|| DEFAULT_BACKFILL_PERIOD.as_str().to_owned()),
                 ),
-                interval: options.interval,
+                interval: options.interval.take(),
                 start: options.start,
                 end: options.end,
+                signal: None,
             }
             .parse()?;
-            inner
-                .backfill(&symbols, range, interval, concurrency, &|p| relay.tell(p))
-                .await
-        }
-        .await;
-        relay.delivered(delivered).await;
-        Settled(result.map(BackfillReport::from))
+            let (relay, delivered) = ProgressRelay::new(on_progress);
+            let work = async move {
+                let result = inner
+                    .backfill(&symbols, range, interval, concurrency, &|p| relay.tell(p))
+                    .await;
+                relay.delivered(delivered).await;
+                result.map(BackfillReport::from)
+            };
+            Ok((options.signal.take(), work))
+        })
     }
 
     /// The kept backfill status of every symbol, of `interval` (e.g. `"1d"`)
     /// or of every interval when left out.
-    #[napi(catch_unwind, ts_return_type = "Promise<Array<BackfillStatus>>")]
-    pub async fn backfill_statuses(
+    #[napi(ts_return_type = "Promise<Array<BackfillStatus>>")]
+    pub fn backfill_statuses<'env>(
         &self,
-        interval: Option<String>,
-    ) -> Settled<Vec<BackfillStatus>> {
+        env: &'env Env,
+        #[napi(ts_arg_type = "Interval | undefined | null")] interval: Option<String>,
+    ) -> napi::Result<PromiseRaw<'env, Vec<BackfillStatus>>> {
         let inner = Arc::clone(&self.inner);
-        let result = async {
+        promise::call(env, || {
             let interval = interval
                 .as_deref()
                 .map(str::parse::<Interval>)
                 .transpose()?;
-            inner.backfill_statuses(interval).await
-        };
-        Settled(
-            result
-                .await
-                .map(|statuses| statuses.into_iter().map(BackfillStatus::from).collect()),
-        )
+            let work = async move {
+                let statuses = inner.backfill_statuses(interval).await?;
+                Ok(statuses.into_iter().map(BackfillStatus::from).collect())
+            };
+            Ok((None, work))
+        })
     }
 
     /// Every stored price series with its bar count, extent and coverage.
-    #[napi(catch_unwind, ts_return_type = "Promise<Array<StoredSeries>>")]
-    pub async fn stored_series(&self) -> Settled<Vec<StoredSeries>> {
+    #[napi(ts_return_type = "Promise<Array<StoredSeries>>")]
+    pub fn stored_series<'env>(
+        &self,
+        env: &'env Env,
+    ) -> napi::Result<PromiseRaw<'env, Vec<StoredSeries>>> {
         let inner = Arc::clone(&self.inner);
-        Settled(
-            inner
-                .stored_series()
-                .await
-                .map(|series| series.into_iter().map(StoredSeries::from).collect()),
-        )
+        promise::spawn(env, None, async move {
+            let series = inner.stored_series().await?;
+            Ok(series.into_iter().map(StoredSeries::from).collect())
+        })
     }
 
     /// Cache hit, miss, entry and error counts per namespace.
-    #[napi(catch_unwind, ts_return_type = "Promise<Array<NamespaceStats>>")]
-    pub async fn cache_stats(&self) -> Settled<Vec<NamespaceStats>> {
+    #[napi(ts_return_type = "Promise<Array<NamespaceStats>>")]
+    pub fn cache_stats<'env>(
+        &self,
+        env: &'env Env,
+    ) -> napi::Result<PromiseRaw<'env, Vec<NamespaceStats>>> {
         let inner = Arc::clone(&self.inner);
-        Settled(
-            inner
-                .cache_stats()
-                .await
-                .map(|stats| stats.into_iter().map(NamespaceStats::from).collect()),
-        )
+        promise::spawn(env, None, async move {
+            let stats = inner.cache_stats().await?;
+            Ok(stats.into_iter().map(NamespaceStats::from).collect())
+        })
     }
 
     /// Drops one cached key of `namespace`, or the whole namespace when `key`
     /// is left out (namespaces: `stock_quote`, `stock_history`, `stock_search`,
-    /// `sentiment_current`, ...).
-    #[napi(catch_unwind, ts_return_type = "Promise<void>")]
-    pub async fn invalidate(&self, namespace: String, key: Option<String>) -> Settled<()> {
+    /// `sentiment_current`, ...; any other rejects with `"InvalidInput"`).
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn invalidate<'env>(
+        &self,
+        env: &'env Env,
+        namespace: String,
+        key: Option<String>,
+    ) -> napi::Result<PromiseRaw<'env, ()>> {
         let inner = Arc::clone(&self.inner);
-        Settled(inner.invalidate(&namespace, key.as_deref()).await)
+        promise::spawn(env, None, async move {
+            inner.invalidate(&namespace, key.as_deref()).await
+        })
     }
 
     /// One line describing the store in use, without secrets.
-    #[napi(catch_unwind, ts_return_type = "Promise<string>")]
-    pub async fn describe_store(&self) -> Settled<String> {
+    #[napi(ts_return_type = "Promise<string>")]
+    pub fn describe_store<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, String>> {
         let inner = Arc::clone(&self.inner);
-        Settled(inner.describe_store().await)
+        promise::spawn(env, None, async move { inner.describe_store().await })
+    }
+
+    /// Releases the client's connections (store pools, cache connections)
+    /// now rather than at garbage collection, waiting for connections in
+    /// use to come back. Calls made afterwards reject with `"Unavailable"`.
+    /// Idempotent; also run by `await using` (`Symbol.asyncDispose`).
+    #[napi(ts_return_type = "Promise<void>")]
+    pub fn close<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
+        let inner = Arc::clone(&self.inner);
+        promise::spawn(env, None, async move {
+            inner.close().await;
+            Ok(())
+        })
     }
 }

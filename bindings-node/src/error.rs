@@ -3,10 +3,11 @@
 //! [`ErrorKind::as_str`] (`"InvalidInput"`, `"NotFound"`, ...).
 //!
 //! Synchronous functions return [`JsResult`]; napi throws its error with the
-//! custom status as `code`. napi's `async fn` support only rejects with its own
-//! `napi::Status` codes, so async methods resolve to a [`Settled`] instead,
-//! which builds the coded `Error` on the JS thread and rejects the promise with
-//! that very object ([`coded_rejection`], which `AsyncTask`s use too).
+//! custom status as `code`, and [`guard`] turns a panic in them into an
+//! `Internal` error. napi's `async fn` support only rejects with its own
+//! `napi::Status` codes, so async methods go through [`crate::promise`],
+//! which builds the coded `Error` on the JS thread and rejects the promise
+//! with that very object ([`coded_rejection`], which `AsyncTask`s use too).
 //! A rejection also carries `retryAfter` (seconds) when the core error knows
 //! how long to wait: a provider's `Retry-After`, an open circuit breaker's
 //! cool-down.
@@ -15,8 +16,9 @@
 //! [`ErrorInfo`]: a plain object with the same `code`, `message` and
 //! `retryAfter`.
 
-use napi::bindgen_prelude::{Env, JsError, JsValue, Object, ToNapiValue};
-use napi::sys;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use napi::bindgen_prelude::{Env, JsError, JsTypeError, JsValue, Object};
 use napi_derive::napi;
 use tickersense::ErrorKind;
 
@@ -63,28 +65,9 @@ impl<T> IntoJsResult<T> for tickersense::Result<T> {
     }
 }
 
-/// What an async method's promise settles with: the converted value
-/// (resolve), or a core error (reject with a JS `Error` carrying `code`).
-pub struct Settled<T>(pub tickersense::Result<T>);
-
-// napi calls this on the JS thread when the future is done. Returning an error
-// that refers to a JS value makes napi reject the promise with that value, so
-// the rejection is the coded `Error` built here rather than one napi would
-// synthesise with a `napi::Status` as its code.
-#[allow(unsafe_code)] // `ToNapiValue::to_napi_value` is declared `unsafe fn`; nothing unsafe is done here beyond delegating.
-impl<T: ToNapiValue> ToNapiValue for Settled<T> {
-    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        match val.0 {
-            // SAFETY: `env` is the live env napi handed to this call.
-            Ok(value) => unsafe { T::to_napi_value(env, value) },
-            Err(err) => Err(coded_rejection(Env::from_raw(env), err)),
-        }
-    }
-}
-
 /// A napi error holding the coded JS `Error` for `err`, built on the JS
 /// thread of `env`. Returned from a callback that settles a promise (a
-/// [`Settled`] value, an `AsyncTask`'s `reject`), it makes napi reject with
+/// [`crate::promise`] callback, an `AsyncTask`'s `reject`), it makes napi reject with
 /// that very object, so the rejection carries `code` = the error kind.
 pub fn coded_rejection(env: Env, err: tickersense::Error) -> napi::Error {
     let retry_after = err.retry_after();
@@ -102,6 +85,21 @@ pub fn coded_rejection(env: Env, err: tickersense::Error) -> napi::Error {
     napi::Error::from(error)
 }
 
+/// A JS `TypeError` whose `code` is `"InvalidInput"`, for an argument of
+/// the wrong JS type; as a napi error holding it, to throw or reject with.
+pub fn type_error(env: &Env, message: &str) -> napi::Error {
+    let error = napi::Error::new(ErrorCode(ErrorKind::InvalidInput), message);
+    napi::Error::from(JsTypeError::from(error).into_unknown(*env))
+}
+
+/// Runs the synchronous core work `f`; a panic in it becomes an `Internal`
+/// error ([`tickersense::Error::from_panic`]) instead of unwinding into napi
+/// (where it would surface as `"GenericFailure"`, or abort the process).
+pub fn guard<T>(f: impl FnOnce() -> tickersense::Result<T>) -> tickersense::Result<T> {
+    catch_unwind(AssertUnwindSafe(f))
+        .unwrap_or_else(|panic| Err(tickersense::Error::from_panic(panic.as_ref())))
+}
+
 /// A core error as a plain object, for results that hold many outcomes
 /// (`historyMany`): the same `code` and `message` a rejected call's `Error`
 /// would carry.
@@ -110,6 +108,7 @@ pub fn coded_rejection(env: Env, err: tickersense::Error) -> napi::Error {
 pub struct ErrorInfo {
     /// The error kind: `"InvalidInput"`, `"NotFound"`, `"RateLimited"`,
     /// `"Unavailable"`, `"Upstream"`, `"Timeout"`, ...
+    #[napi(ts_type = "ErrorCode")]
     pub code: String,
     /// What went wrong, never holding a secret.
     pub message: String,
@@ -118,6 +117,7 @@ pub struct ErrorInfo {
     pub retry_after: Option<f64>,
     /// The kind of the error this one was made from, when it wraps one
     /// (the `"RateLimited"` behind an `"Unavailable"` with no stale copy).
+    #[napi(ts_type = "ErrorCode")]
     pub cause_code: Option<String>,
 }
 

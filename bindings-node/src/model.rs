@@ -107,6 +107,7 @@ pub struct History {
     /// The symbol, upper-case.
     pub symbol: String,
     /// The width of each bar, e.g. `"1d"`.
+    #[napi(ts_type = "Interval")]
     pub interval: String,
     /// Bars, oldest first, no two with the same timestamp.
     pub bars: Vec<Bar>,
@@ -120,6 +121,7 @@ pub struct History {
     /// The provider the bars came from.
     pub source: String,
     /// Where this call got the bars: `"provider"`, `"cache"` or `"store"`.
+    #[napi(ts_type = "Origin")]
     pub origin: String,
     /// Cash dividends whose ex-date lies in the range, oldest first.
     pub dividends: Vec<Dividend>,
@@ -299,6 +301,7 @@ pub struct SentimentAnalysis {
     pub current_sentiment: f64,
     /// Direction against stored analyses of the last days:
     /// `"improving"`, `"stable"`, `"declining"` or `"unknown"`.
+    #[napi(ts_type = "Trend")]
     pub sentiment_trend: String,
     /// Posts scored over all platforms.
     pub mention_volume: u32,
@@ -364,9 +367,11 @@ pub struct BackfillStatus {
     /// The symbol, upper-case.
     pub symbol: String,
     /// The bar interval backfilled, e.g. `"1d"`.
+    #[napi(ts_type = "Interval")]
     pub interval: String,
     /// `"pending"`, `"running"`, `"done"` or `"failed"`. `"running"` found
     /// after a run ended means the run was cut short; the next run redoes it.
+    #[napi(ts_type = "BackfillState")]
     pub state: String,
     /// Bars the latest run wrote for this symbol (0 when nothing was missing).
     pub rows_written: f64,
@@ -403,6 +408,7 @@ pub struct BackfillProgress {
     /// The symbol that changed (`status.symbol`).
     pub symbol: String,
     /// Its new state (`status.state`).
+    #[napi(ts_type = "BackfillState")]
     pub state: String,
     /// Symbols finished (done, failed, or found done already) so far.
     pub finished: u32,
@@ -439,6 +445,32 @@ pub struct BackfillReport {
     pub stopped: bool,
     /// The statuses of the symbols that failed, each with its `reason`.
     pub failed: Vec<BackfillStatus>,
+    /// The entries asked for that are no symbol at all (`"not a symbol"`),
+    /// in the order asked, each text once: never fetched, and the rest of
+    /// the run went on.
+    pub rejected: Vec<RejectedSymbol>,
+}
+
+/// An entry of a backfill's symbol list that is no valid symbol.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct RejectedSymbol {
+    /// Where it first was in the list asked for (0-based, repeats counted).
+    pub position: u32,
+    /// The text as given.
+    pub symbol: String,
+    /// Why it was refused: kind and message, as a failed status gives it.
+    pub reason: String,
+}
+
+impl From<tickersense::service::RejectedSymbol> for RejectedSymbol {
+    fn from(r: tickersense::service::RejectedSymbol) -> Self {
+        RejectedSymbol {
+            position: count(r.position),
+            symbol: r.symbol,
+            reason: r.reason,
+        }
+    }
 }
 
 impl From<tickersense::service::BackfillReport> for BackfillReport {
@@ -449,6 +481,7 @@ impl From<tickersense::service::BackfillReport> for BackfillReport {
             rows_written: r.rows_written as f64,
             stopped: r.stopped,
             failed,
+            rejected: r.rejected.into_iter().map(RejectedSymbol::from).collect(),
         }
     }
 }
@@ -460,6 +493,7 @@ pub struct StoredSeries {
     /// The symbol, upper-case.
     pub symbol: String,
     /// The bar interval, e.g. `"1d"`.
+    #[napi(ts_type = "Interval")]
     pub interval: String,
     /// Bars stored.
     pub bars: f64,

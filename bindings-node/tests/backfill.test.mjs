@@ -131,11 +131,15 @@ describe('backfill', () => {
     await rejectsWith(client.backfill(['AAPL'], { ...range, concurrency: 0 }), 'InvalidInput')
     await rejectsWith(client.backfill(['AAPL'], { ...range, concurrency: 1.5 }), 'InvalidInput')
     await rejectsWith(client.backfill(['AAPL'], { period: '2w' }), 'InvalidInput')
-    await rejectsWith(client.backfill(['AAPL', 'not a symbol'], range), 'InvalidInput')
+    // An entry that is no symbol is reported, and the others go on.
+    const report = await client.backfill(['AAPL', 'not a symbol'], range)
+    assert.deepEqual(report.statuses.map((s) => [s.symbol, s.state]), [['AAPL', 'done']])
+    assert.deepEqual(report.rejected.map((r) => [r.position, r.symbol]), [[1, 'not a symbol']])
+    assert.match(report.rejected[0].reason, /InvalidInput/)
     await rejectsWith(client.backfillStatuses('7h'), 'InvalidInput')
     await rejectsWith(client.sentimentDaily('AAPL', 0), 'InvalidInput')
     throwsWith(() => client.backfill(['AAPL'], range, 42), 'InvalidArg')
-    assert.deepEqual(await client.backfillStatuses(), [])
+    assert.deepEqual((await client.backfillStatuses()).map((s) => s.symbol), ['AAPL'])
   })
 })
 

@@ -82,8 +82,9 @@ describe('an unreachable server', () => {
 describe('argument types', () => {
   // napi converts arguments before the call starts, so a value of the wrong
   // type throws synchronously, with napi's own code, rather than rejecting.
-  it('a non-Date bound throws instead of crashing', () => {
-    assert.throws(() => newClient().storedHistory('AAPL', '1d', 'yesterday'), Error)
+  it('a non-Date bound rejects with a TypeError instead of crashing', async () => {
+    const e = await rejectsWith(newClient().storedHistory('AAPL', '1d', 'yesterday'), 'InvalidInput')
+    assert.ok(e instanceof TypeError)
   })
   it('a missing or non-string symbol throws instead of crashing', () => {
     assert.throws(() => newClient().quote(), Error)

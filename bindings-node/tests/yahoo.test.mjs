@@ -257,7 +257,9 @@ describe('the Yahoo provider against the replay server', { skip: SKIP }, () => {
       await rejectsWith(client.history('AAPL', { interval: '1M' }), 'InvalidInput')
       const e = await rejectsWith(client.history('AAPL', { period: '1mo' }, '1d'), 'InvalidInput')
       assert.match(e.message, /interval/)
-      assert.throws(() => client.history('AAPL', { start: '2024-11-04' }), Error)
+      const wrong = await rejectsWith(client.history('AAPL', { start: '2024-11-04' }), 'InvalidInput')
+      assert.ok(wrong instanceof TypeError)
+      assert.match(wrong.message, /options\.start must be a Date/)
     })
 
     it('rejects an unknown symbol with NotFound', async () => {

@@ -1,0 +1,109 @@
+// What the documentation promises: the Node examples of both READMEs run
+// verbatim (copied into a file of their own, importing the package by its
+// name), the package's `exports` serve `require` and `import` alike, and
+// index.d.ts types every string-valued field by the literal union of
+// core's names.
+
+import assert from 'node:assert/strict'
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { after, describe, it } from 'node:test'
+import { fileURLToPath } from 'node:url'
+
+import binding from '../index.js'
+
+const pkg = join(dirname(fileURLToPath(import.meta.url)), '..')
+
+// A folder where `tickersense` resolves to this package, as after `npm install`.
+const dir = mkdtempSync(join(tmpdir(), 'tickersense-node-docs-'))
+after(() => rmSync(dir, { recursive: true, force: true }))
+mkdirSync(join(dir, 'node_modules'))
+symlinkSync(pkg, join(dir, 'node_modules', 'tickersense'), 'dir')
+
+/** The first ```js block of `markdown` after the heading `heading` (or from the start). */
+function jsBlock(markdown, heading) {
+  const from = heading ? markdown.indexOf(`\n${heading}\n`) : 0
+  assert.ok(from >= 0, `no heading ${heading}`)
+  const match = /```js\n([\s\S]*?)```/.exec(markdown.slice(from))
+  assert.ok(match, `no js block after ${heading}`)
+  return match[1]
+}
+
+/** Runs `source` as the file `name` in the folder above, with no TICKERSENSE_* settings. */
+function run(name, source) {
+  writeFileSync(join(dir, name), source)
+  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TICKERSENSE_')))
+  return spawnSync(process.execPath, [name], { cwd: dir, env, encoding: 'utf8', timeout: 60_000 })
+}
+
+describe('README examples run verbatim', () => {
+  for (const [readme, heading] of [
+    [join(pkg, 'README.md'), null],
+    [join(pkg, '..', 'README.md'), '## Node'],
+  ]) {
+    it(`${readme.slice(pkg.length - 'bindings-node'.length)} ${heading ?? ''}`, () => {
+      const source = jsBlock(readFileSync(readme, 'utf8'), heading)
+      const name = /^\/\/ (\S+\.mjs)/.exec(source)?.[1]
+      assert.ok(name, `the example names its file: ${source.split('\n')[0]}`)
+      const child = run(name, source)
+      assert.equal(child.signal, null, `killed by ${child.signal}`)
+      assert.equal(child.status, 0, child.stderr)
+    })
+  }
+})
+
+describe('package exports', () => {
+  it('serve require and import with the same classes', () => {
+    const source = `
+      import { Client } from 'tickersense'
+      import { createRequire } from 'node:module'
+      const required = createRequire(import.meta.url)('tickersense')
+      if (required.Client !== Client) throw new Error('two modules')
+      const client = new Client({ store: 'memory://' })
+      await client.quote('AAPL')
+      await client.close()
+    `
+    const child = run('exports.mjs', source)
+    assert.equal(child.status, 0, child.stderr)
+    const manifest = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8'))
+    assert.equal(manifest.exports['.'].types, './index.d.ts')
+    assert.match(manifest.engines.node, /20/)
+  })
+})
+
+describe('index.d.ts', () => {
+  const dts = readFileSync(join(pkg, 'index.d.ts'), 'utf8')
+  /** The members of the literal union `name` declared in index.d.ts. */
+  const union = (name) => {
+    const match = new RegExp(`export type ${name} =([^]*?)\\n\\n`).exec(dts)
+    assert.ok(match, `no type ${name}`)
+    return [...match[1].matchAll(/'([^']*)'/g)].map((m) => m[1])
+  }
+  it("declares core's names as literal unions", () => {
+    const names = binding.__coreNamesForTests()
+    for (const [name, values] of Object.entries(names)) {
+      assert.deepEqual(union(name), values, name)
+    }
+  })
+  it('uses them for every string-valued field and option', () => {
+    for (const typed of [
+      'origin: Origin',
+      'sentimentTrend: Trend',
+      'state: BackfillState',
+      'interval: Interval',
+      'code: ErrorCode',
+      'causeCode?: ErrorCode',
+      'period?: Period',
+      'interval?: Interval',
+      'signal?: AbortSignal',
+    ]) {
+      assert.ok(dts.includes(typed), typed)
+    }
+    assert.ok(!/\b(origin|state|sentimentTrend|code|period): string/.test(dts), 'a plain string is left')
+    assert.match(dts, /export interface TickersenseError extends Error/)
+    assert.match(dts, /close\(\): Promise<void>/)
+    assert.match(dts, /\[Symbol\.asyncDispose\]\(\): Promise<void>/)
+  })
+})
