@@ -316,14 +316,13 @@ describe('the Yahoo provider against the replay server', { skip: SKIP }, () => {
 
     it('reports a rate limit with its wait in retryAfter', async () => {
       // A Retry-After longer than the core waits for fails at once, carrying
-      // it; with no earlier copy to serve, the entry is Unavailable with that wait.
+      // it; with no earlier copy to serve, the entry is RateLimited with that wait.
       await inject({ path: '/v8/finance/chart/NVDA', fault: 'rate_limited', retry_after: '120' })
       const [aapl, nvda] = await newClient({ retries: 0 }).historyMany(['AAPL', 'NVDA'])
       assert.equal(aapl.history.symbol, 'AAPL')
-      assert.equal(nvda.error.code, 'Unavailable')
+      assert.equal(nvda.error.code, 'RateLimited')
       assert.match(nvda.error.message, /rate limit|429/i)
       assert.equal(nvda.error.retryAfter, 120)
-      assert.equal(nvda.error.causeCode, 'RateLimited')
       assert.equal(aapl.error, undefined)
     })
   })
@@ -393,11 +392,10 @@ describe('the Yahoo provider against the replay server', { skip: SKIP }, () => {
       await inject({ path: '/v1/finance/search', fault: 'rate_limited', retry_after: '120', times: 5 })
       const e = await rejectsWith(newClient({ retries: 0 }).search('apple'), 'RateLimited')
       assert.equal(e.retryAfter, 120)
-      // With nothing cached, a quote reports Unavailable, still with the wait.
+      // With nothing cached to serve instead, a quote is RateLimited too, with the wait.
       await inject({ path: '/v8/', fault: 'rate_limited', retry_after: '120', times: 5 })
-      const q = await rejectsWith(newClient({ retries: 0 }).quote('AAPL'), 'Unavailable')
+      const q = await rejectsWith(newClient({ retries: 0 }).quote('AAPL'), 'RateLimited')
       assert.equal(q.retryAfter, 120)
-      assert.equal(q.causeCode, 'RateLimited', 'the kind it was made from')
       // Errors without a wait carry no retryAfter.
       await control('/__replay/clear')
       const n = await rejectsWith(newClient().quote('NOPE'), 'NotFound')
