@@ -5,6 +5,8 @@
 //! bench with `TICKERSENSE_CORPUS` pointing at it.
 //!
 //! `TICKERSENSE_CORPUS=corpus.txt cargo bench -p tickersense-benches --bench sentiment`
+//!
+//! `vader_long_text` needs no corpus: one 1 MB text with and without "but".
 
 use criterion::measurement::WallTime;
 use criterion::{criterion_group, criterion_main, BenchmarkGroup, Criterion, Throughput};
@@ -27,6 +29,23 @@ fn one_core(
     group.bench_function(name, |b| {
         b.iter(|| texts.iter().map(|t| score(t)).sum::<f64>())
     });
+}
+
+/// One long text (1 MB of words) with and without "but": Python's
+/// `_but_check` is quadratic in it (16.8 s); the port stays linear.
+fn long_text(c: &mut Criterion) {
+    let vader = Vader::new();
+    let words = "good stock, bad day, okay guidance, terrible fills ".repeat(20_000);
+    let mut group = c.benchmark_group("vader_long_text");
+    group.sample_size(10);
+    group.throughput(Throughput::Bytes(words.len() as u64));
+    for (name, text) in [
+        ("without_but", format!("{words} nice")),
+        ("with_but", format!("{words} but nice")),
+    ] {
+        group.bench_function(name, |b| b.iter(|| vader.polarity_scores(&text).compound));
+    }
+    group.finish();
 }
 
 fn bench(c: &mut Criterion) {
@@ -71,5 +90,5 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+criterion_group!(benches, long_text, bench);
 criterion_main!(benches);

@@ -92,3 +92,16 @@ def test_ctrl_c_stops_a_big_batch_at_once(score_many, ctrl_c_raises):  # noqa: F
     assert stopped < 1.5, f"KeyboardInterrupt {stopped - 0.5:.2f} s after Ctrl-C"
     # And the analyzer is still fine.
     assert len(score_many(texts[:3])) == 3
+
+
+@pytest.mark.parametrize("analyzer", [tickersense.Vader(), tickersense.TextBlobAnalyzer()], ids=["vader", "textblob"])
+def test_batches_take_any_iterable_of_str_and_name_a_bad_item(analyzer):
+    score_many = getattr(analyzer, "polarity_scores_many", None) or analyzer.sentiment_many
+    texts = ["good", "bad \ud83d", "okay"]
+    want = score_many(texts)
+    assert score_many(iter(texts)) == score_many(tuple(texts)) == score_many(t for t in texts) == want
+    assert score_many([]) == []
+    with pytest.raises(TypeError, match="not a str"):
+        score_many("good")
+    with pytest.raises(TypeError, match=r"texts\[20000\] must be str, not int"):
+        score_many(["fine"] * 20_000 + [42])
