@@ -21,7 +21,7 @@ use crate::model::{
     BackfillProgress, BackfillReport, BackfillStatus, Bar, DailySentiment, History,
     HistoryBySymbol, NamespaceStats, Quote, SearchHit, SentimentAnalysis, StoredSeries,
 };
-use crate::runtime::{awaitable, awaitable_calling_back, wait, wait_calling_back, Caller};
+use crate::runtime::{awaitable, awaitable_calling_back, guarded, wait, wait_calling_back, Caller};
 
 type Op<T> = tickersense::Result<T>;
 
@@ -215,16 +215,22 @@ impl Options {
     }
 }
 
+/// The core client for `config`. Runs on the caller's thread, not in a
+/// task: [`guarded`] makes a panic in it `InternalError` all the same.
+fn open(config: Config) -> PyResult<Tickersense> {
+    guarded(|| Tickersense::new(config))
+}
+
 impl Core {
     fn new(options: Options) -> PyResult<Self> {
-        let mut config = py_result(Config::resolve(options.overrides))?;
+        let mut config = guarded(|| Config::resolve(options.overrides))?;
         if let Some(secs) = options.timeout {
             config.resilience.timeout = py_result(checked_timeout(secs))?;
         }
         if let Some(retries) = options.retries {
             config.resilience.max_retries = retries.within("retries", 0, i64::from(u32::MAX))?;
         }
-        let client = py_result(Tickersense::new(config.clone()))?;
+        let client = open(config.clone())?;
         Ok(Core {
             config,
             current: Mutex::new((std::process::id(), Arc::new(client))),
@@ -235,7 +241,7 @@ impl Core {
         let pid = std::process::id();
         let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         if current.0 != pid {
-            let fresh = Arc::new(py_result(Tickersense::new(self.config.clone()))?);
+            let fresh = Arc::new(open(self.config.clone())?);
             let inherited = std::mem::replace(&mut *current, (pid, fresh));
             // Its pools belong to the parent's runtime; dropping them here could block.
             std::mem::forget(inherited);

@@ -65,11 +65,11 @@ fn value_hash<T: Value>(this: &T) -> u64 {
     hasher.finish()
 }
 
+/// What `__reduce__` gives pickle: `(_restore, (class name, MessagePack))`.
+type Reduced<'py> = (Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>));
+
 /// `(_restore, (name, bytes))`: what pickle stores.
-fn value_reduce<'py, T: Value>(
-    this: &T,
-    py: Python<'py>,
-) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+fn value_reduce<'py, T: Value>(this: &T, py: Python<'py>) -> PyResult<Reduced<'py>> {
     let bytes = rmp_serde::to_vec_named(this.inner()).map_err(|err| {
         tickersense::Error::internal(format!("cannot pickle a {}: {err}", T::CLASS)).into_py_err()
     })?;
@@ -211,10 +211,7 @@ impl Quote {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -269,10 +266,7 @@ impl Bar {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -418,10 +412,7 @@ impl History {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -578,10 +569,7 @@ impl SearchHit {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -634,10 +622,7 @@ impl PlatformSentiment {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -692,10 +677,7 @@ impl SentimentAnalysis {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -764,10 +746,7 @@ impl NamespaceStats {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -830,10 +809,7 @@ impl BackfillStatus {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -898,10 +874,7 @@ impl BackfillProgress {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -968,10 +941,7 @@ impl BackfillReport {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -1035,10 +1005,7 @@ impl StoredSeries {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
@@ -1095,10 +1062,7 @@ impl DailySentiment {
     fn __hash__(&self) -> u64 {
         value_hash(self)
     }
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (&'static str, Bound<'py, PyBytes>))> {
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
         value_reduce(self, py)
     }
     fn __repr__(&self) -> String {

@@ -167,6 +167,16 @@ async fn catching<T, E>(fut: impl Future<Output = Result<T, E>>) -> Outcome<T, E
         .map_err(|payload: Box<dyn Any + Send>| tickersense::Error::from_panic(&*payload))
 }
 
+/// Runs core code on the calling thread (outside any task), turning a
+/// panic in it into `InternalError` as [`wait`] and [`awaitable`] do for
+/// tasks, rather than pyo3's `PanicException`.
+pub fn guarded<T>(f: impl FnOnce() -> tickersense::Result<T>) -> PyResult<T> {
+    into_py_result(
+        std::panic::catch_unwind(AssertUnwindSafe(f))
+            .map_err(|payload| tickersense::Error::from_panic(&*payload)),
+    )
+}
+
 fn into_py_result<T, E: IntoPyErr>(outcome: Outcome<T, E>) -> PyResult<T> {
     match outcome {
         Ok(Ok(value)) => Ok(value),

@@ -4,6 +4,7 @@ import asyncio
 import math
 import os
 import pathlib
+import time
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -326,6 +327,11 @@ def test_close_releases_the_store(tmp_path):
     with tickersense.Client(store=f"sqlite://{db}", cache="none://") as c:
         c.history("AAPL", "1mo")
         assert _open_files(db), "the pool holds the database open"
+    # SQLite's connection threads close their files just after the pool
+    # reports them closed: a moment, not a garbage collection.
+    deadline = time.monotonic() + 2
+    while _open_files(db) and time.monotonic() < deadline:
+        time.sleep(0.01)
     assert not _open_files(db), "close() released the pool"
     with pytest.raises(tickersense.UnavailableError, match="closed"):
         c.quote("AAPL")
@@ -358,3 +364,32 @@ def test_help_shows_the_real_defaults():
         assert inspect.signature(cls.history_many).parameters["concurrency"].default == 8
         assert inspect.signature(cls.search).parameters["limit"].default == 10
         assert inspect.signature(cls.sentiment_daily).parameters["days"].default == 30
+
+
+def test_close_gives_postgres_connections_back():
+    import shutil
+    import subprocess
+
+    from conftest import service_url
+
+    url = service_url("TICKERSENSE_TEST_POSTGRES_URL")
+    if not shutil.which("psql"):
+        pytest.skip("needs psql to count the server's connections")
+    tag = f"ts-close-{os.getpid()}"
+    tagged = url + ("&" if "?" in url else "?") + f"application_name={tag}"
+
+    def connections():
+        sql = f"select count(*) from pg_stat_activity where application_name = '{tag}'"
+        return int(subprocess.run(["psql", url, "-Atc", sql], capture_output=True, text=True, check=True).stdout)
+
+    clients = [tickersense.Client(store=tagged, cache="none://") for _ in range(5)]
+    for c in clients:
+        c.stored_series()
+    if connections() == 0:
+        pytest.skip("the store does not pass application_name on; cannot count its connections")
+    for c in clients:
+        c.close()
+    deadline = time.monotonic() + 5
+    while connections() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert connections() == 0
