@@ -162,6 +162,21 @@ def test_compat_lexicon_can_be_replaced_and_others_stay_untouched():
     assert ours.polarity_scores("great stuff") == ref.polarity_scores("great stuff")
 
 
+def test_compat_analyzer_pickles_and_copies_with_its_lexicon():
+    import copy
+    import pickle
+
+    from tickersense.compat.vader import SentimentIntensityAnalyzer
+
+    sia = SentimentIntensityAnalyzer()
+    plain = pickle.loads(pickle.dumps(sia))
+    sia.lexicon["tesla"] = 3.0
+    for other in [pickle.loads(pickle.dumps(sia)), copy.deepcopy(sia), copy.copy(sia)]:
+        assert other.polarity_scores("tesla") == sia.polarity_scores("tesla") != plain.polarity_scores("tesla")
+        assert other.lexicon == sia.lexicon
+    assert plain.polarity_scores("good") == reference().polarity_scores("good")
+
+
 def test_a_lexicon_value_that_is_not_a_number_is_invalid_input():
     from tickersense.compat.vader import SentimentIntensityAnalyzer
 

@@ -106,6 +106,16 @@ class SentimentIntensityAnalyzer:
             self._vader, self._version = _Vader(lexicon), lexicon._version
         return self._vader
 
+    def __getstate__(self):
+        # The native analyzer is rebuilt from the lexicon, not pickled.
+        return {"lexicon": dict(self._lexicon)}
+
+    def __setstate__(self, state):
+        lexicon = state["lexicon"]
+        self._lexicon = _Lexicon(lexicon)
+        builtin = lexicon == _Vader.builtin_lexicon()
+        self._vader, self._version = (_BUILTIN, 0) if builtin else (None, -1)
+
     def polarity_scores(self, text: str) -> Dict[str, float]:
         """``{"neg", "neu", "pos", "compound"}`` for ``text``."""
         return self._analyzer().polarity_scores(text)
