@@ -186,6 +186,7 @@ export declare class TextBlobAnalyzer {
    * The polarity and subjectivity of one text, as TextBlob's
    * `TextBlob(text).sentiment`, computed on the calling thread (one text
    * takes microseconds).
+   * A panic in core throws an `Error` coded `"Internal"`.
    */
   sentiment(text: string): TextBlobSentiment
   /**
@@ -216,6 +217,7 @@ export declare class Vader {
   /**
    * The scores of one text, as vaderSentiment's `polarity_scores(text)`,
    * computed on the calling thread (one text takes microseconds).
+   * A panic in core throws an `Error` coded `"Internal"`.
    */
   polarityScores(text: string): VaderScores
   /**

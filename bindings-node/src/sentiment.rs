@@ -13,7 +13,7 @@ use napi::{Status, Task};
 use napi_derive::napi;
 use tickersense::sentiment::Chunks;
 
-use crate::error::coded_rejection;
+use crate::error::{coded_rejection, guard, ErrorCode, IntoJsResult};
 
 /// VADER's four figures for one text, rounded as vaderSentiment rounds them:
 /// `neg`, `neu`, `pos` to 3 decimals, `compound` to 4.
@@ -298,9 +298,10 @@ impl Vader {
 
     /// The scores of one text, as vaderSentiment's `polarity_scores(text)`,
     /// computed on the calling thread (one text takes microseconds).
-    #[napi(catch_unwind)]
-    pub fn polarity_scores(&self, text: String) -> VaderScores {
-        self.inner.polarity_scores(&text).into()
+    /// A panic in core throws an `Error` coded `"Internal"`.
+    #[napi]
+    pub fn polarity_scores(&self, text: String) -> napi::Result<VaderScores, ErrorCode> {
+        guard(|| Ok(self.inner.polarity_scores(&text).into())).into_js()
     }
 
     /// The scores of every text, as columns: `neg[i]`, `neu[i]`, `pos[i]`
@@ -370,9 +371,10 @@ impl TextBlobAnalyzer {
     /// The polarity and subjectivity of one text, as TextBlob's
     /// `TextBlob(text).sentiment`, computed on the calling thread (one text
     /// takes microseconds).
-    #[napi(catch_unwind)]
-    pub fn sentiment(&self, text: String) -> TextBlobSentiment {
-        self.inner.sentiment(&text).into()
+    /// A panic in core throws an `Error` coded `"Internal"`.
+    #[napi]
+    pub fn sentiment(&self, text: String) -> napi::Result<TextBlobSentiment, ErrorCode> {
+        guard(|| Ok(self.inner.sentiment(&text).into())).into_js()
     }
 
     /// The sentiment of every text, as columns: `polarity[i]` and
