@@ -54,6 +54,18 @@ describe('README examples run verbatim', () => {
   }
 })
 
+describe('examples/node_app.mjs', () => {
+  it('runs and prints what it promises', () => {
+    const source = readFileSync(join(pkg, '..', 'examples', 'node_app.mjs'), 'utf8')
+    const child = run('node_app.mjs', source)
+    assert.equal(child.status, 0, child.stderr)
+    assert.match(child.stdout, /^AAPL \d+\.\d\d USD/m)
+    assert.match(child.stdout, /daily bars from the provider/)
+    assert.match(child.stdout, /^NOPE: NotFound$/m)
+    assert.match(child.stdout, /^sentiment -?\d\.\d{3}, (improving|stable|declining|unknown), \d+ posts$/m)
+  })
+})
+
 describe('package exports', () => {
   it('serve require and import with the same classes', () => {
     const source = `
