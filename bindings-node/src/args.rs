@@ -147,23 +147,44 @@ pub fn optional_date(
         .transpose()
 }
 
-/// `value` as a whole number that fits in `T` (`u32`, `usize`, `i64`), or
-/// `InvalidInput` naming `what`. Counts arrive as JS numbers (`f64`): napi's
-/// own integer conversions would wrap -1 round to 2^32 - 1 and read 2.5 as
-/// 2 or `NaN` as 0 without a word. `i64` takes negative counts through, so
-/// that core can report its own range for them.
-pub fn whole_number<T: TryFrom<i64>>(what: &str, value: f64) -> tickersense::Result<T> {
-    // Whole JS numbers are exact up to 2^53, far inside i64.
-    const EXACT: f64 = 9_007_199_254_740_992.0;
-    let whole = value.is_finite() && value.fract() == 0.0 && value.abs() <= EXACT;
-    if whole {
-        // Exact: `value` is a whole number within ±2^53.
+/// A count type a JS number may be read as, with the range messages name.
+pub trait Count: TryFrom<i64> {
+    /// The smallest and largest count.
+    const RANGE: (i64, i64);
+}
+
+impl Count for u32 {
+    const RANGE: (i64, i64) = (0, u32::MAX as i64);
+}
+
+/// Whole JS numbers are exact up to 2^53 either way: the `i64` counts that
+/// core range-checks itself (a search limit) pass through as they are.
+impl Count for i64 {
+    const RANGE: (i64, i64) = (-(1 << 53), 1 << 53);
+}
+
+/// `value` as a whole number in `T`'s range, or `InvalidInput` naming
+/// `what` (and the range, when it is whole but outside). Counts arrive as JS numbers (`f64`): napi's own
+/// integer conversions would wrap -1 round to 2^32 - 1 and read 2.5 as 2 or
+/// `NaN` as 0 without a word. Narrower ranges (a concurrency of 1 to 64)
+/// are core's to check.
+pub fn whole_number<T: Count>(what: &str, value: f64) -> tickersense::Result<T> {
+    // The fractional part of NaN and of ±Infinity is NaN, never 0.
+    if value.fract() != 0.0 {
+        return Err(tickersense::Error::invalid_input(format!(
+            "{what} must be a whole number, not {value}"
+        )));
+    }
+    let (min, max) = T::RANGE;
+    // Exact: both bounds are whole numbers within ±2^53, and so is `value`
+    // once it lies between them.
+    if value >= min as f64 && value <= max as f64 {
         if let Ok(count) = T::try_from(value as i64) {
             return Ok(count);
         }
     }
     Err(tickersense::Error::invalid_input(format!(
-        "{what} must be a whole number in range, not {value}"
+        "{what} must be a whole number from {min} to {max}, not {value}"
     )))
 }
 
@@ -243,7 +264,7 @@ impl<'env> Options<'env> {
 
     /// A count option: a whole number that fits in `T`, else `InvalidInput`
     /// naming it (`NaN`, `Infinity`, `2.5`, `-1` for an unsigned count).
-    pub fn count<T: TryFrom<i64>>(&self, key: &str) -> Result<Option<T>, Refusal> {
+    pub fn count<T: Count>(&self, key: &str) -> Result<Option<T>, Refusal> {
         self.number(key)?
             .map(|n| whole_number(&self.name(key), n).map_err(Refusal::from))
             .transpose()
