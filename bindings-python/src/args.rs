@@ -132,6 +132,28 @@ impl Int {
     }
 }
 
+/// A number of seconds (`timeout=`): any int or float. An int too large
+/// for a float is passed on as infinity, which the core refuses by name
+/// like any other unusable number (pyo3 alone raises `OverflowError`).
+pub struct Seconds(pub f64);
+
+impl<'py> FromPyObject<'py> for Seconds {
+    fn extract_bound(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+        match obj.extract::<f64>() {
+            Ok(secs) => Ok(Seconds(secs)),
+            Err(err) if err.is_instance_of::<PyOverflowError>(obj.py()) => {
+                let negative = obj.lt(0)?;
+                Ok(Seconds(if negative {
+                    f64::NEG_INFINITY
+                } else {
+                    f64::INFINITY
+                }))
+            }
+            Err(err) => Err(err),
+        }
+    }
+}
+
 /// A point in time as yfinance takes one: a `datetime` (aware in any
 /// `tzinfo`: `timezone`, `zoneinfo`, pytz, dateutil, pandas `Timestamp`),
 /// a `date` (its midnight), or a string `"YYYY-MM-DD"`,

@@ -15,7 +15,7 @@ use tickersense::service::{
 };
 use tickersense::{Config, ConfigOverrides, HistoryRange, Interval, Tickersense};
 
-use crate::args::{opt_text, opt_time, Int, Symbols, Text, Time};
+use crate::args::{opt_text, opt_time, Int, Seconds, Symbols, Text, Time};
 use crate::error::{py_result, IntoPyErr};
 use crate::model::{
     BackfillProgress, BackfillReport, BackfillStatus, Bar, DailySentiment, History,
@@ -187,7 +187,7 @@ fn is_async_callable(f: &Bound<'_, PyAny>) -> PyResult<bool> {
 /// The constructors' arguments.
 struct Options {
     overrides: ConfigOverrides,
-    timeout: Option<f64>,
+    timeout: Option<Seconds>,
     retries: Option<Int>,
 }
 
@@ -198,7 +198,7 @@ impl Options {
         market_data: Option<Text>,
         social: Option<Text>,
         analyzer: Option<Text>,
-        timeout: Option<f64>,
+        timeout: Option<Seconds>,
         retries: Option<Int>,
     ) -> Self {
         Options {
@@ -224,7 +224,7 @@ fn open(config: Config) -> PyResult<Tickersense> {
 impl Core {
     fn new(options: Options) -> PyResult<Self> {
         let mut config = guarded(|| Config::resolve(options.overrides))?;
-        if let Some(secs) = options.timeout {
+        if let Some(Seconds(secs)) = options.timeout {
             config.resilience.timeout = py_result(checked_timeout(secs))?;
         }
         if let Some(retries) = options.retries {
@@ -484,7 +484,7 @@ impl Client {
         market_data: Option<Text>,
         social: Option<Text>,
         analyzer: Option<Text>,
-        timeout: Option<f64>,
+        timeout: Option<Seconds>,
         retries: Option<Int>,
     ) -> PyResult<Self> {
         Ok(Client {
@@ -704,7 +704,7 @@ impl AsyncClient {
         market_data: Option<Text>,
         social: Option<Text>,
         analyzer: Option<Text>,
-        timeout: Option<f64>,
+        timeout: Option<Seconds>,
         retries: Option<Int>,
     ) -> PyResult<Self> {
         Ok(AsyncClient {
@@ -722,7 +722,7 @@ impl AsyncClient {
 
     /// The latest quote of `symbol`.
     fn quote<'py>(&self, py: Python<'py>, symbol: Text) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.quote(symbol)?)
+        awaitable(py, "AsyncClient.quote", self.core.quote(symbol)?)
     }
 
     /// Bars of `interval` over `period`, or from `start` to `end` (yfinance
@@ -741,7 +741,7 @@ impl AsyncClient {
         end: Option<Time>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let args = HistoryArgs::new(period, interval, start, end);
-        awaitable(py, self.core.history(symbol, args)?)
+        awaitable(py, "AsyncClient.history", self.core.history(symbol, args)?)
     }
 
     /// Histories of many symbols: a dict from symbol to `History` or to the
@@ -762,18 +762,22 @@ impl AsyncClient {
         concurrency: Int,
     ) -> PyResult<Bound<'py, PyAny>> {
         let args = HistoryArgs::new(period, interval, start, end);
-        awaitable(py, self.core.history_many(symbols, args, concurrency)?)
+        awaitable(
+            py,
+            "AsyncClient.history_many",
+            self.core.history_many(symbols, args, concurrency)?,
+        )
     }
 
     /// Instruments matching `query`, best first.
     #[pyo3(signature = (query, limit=Int::of(10)), text_signature = "(self, query, limit=10)")]
     fn search<'py>(&self, py: Python<'py>, query: Text, limit: Int) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.search(query, limit)?)
+        awaitable(py, "AsyncClient.search", self.core.search(query, limit)?)
     }
 
     /// The current social sentiment of `symbol`.
     fn sentiment<'py>(&self, py: Python<'py>, symbol: Text) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.sentiment(symbol)?)
+        awaitable(py, "AsyncClient.sentiment", self.core.sentiment(symbol)?)
     }
 
     /// Bars already in the store, without asking the provider.
@@ -789,7 +793,11 @@ impl AsyncClient {
         start: Option<Time>,
         end: Option<Time>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.stored_history(symbol, interval, start, end)?)
+        awaitable(
+            py,
+            "AsyncClient.stored_history",
+            self.core.stored_history(symbol, interval, start, end)?,
+        )
     }
 
     /// Daily sums of the stored sentiment analyses of `symbol` over the last
@@ -801,7 +809,11 @@ impl AsyncClient {
         symbol: Text,
         days: Int,
     ) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.sentiment_daily(symbol, days)?)
+        awaitable(
+            py,
+            "AsyncClient.sentiment_daily",
+            self.core.sentiment_daily(symbol, days)?,
+        )
     }
 
     /// As `Client.backfill`, but `on_progress` is called on a thread other
@@ -831,7 +843,7 @@ impl AsyncClient {
         let make = self
             .core
             .backfill(symbols, args, concurrency, on_progress)?;
-        awaitable_calling_back(py, make)
+        awaitable_calling_back(py, "AsyncClient.backfill", make)
     }
 
     /// The kept backfill status of every symbol, of `interval` or of all.
@@ -841,17 +853,21 @@ impl AsyncClient {
         py: Python<'py>,
         interval: Option<Text>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.backfill_statuses(interval)?)
+        awaitable(
+            py,
+            "AsyncClient.backfill_statuses",
+            self.core.backfill_statuses(interval)?,
+        )
     }
 
     /// Every stored price series with its bar count, extent and coverage.
     fn stored_series<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.stored_series()?)
+        awaitable(py, "AsyncClient.stored_series", self.core.stored_series()?)
     }
 
     /// Cache counters per namespace.
     fn cache_stats<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.cache_stats()?)
+        awaitable(py, "AsyncClient.cache_stats", self.core.cache_stats()?)
     }
 
     /// Drops one cached key, or the whole namespace when `key` is None.
@@ -862,22 +878,32 @@ impl AsyncClient {
         namespace: Text,
         key: Option<Text>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.invalidate(namespace, key)?)
+        awaitable(
+            py,
+            "AsyncClient.invalidate",
+            self.core.invalidate(namespace, key)?,
+        )
     }
 
     /// One line describing the store, without secrets.
     fn describe_store<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.describe_store()?)
+        awaitable(
+            py,
+            "AsyncClient.describe_store",
+            self.core.describe_store()?,
+        )
     }
 
     /// Releases the store's pools and the cache's connections (see
     /// `Client.close`). Idempotent.
     fn close<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        awaitable(py, self.core.close()?)
+        awaitable(py, "AsyncClient.close", self.core.close()?)
     }
 
     fn __aenter__(slf: Py<Self>, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-        awaitable(py, async move { Ok::<_, tickersense::Error>(slf) })
+        awaitable(py, "AsyncClient.__aenter__", async move {
+            Ok::<_, tickersense::Error>(slf)
+        })
     }
 
     /// Closes the client; an exception raised in the block goes on.
@@ -888,7 +914,7 @@ impl AsyncClient {
         _args: &Bound<'py, pyo3::types::PyTuple>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let close = self.core.close()?;
-        awaitable(py, async move {
+        awaitable(py, "AsyncClient.__aexit__", async move {
             close.await?;
             Ok::<_, tickersense::Error>(false)
         })

@@ -326,14 +326,15 @@ type Finish = Box<dyn FnOnce(Python<'_>) -> PyResult<Py<PyAny>> + Send>;
 type Make = Box<dyn FnOnce(Caller) -> Pin<Box<dyn Future<Output = Finish> + Send>> + Send>;
 
 /// A coroutine for the result of `fut`, run on the runtime once the
-/// coroutine is first awaited.
-pub fn awaitable<'py, T, E, F>(py: Python<'py>, fut: F) -> PyResult<Bound<'py, PyAny>>
+/// coroutine is first awaited; `name` (`"AsyncClient.quote"`) is its
+/// `__qualname__`.
+pub fn awaitable<'py, T, E, F>(py: Python<'py>, name: &str, fut: F) -> PyResult<Bound<'py, PyAny>>
 where
     T: for<'a> IntoPyObject<'a> + Send + 'static,
     E: IntoPyErr + Send + 'static,
     F: Future<Output = Result<T, E>> + Send + 'static,
 {
-    awaitable_calling_back(py, |_| fut)
+    awaitable_calling_back(py, name, |_| fut)
 }
 
 /// [`awaitable`] for a future made by `make` from a [`Caller`] that runs
@@ -347,6 +348,7 @@ where
 /// coroutine never awaited starts nothing.
 pub fn awaitable_calling_back<'py, T, E, F, M>(
     py: Python<'py>,
+    name: &str,
     make: M,
 ) -> PyResult<Bound<'py, PyAny>>
 where
@@ -365,7 +367,12 @@ where
     let start = Start {
         make: Mutex::new(Some(make)),
     };
-    helpers(py)?.drive.bind(py).call1((start,))
+    let coroutine = helpers(py)?.drive.bind(py).call1((start,))?;
+    // Named after the call, not the bridge, in task reprs and in Python's
+    // "coroutine ... was never awaited" warning.
+    coroutine.setattr("__qualname__", name)?;
+    coroutine.setattr("__name__", name.rsplit('.').next().unwrap_or(name))?;
+    Ok(coroutine)
 }
 
 /// The callable `drive` calls once, with the running loop and the future to
@@ -512,7 +519,7 @@ fn panic_for_tests(py: Python<'_>, async_: bool) -> PyResult<Py<PyAny>> {
         panic!("a deliberate panic for the tests")
     }
     if async_ {
-        awaitable(py, boom()).map(Bound::unbind)
+        awaitable(py, "_panic_for_tests", boom()).map(Bound::unbind)
     } else {
         wait(py, boom()).and_then(|()| py.None().into_py_any(py))
     }

@@ -102,7 +102,7 @@ def test_asyncio_run_cancels_a_future_left_unawaited():
     async def main():
         ac = tickersense.AsyncClient(store="memory://")
         coro = ac.history("AAPL", "5y", "1d")
-        assert asyncio.iscoroutine(coro)
+        assert asyncio.iscoroutine(coro) and coro.__qualname__ == "AsyncClient.history"
         return asyncio.ensure_future(coro)
 
     left = asyncio.run(main())

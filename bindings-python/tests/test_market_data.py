@@ -79,7 +79,7 @@ def test_quote_has_crumb_extras_and_freshness(replay_url):  # noqa: F811
     assert q.stale is False
 
 
-@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf")])
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), float("inf"), 10**400, -(10**400)])
 def test_bad_timeouts_are_invalid_input(bad):
     with pytest.raises(tickersense.InvalidInputError, match="timeout"):
         tickersense.Client(store="memory://", timeout=bad)
