@@ -422,3 +422,92 @@ async fn postgres_check_only_migrations_and_the_time_layout_in_describe() {
     }
     schema.drop_now().await;
 }
+
+/// Many pools opening one fresh SQLite file at once all migrate it (the
+/// race is across connections: separate pools show it as processes do).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_pools_opening_a_fresh_sqlite_file_at_once_all_succeed() {
+    for round in 0..12 {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
+        let opens = (0..6).map(|_| {
+            let url = url.clone();
+            tokio::spawn(async move { StoreUrl::parse(&url).unwrap().connect().await })
+        });
+        for open in opens.collect::<Vec<_>>() {
+            if let Err(err) = open.await.unwrap() {
+                panic!("round {round}: {err}");
+            }
+        }
+        let check = format!("{url}?migrations=check");
+        connect(&check).await;
+    }
+}
+
+/// "cannot open sqlite database" says why.
+#[tokio::test]
+async fn sqlite_open_failures_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let at = |name: &str| dir.path().join(name).display().to_string();
+    let why = |err: tickersense::Error| {
+        assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable, "{err}");
+        assert!(
+            err.message().starts_with("cannot open sqlite database"),
+            "{err}"
+        );
+        err.message().to_owned()
+    };
+    let missing_dir = why(refused(&format!("sqlite://{}", at("nope/t.db"))).await);
+    assert!(
+        missing_dir.contains("folder") && missing_dir.contains("does not exist"),
+        "{missing_dir}"
+    );
+    std::fs::create_dir(at("a_dir")).unwrap();
+    let a_dir = why(refused(&format!("sqlite://{}", at("a_dir"))).await);
+    assert!(a_dir.contains("is a directory"), "{a_dir}");
+    std::fs::write(at("junk.db"), vec![b'x'; 4096]).unwrap();
+    let junk = why(refused(&format!("sqlite://{}", at("junk.db"))).await);
+    assert!(junk.contains("not a SQLite database"), "{junk}");
+    let check = why(refused(&format!("sqlite://{}?migrations=check", at("absent.db"))).await);
+    assert!(
+        check.contains("does not exist") && check.contains("migrations=check"),
+        "{check}"
+    );
+
+    // Permissions mean nothing to root: then there is nothing to show.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir(at("locked")).unwrap();
+    std::fs::set_permissions(at("locked"), std::fs::Permissions::from_mode(0o500)).unwrap();
+    if std::fs::write(at("locked/probe"), b"").is_err() {
+        let denied = why(refused(&format!("sqlite://{}", at("locked/t.db"))).await);
+        assert!(denied.contains("permission denied"), "{denied}");
+    }
+}
+
+/// A store write that finds the file locked by another writer for longer
+/// than the busy timeout is `Unavailable` (try again), not `Internal`.
+#[tokio::test]
+async fn a_locked_sqlite_database_is_unavailable() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("t.db").display());
+    let store = connect(&url).await;
+    let mut other = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other)
+        .await
+        .unwrap();
+    let aapl = Symbol::parse("AAPL").unwrap();
+    let err = store
+        .upsert_bars(&aapl, Interval::D1, &[bar(1, 10.0)])
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), tickersense::ErrorKind::Unavailable, "{err}");
+    assert!(err.message().contains("locked"), "{err}");
+    sqlx::query("ROLLBACK").execute(&mut other).await.unwrap();
+    store
+        .upsert_bars(&aapl, Interval::D1, &[bar(1, 10.0)])
+        .await
+        .unwrap();
+}

@@ -325,6 +325,10 @@ impl From<sqlx::Error> for Error {
                 ErrorKind::Unavailable,
                 "cannot reach the database".to_owned(),
             ),
+            E::Database(db) if sqlite_busy(db.as_ref()) => (
+                ErrorKind::Unavailable,
+                "the database is locked by another writer; try again".to_owned(),
+            ),
             E::Database(db) if db.is_unique_violation() => (
                 ErrorKind::Conflict,
                 "a row with the same key exists".to_owned(),
@@ -342,6 +346,16 @@ impl From<sqlx::Error> for Error {
         };
         Error::new(kind, message).with_source(err)
     }
+}
+
+/// True for SQLite's `SQLITE_BUSY` and `SQLITE_LOCKED` (primary or
+/// extended codes, read from the driver's code, not its message): another
+/// connection holds the lock past the busy timeout, a transient state.
+fn sqlite_busy(db: &dyn sqlx::error::DatabaseError) -> bool {
+    db.try_downcast_ref::<sqlx::sqlite::SqliteError>()
+        .and_then(|e| sqlx::error::DatabaseError::code(e))
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
 }
 
 /// `err` as the error `classify` makes of the constraint it broke (by the

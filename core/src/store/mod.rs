@@ -64,6 +64,31 @@ impl Coverage {
     }
 }
 
+/// Runs `write` on a task of its own and waits for it, so that a caller
+/// cancelled mid-write (its future dropped: a timeout, Ctrl-C, an abandoned
+/// backfill) never cuts the write off halfway, and a write goes on to its
+/// commit even while the task that asked for it is blocked (in a progress
+/// callback, say) instead of holding a transaction open meanwhile.
+///
+/// On PostgreSQL a `COPY` cut off mid-stream leaves its connection out of
+/// step with the server (the next statement on it then reads the failed
+/// copy's error), and a transaction dropped mid-statement is rolled back only
+/// later; on SQLite an open write transaction locks out every other writer
+/// of the file. Finishing on its own task, the write hands its connection
+/// back clean. The write owns its input (one copy of it); closing the store
+/// waits for it.
+pub(crate) async fn detached<T: Send + 'static>(
+    write: impl std::future::Future<Output = Result<T>> + Send + 'static,
+) -> Result<T> {
+    match tokio::spawn(write).await {
+        Ok(result) => result,
+        Err(err) if err.is_panic() => Err(Error::from_panic(&*err.into_panic())),
+        Err(_) => Err(Error::unavailable(
+            "the database write was cancelled with its runtime",
+        )),
+    }
+}
+
 /// `bars` with one bar per timestamp, the last copy of each winning (what
 /// an upsert of the batch one bar at a time would leave), oldest first.
 /// Borrows when the timestamps already strictly increase, the usual case;

@@ -7,7 +7,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, PgPool, Row};
 
 use super::migrations::{check_applied, MigrationMode};
-use super::{last_per_timestamp, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
+use super::{
+    detached, last_per_timestamp, Coverage, PriceStore, SentimentStore, Store, StoredSeries,
+};
 use crate::error::{redact_url, Error, ErrorKind, Result};
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
 
@@ -119,26 +121,6 @@ async fn applied(pool: &PgPool) -> Result<Vec<(i64, Vec<u8>)>> {
 
 /// Batches of at least this many bars are written with `COPY`.
 pub const COPY_FROM: usize = 500;
-
-/// Runs `write` on a task of its own and waits for it, so that a caller
-/// cancelled mid-write (its future dropped: a timeout, Ctrl-C, an abandoned
-/// backfill) never cuts the write off halfway. A `COPY` cut off mid-stream
-/// leaves its connection out of step with the server (the next statement on
-/// it then reads the failed copy's error), and a transaction dropped
-/// mid-statement is rolled back only later; finishing (or rolling back) on
-/// its own task, the write hands its connection back clean. The write holds
-/// an owned copy of its input; [`Store::close`] waits for it.
-async fn detached<T: Send + 'static>(
-    write: impl std::future::Future<Output = Result<T>> + Send + 'static,
-) -> Result<T> {
-    match tokio::spawn(write).await {
-        Ok(result) => result,
-        Err(err) if err.is_panic() => Err(Error::from_panic(&*err.into_panic())),
-        Err(_) => Err(Error::unavailable(
-            "the database write was cancelled with its runtime",
-        )),
-    }
-}
 
 /// A batch of bars to upsert, owned so it can be written on its own task.
 struct Upsert {

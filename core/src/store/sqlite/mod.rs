@@ -7,7 +7,9 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Row, SqlitePool};
 
 use super::migrations::{check_applied, MigrationMode};
-use super::{last_per_timestamp, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
+use super::{
+    detached, last_per_timestamp, Coverage, PriceStore, SentimentStore, Store, StoredSeries,
+};
 use crate::error::{Error, Result};
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
 
@@ -69,14 +71,15 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|err| {
+                let why = why_not_opened(path, migrations, &err);
                 Error::unavailable(format!(
-                    "cannot open sqlite database {}",
+                    "cannot open sqlite database {}: {why}",
                     crate::error::echo(path)
                 ))
                 .with_source(err)
             })?;
         match migrations {
-            MigrationMode::Apply => MIGRATOR.run(&pool).await?,
+            MigrationMode::Apply => migrate_exclusively(&pool).await?,
             MigrationMode::Check => check_applied(&MIGRATOR, &applied(&pool).await?, "sqlite")?,
         }
         Ok(SqliteStore {
@@ -84,6 +87,143 @@ impl SqliteStore {
             path: path.to_owned(),
         })
     }
+}
+
+/// Applies the migrations inside one `BEGIN IMMEDIATE` transaction, which
+/// takes the file's write lock first: openers of a fresh file racing each
+/// other (processes, or pools in one process) wait in turn (up to the busy
+/// timeout), and each finds what the one before applied instead of applying
+/// it again ("table price_bars already exists"). The migrator's own
+/// per-migration transactions become savepoints inside it.
+async fn migrate_exclusively(pool: &SqlitePool) -> Result<()> {
+    let mut conn = pool.acquire().await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    MIGRATOR.run_direct(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// SQLite's primary result code in `err`, when the driver gave one.
+fn sqlite_code(err: &sqlx::Error) -> Option<i32> {
+    let code = err.as_database_error()?.code()?;
+    code.parse::<i32>().ok().map(|code| code & 0xff)
+}
+
+/// Why the database at `path` did not open, as far as SQLite's answer and
+/// the file system tell: a missing folder, a folder where the file should
+/// be, a file that is not a database, missing permission, or a missing file
+/// that check-only migrations do not create.
+fn why_not_opened(path: &str, migrations: MigrationMode, err: &sqlx::Error) -> String {
+    use std::io::ErrorKind as Io;
+    const SQLITE_NOTADB: i32 = 26;
+    let file = std::path::Path::new(path);
+    if sqlite_code(err) == Some(SQLITE_NOTADB) {
+        return "the file is not a SQLite database".to_owned();
+    }
+    match std::fs::metadata(file) {
+        Ok(meta) if meta.is_dir() => "it is a directory, not a file".to_owned(),
+        Ok(_) => match std::fs::File::open(file) {
+            Err(e) if e.kind() == Io::PermissionDenied => "permission denied".to_owned(),
+            _ => format!("SQLite could not open it ({})", sqlite_reason(err)),
+        },
+        Err(e) if e.kind() == Io::PermissionDenied => "permission denied".to_owned(),
+        Err(_) if migrations == MigrationMode::Check => {
+            "the file does not exist, and migrations=check does not create it".to_owned()
+        }
+        Err(_) => {
+            let folder = match file.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p,
+                _ => std::path::Path::new("."),
+            };
+            let shown = crate::error::echo(&folder.to_string_lossy());
+            match std::fs::metadata(folder) {
+                Err(e) if e.kind() == Io::NotFound => format!("the folder {shown} does not exist"),
+                Ok(meta) if !meta.is_dir() => format!("{shown} is not a folder"),
+                Err(e) if e.kind() == Io::PermissionDenied => "permission denied".to_owned(),
+                _ if folder_is_read_only(folder) => {
+                    format!("permission denied: cannot create a file in {shown}")
+                }
+                _ => format!("SQLite could not create it ({})", sqlite_reason(err)),
+            }
+        }
+    }
+}
+
+/// True when a file cannot be created in `folder` for lack of permission
+/// (probed by creating and removing a uniquely named empty file).
+fn folder_is_read_only(folder: &std::path::Path) -> bool {
+    let probe = folder.join(format!(".tickersense-probe-{}", std::process::id()));
+    match std::fs::File::create(&probe) {
+        Ok(_) => {
+            let _ = std::fs::remove_file(&probe);
+            false
+        }
+        Err(e) => e.kind() == std::io::ErrorKind::PermissionDenied,
+    }
+}
+
+/// The driver's short reason for `err`, without any path.
+fn sqlite_reason(err: &sqlx::Error) -> String {
+    match err.as_database_error() {
+        Some(db) => crate::error::echo(db.message()),
+        None => "no reason given".to_owned(),
+    }
+}
+
+/// Upserts `bars` (one per timestamp) in one transaction.
+async fn upsert(
+    pool: &SqlitePool,
+    symbol: &Symbol,
+    interval: Interval,
+    bars: &[Bar],
+) -> Result<u64> {
+    let mut tx = pool.begin().await?;
+    for chunk in bars.chunks(BARS_PER_STATEMENT) {
+        let mut q = QueryBuilder::new(
+            "INSERT INTO price_bars (symbol, interval, ts_ms, open, high, low, close, adj_close, volume) ",
+        );
+        q.push_values(chunk, |mut row, bar| {
+            row.push_bind(symbol.as_str())
+                .push_bind(interval.as_str())
+                .push_bind(to_ms(bar.timestamp))
+                .push_bind(bar.open)
+                .push_bind(bar.high)
+                .push_bind(bar.low)
+                .push_bind(bar.close)
+                .push_bind(bar.adj_close)
+                .push_bind(i64::try_from(bar.volume).unwrap_or(i64::MAX));
+        });
+        q.push(
+            " ON CONFLICT (symbol, interval, ts_ms) DO UPDATE SET open = excluded.open, high = excluded.high, \
+             low = excluded.low, close = excluded.close, adj_close = excluded.adj_close, volume = excluded.volume",
+        );
+        q.build().execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(bars.len() as u64)
+}
+
+/// Appends `records` in one transaction.
+async fn insert_sentiment(pool: &SqlitePool, records: &[SentimentRecord]) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    for r in records {
+        sqlx::query(
+            "INSERT INTO sentiment_data (symbol, ts_ms, platform, sentiment_score, confidence, mention_count, keywords, source_urls) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(r.symbol.as_str())
+        .bind(to_ms(r.timestamp))
+        .bind(&r.detail.platform)
+        .bind(r.detail.sentiment_score)
+        .bind(r.detail.confidence)
+        .bind(i64::from(r.detail.mention_count))
+        .bind(serde_json::to_string(&r.detail.keywords)?)
+        .bind(serde_json::to_string(&r.detail.source_urls)?)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Versions and checksums of the migrations recorded as applied.
@@ -117,32 +257,16 @@ fn bar_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Bar> {
 
 #[async_trait]
 impl PriceStore for SqliteStore {
+    /// Multi-row upserts in one transaction, run on a task of its own
+    /// ([`detached`]): it commits even while the caller is cancelled or
+    /// blocked, so it never keeps the file locked against other writers.
     async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64> {
-        let bars = &*last_per_timestamp(bars);
-        let mut tx = self.pool.begin().await?;
-        for chunk in bars.chunks(BARS_PER_STATEMENT) {
-            let mut q = QueryBuilder::new(
-                "INSERT INTO price_bars (symbol, interval, ts_ms, open, high, low, close, adj_close, volume) ",
-            );
-            q.push_values(chunk, |mut row, bar| {
-                row.push_bind(symbol.as_str())
-                    .push_bind(interval.as_str())
-                    .push_bind(to_ms(bar.timestamp))
-                    .push_bind(bar.open)
-                    .push_bind(bar.high)
-                    .push_bind(bar.low)
-                    .push_bind(bar.close)
-                    .push_bind(bar.adj_close)
-                    .push_bind(i64::try_from(bar.volume).unwrap_or(i64::MAX));
-            });
-            q.push(
-                " ON CONFLICT (symbol, interval, ts_ms) DO UPDATE SET open = excluded.open, high = excluded.high, \
-                 low = excluded.low, close = excluded.close, adj_close = excluded.adj_close, volume = excluded.volume",
-            );
-            q.build().execute(&mut *tx).await?;
+        if bars.is_empty() {
+            return Ok(0);
         }
-        tx.commit().await?;
-        Ok(bars.len() as u64)
+        let pool = self.pool.clone();
+        let (symbol, bars) = (symbol.clone(), last_per_timestamp(bars).into_owned());
+        detached(async move { upsert(&pool, &symbol, interval, &bars).await }).await
     }
 
     async fn bars(
@@ -267,26 +391,11 @@ impl PriceStore for SqliteStore {
 
 #[async_trait]
 impl SentimentStore for SqliteStore {
+    /// One transaction, on a task of its own as bar upserts are.
     async fn insert_sentiment(&self, records: &[SentimentRecord]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        for r in records {
-            sqlx::query(
-                "INSERT INTO sentiment_data (symbol, ts_ms, platform, sentiment_score, confidence, mention_count, keywords, source_urls) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(r.symbol.as_str())
-            .bind(to_ms(r.timestamp))
-            .bind(&r.detail.platform)
-            .bind(r.detail.sentiment_score)
-            .bind(r.detail.confidence)
-            .bind(i64::from(r.detail.mention_count))
-            .bind(serde_json::to_string(&r.detail.keywords)?)
-            .bind(serde_json::to_string(&r.detail.source_urls)?)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let pool = self.pool.clone();
+        let records = records.to_vec();
+        detached(async move { insert_sentiment(&pool, &records).await }).await
     }
 
     async fn sentiment_since(
