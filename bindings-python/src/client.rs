@@ -673,9 +673,8 @@ impl Client {
 
     /// Closes the client; an exception raised in the block goes on.
     #[pyo3(signature = (*_args))]
-    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<bool> {
-        self.close(py)?;
-        Ok(false)
+    fn __exit__(&self, py: Python<'_>, _args: &Bound<'_, pyo3::types::PyTuple>) -> PyResult<()> {
+        self.close(py)
     }
 
     fn __repr__(&self) -> String {
@@ -913,11 +912,7 @@ impl AsyncClient {
         py: Python<'py>,
         _args: &Bound<'py, pyo3::types::PyTuple>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let close = self.core.close()?;
-        awaitable(py, "AsyncClient.__aexit__", async move {
-            close.await?;
-            Ok::<_, tickersense::Error>(false)
-        })
+        awaitable(py, "AsyncClient.__aexit__", self.core.close()?)
     }
 
     fn __repr__(&self) -> String {

@@ -53,3 +53,58 @@ def test_stub_signatures_match_runtime_text_signatures():
             stub_defaults = [ast.literal_eval(d) for d in item.args.defaults]
             runtime_defaults = [p.default for p in runtime.values() if p.default is not inspect.Parameter.empty]
             assert stub_defaults == runtime_defaults, f"{node.name}.{item.name} defaults"
+
+
+TYPICAL_PROGRAM = '''
+import asyncio
+from datetime import date, datetime, timezone
+
+import tickersense
+
+
+def blocking() -> float:
+    with tickersense.Client(store="memory://") as c:
+        h = c.history("AAPL", start=date(2024, 1, 1), end="2024-02-01")
+        part: tickersense.History = h[1:3]
+        bar: tickersense.Bar = h[0]
+        c.history_many({"AAPL", "MSFT"}.union(["KO"]))
+        return c.quote("AAPL").price + bar.close + len(part)
+
+
+async def main() -> float:
+    async with tickersense.AsyncClient(store="memory://") as ac:
+        async def progress(p: tickersense.BackfillProgress) -> None:
+            await asyncio.sleep(0)
+
+        await ac.backfill(["AAPL"], start=datetime.now(timezone.utc), on_progress=progress)
+        return (await ac.quote("AAPL")).price
+
+
+try:
+    asyncio.run(main())
+except TimeoutError:
+    pass
+except tickersense.TickersenseError as e:
+    print(e.kind, e.retry_after)
+'''
+
+
+def test_the_stub_types_a_typical_program(tmp_path):
+    """What users' type checkers see: context managers that let exceptions
+    through, slices, any iterable of symbols, times of several kinds, async
+    progress callables."""
+    import subprocess
+    import sys
+
+    import pytest
+
+    pytest.importorskip("mypy")
+    program = tmp_path / "typical.py"
+    program.write_text(TYPICAL_PROGRAM)
+    checked = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(program)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert checked.returncode == 0, checked.stdout + checked.stderr

@@ -347,7 +347,7 @@ class Client:
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
         /,
-    ) -> bool: ...
+    ) -> None: ...
 
 @final
 class AsyncClient:
@@ -415,7 +415,7 @@ class AsyncClient:
         exc: Optional[BaseException],
         tb: Optional[TracebackType],
         /,
-    ) -> bool: ...
+    ) -> None: ...
 
 @final
 class Vader:
