@@ -3,8 +3,15 @@
 //!
 //! - `none://` — [`NoCache`]: every read misses.
 //! - `memory://` — [`MemoryCache`]: in-process, size-bounded per namespace (moka).
-//! - `redis://HOST:PORT/DB` — [`RedisCache`]: shared between processes.
+//! - `redis://HOST:PORT/DB` — [`RedisCache`]: shared between processes;
+//!   `?prefix=NAME` starts its keys with `NAME` instead of `tickersense`, so
+//!   apps sharing one Redis keep apart.
 //! - `tiered+redis://HOST:PORT/DB` — [`TieredCache`]: memory in front of Redis.
+//!
+//! The services start each key with the [`KeyScope`] of the source that
+//! made the value (the market-data provider's URL, the social sources and
+//! analyzer), so clients on different sources sharing a cache never read
+//! each other's values.
 //!
 //! A cache never fails a call: a backend error is logged, counted in
 //! [`NamespaceStats::errors`], and read as a miss.

@@ -258,7 +258,7 @@ fn bar_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Bar> {
 #[async_trait]
 impl PriceStore for SqliteStore {
     /// Multi-row upserts in one transaction, run on a task of its own
-    /// ([`detached`]): it commits even while the caller is cancelled or
+    /// (`detached`): it commits even while the caller is cancelled or
     /// blocked, so it never keeps the file locked against other writers.
     async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64> {
         if bars.is_empty() {
