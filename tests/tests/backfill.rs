@@ -518,58 +518,65 @@ async fn postgres_backfill_cancelled_anywhere_reruns_to_exact_rows() {
 }
 
 /// A progress callback that reads and writes the same SQLite file (through
-/// another pool, as a second client would) never waits on a write
-/// transaction of the backfill: no call stalls, no symbol fails.
+/// the backfill's own store, or another pool as a second client would)
+/// never waits on a write transaction of the backfill: no call stalls, no
+/// symbol fails, at any concurrency.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_progress_callback_writing_the_same_sqlite_store_does_not_stall() {
-    let (dir, store) = sqlite().await;
-    let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    let other = StoreUrl::parse(&url).unwrap().connect().await.unwrap();
-    let long = HistoryRange::Between {
-        start: date(2005, 1, 1),
-        end: date(2025, 1, 1),
-    };
-    let backfill = Backfill::new(Arc::new(Sample::new()), store.clone(), store.clone());
-    let runtime = tokio::runtime::Handle::current();
-    let slowest = Mutex::new(Duration::ZERO);
-    let noted = Symbol::parse("NOTED").unwrap();
-    let on_progress = |p: &BackfillProgress| {
-        let started = std::time::Instant::now();
-        // The callback blocks its thread until the writes are done, as a
-        // binding's synchronous callback does; they run on a thread of
-        // their own (blocking on the runtime here would take the wake-ups
-        // meant for the backfill's own task).
-        std::thread::scope(|scope| {
-            scope
-                .spawn(|| {
-                    runtime.block_on(async {
-                        let note = tickersense::BackfillStatus::new(
-                            noted.clone(),
-                            Interval::Wk1,
-                            p.status.state,
-                        );
-                        other.put_backfill_status(&note).await.unwrap();
-                        other.stored_series().await.unwrap();
+    for (own_store, concurrency) in [(false, 3), (true, 3), (true, 64)] {
+        let (dir, store) = sqlite().await;
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let other = match own_store {
+            true => store.clone(),
+            false => StoreUrl::parse(&url).unwrap().connect().await.unwrap(),
+        };
+        let long = HistoryRange::Between {
+            start: date(2005, 1, 1),
+            end: date(2025, 1, 1),
+        };
+        let backfill = Backfill::new(Arc::new(Sample::new()), store.clone(), store.clone());
+        let runtime = tokio::runtime::Handle::current();
+        let slowest = Mutex::new(Duration::ZERO);
+        let noted = Symbol::parse("NOTED").unwrap();
+        let on_progress = |p: &BackfillProgress| {
+            let started = std::time::Instant::now();
+            // The callback blocks its thread until the writes are done, as a
+            // binding's synchronous callback does; they run on a thread of
+            // their own (blocking on the runtime here would take the wake-ups
+            // meant for the backfill's own task).
+            std::thread::scope(|scope| {
+                scope
+                    .spawn(|| {
+                        runtime.block_on(async {
+                            let note = tickersense::BackfillStatus::new(
+                                noted.clone(),
+                                Interval::Wk1,
+                                p.status.state,
+                            );
+                            other.put_backfill_status(&note).await.unwrap();
+                            other.stored_series().await.unwrap();
+                        })
                     })
-                })
-                .join()
-                .unwrap()
-        });
-        let took = started.elapsed();
-        let mut slowest = slowest.lock().unwrap();
-        *slowest = (*slowest).max(took);
-        ControlFlow::Continue(())
-    };
-    let started = std::time::Instant::now();
-    let report = backfill
-        .run(&request(&SYMBOLS, long, 3), &on_progress)
-        .await
-        .unwrap();
-    assert_eq!(report.failed().count(), 0, "{report:?}");
-    let slowest = *slowest.lock().unwrap();
-    assert!(
-        slowest < Duration::from_secs(1),
-        "a callback took {slowest:?}"
-    );
-    assert!(started.elapsed() < Duration::from_secs(10));
+                    .join()
+                    .unwrap()
+            });
+            let took = started.elapsed();
+            let mut slowest = slowest.lock().unwrap();
+            *slowest = (*slowest).max(took);
+            ControlFlow::Continue(())
+        };
+        let started = std::time::Instant::now();
+        let report = backfill
+            .run(&request(&SYMBOLS, long, concurrency), &on_progress)
+            .await
+            .unwrap();
+        let case = format!("own store {own_store}, concurrency {concurrency}");
+        assert_eq!(report.failed().count(), 0, "{case}: {report:?}");
+        let slowest = *slowest.lock().unwrap();
+        assert!(
+            slowest < Duration::from_secs(1),
+            "{case}: a callback took {slowest:?}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(10), "{case}");
+    }
 }

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use futures::StreamExt;
+use futures::FutureExt;
 
 use crate::error::{Error, Result};
 use crate::model::{BackfillState, BackfillStatus, Bar, HistoryRange, Interval, Period, Symbol};
@@ -129,29 +129,14 @@ pub struct Backfill {
     statuses: Arc<dyn BackfillStore>,
 }
 
-/// The counters every symbol's task updates.
-struct RunState<'a> {
-    total: usize,
-    finished: AtomicUsize,
+/// What the task driving a run shares with the symbols' tasks.
+struct Shared {
     rows_written: AtomicU64,
-    on_progress: &'a ProgressFn<'a>,
     /// Set once the callback asks to stop; tasks under way watch it.
     stop: tokio::sync::watch::Sender<bool>,
 }
 
-impl RunState<'_> {
-    fn tell(&self, status: &BackfillStatus) {
-        let progress = BackfillProgress {
-            status: status.clone(),
-            finished: self.finished.load(Ordering::Relaxed),
-            total: self.total,
-            rows_written: self.rows_written.load(Ordering::Relaxed),
-        };
-        if (self.on_progress)(&progress).is_break() {
-            self.stop.send_replace(true);
-        }
-    }
-
+impl Shared {
     fn stopped(&self) -> bool {
         *self.stop.borrow()
     }
@@ -161,6 +146,40 @@ impl RunState<'_> {
         let mut asked = self.stop.subscribe();
         // Err only when the sender is gone, and `self` holds it.
         let _ = asked.wait_for(|stop| *stop).await;
+    }
+}
+
+/// What a symbol's task tells the task driving the run, in order.
+enum Event {
+    /// The symbol (at this index of the run) has started: tell the callback.
+    Running(BackfillStatus),
+    /// The symbol's task is over, with its last status.
+    Ended(usize, BackfillStatus),
+}
+
+/// The driving task's view of a run: the callback and its counters.
+struct RunState<'a> {
+    total: usize,
+    finished: AtomicUsize,
+    on_progress: &'a ProgressFn<'a>,
+    shared: Arc<Shared>,
+}
+
+impl RunState<'_> {
+    fn tell(&self, status: &BackfillStatus) {
+        let progress = BackfillProgress {
+            status: status.clone(),
+            finished: self.finished.load(Ordering::Relaxed),
+            total: self.total,
+            rows_written: self.shared.rows_written.load(Ordering::Relaxed),
+        };
+        if (self.on_progress)(&progress).is_break() {
+            self.shared.stop.send_replace(true);
+        }
+    }
+
+    fn stopped(&self) -> bool {
+        self.shared.stopped()
     }
 }
 
@@ -181,6 +200,13 @@ impl Backfill {
     /// Runs `request`, calling `on_progress` on every change. Fails only
     /// when the request is invalid or the store cannot be read at the start;
     /// a symbol that fails is reported as failed and the others go on.
+    ///
+    /// Each symbol runs on a task of its own (at most `concurrency` at a
+    /// time) and the callback on the task awaiting this call: while the
+    /// callback runs (and blocks, say, on a call into the same store) the
+    /// symbols go on and hand their store connections back, so a callback
+    /// never waits on the run's own writes or connections. Dropping the
+    /// call aborts the symbols' tasks (their writes under way still finish).
     pub async fn run(
         &self,
         request: &BackfillRequest,
@@ -205,9 +231,11 @@ impl Backfill {
         let run = RunState {
             total: symbols.len(),
             finished: AtomicUsize::new(0),
-            rows_written: AtomicU64::new(0),
             on_progress,
-            stop: tokio::sync::watch::Sender::new(false),
+            shared: Arc::new(Shared {
+                rows_written: AtomicU64::new(0),
+                stop: tokio::sync::watch::Sender::new(false),
+            }),
         };
 
         // Symbols covered already are done without a fetch; the rest wait.
@@ -245,33 +273,65 @@ impl Backfill {
             }
         }
 
-        if !run.stopped() {
-            // Once stopped, no new symbol is taken, and those under way are
-            // let finish (abandoning their fetch) so that each writes its
-            // own last status: a status write cut off by dropping its task
-            // could still land after a later one.
-            let mut results = futures::stream::iter(todo)
-                .take_while(|_| std::future::ready(!run.stopped()))
-                .map(|(i, symbol, coverage, previous)| {
-                    let run = &run;
-                    let window = &window;
-                    async move {
-                        let status = self.one(&symbol, coverage, previous, window, run).await;
-                        (i, status)
+        // Once stopped, no new symbol is taken, and those under way are let
+        // finish (abandoning their fetch) so that each writes its own last
+        // status: a status write cut off by aborting its task could still
+        // land after a later one.
+        let window = Arc::new(window);
+        let (events_tx, mut events) = tokio::sync::mpsc::unbounded_channel();
+        let mut tasks = tokio::task::JoinSet::new();
+        let mut todo = todo.into_iter();
+        let mut under_way = 0;
+        loop {
+            while under_way < request.concurrency && !run.stopped() {
+                let Some((i, symbol, coverage, previous)) = todo.next() else {
+                    break;
+                };
+                under_way += 1;
+                let (backfill, window, shared) = (self.clone(), window.clone(), run.shared.clone());
+                let events = events_tx.clone();
+                tasks.spawn(async move {
+                    let one = backfill.one(&symbol, coverage, previous, &window, &shared, &events);
+                    let status = match std::panic::AssertUnwindSafe(one).catch_unwind().await {
+                        Ok(status) => status,
+                        Err(panic) => {
+                            let err = Error::from_panic(&*panic);
+                            BackfillStatus {
+                                reason: Some(format!("{}: {}", err.kind(), err.message())),
+                                ..BackfillStatus::new(
+                                    symbol,
+                                    window.interval,
+                                    BackfillState::Failed,
+                                )
+                            }
+                        }
+                    };
+                    let _ = events.send(Event::Ended(i, status));
+                });
+            }
+            if under_way == 0 {
+                break;
+            }
+            // Never `None`: this task holds a sender.
+            let Some(event) = events.recv().await else {
+                break;
+            };
+            match event {
+                Event::Running(status) => run.tell(&status),
+                Event::Ended(i, status) => {
+                    under_way -= 1;
+                    if status.state.is_finished() {
+                        run.finished.fetch_add(1, Ordering::Relaxed);
+                        run.tell(&status);
                     }
-                })
-                .buffer_unordered(request.concurrency);
-            while let Some((i, status)) = results.next().await {
-                if status.state.is_finished() {
-                    run.finished.fetch_add(1, Ordering::Relaxed);
-                    run.tell(&status);
+                    last[i] = Some(status);
                 }
-                last[i] = Some(status);
             }
         }
+        drop(tasks);
         Ok(BackfillReport {
             statuses: last.into_iter().flatten().collect(),
-            rows_written: run.rows_written.load(Ordering::Relaxed),
+            rows_written: run.shared.rows_written.load(Ordering::Relaxed),
             stopped: run.stopped(),
             rejected: Vec::new(),
         })
@@ -290,19 +350,20 @@ impl Backfill {
         coverage: Option<Coverage>,
         previous: Option<BackfillStatus>,
         window: &Window,
-        run: &RunState<'_>,
+        shared: &Shared,
+        events: &tokio::sync::mpsc::UnboundedSender<Event>,
     ) -> BackfillStatus {
         let running = BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Running);
         self.put_status(&running).await;
-        run.tell(&running);
-        let outcome = if run.stopped() {
+        let _ = events.send(Event::Running(running));
+        let outcome = if shared.stopped() {
             None
         } else {
             tokio::select! {
                 // Stopping wins a tie: the symbol is then simply redone.
                 biased;
-                () = run.stop_asked() => None,
-                outcome = self.fetch_and_store(symbol, coverage, window, run) => Some(outcome),
+                () = shared.stop_asked() => None,
+                outcome = self.fetch_and_store(symbol, coverage, window, shared) => Some(outcome),
             }
         };
         let status = match outcome {
@@ -340,7 +401,7 @@ impl Backfill {
         symbol: &Symbol,
         coverage: Option<Coverage>,
         window: &Window,
-        run: &RunState<'_>,
+        shared: &Shared,
     ) -> Result<(u64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
         let newest = match coverage {
             Some(_) => self
@@ -363,7 +424,7 @@ impl Backfill {
                 .upsert_bars(symbol, window.interval, batch)
                 .await?;
             written += n;
-            run.rows_written.fetch_add(n, Ordering::Relaxed);
+            shared.rows_written.fetch_add(n, Ordering::Relaxed);
         }
         // Recorded last: a run killed before this line fetches again, and
         // the upserts above then replace rather than duplicate.
