@@ -427,10 +427,10 @@ async fn postgres_check_only_migrations_and_the_time_layout_in_describe() {
 /// race is across connections: separate pools show it as processes do).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn many_pools_opening_a_fresh_sqlite_file_at_once_all_succeed() {
-    for round in 0..12 {
+    for round in 0..20 {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("fresh.db").display());
-        let opens = (0..6).map(|_| {
+        let opens = (0..8).map(|_| {
             let url = url.clone();
             tokio::spawn(async move { StoreUrl::parse(&url).unwrap().connect().await })
         });
@@ -441,6 +441,52 @@ async fn many_pools_opening_a_fresh_sqlite_file_at_once_all_succeed() {
         }
         let check = format!("{url}?migrations=check");
         connect(&check).await;
+    }
+}
+
+/// The same race across processes: four copies of this test binary, each
+/// running [`sqlite_opener_child`], open one fresh file at once.
+#[test]
+fn processes_opening_a_fresh_sqlite_file_at_once_all_succeed() {
+    let me = std::env::current_exe().unwrap();
+    for round in 0..8 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("fresh.db");
+        let children: Vec<_> = (0..4)
+            .map(|_| {
+                std::process::Command::new(&me)
+                    .args(["--ignored", "--exact", "sqlite_opener_child", "--nocapture"])
+                    .env("TICKERSENSE_TEST_SQLITE_OPEN", &path)
+                    .stdout(std::process::Stdio::piped())
+                    .stderr(std::process::Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "round {round}: {}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+/// Run by [`processes_opening_a_fresh_sqlite_file_at_once_all_succeed`]:
+/// opens the file its environment names.
+#[tokio::test]
+#[ignore = "a child of processes_opening_a_fresh_sqlite_file_at_once_all_succeed"]
+async fn sqlite_opener_child() {
+    let path = std::env::var("TICKERSENSE_TEST_SQLITE_OPEN").unwrap();
+    if let Err(err) = StoreUrl::parse(&format!("sqlite://{path}"))
+        .unwrap()
+        .connect()
+        .await
+    {
+        panic!("{err}");
     }
 }
 

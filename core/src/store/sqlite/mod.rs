@@ -3,6 +3,7 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, TimeZone, Utc};
+use sqlx::migrate::MigrateError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::{QueryBuilder, Row, SqlitePool};
 
@@ -63,23 +64,39 @@ impl SqliteStore {
         // watchlists) only on connections that ask; sqlx asks by default
         // today, but the users schema must not rest on a driver default.
         .foreign_keys(true);
-        let pool = SqlitePoolOptions::new()
-            // Every connection to ":memory:" is a separate database: keep one.
-            .max_connections(if in_memory { 1 } else { 4 })
-            .idle_timeout(None)
-            .max_lifetime(None)
-            .connect_with(options)
-            .await
-            .map_err(|err| {
-                let why = why_not_opened(path, migrations, &err);
-                Error::unavailable(format!(
-                    "cannot open sqlite database {}: {why}",
-                    crate::error::echo(path)
-                ))
-                .with_source(err)
-            })?;
+        let pool = while_busy(
+            || {
+                SqlitePoolOptions::new()
+                    // Every connection to ":memory:" is a separate database: keep one.
+                    .max_connections(if in_memory { 1 } else { 4 })
+                    .idle_timeout(None)
+                    .max_lifetime(None)
+                    .connect_with(options.clone())
+            },
+            |err| is_busy(sqlite_code(err)),
+        )
+        .await
+        .map_err(|err| {
+            let why = why_not_opened(path, migrations, &err);
+            Error::unavailable(format!(
+                "cannot open sqlite database {}: {why}",
+                crate::error::echo(path)
+            ))
+            .with_source(err)
+        })?;
         match migrations {
-            MigrationMode::Apply => migrate_exclusively(&pool).await?,
+            MigrationMode::Apply => {
+                while_busy(
+                    || migrate_exclusively(&pool),
+                    |err| match err {
+                        MigrateError::Execute(err) | MigrateError::ExecuteMigration(err, _) => {
+                            is_busy(sqlite_code(err))
+                        }
+                        _ => false,
+                    },
+                )
+                .await?
+            }
             MigrationMode::Check => check_applied(&MIGRATOR, &applied(&pool).await?, "sqlite")?,
         }
         Ok(SqliteStore {
@@ -95,12 +112,46 @@ impl SqliteStore {
 /// timeout), and each finds what the one before applied instead of applying
 /// it again ("table price_bars already exists"). The migrator's own
 /// per-migration transactions become savepoints inside it.
-async fn migrate_exclusively(pool: &SqlitePool) -> Result<()> {
+async fn migrate_exclusively(pool: &SqlitePool) -> std::result::Result<(), MigrateError> {
     let mut conn = pool.acquire().await?;
     let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
     MIGRATOR.run_direct(&mut *tx).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// True for `SQLITE_BUSY` and `SQLITE_LOCKED`.
+fn is_busy(code: Option<i32>) -> bool {
+    matches!(code, Some(5 | 6))
+}
+
+/// How many times opening a file is tried while SQLite answers busy.
+const OPEN_ATTEMPTS: u32 = 50;
+
+/// `attempt()`, tried again (up to [`OPEN_ATTEMPTS`] times, 10 to 100 ms
+/// apart) while its error is `busy`. Openers of a fresh file race for the
+/// locks that switching it to WAL takes, and SQLite answers the loser busy
+/// at once rather than through the busy timeout (waiting could deadlock);
+/// the winner is done within milliseconds.
+async fn while_busy<T, E, F, Fut>(
+    mut attempt: F,
+    busy: impl Fn(&E) -> bool,
+) -> std::result::Result<T, E>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<T, E>>,
+{
+    let mut tries = 1;
+    loop {
+        match attempt().await {
+            Err(err) if busy(&err) && tries < OPEN_ATTEMPTS => {
+                let pause = Duration::from_millis(10 * u64::from(tries.min(10)));
+                tokio::time::sleep(pause).await;
+                tries += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// SQLite's primary result code in `err`, when the driver gave one.
