@@ -541,3 +541,21 @@ async fn concurrent_identical_misses_make_one_upstream_request() {
         assert_eq!(chart_requests(&server), 4, "{cache}: and then forgotten");
     }
 }
+
+/// Single flight costs a lone miss no second cache read: the counts stay
+/// one miss per miss.
+#[tokio::test]
+async fn a_lone_miss_is_counted_once() {
+    for cache in client_caches() {
+        let ts = Tickersense::builder()
+            .store("memory://")
+            .cache(&cache)
+            .build()
+            .unwrap();
+        ts.quote("AAPL").await.unwrap();
+        ts.quote("AAPL").await.unwrap();
+        let stats = ts.cache_stats().await.unwrap();
+        let quotes = stats.iter().find(|s| s.namespace == "stock_quote").unwrap();
+        assert_eq!((quotes.hits, quotes.misses), (1, 1), "{cache}: {quotes:?}");
+    }
+}

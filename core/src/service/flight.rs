@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -56,12 +57,15 @@ type Outcome<T> = Option<std::result::Result<T, SharedError>>;
 /// once a flight lands, so a failure never poisons later calls.
 pub(crate) struct Flights<T> {
     in_flight: Mutex<HashMap<String, watch::Receiver<Outcome<T>>>>,
+    /// Flights landed so far, of any key (see [`Flights::read_through`]).
+    landed: AtomicU64,
 }
 
 impl<T> Default for Flights<T> {
     fn default() -> Self {
         Flights {
             in_flight: Mutex::new(HashMap::new()),
+            landed: AtomicU64::new(0),
         }
     }
 }
@@ -94,6 +98,41 @@ impl<T> Flights<T> {
 }
 
 impl<T: Clone + Send + Sync> Flights<T> {
+    /// A read-through cache miss made once: `lookup` (the cache read), and
+    /// when it misses, `fetch` (which fills the cache) in one flight per key.
+    ///
+    /// A caller whose read missed just before another flight of the key
+    /// landed (and left the map) would lead a second, needless fetch; so a
+    /// leader reads the cache again first, but only when some flight has
+    /// landed since its own read began. Alone, a miss costs one read, so
+    /// the cache's miss counts stay true.
+    pub(crate) async fn read_through<L, LF, F, FF>(
+        &self,
+        key: &str,
+        lookup: L,
+        fetch: F,
+    ) -> Result<T>
+    where
+        L: Fn() -> LF,
+        LF: Future<Output = Option<T>>,
+        F: FnOnce() -> FF,
+        FF: Future<Output = Result<T>>,
+    {
+        let ticket = self.landed.load(Ordering::SeqCst);
+        if let Some(value) = lookup().await {
+            return Ok(value);
+        }
+        self.run(key, || async {
+            if self.landed.load(Ordering::SeqCst) != ticket {
+                if let Some(value) = lookup().await {
+                    return Ok(value);
+                }
+            }
+            fetch().await
+        })
+        .await
+    }
+
     /// The outcome of `fetch`, run by this caller or shared with the caller
     /// already running it for `key`. Costs a map look-up (and an entry
     /// while the fetch runs).
@@ -133,6 +172,7 @@ impl<T: Clone + Send + Sync> Flights<T> {
                     // Sent before the flight leaves the map: a caller that
                     // joins in between finds the outcome at once.
                     tx.send_replace(Some(shared));
+                    self.landed.fetch_add(1, Ordering::SeqCst);
                     return result;
                 }
                 Err(mut rx) => {
@@ -155,7 +195,7 @@ impl<T: Clone + Send + Sync> Flights<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
     use std::sync::Arc;
 
     #[tokio::test]

@@ -147,23 +147,19 @@ impl StockService {
     pub async fn quote(&self, symbol: &Symbol) -> Result<Quote> {
         let key = &self.quote_key(symbol);
         let cache = self.cache.as_ref();
-        if let Some(quote) = get_value::<Quote>(cache, namespace::STOCK_QUOTE, key).await {
-            return Ok(quote);
-        }
         let fetched = self
             .flights
             .quotes
-            .run(key, || async {
-                // A flight that landed just before this one began left its
-                // answer here.
-                if let Some(quote) = get_value::<Quote>(cache, namespace::STOCK_QUOTE, key).await {
-                    return Ok(quote);
-                }
-                let quote = self.provider.quote(symbol).await?;
-                set_value(cache, namespace::STOCK_QUOTE, key, &quote).await;
-                set_value(cache, namespace::STOCK_QUOTE_LAST, key, &quote).await;
-                Ok(quote)
-            })
+            .read_through(
+                key,
+                || get_value::<Quote>(cache, namespace::STOCK_QUOTE, key),
+                || async {
+                    let quote = self.provider.quote(symbol).await?;
+                    set_value(cache, namespace::STOCK_QUOTE, key, &quote).await;
+                    set_value(cache, namespace::STOCK_QUOTE_LAST, key, &quote).await;
+                    Ok(quote)
+                },
+            )
             .await;
         match fetched {
             Ok(quote) => Ok(quote),
@@ -258,16 +254,10 @@ impl StockService {
             history.origin = Origin::Cache;
             Some(history)
         };
-        if let Some(history) = cached().await {
-            return Ok(history);
-        }
         let fetched = self
             .flights
             .histories
-            .run(&key, || async {
-                if let Some(history) = cached().await {
-                    return Ok(history);
-                }
+            .read_through(&key, cached, || async {
                 let history = self.history_uncached(symbol, range, interval).await?;
                 set_value(cache, namespace::STOCK_HISTORY, &key, &history).await;
                 set_value(cache, namespace::STOCK_HISTORY_LAST, &key, &history).await;
@@ -444,19 +434,17 @@ impl StockService {
             search_key_start(&query.to_lowercase())
         ));
         let cache = self.cache.as_ref();
-        if let Some(hits) = get_value(cache, namespace::STOCK_SEARCH, &key).await {
-            return Ok(hits);
-        }
         self.flights
             .searches
-            .run(&key, || async {
-                if let Some(hits) = get_value(cache, namespace::STOCK_SEARCH, &key).await {
-                    return Ok(hits);
-                }
-                let hits = self.provider.search(query, limit).await?;
-                set_value(cache, namespace::STOCK_SEARCH, &key, &hits).await;
-                Ok(hits)
-            })
+            .read_through(
+                &key,
+                || get_value(cache, namespace::STOCK_SEARCH, &key),
+                || async {
+                    let hits = self.provider.search(query, limit).await?;
+                    set_value(cache, namespace::STOCK_SEARCH, &key, &hits).await;
+                    Ok(hits)
+                },
+            )
             .await
     }
 
