@@ -68,8 +68,10 @@ pub struct BackfillProgress {
 /// The progress callback. Returning `ControlFlow::Break` stops the run: no
 /// new symbol starts, the symbols under way are abandoned and put back to
 /// pending (bars they wrote stay: rewriting them is harmless), and
-/// [`BackfillReport::stopped`] is set. It runs on the task driving the
-/// backfill, so it should return quickly.
+/// [`BackfillReport::stopped`] is set. It runs on the task awaiting the
+/// backfill, one call at a time, while the symbols go on on tasks of their
+/// own: a slow callback delays only the progress it is told and the start
+/// of new symbols, and it may call into the same store.
 pub type ProgressFn<'a> = dyn Fn(&BackfillProgress) -> ControlFlow<()> + Send + Sync + 'a;
 
 /// How a backfill ended.
