@@ -40,6 +40,22 @@ async fn quote_history_search_sentiment() {
 }
 
 #[tokio::test]
+async fn day_periods_count_sessions_even_when_the_store_holds_the_bars() {
+    // With no cache, the second call meets a store covering the month: a
+    // calendar window read back from it held no bar on a Monday morning.
+    let ts = Tickersense::builder()
+        .store("memory://")
+        .cache("none://")
+        .build()
+        .unwrap();
+    ts.history("AAPL", Period::Mo1, Interval::D1).await.unwrap();
+    for (period, sessions) in [(Period::D1, 1), (Period::D5, 5)] {
+        let h = ts.history("AAPL", period, Interval::D1).await.unwrap();
+        assert_eq!(h.bars.len(), sessions, "{period:?}");
+    }
+}
+
+#[tokio::test]
 async fn a_second_client_on_the_same_sqlite_file_reads_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let store = format!("sqlite://{}", dir.path().join("ts.db").display());
@@ -203,7 +219,8 @@ async fn stored_intraday_bars_older_than_the_look_back_never_break_a_top_up() {
     assert_eq!(h.origin, Origin::Provider);
 
     // Covered up to now, newest bar ten days old (past 1m's 7-day limit): the
-    // top-up starts at the range, not at that bar.
+    // top-up starts at the range, not at that bar. (A range of dates: day
+    // periods count sessions, which only the provider knows, so never top up.)
     let dir2 = tempfile::tempdir().unwrap();
     let url2 = format!("sqlite://{}", dir2.path().join("ts.db").display());
     let store2 = StoreUrl::parse(&url2).unwrap().connect().await.unwrap();
@@ -224,7 +241,7 @@ async fn stored_intraday_bars_older_than_the_look_back_never_break_a_top_up() {
         .cache("none://")
         .build()
         .unwrap()
-        .history("AAPL", Period::D1, Interval::M1)
+        .history_between("AAPL", now - Duration::days(1), now, Interval::M1)
         .await
         .unwrap();
     assert_eq!(h.origin, Origin::Store);

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use tickersense::store::{Coverage, Store, StoreUrl};
-use tickersense::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
+use tickersense::{Bar, ErrorKind, Interval, PlatformSentiment, SentimentRecord, Symbol};
 use tickersense_tests::{service_url, PgSchema};
 
 fn day(n: i64) -> DateTime<Utc> {
@@ -88,6 +88,21 @@ async fn suite(store: Arc<dyn Store>) {
         let none = store.bars(&aapl, Interval::D1, Some(start), end).await;
         assert_eq!(none.unwrap(), [], "{start} to {end}");
     }
+
+    // A volume no column holds is refused whole, never saturated.
+    let huge = Bar {
+        volume: u64::MAX,
+        ..bar(50, 1.0)
+    };
+    let refused = store
+        .upsert_bars(&fx, Interval::D1, &[bar(49, 1.0), huge])
+        .await
+        .unwrap_err();
+    assert_eq!(refused.kind(), ErrorKind::InvalidInput, "{refused}");
+    assert_eq!(
+        store.bars(&fx, Interval::D1, None, day(100)).await.unwrap(),
+        []
+    );
 
     // A small batch (no COPY on PostgreSQL) naming a bar twice: the later
     // copy wins on every store, and the bar counts once.

@@ -253,9 +253,15 @@ mod tests {
         for message in [
             huge.parse::<Period>().unwrap_err().message().to_owned(),
             huge.parse::<Interval>().unwrap_err().message().to_owned(),
-            crate::Symbol::parse(&huge).unwrap_err().message().to_owned(),
+            crate::Symbol::parse(&huge)
+                .unwrap_err()
+                .message()
+                .to_owned(),
             crate::Symbol::parse("A!").unwrap_err().message().to_owned(),
-            huge.parse::<crate::UserId>().unwrap_err().message().to_owned(),
+            huge.parse::<crate::UserId>()
+                .unwrap_err()
+                .message()
+                .to_owned(),
             crate::model::HistoryRange::from_args(Some(&huge), None, None)
                 .unwrap_err()
                 .message()
@@ -264,7 +270,11 @@ mod tests {
             assert!(message.len() < 200, "{} characters", message.len());
         }
         let err = huge.parse::<Period>().unwrap_err();
-        assert!(err.message().contains("(1048576 characters)"), "{}", err.message());
+        assert!(
+            err.message().contains("(1048576 characters)"),
+            "{}",
+            err.message()
+        );
     }
 
     #[test]

@@ -295,7 +295,11 @@ impl StockService {
         // before the range and reaches into it: then the newest bars complete it.
         let reaches_into_range =
             |c: &Coverage| c.starts_by(start) && start.is_none_or(|start| c.to >= start);
-        let top_up = self.provider.bars_are_final();
+        // Day periods count trading sessions, which only the provider knows:
+        // the calendar window read back from the store would lose the last
+        // session over a weekend, so those always ask the provider.
+        let counts_sessions = matches!(range, HistoryRange::Period(p) if p.sessions().is_some());
+        let top_up = self.provider.bars_are_final() && !counts_sessions;
         let history = match coverage.filter(|c| top_up && reaches_into_range(c)) {
             Some(_) => self.top_up(symbol, start, end, interval).await?,
             None => {

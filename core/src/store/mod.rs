@@ -89,17 +89,28 @@ pub(crate) async fn detached<T: Send + 'static>(
     }
 }
 
-/// `bars` with one bar per timestamp, the last copy of each winning (what
-/// an upsert of the batch one bar at a time would leave), oldest first.
+/// `bars` as a store writes them: one bar per timestamp, the last copy of
+/// each winning (what an upsert of the batch one bar at a time would
+/// leave), oldest first. Refuses a volume no store column holds (above
+/// [`MAX_VOLUME`](crate::model::MAX_VOLUME)) rather than saturating it, so
+/// a bar from a user's own provider is never stored other than it came.
 /// Borrows when the timestamps already strictly increase, the usual case;
 /// else costs a sort.
-pub(crate) fn last_per_timestamp(bars: &[Bar]) -> std::borrow::Cow<'_, [Bar]> {
+pub(crate) fn bars_to_store(bars: &[Bar]) -> Result<std::borrow::Cow<'_, [Bar]>> {
+    if let Some(bar) = bars.iter().find(|b| b.volume > crate::model::MAX_VOLUME) {
+        return Err(Error::invalid_input(format!(
+            "the bar at {} has a volume of {}, above the {} a store holds",
+            bar.timestamp,
+            bar.volume,
+            crate::model::MAX_VOLUME
+        )));
+    }
     if bars.windows(2).all(|w| w[0].timestamp < w[1].timestamp) {
-        return std::borrow::Cow::Borrowed(bars);
+        return Ok(std::borrow::Cow::Borrowed(bars));
     }
     let by_time: std::collections::BTreeMap<_, _> =
         bars.iter().map(|b| (b.timestamp, *b)).collect();
-    std::borrow::Cow::Owned(by_time.into_values().collect())
+    Ok(std::borrow::Cow::Owned(by_time.into_values().collect()))
 }
 
 /// One stored series and how far it reaches.

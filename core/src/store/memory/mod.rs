@@ -4,7 +4,7 @@ use std::sync::RwLock;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{last_per_timestamp, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
+use super::{bars_to_store, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::Result;
 use crate::model::{BackfillStatus, Bar, Interval, SentimentRecord, Symbol};
 
@@ -50,7 +50,7 @@ impl PriceStore for MemoryStore {
     async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64> {
         let mut all = write!(self.bars);
         let series = all.entry((symbol.clone(), interval)).or_default();
-        let bars = last_per_timestamp(bars);
+        let bars = bars_to_store(bars)?;
         for bar in bars.iter() {
             series.insert(bar.timestamp, *bar);
         }

@@ -7,9 +7,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, PgPool, Row};
 
 use super::migrations::{check_applied, MigrationMode};
-use super::{
-    detached, last_per_timestamp, Coverage, PriceStore, SentimentStore, Store, StoredSeries,
-};
+use super::{bars_to_store, detached, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::{redact_url, Error, ErrorKind, Result};
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
 
@@ -260,7 +258,7 @@ impl PriceStore for PostgresStore {
             pool: self.pool.clone(),
             symbol: symbol.clone(),
             interval,
-            bars: last_per_timestamp(bars).into_owned(),
+            bars: bars_to_store(bars)?.into_owned(),
         };
         detached(upsert.run()).await
     }

@@ -8,9 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 use sqlx::{QueryBuilder, Row, SqlitePool};
 
 use super::migrations::{check_applied, MigrationMode};
-use super::{
-    detached, last_per_timestamp, Coverage, PriceStore, SentimentStore, Store, StoredSeries,
-};
+use super::{bars_to_store, detached, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::{Error, Result};
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
 
@@ -316,7 +314,7 @@ impl PriceStore for SqliteStore {
             return Ok(0);
         }
         let pool = self.pool.clone();
-        let (symbol, bars) = (symbol.clone(), last_per_timestamp(bars).into_owned());
+        let (symbol, bars) = (symbol.clone(), bars_to_store(bars)?.into_owned());
         detached(async move { upsert(&pool, &symbol, interval, &bars).await }).await
     }
 
