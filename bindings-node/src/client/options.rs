@@ -1,0 +1,294 @@
+//! The options objects `Client` and its methods take.
+//!
+//! They are read by hand ([`crate::args`]): a misspelt key, a field of the
+//! wrong type, an invalid `Date` or a count that is not a whole number is
+//! refused naming the option, and `null` counts as left out. The structs
+//! here only declare the JS shapes (napi's typegen writes them into
+//! `index.d.ts`); napi never converts them itself.
+
+use chrono::{DateTime, Utc};
+use napi::bindgen_prelude::{Env, Unknown};
+use napi::ValueType;
+use napi_derive::napi;
+use tickersense::resilience::checked_timeout;
+use tickersense::{Config, ConfigOverrides, HistoryRange, Interval};
+
+use crate::args::{self, Options, Refusal, Signal};
+
+/// Backend URLs, analyzer name and how hard to try HTTP providers, for a
+/// `Client`. Each URL or name left out (or `null`) comes from the
+/// `TICKERSENSE_*` environment variable of the same name, then from the
+/// default. Any other key throws `"InvalidInput"`, so a misspelt one is not
+/// silently ignored.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Debug, Clone, Default)]
+pub struct ClientOptions {
+    /// Where bars and analyses are kept: `memory://`, `sqlite://PATH`
+    /// (default `sqlite://tickersense.db`), `postgres://USER@HOST/DB`.
+    pub store: Option<String>,
+    /// Where fetched values are cached: `none://`, `memory://` (default), `redis://HOST:PORT/DB`.
+    pub cache: Option<String>,
+    /// Where quotes, history and search come from: `sample://` (default,
+    /// offline), `yahoo://`, `yahoo+http://HOST:PORT` (Yahoo's protocol at
+    /// another address), `csv://DIR`.
+    pub market_data: Option<String>,
+    /// Where posts come from, several separated by commas: `sample://` (default).
+    pub social: Option<String>,
+    /// The sentiment analyzer's name: `textblob` (default, TextBlob 0.20.1's
+    /// scores) or `vader` (vaderSentiment 3.3.2's compound score).
+    pub analyzer: Option<String>,
+    /// Longest wait for one request to an HTTP provider, in seconds
+    /// (default 10; fractions allowed): a positive, finite number, else the
+    /// constructor throws `"InvalidInput"`. A request that takes longer fails
+    /// (`"Timeout"`) and is retried like any other failed request.
+    pub timeout: Option<f64>,
+    /// Retries of a failed request to an HTTP provider after the first
+    /// attempt (default 3, `0` to never retry): a whole number from 0 to
+    /// 2^32 - 1, else the constructor throws `"InvalidInput"`. Only timeouts,
+    /// unreachable servers, 5xx answers and 429s are retried.
+    pub retries: Option<u32>,
+}
+
+impl ClientOptions {
+    /// The JS names of the options.
+    const KEYS: &'static [&'static str] = &[
+        "store",
+        "cache",
+        "marketData",
+        "social",
+        "analyzer",
+        "timeout",
+        "retries",
+    ];
+
+    /// The options given to `new Client(options)`.
+    pub(super) fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+        let Some(options) = Options::read(env, value, "new Client", Self::KEYS)? else {
+            return Ok(ClientOptions::default());
+        };
+        Ok(ClientOptions {
+            store: options.string("store")?,
+            cache: options.string("cache")?,
+            market_data: options.string("marketData")?,
+            social: options.string("social")?,
+            analyzer: options.string("analyzer")?,
+            timeout: options.number("timeout")?,
+            retries: options.count("retries")?,
+        })
+    }
+
+    /// The core configuration these options ask for: the URLs resolved
+    /// against the environment and defaults, then `timeout` and `retries`
+    /// set on its resilience policy.
+    pub(super) fn into_config(self) -> tickersense::Result<Config> {
+        let mut config = Config::resolve(ConfigOverrides {
+            store: self.store,
+            cache: self.cache,
+            market_data: self.market_data,
+            social: self.social,
+            analyzer: self.analyzer,
+        })?;
+        if let Some(secs) = self.timeout {
+            config.resilience.timeout = checked_timeout(secs)?;
+        }
+        if let Some(retries) = self.retries {
+            config.resilience.max_retries = retries;
+        }
+        Ok(config)
+    }
+}
+
+/// The range and bar width of a `history` call, and the signal that aborts it.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
+pub struct HistoryOptions {
+    /// How far back from now (or from `end`), in yfinance's spelling:
+    /// `1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max` (default `"1mo"`).
+    #[napi(ts_type = "Period")]
+    pub period: Option<String>,
+    /// The width of each bar: `1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo`
+    /// (default `"1d"`).
+    #[napi(ts_type = "Interval")]
+    pub interval: Option<String>,
+    /// First instant included; with it, `period` is not used and the range
+    /// runs to `end` (default now). An invalid `Date` rejects with
+    /// `"InvalidInput"`.
+    pub start: Option<DateTime<Utc>>,
+    /// First instant excluded; without `start`, the range is `period`
+    /// counted back from `end`. An invalid `Date` rejects with `"InvalidInput"`.
+    pub end: Option<DateTime<Utc>>,
+    /// Aborts the call: the promise rejects at once with the signal's
+    /// `reason` (a `DOMException` named `"AbortError"` for a plain
+    /// `controller.abort()`), as `fetch` does, and the work in core stops.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+impl HistoryOptions {
+    /// The JS names of the options.
+    const KEYS: &'static [&'static str] = &["period", "interval", "start", "end", "signal"];
+
+    /// The range, interval and signal in `options` (read by any call that
+    /// takes them).
+    pub(super) fn read(options: &Options<'_>) -> Result<Self, Refusal> {
+        Ok(HistoryOptions {
+            period: options.string("period")?,
+            interval: options.string("interval")?,
+            start: options.date("start")?,
+            end: options.date("end")?,
+            signal: options.signal("signal")?,
+        })
+    }
+
+    /// The core range and interval: yfinance's spellings parsed, and
+    /// `period`, `start` and `end` resolved by [`HistoryRange::from_args`].
+    pub(super) fn parse(&self) -> tickersense::Result<(HistoryRange, Interval)> {
+        let range = HistoryRange::from_args(self.period.as_deref(), self.start, self.end)?;
+        let interval = parse_interval(self.interval.as_deref())?;
+        Ok((range, interval))
+    }
+
+    /// The options of `history(symbol, periodOrOptions, interval)`: a period
+    /// string followed by an interval string (the older call shape), or an
+    /// options object alone.
+    pub(super) fn from_args(
+        env: &Env,
+        period_or_options: Option<Unknown<'_>>,
+        interval: Option<String>,
+    ) -> Result<Self, Refusal> {
+        let given = match &period_or_options {
+            Some(value) => value.get_type()?,
+            None => ValueType::Undefined,
+        };
+        match given {
+            ValueType::Undefined | ValueType::Null => Ok(HistoryOptions {
+                interval,
+                ..HistoryOptions::default()
+            }),
+            ValueType::String => Ok(HistoryOptions {
+                period: period_or_options
+                    .map(|p| args::string("history: period", &p))
+                    .transpose()?,
+                interval,
+                ..HistoryOptions::default()
+            }),
+            ValueType::Object if interval.is_some() => Err(tickersense::Error::invalid_input(
+                "history takes an options object or a period and an interval, not both: \
+                 put `interval` in the options",
+            )
+            .into()),
+            _ => {
+                let options = Options::read(env, period_or_options, "history", Self::KEYS)?;
+                options.map_or(Ok(HistoryOptions::default()), |o| Self::read(&o))
+            }
+        }
+    }
+}
+
+/// The range and bar width of a `historyMany` call, how many symbols are
+/// fetched at once, and the signal that aborts it.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
+pub struct HistoryManyOptions {
+    /// As in `HistoryOptions` (default `"1mo"`).
+    #[napi(ts_type = "Period")]
+    pub period: Option<String>,
+    /// As in `HistoryOptions` (default `"1d"`).
+    #[napi(ts_type = "Interval")]
+    pub interval: Option<String>,
+    /// As in `HistoryOptions`: first instant included.
+    pub start: Option<DateTime<Utc>>,
+    /// As in `HistoryOptions`: first instant excluded.
+    pub end: Option<DateTime<Utc>>,
+    /// Most symbols fetched at a time, 1 to 64 (default 8); anything else
+    /// rejects with `"InvalidInput"`.
+    pub concurrency: Option<u32>,
+    /// As in `HistoryOptions`: aborts every fetch of the call.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+/// The range, bar width and parallelism of a `backfill` call, and the
+/// signal that aborts it.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
+pub struct BackfillOptions {
+    /// As in `HistoryOptions`, but the default is `"1y"`.
+    #[napi(ts_type = "Period")]
+    pub period: Option<String>,
+    /// As in `HistoryOptions` (default `"1d"`).
+    #[napi(ts_type = "Interval")]
+    pub interval: Option<String>,
+    /// As in `HistoryOptions`: first instant included.
+    pub start: Option<DateTime<Utc>>,
+    /// As in `HistoryOptions`: first instant excluded.
+    pub end: Option<DateTime<Utc>>,
+    /// Most symbols fetched at a time, 1 to 64 (default 4); anything else
+    /// rejects with `"InvalidInput"`.
+    pub concurrency: Option<u32>,
+    /// As in `HistoryOptions`: aborts the run; what was written stays, and
+    /// a symbol cut short shows `"running"` until the next run redoes it.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+/// The JS names of the options of `historyMany` and `backfill`.
+const BATCH_KEYS: &[&str] = &[
+    "period",
+    "interval",
+    "start",
+    "end",
+    "concurrency",
+    "signal",
+];
+
+/// The options of a batch call (`historyMany`, `backfill`): those of
+/// `history` and `concurrency`.
+fn read_batch(
+    env: &Env,
+    value: Option<Unknown<'_>>,
+    call: &'static str,
+) -> Result<(HistoryOptions, Option<u32>), Refusal> {
+    match Options::read(env, value, call, BATCH_KEYS)? {
+        Some(options) => Ok((
+            HistoryOptions::read(&options)?,
+            options.count("concurrency")?,
+        )),
+        None => Ok((HistoryOptions::default(), None)),
+    }
+}
+
+impl HistoryManyOptions {
+    /// The options given to `historyMany(symbols, options)`.
+    pub(super) fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+        let (h, concurrency) = read_batch(env, value, "historyMany")?;
+        Ok(HistoryManyOptions {
+            period: h.period,
+            interval: h.interval,
+            start: h.start,
+            end: h.end,
+            concurrency,
+            signal: h.signal,
+        })
+    }
+}
+
+impl BackfillOptions {
+    /// The options given to `backfill(symbols, options)`.
+    pub(super) fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+        let (h, concurrency) = read_batch(env, value, "backfill")?;
+        Ok(BackfillOptions {
+            period: h.period,
+            interval: h.interval,
+            start: h.start,
+            end: h.end,
+            concurrency,
+            signal: h.signal,
+        })
+    }
+}
+
+/// An interval in yfinance's spelling, `"1d"` when left out.
+pub(super) fn parse_interval(interval: Option<&str>) -> tickersense::Result<Interval> {
+    interval.map_or(Ok(Interval::default()), str::parse::<Interval>)
+}
