@@ -172,7 +172,8 @@ pub fn whole_number<T: Count>(what: &str, value: f64) -> tickersense::Result<T> 
     // The fractional part of NaN and of ±Infinity is NaN, never 0.
     if value.fract() != 0.0 {
         return Err(tickersense::Error::invalid_input(format!(
-            "{what} must be a whole number, not {value}"
+            "{what} must be a whole number, not {}",
+            js_number(value)
         )));
     }
     let (min, max) = T::RANGE;
@@ -184,8 +185,18 @@ pub fn whole_number<T: Count>(what: &str, value: f64) -> tickersense::Result<T> 
         }
     }
     Err(tickersense::Error::invalid_input(format!(
-        "{what} must be a whole number from {min} to {max}, not {value}"
+        "{what} must be a whole number from {min} to {max}, not {}",
+        js_number(value)
     )))
+}
+
+/// `value` as JavaScript spells it (`Infinity`, not Rust's `inf`).
+fn js_number(value: f64) -> String {
+    match value {
+        f64::INFINITY => "Infinity".to_owned(),
+        f64::NEG_INFINITY => "-Infinity".to_owned(),
+        _ => value.to_string(),
+    }
 }
 
 /// An options object passed to `call` (`"history"`, `"new Client"`), after

@@ -141,6 +141,7 @@ describe('method options', () => {
       assert.match(e.message, /search: limit must be a whole number/)
       e = await rejectsWith(client.sentimentDaily('AAPL', bad), 'InvalidInput')
       assert.match(e.message, /sentimentDaily: days must be a whole number/)
+      assert.ok(e.message.endsWith(`not ${bad}`), e.message) // spelt as JS spells it
     }
   })
   it('invalidate of an unknown namespace rejects with InvalidInput', async () => {

@@ -12,6 +12,7 @@
 mod breaker;
 
 use std::future::Future;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use rand::Rng;
@@ -88,14 +89,21 @@ impl ResiliencePolicy {
 }
 
 /// A timeout given in seconds (as Python and JS pass it): positive and
-/// finite, else `InvalidInput`.
+/// finite, at most [`u64::MAX`] seconds, else `InvalidInput`.
 pub fn checked_timeout(secs: f64) -> Result<Duration> {
     Duration::try_from_secs_f64(secs)
         .ok()
         .filter(|d| !d.is_zero())
         .ok_or_else(|| {
+            // A huge number written out would run to hundreds of digits.
+            let shown = if secs.abs() < 1e9 {
+                secs.to_string()
+            } else {
+                format!("{secs:e}")
+            };
             Error::invalid_input(format!(
-                "timeout must be a positive number of seconds, not {secs}"
+                "timeout must be a positive number of seconds, at most {}, not {shown}",
+                u64::MAX
             ))
         })
 }
@@ -138,6 +146,10 @@ pub struct Upstream {
     name: String,
     policy: ResiliencePolicy,
     breaker: Breaker,
+    /// Whether the failure that last opened the breaker was a rate limit:
+    /// then the open breaker answers `RateLimited`, what callers of a
+    /// rate-limited upstream catch and wait on, rather than `Unavailable`.
+    opened_by_rate_limit: std::sync::atomic::AtomicBool,
     permits: Semaphore,
 }
 
@@ -147,6 +159,7 @@ impl Upstream {
         Upstream {
             name: name.into(),
             breaker: Breaker::new(policy.breaker_failures, policy.breaker_cooldown),
+            opened_by_rate_limit: std::sync::atomic::AtomicBool::new(false),
             permits: Semaphore::new(policy.max_concurrent.max(1)),
             policy,
         }
@@ -173,7 +186,8 @@ impl Upstream {
     /// `Timeout`). Retryable failures ([`is_retryable`]) are retried after the
     /// error's `retry_after` when it has one, else after [`ResiliencePolicy::backoff`].
     /// An open breaker fails the call at once (no retry within the call) with
-    /// `Unavailable`, carrying the time left as `retry_after`.
+    /// `Unavailable`, or `RateLimited` when rate limits opened it, carrying
+    /// the time left as `retry_after`.
     ///
     /// Costs nothing beyond the attempts themselves while the upstream is
     /// healthy: an uncontended semaphore and a mutex held for a few instructions.
@@ -223,12 +237,23 @@ impl Upstream {
         // An open breaker ends the call: waiting out its cool-down inside one
         // call would hold the caller for as long as the upstream is down.
         let admission = self.breaker.admit().map_err(|left| {
+            let (kind, why) = if self.opened_by_rate_limit.load(Ordering::Relaxed) {
+                (
+                    ErrorKind::RateLimited,
+                    "keeps refusing for too many requests",
+                )
+            } else {
+                (ErrorKind::Unavailable, "is failing")
+            };
             Attempt::Final(
-                Error::unavailable(format!(
-                    "{} is failing; its circuit breaker is open for another {:.1} s",
-                    self.name,
-                    left.as_secs_f64()
-                ))
+                Error::new(
+                    kind,
+                    format!(
+                        "{} {why}; its circuit breaker is open for another {:.1} s",
+                        self.name,
+                        left.as_secs_f64()
+                    ),
+                )
                 .with_retry_after(left),
             )
         })?;
@@ -248,6 +273,9 @@ impl Upstream {
             Err(err) => !counts_against_upstream(err),
         };
         if let Some(opened) = admission.record(healthy) {
+            let rate_limited = matches!(&outcome, Err(e) if e.kind() == ErrorKind::RateLimited);
+            self.opened_by_rate_limit
+                .store(rate_limited, Ordering::Relaxed);
             tracing::warn!(upstream = %self.name, cooldown_s = opened.as_secs_f64(), "circuit breaker opened");
         }
         outcome.map_err(Attempt::Failed)

@@ -190,6 +190,33 @@ async fn breaker_opens_rejects_then_probes_and_closes() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_breaker_opened_by_rate_limits_answers_rate_limited() {
+    let up = Upstream::new(
+        "busy",
+        ResiliencePolicy {
+            max_retries: 0,
+            ..policy()
+        },
+    );
+    let limited =
+        || futures::future::ready(Err::<(), _>(Error::new(ErrorKind::RateLimited, "429")));
+    for _ in 0..3 {
+        up.call(limited).await.unwrap_err();
+    }
+    let err = up.call(limited).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::RateLimited, "{err}");
+    assert!(err.retry_after().is_some());
+
+    // Opened again by an outage, it answers Unavailable.
+    tokio::time::advance(Duration::from_secs(5)).await;
+    up.call(|| futures::future::ready(Err::<(), _>(Error::unavailable("down"))))
+        .await
+        .unwrap_err();
+    let err = up.call(limited).await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
+}
+
+#[tokio::test(start_paused = true)]
 async fn an_open_breaker_ends_a_retrying_call_at_once() {
     let up = Upstream::new(
         "flaky",
@@ -266,4 +293,19 @@ async fn concurrency_is_bounded() {
         t.await.unwrap().unwrap();
     }
     assert_eq!(peak.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_bad_timeout_names_the_range_and_stays_short() {
+    for bad in [0.0, -1.0, f64::NAN, f64::INFINITY, 1e300] {
+        let err = checked_timeout(bad).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert!(err.message().len() < 120, "{}", err.message());
+        assert!(err.message().contains("at most"), "{}", err.message());
+    }
+    assert!(checked_timeout(1e300)
+        .unwrap_err()
+        .message()
+        .ends_with("not 1e300"));
+    assert_eq!(checked_timeout(2.5).unwrap(), Duration::from_millis(2500));
 }

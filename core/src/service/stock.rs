@@ -198,10 +198,11 @@ impl StockService {
             tracing::warn!(key, kind = %err.kind(), "provider failed, serving the last good value marked stale: {}", err.message());
             return Ok(value);
         }
-        // Rate limited stays rate limited (what callers catch and wait
-        // on); every other failure of the provider is Unavailable here.
+        // Rate limits and timeouts keep their kind (what callers catch:
+        // RateLimitedError to wait, TimeoutError, a builtin's subclass in
+        // Python); every other failure of the provider is Unavailable here.
         let kind = match err.kind() {
-            ErrorKind::RateLimited => ErrorKind::RateLimited,
+            kind @ (ErrorKind::RateLimited | ErrorKind::Timeout) => kind,
             _ => ErrorKind::Unavailable,
         };
         let failed = Error::new(
