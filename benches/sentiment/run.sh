@@ -8,5 +8,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 corpus="${TMPDIR:-/tmp}/tickersense-corpus.txt"
 .venv/bin/python benches/sentiment/make_corpus.py "$corpus" 100000
-TICKERSENSE_CORPUS="$corpus" cargo bench -p tickersense-benches --bench sentiment 2>&1 | grep -E "^(vader|textblob)/|thrpt:"
+TICKERSENSE_CORPUS="$corpus" cargo bench -p tickersense-benches --bench sentiment 2>&1 | grep -E "^(vader|vader_long_text|textblob)/|thrpt:"
 .venv/bin/python benches/sentiment/compare.py "$corpus"
