@@ -1,5 +1,5 @@
 # Every test of every language: `make test`. The quickstart: `make quickstart`.
-# Needs Rust (stable), Python 3.10+ with venv, Node 18+ with npm. Builds its own
+# Needs Rust (stable), Python 3.10+ with venv, Node 20+ with npm. Builds its own
 # Python venv (.venv) and node_modules; nothing is installed system-wide.
 
 SHELL := bash
