@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
-use super::{bool_repr, opt_time_repr, value_eq, value_hash, value_reduce, Reduced};
+use super::{bool_repr, opt_time_repr};
 
 /// One symbol's part in the latest backfill of its interval, as kept in the
 /// store.
@@ -49,15 +49,6 @@ impl BackfillStatus {
     #[getter]
     fn updated_at(&self) -> DateTime<Utc> {
         self.inner.updated_at
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let s = &self.inner;
@@ -114,15 +105,6 @@ impl BackfillProgress {
         BackfillStatus {
             inner: self.inner.status.clone(),
         }
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let p = &self.inner;
@@ -181,15 +163,6 @@ impl BackfillReport {
             .iter()
             .map(|r| (r.position, r.symbol.clone(), r.reason.clone()))
             .collect()
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let r = &self.inner;

@@ -2,8 +2,6 @@
 
 use pyo3::prelude::*;
 
-use super::{value_eq, value_hash, value_reduce, Reduced};
-
 /// What the cache did for one namespace.
 #[pyclass(module = "tickersense._native", frozen)]
 pub struct NamespaceStats {
@@ -36,15 +34,6 @@ impl NamespaceStats {
     #[getter]
     fn errors(&self) -> u64 {
         self.inner.errors
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let s = &self.inner;

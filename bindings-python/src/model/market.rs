@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySlice};
 
-use super::{opt_repr, value_eq, value_hash, value_reduce, Reduced};
+use super::opt_repr;
 use crate::error::IntoPyErr;
 
 /// The latest price of a symbol.
@@ -73,15 +73,6 @@ impl Quote {
     fn stale(&self) -> bool {
         self.inner.stale
     }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
-    }
     fn __repr__(&self) -> String {
         let q = &self.inner;
         format!(
@@ -127,15 +118,6 @@ impl Bar {
     #[getter]
     fn volume(&self) -> u64 {
         self.inner.volume
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let b = &self.inner;
@@ -273,15 +255,6 @@ impl History {
             .try_iter()?
             .into_any()
             .unbind())
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let h = &self.inner;
@@ -430,15 +403,6 @@ impl SearchHit {
     #[getter]
     fn exchange(&self) -> &str {
         &self.inner.exchange
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let h = &self.inner;

@@ -35,6 +35,8 @@ trait Value: pyo3::PyClass + Into<PyClassInitializer<Self>> {
     fn wrap(inner: Self::Inner) -> Self;
 }
 
+/// Implements [`Value`] for `$class` and gives it `__eq__`, `__hash__` and
+/// `__reduce__` (a second `#[pymethods]` block, pyo3's `multiple-pymethods`).
 macro_rules! value {
     ($class:ident, $inner:ty) => {
         impl Value for $class {
@@ -45,6 +47,19 @@ macro_rules! value {
             }
             fn wrap(inner: $inner) -> Self {
                 $class { inner }
+            }
+        }
+
+        #[pymethods]
+        impl $class {
+            fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
+                value_eq(self, other)
+            }
+            fn __hash__(&self) -> u64 {
+                value_hash(self)
+            }
+            fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
+                value_reduce(self, py)
             }
         }
     };

@@ -3,8 +3,6 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use pyo3::prelude::*;
 
-use super::{value_eq, value_hash, value_reduce, Reduced};
-
 /// Sentiment of one platform's posts.
 #[pyclass(module = "tickersense._native", frozen)]
 pub struct PlatformSentiment {
@@ -36,15 +34,6 @@ impl PlatformSentiment {
     #[getter]
     fn source_urls(&self) -> Vec<String> {
         self.inner.source_urls.clone()
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let p = &self.inner;
@@ -92,15 +81,6 @@ impl SentimentAnalysis {
             .map(|p| PlatformSentiment { inner: p.clone() })
             .collect()
     }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
-    }
     fn __repr__(&self) -> String {
         let a = &self.inner;
         format!(
@@ -142,15 +122,6 @@ impl DailySentiment {
     #[getter]
     fn confidence(&self) -> f64 {
         self.inner.confidence
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let d = &self.inner;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
-use super::{opt_time_repr, value_eq, value_hash, value_reduce, Reduced};
+use super::opt_time_repr;
 
 /// One stored price series and how far it reaches.
 #[pyclass(module = "tickersense._native", frozen)]
@@ -46,15 +46,6 @@ impl StoredSeries {
     #[getter]
     fn covered_to(&self) -> Option<DateTime<Utc>> {
         self.inner.coverage.map(|c| c.to)
-    }
-    fn __eq__(&self, other: &Bound<'_, PyAny>) -> PyObject {
-        value_eq(self, other)
-    }
-    fn __hash__(&self) -> u64 {
-        value_hash(self)
-    }
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<Reduced<'py>> {
-        value_reduce(self, py)
     }
     fn __repr__(&self) -> String {
         let s = &self.inner;
