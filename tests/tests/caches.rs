@@ -30,6 +30,17 @@ async fn cache_suite(url: &str) {
     policies.set(&short, CachePolicy::new(1, 10));
     let cache = CacheUrl::parse(url).unwrap().connect(policies).unwrap();
 
+    // A namespace only written to is listed too (the stale-on-error copies are).
+    let written = unique("written");
+    cache.set(&written, "k", vec![1]).await;
+    let stats = cache.stats().await;
+    let only_written = stats.iter().find(|s| s.namespace == written);
+    assert_eq!(
+        only_written.map(|s| (s.hits, s.misses, s.entries)),
+        Some((0, 0, 1)),
+        "{url}"
+    );
+
     assert_eq!(cache.get(&ns, "k1").await, None);
     for i in 0..1200 {
         cache.set(&ns, &format!("k{i}"), vec![i as u8, 0xff]).await;

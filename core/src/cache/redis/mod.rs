@@ -373,6 +373,9 @@ impl Cache for RedisCache {
     }
 
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
+        // A namespace only written to (the stale-on-error copies) is listed
+        // by `stats` as the memory cache lists it.
+        self.counters(namespace);
         let ttl = self.ttl_secs(namespace);
         let result: Result<()> = async {
             let link = self.connected().await?;
@@ -437,6 +440,7 @@ impl Cache for RedisCache {
         if entries.is_empty() {
             return;
         }
+        self.counters(namespace);
         let ttl = self.ttl_secs(namespace);
         let result: Result<()> = async {
             let mut conn = self.connection().await?;
