@@ -505,10 +505,11 @@ async fn clients_on_other_providers_or_prefixes_never_share_values() {
             .any(|k| k.starts_with(&format!("{prefix}:stock_history:"))),
         "{keys:?}"
     );
-    for bad in ["prefix=", "prefix=a%20b", "prefix=a*"] {
+    for bad in ["prefix=", "prefix=a%20b", "prefix=a*", "prefx=a"] {
         let err = CacheUrl::parse(&format!("{url}?{bad}")).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad}");
     }
+    CacheUrl::parse(&format!("{url}?protocol=resp3&prefix=a")).unwrap();
 }
 
 /// 200 concurrent identical quotes and histories on a cold cache make one

@@ -163,6 +163,18 @@ fn bad_urls_fail_at_construction() {
             social: " , ".into(),
             ..Config::default()
         },
+        Config {
+            cache: "memory://xxxx".into(),
+            ..Config::default()
+        },
+        Config {
+            store: "memory://prices".into(),
+            ..Config::default()
+        },
+        Config {
+            cache: "redis://127.0.0.1:6379/0?prefx=app".into(),
+            ..Config::default()
+        },
     ] {
         assert_eq!(
             Tickersense::new(config).err().unwrap().kind(),

@@ -31,7 +31,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::config::{split_scheme, unknown_scheme};
+use crate::config::{nothing_after, split_scheme, unknown_scheme};
 use crate::error::Result;
 
 pub use self::redis::RedisCache;
@@ -154,10 +154,10 @@ impl std::fmt::Debug for CacheUrl {
 impl CacheUrl {
     /// Parses a cache URL without any I/O.
     pub fn parse(url: &str) -> Result<Self> {
-        let (scheme, _) = split_scheme(url, "cache", ACCEPTED)?;
+        let (scheme, rest) = split_scheme(url, "cache", ACCEPTED)?;
         match scheme {
-            "none" => Ok(CacheUrl::None),
-            "memory" => Ok(CacheUrl::Memory),
+            "none" => nothing_after("cache", scheme, rest).map(|()| CacheUrl::None),
+            "memory" => nothing_after("cache", scheme, rest).map(|()| CacheUrl::Memory),
             "redis" | "rediss" => Ok(CacheUrl::Redis(checked_redis_url(url.trim())?)),
             "tiered+redis" | "tiered+rediss" => {
                 let redis_url = url.trim().trim_start_matches("tiered+");

@@ -178,6 +178,19 @@ pub(crate) fn split_scheme<'a>(
     }
 }
 
+/// `Ok` when a URL of `scheme` that takes nothing after `://` (`memory://`,
+/// `none://`) has nothing there: `memory://prices` is a mistake worth
+/// saying, not a memory store.
+pub(crate) fn nothing_after(what: &str, scheme: &str, rest: &str) -> Result<()> {
+    if rest.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid_input(format!(
+        "a {scheme}:// {what} takes nothing after \"://\", not {}",
+        echo(rest)
+    )))
+}
+
 /// The error for a scheme a knob does not know.
 pub(crate) fn unknown_scheme(what: &str, scheme: &str, accepted: &str) -> Error {
     Error::invalid_input(format!(

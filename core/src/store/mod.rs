@@ -21,7 +21,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::config::{split_scheme, unknown_scheme};
+use crate::config::{nothing_after, split_scheme, unknown_scheme};
 use crate::error::{redact_url, Error, Result};
 use crate::model::{BackfillStatus, Bar, DailySentiment, Interval, SentimentRecord, Symbol};
 use crate::model::{Credentials, NewUser, User, UserId, WatchlistItem};
@@ -356,7 +356,7 @@ impl StoreUrl {
         let url = url.as_str();
         let (scheme, rest) = split_scheme(url, "store", ACCEPTED)?;
         match scheme {
-            "memory" => Ok(StoreUrl::Memory),
+            "memory" => nothing_after("store", scheme, rest).map(|()| StoreUrl::Memory),
             "sqlite" => {
                 let path = rest.split('?').next().unwrap_or_default();
                 if path.is_empty() {

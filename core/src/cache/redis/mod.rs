@@ -19,6 +19,11 @@ pub const DEFAULT_KEY_PREFIX: &str = "tickersense";
 /// Longest `?prefix=` accepted.
 const MAX_PREFIX_CHARS: usize = 64;
 
+/// The query options a Redis URL may carry: ours, and the one the redis
+/// client reads from a TCP URL (`protocol=resp3`). Any other is refused, so
+/// a misspelt `?prefx=` does not quietly share the default key prefix.
+const URL_OPTIONS: [&str; 2] = ["prefix", "protocol"];
+
 /// Splits the `prefix` option off a Redis URL: the URL as the client takes
 /// it, and the key prefix ([`DEFAULT_KEY_PREFIX`] when absent). The prefix
 /// is 1 to 64 of ASCII letters, digits and `_ - . :`; anything else is
@@ -34,6 +39,13 @@ pub(crate) fn split_key_prefix(url: &str) -> Result<(String, String)> {
     let mut prefix = None;
     let mut others = Vec::new();
     for (k, v) in parsed.query_pairs() {
+        if !URL_OPTIONS.contains(&k.as_ref()) {
+            return Err(Error::invalid_input(format!(
+                "unknown redis URL option {}; known: {}",
+                crate::error::echo(&k),
+                URL_OPTIONS.join(", ")
+            )));
+        }
         if k == "prefix" {
             prefix = Some(v.into_owned());
         } else {
