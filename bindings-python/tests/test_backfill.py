@@ -295,7 +295,11 @@ def test_ctrl_c_inside_the_callable_stops_cleanly(sqlite_url, ctrl_c_raises):
         client.backfill(["AAPL", "MSFT"], start=START, end=END, concurrency=1, on_progress=slow)
     assert time.monotonic() - started < 5
     presser.join()
-    assert states(client) == {"AAPL": "pending", "MSFT": "pending"}
+    # AAPL's fetch goes on while the callable runs (a callable never holds
+    # the work up), so it may have finished meanwhile; MSFT never started.
+    # Nothing is left "running".
+    after = states(client)
+    assert after["AAPL"] in ("pending", "done") and after["MSFT"] == "pending", after
 
 
 def test_postgres_backfill_resumes_after_a_stop():
