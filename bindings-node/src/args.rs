@@ -395,6 +395,12 @@ pub fn abort_reason(env: &Env, signal: &Object<'_>) -> napi::Result<napi::Error>
     if !is_nullish(&reason) {
         return Ok(napi::Error::from(reason));
     }
+    abort_error(env)
+}
+
+/// What `fetch` rejects with when aborted without a reason: a
+/// `DOMException` named `AbortError`.
+pub fn abort_error(env: &Env) -> napi::Result<napi::Error> {
     let dom_exception: Function<'_, FnArgs<(&str, &str)>, Unknown<'_>> =
         env.get_global()?.get_named_property("DOMException")?;
     let error =

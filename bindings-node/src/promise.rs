@@ -20,7 +20,7 @@ use napi::bindgen_prelude::{
 };
 use napi::JsDeferred;
 
-use crate::args::{abort_reason, Refusal, Signal};
+use crate::args::{abort_error, abort_reason, Refusal, Signal};
 use crate::error::coded_rejection;
 
 /// What settles a promise on the JS thread: its value, or the error to
@@ -69,8 +69,10 @@ where
         // A promise the listener settled meanwhile stays as it is: a
         // deferred settles once.
         deferred.resolve(Box::new(move |env| {
+            // A signal whose removeEventListener throws must not turn a
+            // finished call into a rejection: the result is delivered anyway.
             if let Some(unlisten) = unlisten {
-                unlisten.borrow_back(&env)?.call(())?;
+                let _ = unlisten.borrow_back(&env).and_then(|f| f.call(()));
             }
             result.map_err(|err| coded_rejection(env, err))
         }));
@@ -89,10 +91,18 @@ fn listen<V: ToNapiValue + 'static>(
 ) -> napi::Result<FunctionRef<(), ()>> {
     let listener =
         env.create_function_from_closure("abort", move |ctx: FunctionCallContext<'_>| {
+            // An event listener is called with its target, the signal, as
+            // `this`; a home-made signal may call it otherwise, and the
+            // promise must be settled all the same before the work is dropped.
+            let reason = ctx
+                .this::<Object<'_>>()
+                .and_then(|signal| abort_reason(ctx.env, &signal))
+                .or_else(|_| abort_error(ctx.env))
+                .unwrap_or_else(|_| {
+                    napi::Error::new(napi::Status::Cancelled, "This operation was aborted")
+                });
+            deferred.clone().reject(reason);
             handle.abort();
-            // An event listener is called with its target, the signal, as `this`.
-            let signal: Object<'_> = ctx.this()?;
-            deferred.clone().reject(abort_reason(ctx.env, &signal)?);
             Ok(())
         })?;
     signal.listen(env, &listener)?;

@@ -72,6 +72,20 @@ describe('AbortSignal', () => {
       await assert.rejects(call, (e) => e.name === 'AbortError' && e === controller.signal.reason)
     }
   })
+  it('a home-made signal settles the call however it calls back', async () => {
+    // Its listener called without `this`, its removeEventListener throwing.
+    const signal = {
+      aborted: false,
+      addEventListener (type, listener) { this.listener = listener },
+      removeEventListener () { throw new Error('not removable') },
+    }
+    const call = client.history('AAPL', { signal })
+    signal.listener()
+    await assert.rejects(call, (e) => e.name === 'AbortError')
+    const quiet = { aborted: false, addEventListener () {}, removeEventListener () { throw new Error('no') } }
+    const h = await client.history('AAPL', { signal: quiet })
+    assert.ok(h.bars.length > 0)
+  })
   it('aborting during a call rejects at once, as fetch does, and cancels the request', async () => {
     // A Yahoo-protocol server that never answers: each call hangs on its
     // first request until the call is aborted, which must close it.

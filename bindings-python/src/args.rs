@@ -98,14 +98,14 @@ impl<'py> FromPyObject<'py> for Int {
         match obj.extract::<i64>() {
             Ok(v) => Ok(Int { value: Ok(v) }),
             Err(err) if err.is_instance_of::<PyOverflowError>(obj.py()) => {
-                let digits = obj.str()?.to_string();
-                let shown = if digits.len() <= 40 {
-                    digits
+                // Python refuses str() of an int past 4,300 digits: count
+                // the digits from the bit length instead of writing them.
+                let bits: u64 = obj.call_method0("bit_length")?.extract()?;
+                let shown = if bits <= 128 {
+                    obj.str()?.to_string()
                 } else {
-                    format!(
-                        "an integer of {} digits",
-                        digits.trim_start_matches('-').len()
-                    )
+                    let digits = (bits as f64 * std::f64::consts::LOG10_2).floor() as u64 + 1;
+                    format!("an integer of about {digits} digits")
                 };
                 Ok(Int { value: Err(shown) })
             }

@@ -17,6 +17,7 @@ use pyo3::{intern, IntoPyObjectExt};
 use tickersense::sentiment::{Chunks, TextBlobSentiment, VaderScores};
 
 use crate::error::IntoPyErr;
+use crate::runtime::guarded;
 
 /// A text read from Python: its own UTF-8 when it has some, else a copy in
 /// which each lone surrogate is U+FFFD.
@@ -85,7 +86,8 @@ fn surrogates_replaced(s: &Bound<'_, PyString>) -> PyResult<String> {
 const RELEASE_GIL_BYTES: usize = 4096;
 
 /// `score(text)`, with the GIL released for a long text so other Python
-/// threads run meanwhile.
+/// threads run meanwhile. A panic in core is `InternalError`, as in every
+/// other call.
 fn score_one<T: Send>(
     py: Python<'_>,
     text: &Bound<'_, PyAny>,
@@ -93,10 +95,11 @@ fn score_one<T: Send>(
 ) -> PyResult<T> {
     let text = self::text(text, || "text".into())?;
     let text = text.as_ref();
+    let scored = || guarded(|| Ok(score(text)));
     if text.len() < RELEASE_GIL_BYTES {
-        Ok(score(text))
+        scored()
     } else {
-        Ok(py.allow_threads(|| score(text)))
+        py.allow_threads(scored)
     }
 }
 
@@ -132,7 +135,7 @@ fn score_batch<'py, T: Send>(
             None => true,
         };
         if end && !chunk.is_empty() {
-            let scores = py.allow_threads(|| score_many(&chunk));
+            let scores = py.allow_threads(|| guarded(|| Ok(score_many(&chunk))))?;
             for s in &scores {
                 out.append(convert(py, s)?)?;
             }
@@ -221,7 +224,10 @@ impl Vader {
     fn new(lexicon: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
         let inner = match lexicon {
             None => tickersense::sentiment::Vader::new(),
-            Some(lexicon) => tickersense::sentiment::Vader::with_lexicon(lexicon_words(lexicon)?),
+            Some(lexicon) => {
+                let words = lexicon_words(lexicon)?;
+                guarded(|| Ok(tickersense::sentiment::Vader::with_lexicon(words)))?
+            }
         };
         Ok(Vader { inner })
     }

@@ -39,6 +39,23 @@ def test_a_long_text_with_but_scores_in_linear_time():
     assert -1 <= scores["compound"] <= 1
 
 
+def test_long_texts_with_several_buts_score_like_vader_sentiment():
+    # Long enough that many sentiment words share each valence (what the
+    # linear rewrite keeps track of), short enough for the package itself.
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    reference = SentimentIntensityAnalyzer()
+    ours = tickersense.Vader()
+    words = LONG[:20_000]
+    for text in [
+        words + " but nice",
+        " but ".join([words[:5_000]] * 4),
+        "BUT " + words + " but sad but okay",
+        words.replace("okay", "okay but", 7),
+    ]:
+        assert ours.polarity_scores(text) == reference.polarity_scores(text), text[:60]
+
+
 def largest_gap_while(f, *args):
     """Runs `f(*args)` while a thread ticks every 10 ms; returns how long
     `f` took and the longest the ticker waited between two ticks."""

@@ -193,12 +193,12 @@ impl Tickersense {
             }
         };
         let stocks = StockService::new(provider.clone(), cache.clone(), store.clone())
-            .with_cache_scope(&redact_url(self.config.market_data.trim()));
+            .with_cache_scope(&cache_identity(&self.config.market_data));
         let backfill = Backfill::new(provider, store.clone(), store.clone());
         let sentiment = SentimentService::new(sources, analyzer, cache.clone(), store.clone())
             .with_cache_scope(&format!(
                 "{}|{}",
-                redact_url(self.config.social.trim()),
+                cache_identity(&self.config.social),
                 self.config.analyzer.trim()
             ));
         tracing::debug!(store = %store.describe(), "tickersense backends ready");
@@ -301,8 +301,9 @@ impl Tickersense {
             .into_iter()
             .map(|entry| match entry {
                 Entry::Valid(i) => {
-                    let result = fetched[i]
-                        .take()
+                    let result = fetched
+                        .get_mut(i)
+                        .and_then(Option::take)
                         .unwrap_or_else(|| Err(Error::internal("a symbol's history went missing")));
                     (parsed[i].as_str().to_owned(), result)
                 }
@@ -390,7 +391,7 @@ impl Tickersense {
                 } => Some(RejectedSymbol {
                     position,
                     symbol: raw,
-                    reason: format!("{}: {}", error.kind(), error.message()),
+                    reason: error.to_string(),
                 }),
             })
             .collect();
@@ -468,14 +469,13 @@ enum Entry {
 fn distinct_symbols<S: AsRef<str>>(symbols: &[S]) -> (Vec<Symbol>, Vec<Entry>) {
     let mut parsed = Vec::with_capacity(symbols.len());
     let mut entries = Vec::with_capacity(symbols.len());
-    let mut seen_valid = std::collections::HashMap::new();
+    let mut seen_valid = std::collections::HashSet::new();
     let mut seen_invalid = std::collections::HashSet::new();
     for (position, raw) in symbols.iter().enumerate() {
         let raw = raw.as_ref();
         match Symbol::parse(raw) {
             Ok(symbol) => {
-                if !seen_valid.contains_key(&symbol) {
-                    seen_valid.insert(symbol.clone(), parsed.len());
+                if seen_valid.insert(symbol.clone()) {
                     entries.push(Entry::Valid(parsed.len()));
                     parsed.push(symbol);
                 }
@@ -588,5 +588,42 @@ impl TickersenseBuilder {
         let ts = self.build()?;
         ts.ready().await?;
         Ok(ts)
+    }
+}
+
+/// What tells one backend's cached values from another's, for the cache's
+/// key scope (which hashes it): each comma-separated URL with its password
+/// redacted. Text that is no URL the parser takes (`csv://my prices`) is
+/// kept whole: `redact_url` would make every such folder `csv://***` and so
+/// let clients on different folders share values.
+fn cache_identity(urls: &str) -> String {
+    urls.split(',')
+        .map(|u| {
+            let u = u.trim();
+            match ::url::Url::parse(u) {
+                Ok(_) => redact_url(u),
+                Err(_) => u.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cache_identity;
+
+    #[test]
+    fn cache_identities_keep_folders_apart_and_hide_passwords() {
+        assert_ne!(
+            cache_identity("csv://my prices"),
+            cache_identity("csv://your prices")
+        );
+        assert_ne!(cache_identity("csv://C:\\a"), cache_identity("csv://C:\\b"));
+        assert!(!cache_identity("yahoo+http://u:hunter2@h:1").contains("hunter2"));
+        assert_eq!(
+            cache_identity("sample://, sample://"),
+            "sample://,sample://"
+        );
     }
 }

@@ -32,14 +32,7 @@ pub struct PgSchema {
 impl PgSchema {
     /// Creates `ts_test_<unique>` on the server at `base`.
     pub async fn create(base: &str) -> Self {
-        let name = format!(
-            "ts_test_{}_{}",
-            std::process::id(),
-            std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_nanos())
-                .unwrap_or(0)
-        );
+        let name = unique("ts_test");
         let mut conn = sqlx::PgConnection::connect(base)
             .await
             .expect("connect to the test postgres");

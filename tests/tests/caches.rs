@@ -6,18 +6,7 @@ use std::time::Duration;
 use tickersense::cache::{Cache, CachePolicies, CachePolicy, CacheUrl, RedisCache};
 use tickersense::{ErrorKind, Interval, Origin, Period, Tickersense};
 use tickersense_replay::{Fault, ReplayServer};
-use tickersense_tests::{replay_client, service_url};
-
-fn unique(prefix: &str) -> String {
-    format!(
-        "{prefix}_{}_{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    )
-}
+use tickersense_tests::{replay_client, service_url, unique};
 
 /// The same checks on every backend: round trip, many keys (more than one
 /// `SCAN` page on Redis), stats with bytes, invalidation of a key and of a
@@ -386,12 +375,28 @@ async fn unknown_namespaces_create_nothing_on_the_memory_cache() {
         cache.invalidate_prefix(&format!("ns{i}"), "k").await;
     }
     assert!(cache.stats().await.is_empty(), "no namespace was made");
+    // Through a client whose cache is in use: the refused names leave
+    // nothing behind beside the namespaces its calls made.
     let ts = Tickersense::builder().store("memory://").build().unwrap();
+    ts.quote("AAPL").await.unwrap();
     for i in 0..1000 {
         let err = ts.invalidate(&format!("ns{i}"), None).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput);
     }
-    assert!(ts.cache_stats().await.unwrap().is_empty());
+    let names: Vec<String> = ts
+        .cache_stats()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.namespace)
+        .collect();
+    assert!(names.iter().any(|n| n == "stock_quote"), "{names:?}");
+    assert!(
+        names
+            .iter()
+            .all(|n| tickersense::cache::namespace::ALL.contains(&n.as_str())),
+        "{names:?}"
+    );
 }
 
 #[tokio::test]
@@ -464,6 +469,20 @@ async fn clients_on_other_providers_or_prefixes_never_share_values() {
             .await
             .unwrap();
         assert_eq!(history.origin, Origin::Cache, "{cache}");
+
+        // The same protocol at another base URL is another provider: the
+        // key names the base URL, not only the provider's kind.
+        let elsewhere = ReplayServer::start().await.unwrap();
+        let history = replay_client(&elsewhere, &cache)
+            .history("AAPL", Period::Mo1, Interval::D1)
+            .await
+            .unwrap();
+        assert_eq!(history.origin, Origin::Provider, "{cache}");
+        assert_eq!(
+            chart_requests(&elsewhere),
+            1,
+            "{cache}: asked of the other server"
+        );
     }
 
     // Same provider, other prefix: nothing shared.
@@ -505,7 +524,13 @@ async fn clients_on_other_providers_or_prefixes_never_share_values() {
             .any(|k| k.starts_with(&format!("{prefix}:stock_history:"))),
         "{keys:?}"
     );
-    for bad in ["prefix=", "prefix=a%20b", "prefix=a*", "prefx=a"] {
+    for bad in [
+        "prefix=",
+        "prefix=a%20b",
+        "prefix=a*",
+        "prefix=a:b",
+        "prefx=a",
+    ] {
         let err = CacheUrl::parse(&format!("{url}?{bad}")).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad}");
     }

@@ -494,6 +494,12 @@ async fn a_body_announced_too_large_is_refused_before_reading_it() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Upstream, "{}", err.message());
+    // Refused on the header, not after streaming up to the limit.
+    assert!(
+        err.message().contains("announced 1073741824 bytes"),
+        "{}",
+        err.message()
+    );
     assert!(
         started.elapsed() < Duration::from_millis(500),
         "{:?}",

@@ -21,7 +21,8 @@ use crate::args::{self, Options, Refusal, Signal};
 /// default. Any other key throws `"InvalidInput"`, so a misspelt one is not
 /// silently ignored.
 #[napi(object, object_from_js = false, object_to_js = false)]
-#[derive(Debug, Clone, Default)]
+// No Debug: it holds the URLs as given, passwords included.
+#[derive(Clone, Default)]
 pub struct ClientOptions {
     /// Where bars and analyses are kept: `memory://`, `sqlite://PATH`
     /// (default `sqlite://tickersense.db`), `postgres://USER@HOST/DB`.

@@ -20,7 +20,7 @@
 
 use std::fmt;
 
-use crate::error::{echo, Error, RedactedUrl, Result};
+use crate::error::{echo, redact_url, Error, RedactedUrl, Result};
 use crate::resilience::ResiliencePolicy;
 
 /// Backend URLs and analyzer name. Build one with [`Config::default`],
@@ -185,9 +185,10 @@ pub(crate) fn nothing_after(what: &str, scheme: &str, rest: &str) -> Result<()> 
     if rest.is_empty() {
         return Ok(());
     }
+    // What follows may be a mistyped URL with a password in it.
     Err(Error::invalid_input(format!(
         "a {scheme}:// {what} takes nothing after \"://\", not {}",
-        echo(rest)
+        echo(&redact_url(&format!("{scheme}://{rest}")))
     )))
 }
 
@@ -351,28 +352,45 @@ mod tests {
                 },
             ]
         };
-        let urls = [
-            format!("{mb}://x"),
-            format!("postgres://h/db?sslmode={mb}"),
-            format!("sqlite://x.db?migrations={mb}"),
-            format!("redis://h:6379/{mb}"),
-            format!("redis://h:6379/0?prefix={mb}"),
-            format!("yahoo+http://h:9/?max_body={mb}"),
-            format!("yahoo+http://[{mb}"),
-            format!("yahoo://?{mb}=1"),
-            format!("csv://d?tz={mb}"),
+        // Each URL is refused by the knob it is written for (the others
+        // refuse its scheme), and no message repeats the megabyte.
+        let own: [(usize, String); 9] = [
+            (0, format!("{mb}://x")),
+            (0, format!("sqlite://x.db?migrations={mb}")),
+            (1, format!("redis://h:6379/{mb}")),
+            (1, format!("redis://h:6379/0?prefix={mb}")),
+            (2, format!("yahoo+http://h:9/?max_body={mb}")),
+            (2, format!("yahoo+http://[{mb}")),
+            (2, format!("yahoo://?{mb}=1")),
+            (2, format!("csv://d?tz={mb}")),
+            (3, format!("sample://{mb}")),
         ];
-        for url in urls {
-            for overrides in knobs(url.clone()) {
-                if let Err(err) = Config::resolve(overrides) {
-                    assert!(
-                        err.message().len() < 300,
-                        "{}: {} characters",
-                        &url[..20],
-                        err.message().len()
-                    );
-                }
+        for (knob, url) in own {
+            for (i, overrides) in knobs(url.clone()).into_iter().enumerate() {
+                let resolved = Config::resolve(overrides);
+                let err = match resolved {
+                    Err(err) => err,
+                    Ok(_) => panic!("knob {i} took {}...", &url[..20]),
+                };
+                assert!(
+                    err.message().len() < 300,
+                    "{}: {} characters (knob {i}, written for {knob})",
+                    &url[..20],
+                    err.message().len()
+                );
             }
         }
+    }
+
+    #[test]
+    fn a_mistyped_scheme_never_shows_the_password_after_it() {
+        let err = Config::resolve(ConfigOverrides {
+            cache: Some("memory://:hunter2@redis:6379/0".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+        assert!(!err.message().contains("hunter2"), "{err}");
+        assert!(err.message().contains("redis:6379"), "{err}");
     }
 }

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::config::{split_scheme, unknown_scheme};
+use crate::config::{nothing_after, split_scheme, unknown_scheme};
 use crate::error::{echo, redact_url, Error, RedactedUrl, Result};
 use crate::model::{History, HistoryRange, Interval, Quote, SearchHit, Symbol};
 use crate::resilience::ResiliencePolicy;
@@ -106,7 +106,9 @@ impl ProviderUrl {
     pub fn parse(url: &str) -> Result<Self> {
         let (scheme, rest) = split_scheme(url, "market data", ACCEPTED)?;
         match scheme {
-            "sample" => Ok(ProviderUrl::Sample),
+            "sample" => {
+                nothing_after("market data source", scheme, rest).map(|()| ProviderUrl::Sample)
+            }
             "yahoo" => {
                 let (host, query) = rest.split_once('?').unwrap_or((rest, ""));
                 if !host.trim_matches('/').is_empty() {

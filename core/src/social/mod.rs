@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::config::{split_scheme, unknown_scheme};
+use crate::config::{nothing_after, split_scheme, unknown_scheme};
 use crate::error::{Error, Result};
 use crate::model::{Post, Symbol};
 
@@ -37,9 +37,9 @@ pub enum SourceUrl {
 impl SourceUrl {
     /// Parses one source URL without any I/O.
     pub fn parse(url: &str) -> Result<Self> {
-        let (scheme, _) = split_scheme(url, "social", ACCEPTED)?;
+        let (scheme, rest) = split_scheme(url, "social", ACCEPTED)?;
         match scheme {
-            "sample" => Ok(SourceUrl::Sample),
+            "sample" => nothing_after("social source", scheme, rest).map(|()| SourceUrl::Sample),
             other => Err(unknown_scheme("social", other, ACCEPTED)),
         }
     }

@@ -26,7 +26,8 @@ const URL_OPTIONS: [&str; 2] = ["prefix", "protocol"];
 
 /// Splits the `prefix` option off a Redis URL: the URL as the client takes
 /// it, and the key prefix ([`DEFAULT_KEY_PREFIX`] when absent). The prefix
-/// is 1 to 64 of ASCII letters, digits and `_ - . :`; anything else is
+/// is 1 to 64 of ASCII letters, digits and `_ - .` (no `:`, which would let
+/// `prefix=app` walk the keys of `prefix=app:stock_quote`); anything else is
 /// `InvalidInput`, as is a URL that does not parse.
 pub(crate) fn split_key_prefix(url: &str) -> Result<(String, String)> {
     let invalid = || {
@@ -56,13 +57,13 @@ pub(crate) fn split_key_prefix(url: &str) -> Result<(String, String)> {
         redis::Client::open(url).map_err(|_| invalid())?;
         return Ok((url.to_owned(), DEFAULT_KEY_PREFIX.to_owned()));
     };
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "_-.:".contains(c);
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
     if prefix.is_empty()
         || prefix.chars().count() > MAX_PREFIX_CHARS
         || !prefix.chars().all(allowed)
     {
         return Err(Error::invalid_input(format!(
-            "redis key prefix {} must be 1 to {MAX_PREFIX_CHARS} ASCII letters, digits, '_', '-', '.' or ':'",
+            "redis key prefix {} must be 1 to {MAX_PREFIX_CHARS} ASCII letters, digits, '_', '-' or '.'",
             crate::error::echo(&prefix)
         )));
     }

@@ -201,7 +201,7 @@ fn impossible_rows_are_refused_naming_their_line() {
         ("2024-11-04,1,2,0.5,1.5,-10", "negative"),
         ("2024-11-04,1,2,0.5,1.5,1e19", "too large"),
         ("2024-11-04,1,2,0.5,1.5,9223372036854775808", "too large"),
-        ("+10000-01-01,1,2,0.5,1.5,10", "line 3"),
+        ("+10000-01-01,1,2,0.5,1.5,10", "out of range"),
     ] {
         let text = format!("Date,Open,High,Low,Close,Volume\n2024-11-01,1,2,0.5,1.5,10\n{row}\n");
         let err = parse_csv(text.as_bytes(), sym("X"), Interval::D1, None).unwrap_err();

@@ -191,9 +191,12 @@ async fn fetch(
     classify(status.as_u16(), retry_after, body, what)
 }
 
+/// The most of an announced `Content-Length` reserved before reading.
+const MAX_RESERVED_BYTES: usize = 1 << 20;
+
 /// The body of `response`, read chunk by chunk into one buffer (sized by
-/// `Content-Length` when given, so it is never copied), or `Upstream` as
-/// soon as it is known to exceed `max_body` bytes: at once when
+/// `Content-Length` when given, up to [`MAX_RESERVED_BYTES`]), or `Upstream`
+/// as soon as it is known to exceed `max_body` bytes: at once when
 /// `Content-Length` says so, else at the first chunk past the limit. The
 /// connection is dropped then, unread.
 async fn read_body(
@@ -201,20 +204,25 @@ async fn read_body(
     max_body: usize,
     what: &str,
 ) -> Result<Vec<u8>> {
-    let too_large = || {
-        Error::new(
-            ErrorKind::Upstream,
-            format!("Yahoo {what} answered more than {max_body} bytes; the answer was refused"),
-        )
-    };
     let announced = response.content_length();
-    if announced.is_some_and(|n| n > max_body as u64) {
-        return Err(too_large());
+    if let Some(n) = announced.filter(|n| *n > max_body as u64) {
+        return Err(Error::new(
+            ErrorKind::Upstream,
+            format!(
+                "Yahoo {what} announced {n} bytes, above the limit of {max_body}; the answer was refused unread"
+            ),
+        ));
     }
-    let mut body = Vec::with_capacity(announced.map_or(0, |n| n as usize));
+    // A header is only a promise: reserving all it announces would let one
+    // server make every request in flight hold the whole limit.
+    let reserved = announced.map_or(0, |n| n.min(MAX_RESERVED_BYTES as u64) as usize);
+    let mut body = Vec::with_capacity(reserved);
     while let Some(chunk) = response.chunk().await.map_err(|e| transport(e, what))? {
         if chunk.len() > max_body - body.len() {
-            return Err(too_large());
+            return Err(Error::new(
+                ErrorKind::Upstream,
+                format!("Yahoo {what} answered more than {max_body} bytes; the answer was refused"),
+            ));
         }
         body.extend_from_slice(&chunk);
     }

@@ -299,7 +299,7 @@ impl Backfill {
                         Err(panic) => {
                             let err = Error::from_panic(&*panic);
                             BackfillStatus {
-                                reason: Some(format!("{}: {}", err.kind(), err.message())),
+                                reason: Some(err.to_string()),
                                 ..BackfillStatus::new(
                                     symbol,
                                     window.interval,
@@ -387,7 +387,7 @@ impl Backfill {
             Some(Err(err)) => {
                 tracing::warn!(%symbol, kind = %err.kind(), "backfill failed: {}", err.message());
                 BackfillStatus {
-                    reason: Some(format!("{}: {}", err.kind(), err.message())),
+                    reason: Some(err.to_string()),
                     ..BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Failed)
                 }
             }

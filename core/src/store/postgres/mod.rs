@@ -368,25 +368,10 @@ impl PriceStore for PostgresStore {
 #[async_trait]
 impl SentimentStore for PostgresStore {
     async fn insert_sentiment(&self, records: &[SentimentRecord]) -> Result<()> {
-        let mut tx = self.pool.begin().await?;
-        for r in records {
-            sqlx::query(
-                "INSERT INTO sentiment_data (symbol, ts, platform, sentiment_score, confidence, mention_count, keywords, source_urls) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            )
-            .bind(r.symbol.as_str())
-            .bind(r.timestamp)
-            .bind(&r.detail.platform)
-            .bind(r.detail.sentiment_score)
-            .bind(r.detail.confidence)
-            .bind(i32::try_from(r.detail.mention_count).unwrap_or(i32::MAX))
-            .bind(sqlx::types::Json(&r.detail.keywords))
-            .bind(sqlx::types::Json(&r.detail.source_urls))
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        // On a task of its own, as the bar upserts: a caller cancelled
+        // mid-transaction must not leave its connection half-written.
+        let (pool, records) = (self.pool.clone(), records.to_vec());
+        detached(async move { insert_sentiment(&pool, &records).await }).await
     }
 
     async fn sentiment_since(
@@ -435,4 +420,27 @@ impl Store for PostgresStore {
     fn describe(&self) -> String {
         format!("postgres ({}); {}", self.display_url, self.layout)
     }
+}
+
+/// [`PostgresStore::insert_sentiment`] on `pool`, in one transaction.
+async fn insert_sentiment(pool: &PgPool, records: &[SentimentRecord]) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    for r in records {
+        sqlx::query(
+            "INSERT INTO sentiment_data (symbol, ts, platform, sentiment_score, confidence, mention_count, keywords, source_urls) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(r.symbol.as_str())
+        .bind(r.timestamp)
+        .bind(&r.detail.platform)
+        .bind(r.detail.sentiment_score)
+        .bind(r.detail.confidence)
+        .bind(i32::try_from(r.detail.mention_count).unwrap_or(i32::MAX))
+        .bind(sqlx::types::Json(&r.detail.keywords))
+        .bind(sqlx::types::Json(&r.detail.source_urls))
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }

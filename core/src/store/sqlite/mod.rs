@@ -202,7 +202,12 @@ fn why_not_opened(path: &str, migrations: MigrationMode, err: &sqlx::Error) -> S
 /// (probed by creating and removing a uniquely named empty file).
 fn folder_is_read_only(folder: &std::path::Path) -> bool {
     let probe = folder.join(format!(".tickersense-probe-{}", std::process::id()));
-    match std::fs::File::create(&probe) {
+    // create_new: never truncates a file that happens to have the name.
+    match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&probe)
+    {
         Ok(_) => {
             let _ = std::fs::remove_file(&probe);
             false
