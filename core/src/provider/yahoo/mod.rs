@@ -209,7 +209,7 @@ async fn read_body(
         return Err(Error::new(
             ErrorKind::Upstream,
             format!(
-                "Yahoo {what} announced {n} bytes, above the limit of {max_body}; the answer was refused unread"
+                "Yahoo {what} announced {n} bytes, above the limit of {max_body} bytes; the answer was refused unread"
             ),
         ));
     }
