@@ -79,9 +79,21 @@ describe('AbortSignal', () => {
       addEventListener (type, listener) { this.listener = listener },
       removeEventListener () { throw new Error('not removable') },
     }
-    const call = client.history('AAPL', { signal })
-    signal.listener()
-    await assert.rejects(call, (e) => e.name === 'AbortError')
+    // A server that never answers keeps the call in flight.
+    const server = createServer(() => {})
+    server.listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const marketData = `yahoo+http://127.0.0.1:${server.address().port}`
+    const hung = new Client({ store: 'memory://', cache: 'none://', marketData, timeout: 60, retries: 0 })
+    try {
+      const call = hung.history('AAPL', { signal })
+      signal.listener()
+      await assert.rejects(call, (e) => e.name === 'AbortError')
+    } finally {
+      await hung.close()
+      server.closeAllConnections()
+      server.close()
+    }
     const quiet = { aborted: false, addEventListener () {}, removeEventListener () { throw new Error('no') } }
     const h = await client.history('AAPL', { signal: quiet })
     assert.ok(h.bars.length > 0)
