@@ -44,9 +44,16 @@ impl From<tickersense::sentiment::VaderScores> for VaderScores {
 /// Scores a chunk on a libuv worker thread. A panic must not unwind into
 /// napi's C callback (that aborts the process): it becomes an error, which
 /// the task's `reject` turns into a rejection.
-fn score_without_unwinding<T>(analyzer: &str, score: impl FnOnce() -> T) -> napi::Result<T> {
-    catch_unwind(AssertUnwindSafe(score))
-        .map_err(|_| napi::Error::from_reason(format!("{analyzer} scoring panicked")))
+/// The message is [`tickersense::Error::from_panic`]'s, as every other
+/// call's panic gives.
+fn score_without_unwinding<T>(score: impl FnOnce() -> T) -> napi::Result<T> {
+    catch_unwind(AssertUnwindSafe(score)).map_err(|payload| {
+        napi::Error::from_reason(
+            tickersense::Error::from_panic(&*payload)
+                .message()
+                .to_owned(),
+        )
+    })
 }
 
 /// What a batch rejects with when scoring failed: the only way it fails is
@@ -85,8 +92,6 @@ pub struct TextBlobSentimentColumns {
 trait Columns: Send + Sized + 'static {
     type Analyzer: Clone + Send + 'static;
     type Js: ToNapiValue + TypeName;
-    /// The analyzer's name in messages.
-    const NAME: &'static str;
     fn with_capacity(n: usize) -> Self;
     /// Scores `texts` (on all cores) and appends their figures.
     fn score(&mut self, analyzer: &Self::Analyzer, texts: &[String]);
@@ -99,7 +104,6 @@ struct VaderColumns([Vec<f64>; 4]);
 impl Columns for VaderColumns {
     type Analyzer = tickersense::sentiment::Vader;
     type Js = VaderScoresColumns;
-    const NAME: &'static str = "VADER";
 
     fn with_capacity(n: usize) -> Self {
         VaderColumns(std::array::from_fn(|_| Vec::with_capacity(n)))
@@ -132,7 +136,6 @@ struct TextBlobColumns([Vec<f64>; 2]);
 impl Columns for TextBlobColumns {
     type Analyzer = tickersense::sentiment::TextBlob;
     type Js = TextBlobSentimentColumns;
-    const NAME: &'static str = "TextBlob";
 
     fn with_capacity(n: usize) -> Self {
         TextBlobColumns(std::array::from_fn(|_| Vec::with_capacity(n)))
@@ -235,7 +238,7 @@ impl<C: Columns> Task for Batch<C> {
     fn compute(&mut self) -> napi::Result<()> {
         let chunk = std::mem::take(&mut self.chunk);
         let (columns, analyzer) = (&mut self.columns, &self.analyzer);
-        score_without_unwinding(C::NAME, || columns.score(analyzer, &chunk))
+        score_without_unwinding(|| columns.score(analyzer, &chunk))
     }
 
     fn resolve(&mut self, env: Env, (): ()) -> napi::Result<Settled<C>> {

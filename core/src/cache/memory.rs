@@ -1,5 +1,5 @@
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use async_trait::async_trait;
@@ -40,6 +40,9 @@ impl Namespace {
 pub struct MemoryCache {
     policies: CachePolicies,
     namespaces: RwLock<HashMap<String, Arc<Namespace>>>,
+    /// Set by `close`: reads miss and writes are dropped from then on, so a
+    /// call still running cannot fill the cache again.
+    closed: AtomicBool,
 }
 
 impl MemoryCache {
@@ -48,6 +51,7 @@ impl MemoryCache {
         MemoryCache {
             policies,
             namespaces: RwLock::new(HashMap::new()),
+            closed: AtomicBool::new(false),
         }
     }
 
@@ -59,9 +63,12 @@ impl MemoryCache {
             .cloned()
     }
 
-    fn namespace(&self, name: &str) -> Arc<Namespace> {
+    fn namespace(&self, name: &str) -> Option<Arc<Namespace>> {
+        if self.closed.load(Ordering::Relaxed) {
+            return None;
+        }
         if let Some(ns) = self.existing(name) {
-            return ns;
+            return Some(ns);
         }
         let mut map = self.namespaces.write().unwrap_or_else(|e| e.into_inner());
         map.entry(name.to_owned())
@@ -83,22 +90,27 @@ impl MemoryCache {
                 })
             })
             .clone()
+            .into()
     }
 }
 
 #[async_trait]
 impl Cache for MemoryCache {
     async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>> {
-        self.namespace(namespace).read(key).await
+        self.namespace(namespace)?.read(key).await
     }
 
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>) {
-        self.namespace(namespace).write(key, value).await;
+        if let Some(ns) = self.namespace(namespace) {
+            ns.write(key, value).await;
+        }
     }
 
     /// The namespace is looked up once for the batch, not once a key.
     async fn get_many(&self, namespace: &str, keys: &[&str]) -> Vec<Option<Vec<u8>>> {
-        let ns = self.namespace(namespace);
+        let Some(ns) = self.namespace(namespace) else {
+            return vec![None; keys.len()];
+        };
         let mut values = Vec::with_capacity(keys.len());
         for key in keys {
             values.push(ns.read(key).await);
@@ -107,7 +119,9 @@ impl Cache for MemoryCache {
     }
 
     async fn set_many(&self, namespace: &str, entries: Vec<(&str, Vec<u8>)>) {
-        let ns = self.namespace(namespace);
+        let Some(ns) = self.namespace(namespace) else {
+            return;
+        };
         for (key, value) in entries {
             ns.write(key, value).await;
         }
@@ -143,6 +157,7 @@ impl Cache for MemoryCache {
 
     /// Drops every namespace and the values it holds.
     async fn close(&self) {
+        self.closed.store(true, Ordering::Relaxed);
         let dropped =
             std::mem::take(&mut *self.namespaces.write().unwrap_or_else(|e| e.into_inner()));
         drop(dropped);
@@ -178,6 +193,18 @@ mod tests {
     use super::*;
     use crate::cache::CachePolicy;
     use std::time::Duration;
+
+    #[tokio::test]
+    async fn a_closed_cache_misses_and_drops_writes() {
+        let cache = MemoryCache::new(CachePolicies::default());
+        cache.set("stock_quote", "AAPL", vec![1]).await;
+        cache.close().await;
+        cache.set("stock_quote", "AAPL", vec![2]).await;
+        cache.set_many("stock_quote", vec![("MSFT", vec![3])]).await;
+        assert_eq!(cache.get("stock_quote", "AAPL").await, None);
+        assert_eq!(cache.get_many("stock_quote", &["MSFT"]).await, vec![None]);
+        assert!(cache.stats().await.is_empty());
+    }
 
     #[tokio::test]
     async fn hits_misses_ttl_bounds_and_invalidation() {

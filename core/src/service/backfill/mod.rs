@@ -26,8 +26,9 @@ pub const MAX_CONCURRENCY: usize = 64;
 
 /// Checks the `concurrency` of a many-symbol call, given as a signed number
 /// (as Python and JS pass it): 1 to [`MAX_CONCURRENCY`], else
-/// `InvalidInput` naming the argument and the range. The one check of
-/// `history_many` and backfill, in every binding.
+/// `InvalidInput` naming the argument and the range. Core's
+/// `history_many` and backfill both apply it, whatever a binding checked
+/// before.
 pub fn checked_concurrency(requested: i64) -> Result<usize> {
     match usize::try_from(requested) {
         Ok(n) if (1..=MAX_CONCURRENCY).contains(&n) => Ok(n),

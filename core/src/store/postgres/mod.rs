@@ -121,6 +121,7 @@ async fn applied(pool: &PgPool) -> Result<Vec<(i64, Vec<u8>)>> {
 pub const COPY_FROM: usize = 500;
 
 /// A batch of bars to upsert, owned so it can be written on its own task.
+/// One batch of bars to write, each timestamp once (see [`bars_to_store`]).
 struct Upsert {
     pool: PgPool,
     symbol: Symbol,
@@ -160,12 +161,11 @@ impl Upsert {
             .await?;
         copy.send(copy_text(symbol, interval, bars)).await?;
         copy.finish().await?;
-        // DISTINCT ON: one batch may name a bar twice, and ON CONFLICT may
-        // touch a row only once per statement. The last copy of it wins.
+        // The batch names each bar once (`bars_to_store` kept its last
+        // copy), as ON CONFLICT needs: it touches a row once per statement.
         let written = sqlx::query(
             "INSERT INTO price_bars (symbol, interval, ts, open, high, low, close, adj_close, volume) \
-             SELECT DISTINCT ON (ts) symbol, interval, ts, open, high, low, close, adj_close, volume \
-             FROM (SELECT *, row_number() OVER () AS n FROM price_bars_staging) s ORDER BY ts, n DESC \
+             SELECT symbol, interval, ts, open, high, low, close, adj_close, volume FROM price_bars_staging \
              ON CONFLICT (symbol, interval, ts) DO UPDATE SET open = EXCLUDED.open, high = EXCLUDED.high, \
                low = EXCLUDED.low, close = EXCLUDED.close, adj_close = EXCLUDED.adj_close, volume = EXCLUDED.volume",
         )
