@@ -7,21 +7,19 @@ use std::sync::{Arc, RwLock};
 use chrono::{DateTime, Utc};
 
 use crate::cache::namespace;
-use crate::cache::{Cache, CachePolicies, CachePolicy, CacheUrl, NamespaceStats};
-use crate::config::Config;
-use crate::error::{redact_url, Error, Result};
+use crate::cache::{Cache, CachePolicies, CachePolicy, NamespaceStats};
+use crate::config::{Config, ConfigOverrides};
+use crate::error::{Error, Result};
 use crate::model::{
     BackfillStatus, Bar, DailySentiment, History, HistoryRange, Interval, Period, Quote, SearchHit,
     SentimentAnalysis, SentimentRecord, Symbol,
 };
-use crate::provider::ProviderUrl;
-use crate::sentiment::analyzer_by_name;
 use crate::service::{
     checked_concurrency, Backfill, BackfillReport, BackfillRequest, ProgressFn, RejectedSymbol,
     SentimentService, StockService,
 };
-use crate::social::SourceUrl;
-use crate::store::{Store, StoreUrl, StoredSeries};
+use crate::store::{Store, StoredSeries};
+use crate::url::redact_url;
 
 /// The library's entry point.
 ///
@@ -68,17 +66,19 @@ impl Tickersense {
     pub fn builder() -> TickersenseBuilder {
         TickersenseBuilder {
             config: Config::default(),
+            pending: ConfigOverrides::default(),
             policies: CachePolicies::default(),
         }
     }
 
-    /// A client for `config` with the default cache policies. Validates, no I/O.
+    /// A client for `config` with the default cache policies. No I/O (the
+    /// URLs in `config` are parsed already); `Result` for the checks a
+    /// later version may add.
     pub fn new(config: Config) -> Result<Self> {
         Self::with_policies(config, CachePolicies::default())
     }
 
     fn with_policies(config: Config, policies: CachePolicies) -> Result<Self> {
-        config.validate()?;
         Ok(Tickersense {
             config,
             policies,
@@ -163,10 +163,8 @@ impl Tickersense {
     }
 
     async fn open(&self) -> Result<Backends> {
-        let store = StoreUrl::parse(&self.config.store)?.connect().await?;
-        let cache = match CacheUrl::parse(&self.config.cache)
-            .and_then(|url| url.connect(self.policies.clone()))
-        {
+        let store = self.config.store.connect().await?;
+        let cache = match self.config.cache.connect(self.policies.clone()) {
             Ok(cache) => cache,
             Err(err) => {
                 store.close().await;
@@ -174,13 +172,14 @@ impl Tickersense {
             }
         };
         let backends = async {
-            let provider =
-                ProviderUrl::parse(&self.config.market_data)?.connect(self.config.resilience)?;
-            let sources = SourceUrl::parse_list(&self.config.social)?
+            let provider = self.config.market_data.connect(self.config.resilience)?;
+            let sources = self
+                .config
+                .social
                 .iter()
-                .map(SourceUrl::connect)
+                .map(|source| source.connect())
                 .collect::<Result<Vec<_>>>()?;
-            let analyzer = analyzer_by_name(&self.config.analyzer)?;
+            let analyzer = self.config.analyzer.build();
             Ok::<_, Error>((provider, sources, analyzer))
         }
         .await;
@@ -193,13 +192,13 @@ impl Tickersense {
             }
         };
         let stocks = StockService::new(provider.clone(), cache.clone(), store.clone())
-            .with_cache_scope(&cache_identity(&self.config.market_data));
+            .with_cache_scope(&cache_identity(self.config.market_data.as_str()));
         let backfill = Backfill::new(provider, store.clone(), store.clone());
         let sentiment = SentimentService::new(sources, analyzer, cache.clone(), store.clone())
             .with_cache_scope(&format!(
                 "{}|{}",
-                cache_identity(&self.config.social),
-                self.config.analyzer.trim()
+                cache_identity(&social_text(&self.config)),
+                self.config.analyzer.as_str()
             ));
         tracing::debug!(store = %store.describe(), "tickersense backends ready");
         Ok(Backends {
@@ -522,47 +521,53 @@ impl<T> Deref for ServiceRef<T> {
     }
 }
 
-/// Builds a [`Tickersense`] knob by knob.
+/// Builds a [`Tickersense`] knob by knob. URLs given as text are parsed
+/// by [`TickersenseBuilder::build`], which fails on a bad one.
 #[derive(Debug, Clone)]
 pub struct TickersenseBuilder {
     config: Config,
+    /// URLs given as text, parsed at `build`.
+    pending: ConfigOverrides,
     policies: CachePolicies,
 }
 
 impl TickersenseBuilder {
-    /// Starts from `config` instead of the defaults (e.g. [`Config::from_env`]).
+    /// Starts from `config` instead of the defaults (e.g. [`Config::from_env`]);
+    /// URLs given as text before this call are dropped.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
+        self.pending = ConfigOverrides::default();
         self
     }
 
-    /// Store URL: `memory://`, `sqlite://PATH`, `postgres://...`.
+    /// Store URL: `memory://`, `sqlite://PATH`, `postgres://...`, parsed at `build`.
     pub fn store(mut self, url: impl Into<String>) -> Self {
-        self.config.store = url.into();
+        self.pending.store = Some(url.into());
         self
     }
 
-    /// Cache URL: `none://`, `memory://`, `redis://...`.
+    /// Cache URL: `none://`, `memory://`, `redis://...`, parsed at `build`.
     pub fn cache(mut self, url: impl Into<String>) -> Self {
-        self.config.cache = url.into();
+        self.pending.cache = Some(url.into());
         self
     }
 
-    /// Market-data URL: `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`, `csv://DIR`.
+    /// Market-data URL: `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`,
+    /// `csv://DIR`, parsed at `build`.
     pub fn market_data(mut self, url: impl Into<String>) -> Self {
-        self.config.market_data = url.into();
+        self.pending.market_data = Some(url.into());
         self
     }
 
-    /// Social source URLs, comma-separated: `sample://`.
+    /// Social source URLs, comma-separated: `sample://`, parsed at `build`.
     pub fn social(mut self, urls: impl Into<String>) -> Self {
-        self.config.social = urls.into();
+        self.pending.social = Some(urls.into());
         self
     }
 
-    /// Analyzer name.
+    /// Analyzer name (`textblob`, `vader`), parsed at `build`.
     pub fn analyzer(mut self, name: impl Into<String>) -> Self {
-        self.config.analyzer = name.into();
+        self.pending.analyzer = Some(name.into());
         self
     }
 
@@ -578,9 +583,11 @@ impl TickersenseBuilder {
         self
     }
 
-    /// Validates and builds; no I/O.
+    /// Parses the URLs given as text and builds; no I/O. `InvalidInput`
+    /// for a bad URL or analyzer name.
     pub fn build(self) -> Result<Tickersense> {
-        Tickersense::with_policies(self.config, self.policies)
+        let config = self.config.overridden(self.pending)?;
+        Tickersense::with_policies(config, self.policies)
     }
 
     /// Validates, builds and connects every backend.
@@ -589,6 +596,12 @@ impl TickersenseBuilder {
         ts.ready().await?;
         Ok(ts)
     }
+}
+
+/// The social sources as the comma-separated text they were given in.
+fn social_text(config: &Config) -> String {
+    let urls: Vec<&str> = config.social.iter().map(|s| s.as_str()).collect();
+    urls.join(",")
 }
 
 /// What tells one backend's cached values from another's, for the cache's

@@ -5,7 +5,8 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::{from_ms, to_ms, SqliteStore};
-use crate::error::{on_violation, Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::store::on_violation;
 use crate::model::{
     check_password_hash, normalize_email, normalize_name, Credentials, NewUser, Symbol, User,
     UserId, WatchlistItem,
