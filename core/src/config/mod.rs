@@ -200,14 +200,29 @@ impl Config {
         if let Some(cache) = knob(overrides.cache, env::CACHE, read_env, CacheUrl::parse)? {
             config.cache = cache;
         }
-        let market_data = knob(overrides.market_data, env::MARKET_DATA, read_env, ProviderUrl::parse)?;
+        let market_data = knob(
+            overrides.market_data,
+            env::MARKET_DATA,
+            read_env,
+            ProviderUrl::parse,
+        )?;
         if let Some(market_data) = market_data {
             config.market_data = market_data;
         }
-        if let Some(social) = knob(overrides.social, env::SOCIAL, read_env, SourceUrl::parse_list)? {
+        if let Some(social) = knob(
+            overrides.social,
+            env::SOCIAL,
+            read_env,
+            SourceUrl::parse_list,
+        )? {
             config.social = social;
         }
-        if let Some(analyzer) = knob(overrides.analyzer, env::ANALYZER, read_env, AnalyzerKind::parse)? {
+        if let Some(analyzer) = knob(
+            overrides.analyzer,
+            env::ANALYZER,
+            read_env,
+            AnalyzerKind::parse,
+        )? {
             config.analyzer = analyzer;
         }
         let timeout = match overrides.timeout {
@@ -262,9 +277,9 @@ fn knob<T>(
         }),
         Ok(_) => Ok(None),
         Err(std::env::VarError::NotPresent) => Ok(None),
-        Err(std::env::VarError::NotUnicode(_)) => Err(Error::invalid_input(format!(
-            "{var} is not valid UTF-8"
-        ))),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Error::invalid_input(format!("{var} is not valid UTF-8")))
+        }
     }
 }
 

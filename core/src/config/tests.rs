@@ -6,9 +6,13 @@ use crate::ErrorKind;
 
 /// [`Config::resolve`] with `vars` as the whole environment.
 fn resolve_with(overrides: ConfigOverrides, vars: &[(&str, &str)]) -> Result<Config> {
-    let vars: HashMap<String, String> =
-        vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    Config::resolve_in(overrides, &|var| vars.get(var).cloned().ok_or(VarError::NotPresent))
+    let vars: HashMap<String, String> = vars
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    Config::resolve_in(overrides, &|var| {
+        vars.get(var).cloned().ok_or(VarError::NotPresent)
+    })
 }
 
 fn none() -> Result<Config> {
@@ -24,7 +28,10 @@ fn defaults_parse_and_are_embedded() {
     assert_eq!(c.social.len(), 1);
     assert_eq!(c.analyzer.as_str(), DEFAULT_ANALYZER);
     #[cfg(feature = "sqlite")]
-    assert!(matches!(c.store.backend(), crate::store::StoreBackend::Sqlite(_)));
+    assert!(matches!(
+        c.store.backend(),
+        crate::store::StoreBackend::Sqlite(_)
+    ));
     assert_eq!(none().unwrap(), c);
 }
 
@@ -66,15 +73,22 @@ fn overrides_win_over_the_environment_and_bad_schemes_are_invalid_input() {
             ..Default::default()
         },
     ] {
-        assert_eq!(resolve_with(bad, &[]).unwrap_err().kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            resolve_with(bad, &[]).unwrap_err().kind(),
+            ErrorKind::InvalidInput
+        );
     }
 }
 
 #[test]
 fn a_bad_variable_is_named_in_the_error() {
-    let err = resolve_with(ConfigOverrides::default(), &[(env::CACHE, "memcached://x")])
-        .unwrap_err();
-    assert!(err.message().starts_with("TICKERSENSE_CACHE: unknown cache scheme"), "{err}");
+    let err =
+        resolve_with(ConfigOverrides::default(), &[(env::CACHE, "memcached://x")]).unwrap_err();
+    assert!(
+        err.message()
+            .starts_with("TICKERSENSE_CACHE: unknown cache scheme"),
+        "{err}"
+    );
     // A blank variable is as good as unset.
     resolve_with(ConfigOverrides::default(), &[(env::STORE, "  ")]).unwrap();
 }

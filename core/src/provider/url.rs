@@ -120,8 +120,14 @@ mod tests {
 
     #[test]
     fn urls_parse() {
-        assert_eq!(ProviderUrl::parse("sample://").unwrap().backend(), &ProviderBackend::Sample);
-        match ProviderUrl::parse("csv://data/prices?tz=America%2FNew_York").unwrap().backend() {
+        assert_eq!(
+            ProviderUrl::parse("sample://").unwrap().backend(),
+            &ProviderBackend::Sample
+        );
+        match ProviderUrl::parse("csv://data/prices?tz=America%2FNew_York")
+            .unwrap()
+            .backend()
+        {
             ProviderBackend::Csv(options) => {
                 assert_eq!(options.dir, "data/prices");
                 assert_eq!(options.zone, Some(chrono_tz::America::New_York));
@@ -150,7 +156,10 @@ mod tests {
         assert_eq!((public.base, public.max_body_bytes), (None, None));
         let local = yahoo("yahoo+http://127.0.0.1:8080");
         assert_eq!(local.base.as_deref(), Some("http://127.0.0.1:8080"));
-        assert_eq!(yahoo("yahoo://?max_body=1048576").max_body_bytes, Some(1 << 20));
+        assert_eq!(
+            yahoo("yahoo://?max_body=1048576").max_body_bytes,
+            Some(1 << 20)
+        );
         let local = yahoo("yahoo+http://127.0.0.1:8080/?max_body=4096");
         assert_eq!(local.base.as_deref(), Some("http://127.0.0.1:8080"));
         assert_eq!(local.max_body_bytes, Some(4096));

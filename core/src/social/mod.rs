@@ -10,8 +10,8 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::error::{Error, Result};
-use crate::url::BackendUrl;
 use crate::model::{Post, Symbol};
+use crate::url::BackendUrl;
 
 pub use sample::Sample;
 

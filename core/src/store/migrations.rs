@@ -99,8 +99,14 @@ mod tests {
 
     #[test]
     fn the_mode_is_read_from_the_options() {
-        assert_eq!(mode("postgres://u@h/db?sslmode=disable&migrations=check").unwrap(), MigrationMode::Check);
-        assert_eq!(mode("sqlite://a.db?migrations=apply").unwrap(), MigrationMode::Apply);
+        assert_eq!(
+            mode("postgres://u@h/db?sslmode=disable&migrations=check").unwrap(),
+            MigrationMode::Check
+        );
+        assert_eq!(
+            mode("sqlite://a.db?migrations=apply").unwrap(),
+            MigrationMode::Apply
+        );
         assert_eq!(mode("postgres://u@h/db").unwrap(), MigrationMode::Apply);
         let err = mode("sqlite://a.db?migrations=later").unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);

@@ -58,8 +58,9 @@ impl BackendUrl {
                     }
                     _ => {
                         return Err(Error::invalid_input(format!(
-                            "invalid base URL {}; expected {own}+{base_scheme}://HOST:PORT",
-                            echo(&redact_url(text))
+                            "invalid base URL {}; expected {}://HOST:PORT",
+                            echo(&redact_url(text)),
+                            echo(&format!("{own}+{base_scheme}"))
                         )))
                     }
                 }

@@ -120,7 +120,11 @@ impl Options {
         if unknown.is_empty() {
             return Ok(());
         }
-        let mut named: Vec<String> = unknown.iter().take(UNKNOWN_SHOWN).map(|k| echo(k)).collect();
+        let mut named: Vec<String> = unknown
+            .iter()
+            .take(UNKNOWN_SHOWN)
+            .map(|k| echo(k))
+            .collect();
         if unknown.len() > UNKNOWN_SHOWN {
             named.push(format!("and {} more", unknown.len() - UNKNOWN_SHOWN));
         }

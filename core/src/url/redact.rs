@@ -36,7 +36,11 @@ pub fn redact_url(url: &str) -> String {
             .query_pairs()
             .map(|(k, v)| {
                 let hide = SECRET_KEYS.iter().any(|s| k.eq_ignore_ascii_case(s));
-                let shown = if hide { "***".to_owned() } else { v.into_owned() };
+                let shown = if hide {
+                    "***".to_owned()
+                } else {
+                    v.into_owned()
+                };
                 (k.into_owned(), shown)
             })
             .collect();

@@ -10,7 +10,10 @@ fn parse(text: &str) -> BackendUrl {
 #[test]
 fn a_url_comes_apart_into_scheme_location_and_options() {
     let url = parse("  postgres://bob@db:5432/app?pool=4&sslmode=require ");
-    assert_eq!(url.as_str(), "postgres://bob@db:5432/app?pool=4&sslmode=require");
+    assert_eq!(
+        url.as_str(),
+        "postgres://bob@db:5432/app?pool=4&sslmode=require"
+    );
     assert_eq!(url.scheme(), "postgres");
     assert_eq!(url.base(), None);
     assert_eq!(url.location(), "bob@db:5432/app");
@@ -18,7 +21,11 @@ fn a_url_comes_apart_into_scheme_location_and_options() {
     assert_eq!(url.without_query(), "postgres://bob@db:5432/app");
     let mut options = url.options();
     assert_eq!(options.take("pool").unwrap().as_deref(), Some("4"));
-    assert_eq!(options.take("pool").unwrap().as_deref(), Some("4"), "taking twice reads again");
+    assert_eq!(
+        options.take("pool").unwrap().as_deref(),
+        Some("4"),
+        "taking twice reads again"
+    );
     assert_eq!(options.take("absent").unwrap(), None);
     assert_eq!(
         options.take_passed_on(|k| k == "sslmode"),
@@ -33,7 +40,10 @@ fn a_plus_http_scheme_is_a_base_override() {
     assert_eq!(url.scheme(), "yahoo");
     assert_eq!(url.base(), Some("http://127.0.0.1:8080"));
     let url = parse("feed+https://news.example/rss");
-    assert_eq!((url.scheme(), url.base()), ("feed", Some("https://news.example/rss")));
+    assert_eq!(
+        (url.scheme(), url.base()),
+        ("feed", Some("https://news.example/rss"))
+    );
     // Another `+` is part of the scheme, not a base.
     let url = parse("tiered+redis://h:6379/0");
     assert_eq!((url.scheme(), url.base()), ("tiered+redis", None));
@@ -50,14 +60,20 @@ fn a_plus_http_scheme_is_a_base_override() {
 fn options_are_percent_decoded() {
     let mut options = parse("redis://h/0?prefix=a%20b&tz=America%2FNew_York&plus=a+b").options();
     assert_eq!(options.take("prefix").unwrap().as_deref(), Some("a b"));
-    assert_eq!(options.take("tz").unwrap().as_deref(), Some("America/New_York"));
+    assert_eq!(
+        options.take("tz").unwrap().as_deref(),
+        Some("America/New_York")
+    );
     assert_eq!(options.take("plus").unwrap().as_deref(), Some("a b"));
     options.finish(&["prefix", "tz", "plus"]).unwrap();
     // Encoded back the same way for a driver.
     let url = parse("postgres://h/db?application_name=a%20b%26c&migrations=check");
     let mut options = url.options();
     let passed = options.take_passed_on(|k| k == "application_name");
-    assert_eq!(url.with_query(&passed), "postgres://h/db?application_name=a+b%26c");
+    assert_eq!(
+        url.with_query(&passed),
+        "postgres://h/db?application_name=a+b%26c"
+    );
     assert_eq!(url.with_query(&[]), "postgres://h/db");
 }
 
@@ -82,8 +98,14 @@ fn unknown_options_are_named_with_the_known_ones() {
         err.message(),
         "unknown option \"prefx\" in the redis:// URL; known: timeout, prefix"
     );
-    let err = parse("sample://?a=1&b=2&c=3&d=4&a=5").options().finish(&[]).unwrap_err();
-    assert!(err.message().contains("\"a\", \"b\", \"c\", and 1 more"), "{err}");
+    let err = parse("sample://?a=1&b=2&c=3&d=4&a=5")
+        .options()
+        .finish(&[])
+        .unwrap_err();
+    assert!(
+        err.message().contains("\"a\", \"b\", \"c\", and 1 more"),
+        "{err}"
+    );
     assert!(err.message().contains("it takes none"), "{err}");
 }
 
@@ -91,10 +113,19 @@ fn unknown_options_are_named_with_the_known_ones() {
 fn typed_options_say_what_they_expect() {
     let mut options = parse("x://?pool=0&n=7").options();
     let err = options
-        .take_parsed::<u32>("pool", "a whole number from 1 to 100", |n| (1..=100).contains(n))
+        .take_parsed::<u32>("pool", "a whole number from 1 to 100", |n| {
+            (1..=100).contains(n)
+        })
         .unwrap_err();
-    assert!(err.message().contains("pool in the x:// URL must be a whole number"), "{err}");
-    assert_eq!(options.take_parsed::<u32>("n", "", |_| true).unwrap(), Some(7));
+    assert!(
+        err.message()
+            .contains("pool in the x:// URL must be a whole number"),
+        "{err}"
+    );
+    assert_eq!(
+        options.take_parsed::<u32>("n", "", |_| true).unwrap(),
+        Some(7)
+    );
     let mut options = parse("x://?t=0s").options();
     let err = options.take_duration("t").unwrap_err();
     assert!(err.message().contains("above zero"), "{err}");
@@ -115,10 +146,15 @@ fn durations_read_as_options_spell_them() {
     for (text, want) in ok {
         assert_eq!(parse_duration("t", text).unwrap(), want, "{text}");
     }
-    for bad in ["", "s", ".", "-1s", "+1", "1e3", "inf", "NaN", "1.2.3s", "2h", "5 sec", "1ms2"] {
+    for bad in [
+        "", "s", ".", "-1s", "+1", "1e3", "inf", "NaN", "1.2.3s", "2h", "5 sec", "1ms2",
+    ] {
         let err = parse_duration("timeout", bad).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad}");
-        assert!(err.message().starts_with("timeout must be a duration"), "{err}");
+        assert!(
+            err.message().starts_with("timeout must be a duration"),
+            "{err}"
+        );
     }
     let huge = "9".repeat(1 << 20);
     let err = parse_duration("timeout", &huge).unwrap_err();
@@ -130,15 +166,30 @@ fn huge_urls_are_echoed_short() {
     let mb = "x".repeat(1 << 20);
     let messages = [
         BackendUrl::parse(&format!("{mb}+http://"), "test", "").unwrap_err(),
-        parse(&format!("x://?{mb}=1")).options().finish(&["a"]).unwrap_err(),
-        parse(&format!("x://?n={mb}")).options().take_parsed::<u8>("n", "small", |_| true).unwrap_err(),
-        parse(&format!("x://?t={mb}")).options().take_duration("t").unwrap_err(),
-        parse(&format!("x://{mb}")).expect_nothing_after("test").unwrap_err(),
+        parse(&format!("x://?{mb}=1"))
+            .options()
+            .finish(&["a"])
+            .unwrap_err(),
+        parse(&format!("x://?n={mb}"))
+            .options()
+            .take_parsed::<u8>("n", "small", |_| true)
+            .unwrap_err(),
+        parse(&format!("x://?t={mb}"))
+            .options()
+            .take_duration("t")
+            .unwrap_err(),
+        parse(&format!("x://{mb}"))
+            .expect_nothing_after("test")
+            .unwrap_err(),
         parse(&format!("{mb}://")).unknown_scheme("test", "a://"),
     ];
     for err in messages {
         assert_eq!(err.kind(), ErrorKind::InvalidInput);
-        assert!(err.message().len() < 300, "{} characters", err.message().len());
+        assert!(
+            err.message().len() < 300,
+            "{} characters",
+            err.message().len()
+        );
     }
     let url = parse(&format!("x://{mb}?{mb}={mb}"));
     assert_eq!(url.location().len(), 1 << 20);
@@ -157,7 +208,11 @@ fn text_without_a_scheme_is_refused_without_being_echoed() {
 #[test]
 fn nothing_after_the_scheme_means_nothing() {
     parse("memory://").expect_nothing_after("store").unwrap();
-    for bad in ["memory://x", "memory://?a=1", "memory://:hunter2@redis:6379/0"] {
+    for bad in [
+        "memory://x",
+        "memory://?a=1",
+        "memory://:hunter2@redis:6379/0",
+    ] {
         let err = parse(bad).expect_nothing_after("store").unwrap_err();
         assert!(!err.message().contains("hunter2"), "{err}");
     }
@@ -181,7 +236,10 @@ fn display_and_debug_hide_passwords() {
         assert!(!shown.contains("hunter"), "{shown}");
         assert!(shown.contains("db/app"), "{shown}");
     }
-    assert!(url.as_str().contains("hunter2"), "the original stays reachable");
+    assert!(
+        url.as_str().contains("hunter2"),
+        "the original stays reachable"
+    );
 }
 
 #[test]

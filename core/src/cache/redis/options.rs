@@ -105,7 +105,9 @@ impl RedisOptions {
 /// `prefix=app:stock_quote`.
 fn checked_prefix(prefix: String) -> Result<String> {
     let allowed = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
-    if prefix.is_empty() || prefix.chars().count() > MAX_PREFIX_CHARS || !prefix.chars().all(allowed)
+    if prefix.is_empty()
+        || prefix.chars().count() > MAX_PREFIX_CHARS
+        || !prefix.chars().all(allowed)
     {
         return Err(Error::invalid_input(format!(
             "redis key prefix {} must be 1 to {MAX_PREFIX_CHARS} ASCII letters, digits, '_', '-' or '.'",
@@ -167,7 +169,8 @@ mod tests {
         }
         let err = RedisOptions::parse("redis://h:6379/0?prefx=a").unwrap_err();
         assert!(
-            err.message().contains("known: prefix, timeout, connect_timeout, protocol"),
+            err.message()
+                .contains("known: prefix, timeout, connect_timeout, protocol"),
             "{err}"
         );
         let huge = format!("redis://h:6379/0?prefix={}", "x".repeat(1 << 20));

@@ -35,7 +35,10 @@ impl CsvOptions {
             ));
         }
         let mut options = url.options();
-        let zone = options.take("tz")?.map(|name| parse_zone(&name)).transpose()?;
+        let zone = options
+            .take("tz")?
+            .map(|name| parse_zone(&name))
+            .transpose()?;
         options.finish(&Self::KNOWN)?;
         Ok(CsvOptions {
             dir: dir.to_owned(),
@@ -46,7 +49,11 @@ impl CsvOptions {
     /// Reads `spec`, a folder optionally followed by `?tz=ZONE` (a
     /// `csv://` URL without its scheme).
     pub fn parse(spec: &str) -> Result<Self> {
-        Self::from_url(&BackendUrl::parse(&format!("csv://{spec}"), "market data", "csv://DIR")?)
+        Self::from_url(&BackendUrl::parse(
+            &format!("csv://{spec}"),
+            "market data",
+            "csv://DIR",
+        )?)
     }
 }
 

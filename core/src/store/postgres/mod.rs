@@ -8,8 +8,8 @@ use sqlx::{Connection, PgConnection, PgPool, Row};
 use super::migrations::{check_applied, MigrationMode};
 use super::{bars_to_store, detached, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::{Error, ErrorKind, Result};
-use crate::url::redact_url;
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
+use crate::url::redact_url;
 
 mod backfill;
 mod layout;
@@ -85,12 +85,10 @@ impl PostgresStore {
             );
             Error::new(ErrorKind::Unavailable, message)
         };
-        let probe = tokio::time::timeout(
-            connect_timeout,
-            PgConnection::connect_with(&driver_options),
-        )
-        .await
-        .map_err(|_| silent())?;
+        let probe =
+            tokio::time::timeout(connect_timeout, PgConnection::connect_with(&driver_options))
+                .await
+                .map_err(|_| silent())?;
         probe
             .map_err(unreachable)?
             .close()

@@ -88,8 +88,7 @@ impl PostgresOptions {
             .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
         let migrations = MigrationMode::take(&mut options)?;
         let passed = options.take_passed_on(|key| {
-            DRIVER_PARAMETERS.contains(&key)
-                || (key.starts_with("options[") && key.ends_with(']'))
+            DRIVER_PARAMETERS.contains(&key) || (key.starts_with("options[") && key.ends_with(']'))
         });
         let known: Vec<&str> = Self::OWN
             .iter()

@@ -5,11 +5,11 @@ use sqlx::Row;
 
 use super::PostgresStore;
 use crate::error::{Error, ErrorKind, Result};
-use crate::store::on_violation;
 use crate::model::{
     check_password_hash, normalize_email, normalize_name, Credentials, NewUser, Symbol, User,
     UserId, WatchlistItem,
 };
+use crate::store::on_violation;
 use crate::store::UserStore;
 
 fn no_user() -> Error {
