@@ -38,7 +38,9 @@ async fn refused(url: &str) -> tickersense::Error {
 /// The conformance kit's store suites, each of which must pass.
 async fn suite(store: Arc<dyn Store>) {
     testkit::price_store(store.clone()).await.assert_passed();
-    testkit::sentiment_store(store.clone()).await.assert_passed();
+    testkit::sentiment_store(store.clone())
+        .await
+        .assert_passed();
     testkit::backfill_store(store).await.assert_passed();
 }
 
