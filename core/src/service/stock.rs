@@ -184,14 +184,7 @@ impl StockService {
         err: Error,
         what: &str,
     ) -> Result<T> {
-        let provider_unwell = matches!(
-            err.kind(),
-            ErrorKind::Timeout
-                | ErrorKind::Unavailable
-                | ErrorKind::RateLimited
-                | ErrorKind::Upstream
-        );
-        if !provider_unwell {
+        if !err.kind().is_upstream_fault() {
             return Err(err);
         }
         if let Some(value) = get_value::<T>(self.cache.as_ref(), namespace, key).await {
