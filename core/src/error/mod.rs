@@ -456,6 +456,21 @@ mod tests {
     }
 
     #[test]
+    fn transient_kinds_are_those_worth_asking_again() {
+        use ErrorKind::*;
+        let transient: Vec<ErrorKind> = ErrorKind::ALL
+            .into_iter()
+            .filter(|k| k.is_transient())
+            .collect();
+        assert_eq!(transient, [RateLimited, Unavailable, Timeout]);
+        let faults: Vec<ErrorKind> = ErrorKind::ALL
+            .into_iter()
+            .filter(|k| k.is_upstream_fault())
+            .collect();
+        assert_eq!(faults, [RateLimited, Unavailable, Upstream, Timeout]);
+    }
+
+    #[test]
     fn kinds_have_distinct_names_and_statuses() {
         let names: std::collections::HashSet<_> =
             ErrorKind::ALL.iter().map(|k| k.as_str()).collect();
