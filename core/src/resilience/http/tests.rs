@@ -153,7 +153,7 @@ fn redirects_are_followed_within_the_origin_five_times_at_most() {
     let url = |s: &str| Url::parse(s).unwrap();
     let from = url("http://127.0.0.1:8080/a");
     assert!(follows(
-        &[from.clone()],
+        std::slice::from_ref(&from),
         &url("http://127.0.0.1:8080/b?x=1")
     ));
     for elsewhere in [
@@ -162,12 +162,18 @@ fn redirects_are_followed_within_the_origin_five_times_at_most() {
         "http://localhost:8080/a",
         "http://169.254.169.254/latest",
     ] {
-        assert!(!follows(&[from.clone()], &url(elsewhere)), "{elsewhere}");
+        assert!(
+            !follows(std::slice::from_ref(&from), &url(elsewhere)),
+            "{elsewhere}"
+        );
     }
     let hops = |n: usize| vec![from.clone(); n];
     assert!(follows(&hops(MAX_REDIRECTS), &from));
     assert!(!follows(&hops(MAX_REDIRECTS + 1), &from));
-    // Only the last hop counts: a detour elsewhere was never followed.
+    // The origin to keep is the last request's.
+    let moved = url("http://127.0.0.1:9090/a");
+    assert!(follows(&[moved.clone(), from.clone()], &from));
+    assert!(!follows(&[from.clone(), moved], &from));
     assert!(!follows(&[], &from));
 }
 
