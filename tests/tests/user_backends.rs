@@ -54,8 +54,7 @@ impl MarketData for FixedPrices {
         self.calls.fetch_add(1, Ordering::SeqCst);
         let (start, end) = range.bounds(Utc::now());
         let first = start.unwrap_or(end - Duration::days(10));
-        let mut day = Utc
-            .from_utc_datetime(&first.date_naive().and_hms_opt(0, 0, 0).unwrap())
+        let mut day = Utc.from_utc_datetime(&first.date_naive().and_hms_opt(0, 0, 0).unwrap())
             + Duration::days(1);
         let mut bars = Vec::new();
         while day < end {
@@ -103,7 +102,10 @@ async fn a_user_provider_serves_the_client_and_its_cached_values_stay_its_own() 
         .unwrap();
     let quote = mine.quote("AAPL").await.unwrap();
     assert_eq!(quote.price, FIXED_PRICE);
-    let history = mine.history("AAPL", Period::Mo1, Interval::D1).await.unwrap();
+    let history = mine
+        .history("AAPL", Period::Mo1, Interval::D1)
+        .await
+        .unwrap();
     assert!(!history.bars.is_empty());
     assert!(history.bars.iter().all(|b| b.close == FIXED_PRICE));
     let hits = mine.search("anything", 5).await.unwrap();
@@ -112,7 +114,10 @@ async fn a_user_provider_serves_the_client_and_its_cached_values_stay_its_own() 
 
     // Served from the shared cache now: the provider is not asked again.
     assert_eq!(mine.quote("AAPL").await.unwrap().price, FIXED_PRICE);
-    let again = mine.history("AAPL", Period::Mo1, Interval::D1).await.unwrap();
+    let again = mine
+        .history("AAPL", Period::Mo1, Interval::D1)
+        .await
+        .unwrap();
     assert_eq!(again.origin, Origin::Cache);
     assert_eq!(provider.calls.load(Ordering::SeqCst), 3);
 
@@ -153,7 +158,10 @@ impl Analyzer for Broken {
         Score { polarity: 0.0 }
     }
     fn try_score_many(&self, _texts: &[&str]) -> Result<Vec<Score>> {
-        Err(Error::new(ErrorKind::Unavailable, "the model server is down"))
+        Err(Error::new(
+            ErrorKind::Unavailable,
+            "the model server is down",
+        ))
     }
 }
 
@@ -215,7 +223,10 @@ async fn object_sources_alone_need_no_social_url_and_get_the_window_start() {
     let analysis = ts.sentiment("AAPL").await.unwrap();
     assert_eq!(analysis.platforms.len(), 1);
     assert_eq!(analysis.platforms[0].platform, "forum");
-    assert_eq!(analysis.mention_volume, 1, "the month-old post is outside the window");
+    assert_eq!(
+        analysis.mention_volume, 1,
+        "the month-old post is outside the window"
+    );
     assert!(analysis.current_sentiment > 0.0);
 
     let err = Tickersense::builder().social("").build().err().unwrap();
@@ -247,7 +258,11 @@ async fn a_user_price_store_gets_the_bars_while_sentiment_goes_to_the_url_store(
     ts.sentiment("AAPL").await.unwrap();
     let since = Utc::now() - Duration::days(1);
     assert!(
-        prices.sentiment_since(&symbol, since).await.unwrap().is_empty(),
+        prices
+            .sentiment_since(&symbol, since)
+            .await
+            .unwrap()
+            .is_empty(),
         "the price store object keeps no sentiment"
     );
     assert_eq!(ts.sentiment_history("AAPL", 1).await.unwrap().len(), 1);
@@ -265,17 +280,20 @@ async fn a_user_price_store_gets_the_bars_while_sentiment_goes_to_the_url_store(
 
 #[tokio::test]
 async fn stored_history_reads_the_store_after_history() {
-    let ts = Tickersense::builder()
-        .store("memory://")
-        .build()
-        .unwrap();
+    let ts = Tickersense::builder().store("memory://").build().unwrap();
     let range = HistoryRange::Period(Period::Mo3);
-    let empty = ts.stored_history("MSFT", range, Interval::D1).await.unwrap();
+    let empty = ts
+        .stored_history("MSFT", range, Interval::D1)
+        .await
+        .unwrap();
     assert!(empty.bars.is_empty());
     assert_eq!(empty.origin, Origin::Store);
 
     let fetched = ts.history_range("MSFT", range, Interval::D1).await.unwrap();
-    let stored = ts.stored_history("msft", range, Interval::D1).await.unwrap();
+    let stored = ts
+        .stored_history("msft", range, Interval::D1)
+        .await
+        .unwrap();
     assert_eq!(stored.origin, Origin::Store);
     assert_eq!(stored.source, "store");
     assert_eq!(stored.symbol.as_str(), "MSFT");

@@ -79,7 +79,10 @@ impl fmt::Debug for UserBackends {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut list = f.debug_list();
         if let Some(m) = &self.market_data {
-            list.entry(&format_args!("{}", user_object("MarketData", Some(m.name()))));
+            list.entry(&format_args!(
+                "{}",
+                user_object("MarketData", Some(m.name()))
+            ));
         }
         for s in &self.mention_sources {
             list.entry(&format_args!(

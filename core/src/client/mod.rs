@@ -24,8 +24,8 @@ use crate::service::{
 };
 use crate::store::{StoredSeries, UserStore};
 
-use builder::UserBackends;
 pub use builder::TickersenseBuilder;
+use builder::UserBackends;
 pub use health::{BackendHealth, BackendRole, BackendStatus};
 use open::Backends;
 

@@ -131,11 +131,15 @@ impl Backends {
         )?;
         let sentiments = store_role(
             &objects.sentiment_store,
-            built_store.clone().map(|s| s as Arc<dyn crate::store::SentimentStore>),
+            built_store
+                .clone()
+                .map(|s| s as Arc<dyn crate::store::SentimentStore>),
         )?;
         let statuses = store_role(
             &objects.backfill_store,
-            built_store.clone().map(|s| s as Arc<dyn crate::store::BackfillStore>),
+            built_store
+                .clone()
+                .map(|s| s as Arc<dyn crate::store::BackfillStore>),
         )?;
         let users = store_role(
             &objects.user_store,
@@ -149,7 +153,10 @@ impl Backends {
             .with_cache_scope(&sentiment_identity(config, objects));
         let user_store_roles = [
             (BackendRole::PriceStore, objects.price_store.is_some()),
-            (BackendRole::SentimentStore, objects.sentiment_store.is_some()),
+            (
+                BackendRole::SentimentStore,
+                objects.sentiment_store.is_some(),
+            ),
             (BackendRole::BackfillStore, objects.backfill_store.is_some()),
             (BackendRole::UserStore, objects.user_store.is_some()),
         ]
@@ -188,7 +195,11 @@ impl Backends {
             ),
             (Some(store), false) if others.is_empty() => store.describe(),
             (Some(store), false) => {
-                format!("{} ({USER_DEFINED}: {})", store.describe(), others.join(", "))
+                format!(
+                    "{} ({USER_DEFINED}: {})",
+                    store.describe(),
+                    others.join(", ")
+                )
             }
         }
     }
@@ -281,7 +292,10 @@ pub(super) fn roles(config: &Config, objects: &UserBackends) -> Vec<(BackendRole
     let store = redact_url(config.store.trim());
     for (role, given) in [
         (BackendRole::PriceStore, objects.price_store.is_some()),
-        (BackendRole::SentimentStore, objects.sentiment_store.is_some()),
+        (
+            BackendRole::SentimentStore,
+            objects.sentiment_store.is_some(),
+        ),
         (BackendRole::BackfillStore, objects.backfill_store.is_some()),
         (BackendRole::UserStore, objects.user_store.is_some()),
     ] {

@@ -16,8 +16,8 @@ pub use sentiment::{
     POSTS_PER_SOURCE,
 };
 pub use stock::{
-    checked_search_limit, StockService, DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT, STORE_SOURCE,
-    MAX_QUERY_LEN, MAX_SEARCH_LIMIT,
+    checked_search_limit, StockService, DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT,
+    MAX_QUERY_LEN, MAX_SEARCH_LIMIT, STORE_SOURCE,
 };
 
 pub use crate::model::{DEFAULT_INTERVAL, DEFAULT_PERIOD};

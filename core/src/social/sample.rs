@@ -147,6 +147,8 @@ mod tests {
         assert!(!recent.is_empty() && recent.len() < all.len());
         assert!(recent.iter().all(|p| p.created_at >= since));
         assert_eq!(recent, all[..recent.len()]);
-        assert!(s.mentions_at(&sym, now + Duration::seconds(1), 100, now).is_empty());
+        assert!(s
+            .mentions_at(&sym, now + Duration::seconds(1), 100, now)
+            .is_empty());
     }
 }
