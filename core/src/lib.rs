@@ -34,7 +34,9 @@ pub mod store;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 
-pub use client::{ServiceRef, Tickersense, TickersenseBuilder};
+pub use client::{
+    BackendHealth, BackendRole, BackendStatus, ServiceRef, Tickersense, TickersenseBuilder,
+};
 pub use config::{Config, ConfigOverrides};
 pub use error::{Error, ErrorKind, Result};
 pub use model::{
