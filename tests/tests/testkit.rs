@@ -262,3 +262,93 @@ async fn a_panicking_cache_fails_that_check_and_the_suite_goes_on() {
         "{panicked}"
     );
 }
+
+#[tokio::test]
+async fn the_built_in_analyzers_and_mention_source_pass() {
+    for name in ["vader", "textblob"] {
+        let analyzer = tickersense::sentiment::analyzer_by_name(name).unwrap();
+        let report = testkit::analyzer(analyzer).await;
+        report.assert_passed();
+        assert_eq!(report.backend, name);
+    }
+    let sample = Arc::new(tickersense::social::Sample::new());
+    let report = testkit::mention_source(sample, "AAPL".into()).await;
+    report.assert_passed();
+    assert_eq!(report.backend, "sample");
+}
+
+/// VADER, with scores doubled past [-1, 1] and a batch that fails.
+struct Overexcited(tickersense::sentiment::Vader);
+
+impl tickersense::sentiment::Analyzer for Overexcited {
+    fn name(&self) -> &str {
+        "overexcited"
+    }
+    fn score(&self, text: &str) -> tickersense::Score {
+        let tickersense::Score { polarity } = self.0.score(text);
+        tickersense::Score {
+            polarity: polarity * 2.0,
+        }
+    }
+    fn try_score_many(&self, _: &[&str]) -> tickersense::Result<Vec<tickersense::Score>> {
+        Err(tickersense::Error::unavailable(
+            "the scoring service is down",
+        ))
+    }
+}
+
+#[tokio::test]
+async fn an_analyzer_out_of_range_or_failing_fails_those_checks() {
+    let report = testkit::analyzer(Arc::new(Overexcited(Default::default()))).await;
+    assert_eq!(
+        failed(&report),
+        [
+            "analyzer.scores_are_finite_and_in_range",
+            "analyzer.try_score_many_agrees_with_score",
+            "analyzer.an_empty_batch_gives_nothing"
+        ],
+        "{report}"
+    );
+    let message = report.failures()[1].failure().unwrap();
+    assert!(message.contains("the scoring service is down"), "{message}");
+}
+
+/// The sample posts, ignoring the limit and the bound, oldest first.
+struct Careless(tickersense::social::Sample);
+
+#[async_trait]
+impl tickersense::social::MentionSource for Careless {
+    fn platform(&self) -> &str {
+        self.0.platform()
+    }
+    async fn mentions(
+        &self,
+        symbol: &Symbol,
+        _since: DateTime<Utc>,
+        _limit: usize,
+    ) -> tickersense::Result<Vec<tickersense::Post>> {
+        let now = Utc::now();
+        let mut posts = self
+            .0
+            .mentions(symbol, now - chrono::Duration::days(30), 100)
+            .await?;
+        posts.reverse();
+        Ok(posts)
+    }
+}
+
+#[tokio::test]
+async fn a_careless_mention_source_fails_the_limit_order_and_since_checks() {
+    let report =
+        testkit::mention_source(Arc::new(Careless(Default::default())), "AAPL".into()).await;
+    let failed = failed(&report);
+    for check in [
+        "mention_source.at_most_limit_posts",
+        "mention_source.newest_first",
+        "mention_source.nothing_before_since",
+        "mention_source.a_future_since_gives_nothing",
+    ] {
+        assert!(failed.contains(&check), "{check}: {report}");
+    }
+    assert!(!failed.contains(&"mention_source.finds_posts"), "{report}");
+}

@@ -18,18 +18,22 @@
 //! # }
 //! ```
 
+mod analyzer;
 mod backfill_store;
 mod cache;
 mod market_data;
+mod mention_source;
 mod price_store;
 mod report;
 mod run;
 mod sentiment_store;
 mod user_store;
 
+pub use analyzer::analyzer;
 pub use backfill_store::backfill_store;
 pub use cache::{cache, CacheSuiteOptions};
 pub use market_data::market_data;
+pub use mention_source::mention_source;
 pub use price_store::price_store;
 pub use report::{Check, Outcome, Report};
 pub use run::CHECK_TIMEOUT;
@@ -70,6 +74,16 @@ mod tests {
         super::user_store(store).await.assert_passed();
         let sample = Arc::new(crate::provider::Sample::new());
         super::market_data(sample, "AAPL".into(), "ZZZZ9".into(), "apple".into())
+            .await
+            .assert_passed();
+        super::analyzer(Arc::new(crate::sentiment::Vader::new()))
+            .await
+            .assert_passed();
+        super::analyzer(Arc::new(crate::sentiment::TextBlob::new()))
+            .await
+            .assert_passed();
+        let posts = Arc::new(crate::social::Sample::new());
+        super::mention_source(posts, "AAPL".into())
             .await
             .assert_passed();
     }
