@@ -7,6 +7,11 @@
 //! clause of the trait's documented contract; its name (`suite.clause`) is
 //! stable. A panic or a hang inside the backend fails that check only.
 //!
+//! The suites: [`market_data`], [`mention_source`], [`analyzer`], [`cache`],
+//! [`price_store`], [`sentiment_store`], [`backfill_store`], [`user_store`].
+//! Each needs a tokio runtime with timers (checks time out after
+//! [`CHECK_TIMEOUT`]), and each future is `Send + 'static`.
+//!
 //! Stores need not start empty: the suites write symbols, emails and cache
 //! namespaces unique to the run, and read only those.
 //!
