@@ -39,9 +39,13 @@ pub mod sentiment;
 pub mod service;
 pub mod social;
 pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod url;
 
-pub use client::{ServiceRef, Tickersense, TickersenseBuilder};
+pub use client::{
+    BackendHealth, BackendRole, BackendStatus, ServiceRef, Tickersense, TickersenseBuilder,
+};
 pub use config::{Config, ConfigOverrides};
 pub use error::{Error, ErrorKind, Result};
 pub use model::{
