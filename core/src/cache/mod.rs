@@ -242,3 +242,54 @@ impl std::fmt::Debug for CacheUrl {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn cache_urls_parse_and_refuse_what_follows_memory() {
+        assert_eq!(
+            CacheUrl::parse("none://").unwrap().backend(),
+            &CacheBackend::None
+        );
+        assert_eq!(
+            CacheUrl::parse(" memory:// ").unwrap().as_str(),
+            "memory://"
+        );
+        for bad in ["memory://x", "none://?a=1", "memcached://h"] {
+            assert_eq!(
+                CacheUrl::parse(bad).unwrap_err().kind(),
+                ErrorKind::InvalidInput,
+                "{bad}"
+            );
+        }
+    }
+
+    #[cfg(feature = "redis")]
+    #[test]
+    fn a_tiered_url_reads_the_redis_options() {
+        let url =
+            CacheUrl::parse("tiered+redis://:hunter2@h:6379/0?prefix=app&timeout=1s").unwrap();
+        match url.backend() {
+            CacheBackend::Tiered(options) => {
+                assert_eq!(options.prefix, "app");
+                assert_eq!(options.timeout, std::time::Duration::from_secs(1));
+                assert_eq!(options.client_url(), "redis://:hunter2@h:6379/0");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!format!("{url:?}").contains("hunter2"));
+        assert!(!url.to_string().contains("hunter2"));
+    }
+
+    #[cfg(not(feature = "redis"))]
+    #[test]
+    fn a_redis_url_names_the_feature_it_needs() {
+        for url in ["redis://h/0", "tiered+redis://h/0"] {
+            let err = CacheUrl::parse(url).unwrap_err();
+            assert!(err.message().contains("`redis` feature"), "{err}");
+        }
+    }
+}

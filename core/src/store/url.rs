@@ -115,3 +115,50 @@ impl fmt::Debug for StoreUrl {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn store_urls_parse_show_redacted_and_keep_their_text() {
+        let memory: StoreUrl = "memory://".parse().unwrap();
+        assert_eq!(memory.backend(), &StoreBackend::Memory);
+        assert_eq!(memory.to_string(), "memory://");
+        for bad in ["memory://prices", "mysql://x", "memory://?a=1"] {
+            assert_eq!(
+                StoreUrl::parse(bad).unwrap_err().kind(),
+                ErrorKind::InvalidInput,
+                "{bad}"
+            );
+        }
+    }
+
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn a_postgres_url_hides_its_password() {
+        let url = StoreUrl::parse("postgres://bob:hunter2@db/app?pool=3").unwrap();
+        for shown in [url.to_string(), format!("{url:?}")] {
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(shown.contains("db/app"), "{shown}");
+        }
+        assert!(url.as_str().contains("hunter2"));
+        assert!(matches!(url.backend(), StoreBackend::Postgres(o) if o.pool == 3));
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    #[test]
+    fn a_postgres_url_names_the_feature_it_needs() {
+        let err = StoreUrl::parse("postgres://u@h/db").unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert!(err.message().contains("`postgres` feature"), "{err}");
+    }
+
+    #[cfg(not(feature = "sqlite"))]
+    #[test]
+    fn a_sqlite_url_names_the_feature_it_needs() {
+        let err = StoreUrl::parse("sqlite://a.db").unwrap_err();
+        assert!(err.message().contains("`sqlite` feature"), "{err}");
+    }
+}

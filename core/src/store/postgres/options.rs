@@ -138,3 +138,72 @@ impl std::fmt::Debug for PostgresOptions {
             .finish()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sqlx::postgres::PgConnectOptions;
+
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn defaults_are_the_named_constants() {
+        let options = PostgresOptions::parse("postgres://u@h/db").unwrap();
+        assert_eq!(options.pool, DEFAULT_POOL_SIZE);
+        assert_eq!(options.connect_timeout, DEFAULT_CONNECT_TIMEOUT);
+        assert_eq!(options.migrations, MigrationMode::Apply);
+        assert_eq!(options.driver_url(), "postgres://u@h/db");
+    }
+
+    #[test]
+    fn our_options_are_taken_out_and_the_drivers_kept() {
+        let options = PostgresOptions::parse(
+            "postgresql://bob:pw@h:5433/app?pool=16&sslmode=disable&connect_timeout=2\
+             &migrations=check&application_name=my%20app&options=-c%20a%3D1&options[b]=2",
+        )
+        .unwrap();
+        assert_eq!(options.pool, 16);
+        assert_eq!(options.connect_timeout, Duration::from_secs(2));
+        assert_eq!(options.migrations, MigrationMode::Check);
+        assert_eq!(
+            options.driver_url(),
+            "postgresql://bob:pw@h:5433/app?sslmode=disable&application_name=my+app\
+             &options=-c+a%3D1&options%5Bb%5D=2"
+        );
+        let driver = PgConnectOptions::from_str(options.driver_url()).unwrap();
+        assert_eq!(driver.get_application_name(), Some("my app"));
+        assert_eq!(driver.get_options(), Some("-c a=1 -c b=2"));
+        assert!(!format!("{options:?}").contains(":pw@"), "{options:?}");
+        let timeout = PostgresOptions::parse("postgres://h/db?connect_timeout=750ms").unwrap();
+        assert_eq!(timeout.connect_timeout, Duration::from_millis(750));
+    }
+
+    #[test]
+    fn bad_options_are_refused() {
+        for bad in [
+            "pool=0",
+            "pool=1001",
+            "pool=many",
+            "connect_timeout=0",
+            "connect_timeout=-5",
+            "migrations=later",
+            "sslmode=sometimes",
+            "port=high",
+            "poool=2",
+            "pool=1&pool=2",
+        ] {
+            let err =
+                PostgresOptions::parse(&format!("postgres://u:hunter2@h/db?{bad}")).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad}");
+            assert!(!err.message().contains("hunter2"), "{bad}: {err}");
+        }
+        let err = PostgresOptions::parse("postgres://h/db?poool=2").unwrap_err();
+        assert!(
+            err.message()
+                .contains("known: pool, connect_timeout, migrations, sslmode"),
+            "{err}"
+        );
+        let huge = format!("postgres://h/db?{}=1", "x".repeat(1 << 20));
+        assert!(PostgresOptions::parse(&huge).unwrap_err().message().len() < 600);
+    }
+}

@@ -60,3 +60,40 @@ fn home_expanded(path: &str) -> Result<String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    fn parse(text: &str) -> Result<SqliteOptions> {
+        SqliteOptions::from_url(&BackendUrl::parse(text, "store", "sqlite://PATH")?)
+    }
+
+    #[test]
+    fn the_path_is_literal_and_migrations_optional() {
+        let options = parse("sqlite://data/my%20prices.db").unwrap();
+        assert_eq!(options.path, "data/my%20prices.db");
+        assert_eq!(options.migrations, MigrationMode::Apply);
+        assert_eq!(
+            parse("sqlite://a.db?migrations=check").unwrap().migrations,
+            MigrationMode::Check
+        );
+        assert_eq!(parse("sqlite://:memory:").unwrap().path, ":memory:");
+    }
+
+    #[test]
+    fn a_missing_path_or_unknown_option_is_refused() {
+        for bad in [
+            "sqlite://",
+            "sqlite://?migrations=check",
+            "sqlite://a.db?migration=check",
+            "sqlite://a.db?pool=2",
+        ] {
+            let err = parse(bad).unwrap_err();
+            assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad}");
+        }
+        let err = parse("sqlite://a.db?pool=2").unwrap_err();
+        assert!(err.message().contains("known: migrations"), "{err}");
+    }
+}
