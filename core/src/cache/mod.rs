@@ -138,7 +138,7 @@ const ACCEPTED: &str = "none://, memory://, redis://HOST:PORT/DB, tiered+redis:/
 
 /// A parsed cache URL: `none://`, `memory://`, `redis://...` or
 /// `tiered+redis://...`, with the Redis options read and checked
-/// ([`RedisOptions`]). Parsing does no I/O. `Display` and `Debug` show the
+/// (`RedisOptions`, feature `redis`). Parsing does no I/O. `Display` and `Debug` show the
 /// URL without its password; [`CacheUrl::as_str`] gives it as written.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CacheUrl {
@@ -156,11 +156,11 @@ pub enum CacheBackend {
     None,
     /// `memory://`: [`MemoryCache`].
     Memory,
-    /// `redis://...` or `rediss://...`: [`RedisCache`](self::RedisCache).
+    /// `redis://...` or `rediss://...`: [`RedisCache`].
     #[cfg(feature = "redis")]
     Redis(RedisOptions),
     /// `tiered+redis://...` (or `tiered+rediss://`): memory in front of
-    /// Redis, [`TieredCache`](self::TieredCache).
+    /// Redis, [`TieredCache`].
     #[cfg(feature = "redis")]
     Tiered(RedisOptions),
 }

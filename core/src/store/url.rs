@@ -18,8 +18,7 @@ const ACCEPTED: &str = "memory://, sqlite://PATH, postgres://USER@HOST/DB";
 
 /// A parsed store URL: `memory://`, `sqlite://PATH` or
 /// `postgres://USER@HOST/DB`, with the backend's options read and checked
-/// ([`SqliteOptions`](super::SqliteOptions),
-/// [`PostgresOptions`](super::PostgresOptions)). Parsing does no I/O.
+/// (`SqliteOptions`, `PostgresOptions`). Parsing does no I/O.
 /// `Display` and `Debug` show the URL without its password;
 /// [`StoreUrl::as_str`] gives it as written.
 #[derive(Clone, PartialEq, Eq)]
