@@ -16,13 +16,24 @@ const UNKNOWN_SHOWN: usize = 3;
 /// [`Options::finish`] with their names: any option left over is
 /// `InvalidInput` naming it and listing the known ones, so a misspelt
 /// `?prefx=` is never silently ignored. Each taker costs a pass over the
-/// options (a URL has a handful).
-#[derive(Debug, Clone)]
+/// options (a URL has a handful). Its `Debug` form shows the keys only:
+/// values may be secrets (`password=`).
+#[derive(Clone)]
 pub struct Options {
     /// The URL named in messages: `redis://`, `postgres://`, ...
     label: String,
     /// Each `(key, value)` and whether a taker has had it.
     pairs: Vec<(String, String, bool)>,
+}
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let keys: Vec<&str> = self.pairs.iter().map(|(k, _, _)| k.as_str()).collect();
+        f.debug_struct("Options")
+            .field("url", &self.label)
+            .field("keys", &keys)
+            .finish()
+    }
 }
 
 impl Options {

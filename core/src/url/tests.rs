@@ -254,3 +254,14 @@ fn redact_hides_passwords_and_secret_query_values() {
     assert_eq!(shown.to_string(), "redis://:***@h:6379/0");
     assert_eq!(format!("{shown:?}"), "\"redis://:***@h:6379/0\"");
 }
+
+#[test]
+fn options_debug_shows_keys_not_values() {
+    let options = parse("postgres://h/db?password=hunter2&pool=2").options();
+    let shown = format!("{options:?}");
+    assert!(!shown.contains("hunter2"), "{shown}");
+    assert!(
+        shown.contains("password") && shown.contains("pool"),
+        "{shown}"
+    );
+}
