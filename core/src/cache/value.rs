@@ -204,6 +204,7 @@ mod tests {
                 platform("reddit", 0.316_227_766_016_837_94, 100),
                 platform("stocktwits", -0.0, 87),
             ],
+            stored: true,
         }
     }
 
