@@ -149,15 +149,21 @@ impl Outage {
     }
 
     /// Looks at the outcome of one operation: a failure of a kind that says
-    /// the backend is unwell ([`is_outage`]) is [`Outage::failed`]; any other
-    /// failure is only counted (the request was wrong, not the backend).
+    /// the backend is unwell ([`is_outage`]) is [`Outage::failed`]; an
+    /// `Internal` or `Upstream` one is only counted; one that says the
+    /// request was wrong (bad input, not found, conflict...) is the
+    /// caller's, not the backend's, and is neither.
     /// The error a running window gives ([`Outage::check`]) should not be
     /// passed here: it is no new failure.
     pub fn observe(&self, err: &Error) {
-        if is_outage(err.kind()) {
-            self.failed(err.message());
-        } else {
-            self.failures.fetch_add(1, Ordering::Relaxed);
+        match err.kind() {
+            kind if is_outage(kind) => {
+                self.failed(err.message());
+            }
+            ErrorKind::Internal | ErrorKind::Upstream => {
+                self.failures.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => {}
         }
     }
 
@@ -231,6 +237,8 @@ mod tests {
     fn only_backend_faults_open_a_window() {
         let outage = Outage::new("redis");
         outage.observe(&Error::invalid_input("bad key"));
+        assert_eq!(outage.failures(), 0, "the caller's mistake");
+        outage.observe(&Error::internal("database error"));
         assert!(outage.check().is_ok());
         assert_eq!(outage.failures(), 1);
         outage.observe(&Error::new(ErrorKind::Timeout, "no answer"));

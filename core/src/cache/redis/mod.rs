@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -10,7 +10,8 @@ use super::{Cache, CachePolicies, NamespaceStats};
 
 mod gather;
 
-use crate::error::{redact_url, Error, Result};
+use crate::error::{redact_url, Error, ErrorKind, Result};
+use crate::resilience::Outage;
 use gather::{Answer, Gatherer, Write};
 
 /// The first part of every key unless the URL's `?prefix=` names another.
@@ -120,9 +121,10 @@ pub struct RedisCache {
     /// Held while connecting, so concurrent first calls make one connection.
     connecting: tokio::sync::Mutex<()>,
     closed: AtomicBool,
-    /// After a failed connect, calls skip Redis until this instant instead of
-    /// each paying for a connect attempt.
-    down_until: Mutex<Option<Instant>>,
+    /// After a failed connect or a call Redis did not answer in time, calls
+    /// skip Redis for a back-off window instead of each paying for a
+    /// connect attempt or a response timeout.
+    outage: Outage,
     counters: RwLock<HashMap<String, Arc<Counters>>>,
 }
 
@@ -160,8 +162,13 @@ impl Link {
     }
 }
 
-/// How long a failed connect keeps Redis marked down.
-const RECONNECT_AFTER: Duration = Duration::from_secs(1);
+/// Longest wait for a connection to Redis to be made.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Longest wait for Redis to answer one command or batch: a server that
+/// does not answer in this time (frozen, overloaded) is marked down for a
+/// back-off window ([`Outage`]), so it costs one such wait per window.
+const RESPONSE_TIMEOUT: Duration = Duration::from_secs(2);
 
 impl RedisCache {
     /// A cache over the server at `url`. No I/O happens here.
@@ -175,6 +182,7 @@ impl RedisCache {
                 crate::error::echo(&display_url)
             ))
         })?;
+        let outage = Outage::new(format!("redis ({display_url})"));
         Ok(RedisCache {
             client,
             display_url,
@@ -183,7 +191,7 @@ impl RedisCache {
             link: RwLock::new(None),
             connecting: tokio::sync::Mutex::new(()),
             closed: AtomicBool::new(false),
-            down_until: Mutex::new(None),
+            outage,
             counters: RwLock::default(),
         })
     }
@@ -205,6 +213,7 @@ impl RedisCache {
         if self.closed.load(Ordering::Acquire) {
             return Err(Self::closed_error());
         }
+        self.outage.check()?;
         if let Some(link) = self.current_link() {
             return Ok(link);
         }
@@ -212,18 +221,12 @@ impl RedisCache {
         if let Some(link) = self.current_link() {
             return Ok(link);
         }
-        let down_until = *self.down_until.lock().unwrap_or_else(|e| e.into_inner());
-        if down_until.is_some_and(|t| Instant::now() < t) {
-            return Err(
-                Error::unavailable("redis is marked down after a failed connect")
-                    .with_retry_after(RECONNECT_AFTER),
-            );
-        }
+        self.outage.check()?;
         // Once connected, the manager reconnects by itself after a drop; its
-        // own retries stay off so a dead server costs one attempt per call.
+        // own retries stay off so a dead server costs one attempt per window.
         let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Duration::from_millis(500))
-            .set_response_timeout(Duration::from_secs(2))
+            .set_connection_timeout(CONNECT_TIMEOUT)
+            .set_response_timeout(RESPONSE_TIMEOUT)
             .set_number_of_retries(0);
         match self.client.get_connection_manager_with_config(config).await {
             Ok(conn) => {
@@ -243,9 +246,19 @@ impl RedisCache {
                 Ok(link)
             }
             Err(err) => {
-                *self.down_until.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(Instant::now() + RECONNECT_AFTER);
-                Err(Error::from(err).with_retry_after(RECONNECT_AFTER))
+                // Whatever the cause (refused, no answer, refused login), a
+                // failed connect is Redis being down for this client: the
+                // caller's `failed` opens the back-off window.
+                let err = Error::from(err);
+                let kind = match err.kind() {
+                    ErrorKind::Timeout => ErrorKind::Timeout,
+                    _ => ErrorKind::Unavailable,
+                };
+                Err(Error::new(
+                    kind,
+                    format!("cannot connect to redis: {}", err.message()),
+                )
+                .with_source(err))
             }
         }
     }
@@ -281,10 +294,13 @@ impl RedisCache {
         self.policies.get(namespace).ttl.as_secs().max(1)
     }
 
+    /// Counts and logs a failed call; a timeout or an unreachable server
+    /// opens the back-off window.
     fn failed(&self, namespace: &str, what: &str, err: &Error) {
         self.counters(namespace)
             .errors
             .fetch_add(1, Ordering::Relaxed);
+        self.outage.observe(err);
         tracing::warn!(server = %self.display_url, namespace, kind = %err.kind(), "redis cache {what} failed: {}", err.message());
     }
 
@@ -350,11 +366,21 @@ impl RedisCache {
         Ok(())
     }
 
-    /// Checks that the server answers `PING`.
+    /// Checks that the server answers `PING` (connecting first if need
+    /// be): one round trip, at most the connect and response timeouts; a
+    /// server in its back-off window fails at once, without I/O.
     pub async fn ping(&self) -> Result<()> {
-        let mut conn = self.connection().await?;
-        let _: String = redis::cmd("PING").query_async(&mut conn).await?;
-        Ok(())
+        let result: Result<()> = async {
+            let mut conn = self.connection().await?;
+            let _: String = redis::cmd("PING").query_async(&mut conn).await?;
+            Ok(())
+        }
+        .await;
+        match &result {
+            Ok(()) => self.outage.succeeded(),
+            Err(err) => self.outage.observe(err),
+        }
+        result
     }
 }
 
@@ -368,6 +394,9 @@ impl Cache for RedisCache {
         }
         .await;
         let counters = self.counters(namespace);
+        if result.is_ok() {
+            self.outage.succeeded();
+        }
         match result {
             Ok(Some(v)) => {
                 counters.hits.fetch_add(1, Ordering::Relaxed);
@@ -396,8 +425,9 @@ impl Cache for RedisCache {
             answered(link.writes.call(write).await)
         }
         .await;
-        if let Err(err) = result {
-            self.failed(namespace, "write", &err);
+        match result {
+            Ok(()) => self.outage.succeeded(),
+            Err(err) => self.failed(namespace, "write", &err),
         }
     }
 
@@ -421,6 +451,7 @@ impl Cache for RedisCache {
         let counters = self.counters(namespace);
         match result {
             Ok(values) if values.len() == keys.len() => {
+                self.outage.succeeded();
                 let hits = values.iter().filter(|v| v.is_some()).count() as u64;
                 counters.hits.fetch_add(hits, Ordering::Relaxed);
                 counters
@@ -465,8 +496,9 @@ impl Cache for RedisCache {
             Ok(())
         }
         .await;
-        if let Err(err) = result {
-            self.failed(namespace, "write", &err);
+        match result {
+            Ok(()) => self.outage.succeeded(),
+            Err(err) => self.failed(namespace, "write", &err),
         }
     }
 
@@ -507,6 +539,14 @@ impl Cache for RedisCache {
         if let Some(link) = link {
             link.stop();
         }
+    }
+
+    async fn ping(&self) -> Result<()> {
+        RedisCache::ping(self).await
+    }
+
+    fn outage(&self) -> Option<&Outage> {
+        Some(&self.outage)
     }
 
     async fn stats(&self) -> Vec<NamespaceStats> {
