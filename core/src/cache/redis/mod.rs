@@ -254,11 +254,10 @@ impl RedisCache {
                     ErrorKind::Timeout => ErrorKind::Timeout,
                     _ => ErrorKind::Unavailable,
                 };
-                Err(Error::new(
-                    kind,
-                    format!("cannot connect to redis: {}", err.message()),
+                Err(
+                    Error::new(kind, format!("cannot connect to redis: {}", err.message()))
+                        .with_source(err),
                 )
-                .with_source(err))
             }
         }
     }
