@@ -129,6 +129,42 @@ async fn market_calls_are_served_with_the_store_unreachable() {
 }
 
 #[tokio::test]
+async fn a_silent_postgres_costs_one_connect_timeout_per_window() {
+    // A server that takes connections and never answers, as a frozen one does.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    let ts = Tickersense::builder()
+        .store(format!("postgres://postgres:hunter2@127.0.0.1:{port}/test"))
+        .cache("none://")
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    for _ in 0..5 {
+        ts.history("AAPL", Period::Mo1, Interval::D1)
+            .await
+            .expect("history with the store silent");
+    }
+    ts.quote("AAPL").await.unwrap();
+    let elapsed = started.elapsed();
+    // The connect timeout is 5 s: one for the whole run, not one a call.
+    assert!(
+        elapsed < Duration::from_secs(9),
+        "5 histories took {elapsed:?}"
+    );
+    let health = ts.health().await;
+    let store = status_of(&health, BackendRole::PriceStore);
+    assert!(is_down(store), "{store:?}");
+    assert!(!reason(store).contains("hunter2"), "{store:?}");
+    silent.abort();
+}
+
+#[tokio::test]
 async fn market_calls_are_served_with_redis_refused() {
     let ts = Tickersense::builder()
         .store("memory://")
