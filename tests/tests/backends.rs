@@ -315,6 +315,7 @@ async fn a_frozen_redis_costs_one_timeout_per_window_and_is_used_again_after() {
     let cache = status_of(&health, BackendRole::Cache);
     assert!(is_down(cache), "{cache:?}");
     assert!(reason(cache).contains("down"), "{cache:?}");
+    assert!(reason(cache).contains("no answer within"), "{cache:?}");
     assert!(!reason(cache).contains("hunter2"), "{cache:?}");
     assert!(!cache.name.contains("hunter2"), "{cache:?}");
     eprintln!("{cache:?}");

@@ -299,7 +299,7 @@ impl RedisCache {
         self.counters(namespace)
             .errors
             .fetch_add(1, Ordering::Relaxed);
-        self.outage.observe(err);
+        self.observe(err);
         tracing::warn!(server = %self.display_url, namespace, kind = %err.kind(), "redis cache {what} failed: {}", err.message());
     }
 
@@ -377,9 +377,20 @@ impl RedisCache {
         .await;
         match &result {
             Ok(()) => self.outage.succeeded(),
-            Err(err) => self.outage.observe(err),
+            Err(err) => self.observe(err),
         }
         result
+    }
+
+    /// Hands a failure to the outage tracker, a timeout named as such
+    /// (the client's own message for it says only "I/O error").
+    fn observe(&self, err: &Error) {
+        if err.kind() == ErrorKind::Timeout {
+            self.outage
+                .failed(&format!("no answer within {RESPONSE_TIMEOUT:?}"));
+        } else {
+            self.outage.observe(err);
+        }
     }
 }
 
