@@ -5,19 +5,21 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::{Env, PromiseRaw, Unknown};
 use napi_derive::napi;
-use tickersense::service::{
-    checked_search_limit, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD,
-    DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT,
-};
+use tickersense::service::checked_search_limit;
 use tickersense::{Interval, Tickersense};
 
 use crate::args::{self, whole_number};
-use crate::error::{coded_rejection, guard};
-use crate::model::{
-    BackfillReport, BackfillStatus, Bar, DailySentiment, History, HistoryResult, NamespaceStats,
-    Quote, SearchHit, SentimentAnalysis, StoredSeries,
+use crate::backfill::{BackfillReport, BackfillStatus};
+use crate::cache::NamespaceStats;
+use crate::defaults::{
+    DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD, DEFAULT_HISTORY_CONCURRENCY,
+    DEFAULT_SEARCH_LIMIT, DEFAULT_SENTIMENT_DAYS,
 };
+use crate::error::{coded_rejection, guard};
+use crate::market::{Bar, History, HistoryResult, Quote, SearchHit};
 use crate::promise;
+use crate::sentiment::{DailySentiment, SentimentAnalysis};
+use crate::store::StoredSeries;
 
 mod options;
 mod progress;
@@ -221,7 +223,9 @@ impl Client {
     ) -> napi::Result<PromiseRaw<'env, Vec<DailySentiment>>> {
         let inner = Arc::clone(&self.inner);
         promise::call(env, || {
-            let days = days.map_or(Ok(30), |n| whole_number("sentimentDaily: days", n))?;
+            let days = days.map_or(Ok(DEFAULT_SENTIMENT_DAYS), |n| {
+                whole_number("sentimentDaily: days", n)
+            })?;
             let work = async move {
                 let days = inner.sentiment_daily(&symbol, days).await?;
                 Ok(days.into_iter().map(DailySentiment::from).collect())

@@ -289,7 +289,7 @@ impl BackfillOptions {
     }
 }
 
-/// An interval in yfinance's spelling, `"1d"` when left out.
+/// An interval in yfinance's spelling, core's default when left out.
 pub(super) fn parse_interval(interval: Option<&str>) -> tickersense::Result<Interval> {
-    interval.map_or(Ok(Interval::default()), str::parse::<Interval>)
+    interval.map_or(Ok(crate::defaults::interval()), str::parse::<Interval>)
 }
