@@ -16,6 +16,7 @@ pub mod cache;
 pub mod client;
 pub mod defaults;
 pub mod error;
+pub mod js;
 pub mod market;
 pub mod promise;
 pub mod sentiment;

@@ -41,6 +41,7 @@ function run(name, source) {
 describe('README examples run verbatim', () => {
   for (const [readme, heading] of [
     [join(pkg, 'README.md'), null],
+    [join(pkg, 'README.md'), '## Backends of your own'],
     [join(pkg, '..', 'README.md'), '## Node'],
   ]) {
     it(`${readme.slice(pkg.length - 'bindings-node'.length)} ${heading ?? ''}`, () => {

@@ -9,14 +9,15 @@ use tickersense::service::checked_search_limit;
 use tickersense::{Interval, Tickersense};
 
 use crate::args::{self, whole_number};
+use crate::error::{coded_rejection, guard};
 use crate::backfill::{BackfillReport, BackfillStatus};
 use crate::cache::NamespaceStats;
 use crate::defaults::{
     DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD, DEFAULT_HISTORY_CONCURRENCY,
     DEFAULT_SEARCH_LIMIT, DEFAULT_SENTIMENT_DAYS,
 };
-use crate::error::{coded_rejection, guard};
 use crate::market::{Bar, History, HistoryResult, Quote, SearchHit};
+use crate::js::JsBackends;
 use crate::promise;
 use crate::sentiment::{DailySentiment, SentimentAnalysis};
 use crate::store::StoredSeries;
@@ -48,6 +49,8 @@ use progress::{ProgressCallback, ProgressRelay};
 #[napi]
 pub struct Client {
     inner: Arc<Tickersense>,
+    /// The backends given as JS objects, let go of by `close()`.
+    js: Arc<JsBackends>,
 }
 
 #[napi]
@@ -58,11 +61,15 @@ impl Client {
         env: Env,
         #[napi(ts_arg_type = "ClientOptions | undefined | null")] options: Option<Unknown<'_>>,
     ) -> napi::Result<Self> {
-        let options = ClientOptions::read(&env, options).map_err(|r| r.into_js(&env))?;
-        let inner = guard(|| options.into_config().and_then(Tickersense::new))
-            .map_err(|e| coded_rejection(env, e))?;
+        let (options, js) = ClientOptions::read(&env, options).map_err(|r| r.into_js(&env))?;
+        let inner = guard(|| {
+            let builder = Tickersense::builder().config(options.into_config()?);
+            js.apply(builder).build()
+        })
+        .map_err(|e| coded_rejection(env, e))?;
         Ok(Client {
             inner: Arc::new(inner),
+            js: Arc::new(js),
         })
     }
 
@@ -223,9 +230,7 @@ impl Client {
     ) -> napi::Result<PromiseRaw<'env, Vec<DailySentiment>>> {
         let inner = Arc::clone(&self.inner);
         promise::call(env, || {
-            let days = days.map_or(Ok(DEFAULT_SENTIMENT_DAYS), |n| {
-                whole_number("sentimentDaily: days", n)
-            })?;
+            let days = days.map_or(Ok(DEFAULT_SENTIMENT_DAYS), |n| whole_number("sentimentDaily: days", n))?;
             let work = async move {
                 let days = inner.sentiment_daily(&symbol, days).await?;
                 Ok(days.into_iter().map(DailySentiment::from).collect())
@@ -362,13 +367,16 @@ impl Client {
 
     /// Releases the client's connections (store pools, cache connections)
     /// now rather than at garbage collection, waiting for connections in
-    /// use to come back. Calls made afterwards reject with `"Unavailable"`.
-    /// Idempotent; also run by `await using` (`Symbol.asyncDispose`).
+    /// use to come back, and lets go of the backends given as JS objects.
+    /// Calls made afterwards reject with `"Unavailable"`. Idempotent; also
+    /// run by `await using` (`Symbol.asyncDispose`).
     #[napi(ts_return_type = "Promise<void>")]
     pub fn close<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
         let inner = Arc::clone(&self.inner);
+        let js = Arc::clone(&self.js);
         promise::spawn(env, None, async move {
             inner.close().await;
+            js.release();
             Ok(())
         })
     }
