@@ -247,9 +247,17 @@ impl Core {
         let (start, end) = (opt_time(start), opt_time(end));
         Ok(async move {
             let interval: Interval = interval.0.parse()?;
+            // No lower bound without `start`: everything stored up to `end`.
+            let range = tickersense::HistoryRange::resolve(
+                tickersense::Period::Max,
+                start,
+                end,
+                chrono::Utc::now(),
+            );
             Ok(ts
-                .stored_history(&symbol.0, interval, start, end)
+                .stored_history(&symbol.0, range, interval)
                 .await?
+                .bars
                 .into_iter()
                 .map(|inner| Bar { inner })
                 .collect())
