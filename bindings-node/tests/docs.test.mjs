@@ -127,9 +127,9 @@ describe('index.d.ts', () => {
       sentimentDays: [/last `days` days \(default (\d+)/g],
       historyConcurrency: [/`concurrency` \(default (\d+)\) fetched at a time/g, /1 to 64 \(default (\d+)\); anything else rejects with `"InvalidInput"`\. \*\/ concurrency\?: number \/\*\* As in `HistoryOptions`: aborts every fetch/g],
       backfillConcurrency: [/`concurrency` \(default (\d+)\) at a time, over/g, /1 to 64 \(default (\d+)\); anything else rejects with `"InvalidInput"`\. \*\/ concurrency\?: number \/\*\* As in `HistoryOptions`: aborts the run/g],
-      period: [/Defaults: the last `"([^"]+)"`/g, /`1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max` \(default `"([^"]+)"`\)/g, /\/\*\* As in `HistoryOptions` \(default `"([^"]+)"`\)\. \*\/ period/g],
+      period: [/Defaults: the last `"([^"]+)"`/g, /the same defaults \(the last `"([^"]+)"`/g, /`1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max` \(default `"([^"]+)"`\)/g, /\/\*\* As in `HistoryOptions` \(default `"([^"]+)"`\)\. \*\/ period/g],
       backfillPeriod: [/over `period` \(default `"([^"]+)"`\)/g, /but the default is `"([^"]+)"`/g],
-      interval: [/Defaults: the last `"[^"]+"` of `"([^"]+)"` bars/g, /Bars of `interval` \(default `"([^"]+)"`\)/g, /`1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo` \(default `"([^"]+)"`\)/g, /\/\*\* As in `HistoryOptions` \(default `"([^"]+)"`\)\. \*\/ interval/g],
+      interval: [/Defaults: the last `"[^"]+"` of `"([^"]+)"` bars/g, /the same defaults \(the last `"[^"]+"` of `"([^"]+)"` bars\)/g, /`1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo` \(default `"([^"]+)"`\)/g, /\/\*\* As in `HistoryOptions` \(default `"([^"]+)"`\)\. \*\/ interval/g],
       timeout: [/\(default (\d+(?:\.\d+)?); fractions allowed\)/g],
       retries: [/\(default (\d+), `0` to never retry\)/g],
     }

@@ -73,7 +73,10 @@ impl ClientOptions {
 
     /// The options given to `new Client(options)`: the URLs and names, and
     /// the backends given as JS objects instead (checked here).
-    pub(super) fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<(Self, JsBackends), Refusal> {
+    pub(super) fn read(
+        env: &Env,
+        value: Option<Unknown<'_>>,
+    ) -> Result<(Self, JsBackends), Refusal> {
         let mut backends = JsBackends::default();
         let Some(options) = Options::read(env, value, "new Client", Self::KEYS)? else {
             return Ok((ClientOptions::default(), backends));
@@ -210,11 +213,12 @@ impl HistoryOptions {
         Ok((range, interval))
     }
 
-    /// The options of `history(symbol, periodOrOptions, interval)`: a period
-    /// string followed by an interval string (the older call shape), or an
-    /// options object alone.
+    /// The options of `call(symbol, periodOrOptions, interval)` (`history`,
+    /// `storedHistory`): a period string followed by an interval string
+    /// (the older call shape), or an options object alone.
     pub(super) fn from_args(
         env: &Env,
+        call: &'static str,
         period_or_options: Option<Unknown<'_>>,
         interval: Option<String>,
     ) -> Result<Self, Refusal> {
@@ -229,18 +233,20 @@ impl HistoryOptions {
             }),
             ValueType::String => Ok(HistoryOptions {
                 period: period_or_options
-                    .map(|p| args::string("history: period", &p))
+                    .map(|p| args::string(&format!("{call}: period"), &p))
                     .transpose()?,
                 interval,
                 ..HistoryOptions::default()
             }),
-            ValueType::Object if interval.is_some() => Err(tickersense::Error::invalid_input(
-                "history takes an options object or a period and an interval, not both: \
-                 put `interval` in the options",
-            )
-            .into()),
+            ValueType::Object if interval.is_some() => {
+                Err(tickersense::Error::invalid_input(format!(
+                    "{call} takes an options object or a period and an interval, not both: \
+                 put `interval` in the options"
+                ))
+                .into())
+            }
             _ => {
-                let options = Options::read(env, period_or_options, "history", Self::KEYS)?;
+                let options = Options::read(env, period_or_options, call, Self::KEYS)?;
                 options.map_or(Ok(HistoryOptions::default()), |o| Self::read(&o))
             }
         }
@@ -352,5 +358,8 @@ impl BackfillOptions {
 
 /// An interval in yfinance's spelling, core's default when left out.
 pub(super) fn parse_interval(interval: Option<&str>) -> tickersense::Result<Interval> {
-    interval.map_or(Ok(crate::defaults::interval()), str::parse::<Interval>)
+    interval.map_or(
+        Ok(crate::defaults::DEFAULT_INTERVAL),
+        str::parse::<Interval>,
+    )
 }

@@ -48,7 +48,13 @@ impl JsAnalyzer {
             )
         } else if has_score_many {
             (
-                Method::new(env, target, Some("score"), false, "analyzer.score".to_owned())?,
+                Method::new(
+                    env,
+                    target,
+                    Some("score"),
+                    false,
+                    "analyzer.score".to_owned(),
+                )?,
                 Method::new(
                     env,
                     target,
@@ -59,8 +65,20 @@ impl JsAnalyzer {
             )
         } else {
             (
-                Method::new(env, target, Some("score"), false, "analyzer.score".to_owned())?,
-                Method::new(env, target, Some("score"), true, "analyzer.score".to_owned())?,
+                Method::new(
+                    env,
+                    target,
+                    Some("score"),
+                    false,
+                    "analyzer.score".to_owned(),
+                )?,
+                Method::new(
+                    env,
+                    target,
+                    Some("score"),
+                    true,
+                    "analyzer.score".to_owned(),
+                )?,
             )
         };
         Ok(JsAnalyzer {
@@ -79,7 +97,10 @@ impl JsAnalyzer {
 
     /// Waits for `work`, a call to the JS thread, from a runtime worker
     /// (handing its other tasks to other workers first).
-    fn wait<T>(&self, work: impl Future<Output = tickersense::Result<T>>) -> tickersense::Result<T> {
+    fn wait<T>(
+        &self,
+        work: impl Future<Output = tickersense::Result<T>>,
+    ) -> tickersense::Result<T> {
         if std::thread::current().id() == self.js_thread {
             // Waiting here for the JS thread would wait forever.
             return Err(Error::internal(

@@ -180,8 +180,11 @@ where
 
 /// Makes the invoker: called with the target, the method's name (or
 /// `null`) and `each`, it answers the invoker function.
-type MakeInvoker<'env, A> =
-    Function<'env, FnArgs<(Unknown<'env>, Option<&'env str>, bool)>, Function<'env, FnArgs<A>, Unknown<'static>>>;
+type MakeInvoker<'env, A> = Function<
+    'env,
+    FnArgs<(Unknown<'env>, Option<&'env str>, bool)>,
+    Function<'env, FnArgs<A>, Unknown<'static>>,
+>;
 
 impl<A, T> Method<A, T>
 where
@@ -285,13 +288,16 @@ fn on_answer<T: FromJs>(
     let sender = Cell::new(Some(sender));
     let settled: Function<'_, Unknown<'_>, ()> =
         env.create_function_from_closure("answer", move |ctx: FunctionCallContext<'_>| {
-        let answer = ctx.get::<Unknown<'_>>(0).and_then(|a| read_answer::<T>(&a)).ok();
-        if let Some(sender) = sender.take() {
-            // The caller may have stopped waiting (an aborted call).
-            let _ = sender.send(answer);
-        }
-        Ok(())
-    })?;
+            let answer = ctx
+                .get::<Unknown<'_>>(0)
+                .and_then(|a| read_answer::<T>(&a))
+                .ok();
+            if let Some(sender) = sender.take() {
+                // The caller may have stopped waiting (an aborted call).
+                let _ = sender.send(answer);
+            }
+            Ok(())
+        })?;
     let promise = promise.coerce_to_object()?;
     let then: Function<'_, FnArgs<(Unknown<'_>,)>, Unknown<'_>> =
         promise.get_named_property("then")?;

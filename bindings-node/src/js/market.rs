@@ -25,11 +25,14 @@ use super::read::{self, BadValue, Fields};
 /// (`"max"`): 1900, before the oldest series any provider keeps.
 const EARLIEST: i64 = -2_208_988_800;
 
+/// What `history` is called with: symbol, start, end and interval.
+type HistoryArgs = (String, DateTime<Utc>, DateTime<Utc>, String);
+
 /// A JS object serving quotes, history and search; see the module docs.
 pub struct JsMarketData {
     name: String,
     quote: Method<(String,), Option<QuoteFields>>,
-    history: Method<(String, DateTime<Utc>, DateTime<Utc>, String), Option<HistoryFields>>,
+    history: Method<HistoryArgs, Option<HistoryFields>>,
     search: Method<(String, u32), Vec<HitFields>>,
 }
 
@@ -103,7 +106,11 @@ impl MarketData for JsMarketData {
             .search
             .call((query.to_owned(), asked), ErrorKind::Upstream)
             .await?;
-        Ok(hits.into_iter().take(limit).map(HitFields::into_hit).collect())
+        Ok(hits
+            .into_iter()
+            .take(limit)
+            .map(HitFields::into_hit)
+            .collect())
     }
 }
 
@@ -270,7 +277,11 @@ impl HistoryFields {
         source: &str,
     ) -> Result<History, BadValue> {
         self.bars.sort_by_key(|b| b.timestamp);
-        if let Some(twice) = self.bars.windows(2).find(|w| w[0].timestamp == w[1].timestamp) {
+        if let Some(twice) = self
+            .bars
+            .windows(2)
+            .find(|w| w[0].timestamp == w[1].timestamp)
+        {
             return Err(BadValue::new(
                 "bars",
                 format!("has two bars starting at {}", twice[0].timestamp),

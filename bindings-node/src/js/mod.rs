@@ -99,8 +99,7 @@ impl<'env> Given<'env> {
 /// `value` as an object (a function counts), or `None`.
 fn object_of<'env>(value: &Unknown<'env>) -> Result<Option<Object<'env>>, Refusal> {
     let kind = value.get_type()?;
-    let usable =
-        matches!(kind, ValueType::Object | ValueType::Function) && !value.is_array()?;
+    let usable = matches!(kind, ValueType::Object | ValueType::Function) && !value.is_array()?;
     Ok(if usable {
         Some(value.coerce_to_object()?)
     } else {

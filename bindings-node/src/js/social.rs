@@ -57,7 +57,10 @@ impl MentionSource for JsMentionSource {
         let asked = u32::try_from(limit).unwrap_or(u32::MAX);
         let posts = self
             .mentions
-            .call((symbol.as_str().to_owned(), since, asked), ErrorKind::Upstream)
+            .call(
+                (symbol.as_str().to_owned(), since, asked),
+                ErrorKind::Upstream,
+            )
             .await?;
         Ok(posts
             .into_iter()
