@@ -11,24 +11,21 @@
 
 pub mod analyzer;
 pub mod call;
+pub mod check;
 pub mod market;
 pub mod read;
 pub mod social;
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::{Env, JsObjectValue, JsValue, Object, Unknown};
+use napi::bindgen_prelude::{Env, Unknown};
 use napi::ValueType;
 use tickersense::TickersenseBuilder;
 
 use crate::args::{self, Refusal};
 use analyzer::JsAnalyzer;
-use call::has_method;
 use market::JsMarketData;
 use social::JsMentionSource;
-
-/// The name a JS backend goes by when it has no `name` of its own.
-const UNNAMED: &str = "javascript";
 
 /// The backends of one client that are JS objects, kept so that closing
 /// the client lets go of them.
@@ -96,67 +93,10 @@ impl<'env> Given<'env> {
     }
 }
 
-/// `value` as an object (a function counts), or `None`.
-fn object_of<'env>(value: &Unknown<'env>) -> Result<Option<Object<'env>>, Refusal> {
-    let kind = value.get_type()?;
-    let usable = matches!(kind, ValueType::Object | ValueType::Function) && !value.is_array()?;
-    Ok(if usable {
-        Some(value.coerce_to_object()?)
-    } else {
-        None
-    })
-}
-
-/// A `TypeError` for the option at `label` (`marketData`, `social[1]`)
-/// that is not the backend it should be.
-fn not_a_backend(label: &str, wanted: &str, detail: &str) -> Refusal {
-    Refusal::Type(format!(
-        "new Client: options.{label} must be {wanted}: {detail}"
-    ))
-}
-
-/// Checks that `object` has each method of `methods`, naming the first
-/// missing one.
-fn check_methods(
-    object: &Object<'_>,
-    label: &str,
-    wanted: &str,
-    methods: &[&str],
-) -> Result<(), Refusal> {
-    for method in methods {
-        if !has_method(object, method)? {
-            return Err(not_a_backend(
-                label,
-                wanted,
-                &format!("it has no method `{method}`"),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The `name` of a JS backend: its `name` property when that is a
-/// non-empty string, else [`UNNAMED`].
-fn name_of(object: &Object<'_>) -> Result<String, Refusal> {
-    let name: Unknown<'_> = object.get_named_property("name")?;
-    Ok(match name.get_type()? {
-        ValueType::String => Some(args::string("name", &name)?),
-        _ => None,
-    }
-    .filter(|n| !n.trim().is_empty())
-    .unwrap_or_else(|| UNNAMED.to_owned()))
-}
-
 impl JsBackends {
     /// Takes `value` (option `marketData`) as the market-data object.
     pub fn set_market_data(&mut self, env: &Env, value: Unknown<'_>) -> Result<(), Refusal> {
-        const WANTED: &str = "a URL or a MarketDataSource (quote, history, search)";
-        let label = "marketData";
-        let object = object_of(&value)?.ok_or_else(|| {
-            not_a_backend(label, WANTED, &format!("it is {}", read::describe(&value)))
-        })?;
-        check_methods(&object, label, WANTED, &["quote", "history", "search"])?;
-        let market = JsMarketData::new(env, value, name_of(&object)?)?;
+        let market = check::market_data(env, value, "new Client: options.marketData")?;
         self.market_data = Some(Arc::new(market));
         Ok(())
     }
@@ -169,29 +109,12 @@ impl JsBackends {
         value: Unknown<'_>,
         index: Option<u32>,
     ) -> Result<(), Refusal> {
-        const WANTED: &str = "a URL or a MentionSource (platform, mentions)";
         let label = match index {
             Some(i) => format!("social[{i}]"),
             None => "social".to_owned(),
         };
-        let what = label.as_str();
-        let object = object_of(&value)?.ok_or_else(|| {
-            not_a_backend(what, WANTED, &format!("it is {}", read::describe(&value)))
-        })?;
-        check_methods(&object, what, WANTED, &["mentions"])?;
-        let platform: Unknown<'_> = object.get_named_property("platform")?;
-        let platform = match platform.get_type()? {
-            ValueType::String => args::string("platform", &platform)?,
-            _ => String::new(),
-        };
-        if platform.trim().is_empty() {
-            return Err(not_a_backend(
-                what,
-                WANTED,
-                "its `platform` is no name (a non-empty string)",
-            ));
-        }
-        let source = JsMentionSource::new(env, value, platform, what)?;
+        let what = format!("new Client: options.{label}");
+        let source = check::mention_source(env, value, &what, &label)?;
         self.mention_sources.push(Arc::new(source));
         Ok(())
     }
@@ -204,31 +127,7 @@ impl JsBackends {
     /// Takes `value` (option `analyzer`) as the analyzer: a function, or an
     /// object with `score` (and maybe `scoreMany`).
     pub fn set_analyzer(&mut self, env: &Env, value: Unknown<'_>) -> Result<(), Refusal> {
-        let what = "analyzer";
-        const WANTED: &str =
-            "an analyzer name, a function (text) => number, or an Analyzer (score, scoreMany?)";
-        let object = object_of(&value)?.ok_or_else(|| {
-            not_a_backend(what, WANTED, &format!("it is {}", read::describe(&value)))
-        })?;
-        let is_function = value.get_type()? == ValueType::Function;
-        let has_score_many = if is_function {
-            false
-        } else {
-            check_methods(&object, what, WANTED, &["score"])?;
-            let many: Unknown<'_> = object.get_named_property("scoreMany")?;
-            match many.get_type()? {
-                ValueType::Function => true,
-                ValueType::Undefined | ValueType::Null => false,
-                _ => {
-                    return Err(not_a_backend(
-                        what,
-                        WANTED,
-                        &format!("its `scoreMany` is {}", read::describe(&many)),
-                    ))
-                }
-            }
-        };
-        let analyzer = JsAnalyzer::new(env, value, is_function, has_score_many, name_of(&object)?)?;
+        let analyzer = check::analyzer(env, value, "new Client: options.analyzer")?;
         self.analyzer = Some(Arc::new(analyzer));
         Ok(())
     }

@@ -1,8 +1,8 @@
 //! A user's JS mention source as core's [`MentionSource`]: a `platform`
 //! name and `mentions(symbol, since, limit)` returning (or resolving to) an
 //! array of posts `{id, text, url?, createdAt, platform?}` (`createdAt` a
-//! `Date`). Posts made before `since` are dropped, and at most `limit` are
-//! kept. A throw or rejection is `Upstream` unless the error's `code` names
+//! `Date`). Posts made before `since` are dropped, the rest put newest
+//! first, and at most `limit` are kept. A throw or rejection is `Upstream` unless the error's `code` names
 //! another kind; a post that does not fit is `Upstream` naming the field.
 
 use async_trait::async_trait;
@@ -62,9 +62,14 @@ impl MentionSource for JsMentionSource {
                 ErrorKind::Upstream,
             )
             .await?;
-        Ok(posts
+        let mut posts: Vec<PostFields> = posts
             .into_iter()
             .filter(|p| p.created_at >= since)
+            .collect();
+        // Newest first, as the trait promises, whatever order JS gave.
+        posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
+        Ok(posts
+            .into_iter()
             .take(limit)
             .map(|p| Post {
                 id: p.id,
