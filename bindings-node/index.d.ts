@@ -689,6 +689,22 @@ export interface HistoryResult {
   error?: ErrorInfo
 }
 
+/** What only the author of a market-data provider knows, for its suite. */
+export interface MarketDataCheckOptions {
+  /** A symbol the provider serves (default `"AAPL"`). */
+  known?: string
+  /** A valid symbol it does not know (default `"ZZZZ9"`). */
+  unknown?: string
+  /** A search query it finds something for (default: `known`). */
+  query?: string
+}
+
+/** What the suite of a mention source needs. */
+export interface MentionSourceCheckOptions {
+  /** A symbol it has recent posts about (default `"AAPL"`). */
+  symbol?: string
+}
+
 /** Cache counters of one namespace (e.g. `stock_quote`). */
 export interface NamespaceStats {
   /** The namespace. */
@@ -834,6 +850,28 @@ export interface StoredSeries {
   coveredTo?: Date
 }
 
+/** One clause of a backend role's contract, checked. */
+export interface TestkitCheck {
+  /** A stable dotted name, `suite.clause` (`market_data.quote_names_the_symbol`). */
+  name: string
+  /** Whether the backend did what the clause says. */
+  passed: boolean
+  /** Why not (what was asked, what came back), when it failed. */
+  message?: string
+}
+
+/** What a suite found on one backend. */
+export interface TestkitReport {
+  /** The suite: `market_data`, `mention_source` or `analyzer`. */
+  suite: string
+  /** The backend's name (`name`, or a mention source's `platform`). */
+  backend: string
+  /** True when every check passed. */
+  passed: boolean
+  /** Every check, in the order run. */
+  checks: Array<TestkitCheck>
+}
+
 /**
  * TextBlob's two figures for one text, as `TextBlob(text).sentiment` gives
  * them (unrounded, to the last bit).
@@ -886,4 +924,27 @@ export interface VaderScoresColumns {
   pos: Float64Array
   /** Normalised sum of the valences of each text, -1 to 1. */
   compound: Float64Array
+}
+
+export declare namespace testkit {
+  /**
+   * Runs the analyzer suite on `analyzer` (an `AnalyzerFunction` or an
+   * `Analyzer`): scores from -1 to 1, the same score twice, batches agreeing
+   * with single texts (some 600 texts, a few times over). Resolves to the
+   * report; rejects only for a value that is no analyzer.
+   */
+  export function checkAnalyzer(analyzer: AnalyzerFunction | Analyzer): Promise<TestkitReport>
+  /**
+   * Runs the market-data suite on `provider` (a `MarketDataSource`): its
+   * quotes, histories (ranges, order, bounds) and searches, some dozens of
+   * calls. Resolves to the report; rejects only for a `provider` that is no
+   * `MarketDataSource` or options of the wrong shape.
+   */
+  export function checkMarketData(provider: MarketDataSource, options?: MarketDataCheckOptions | undefined | null): Promise<TestkitReport>
+  /**
+   * Runs the mention-source suite on `source` (a `MentionSource`): its
+   * platform, the limit, newest first, nothing before `since`. Resolves to
+   * the report; rejects only for a `source` that is no `MentionSource`.
+   */
+  export function checkMentionSource(source: MentionSource, options?: MentionSourceCheckOptions | undefined | null): Promise<TestkitReport>
 }

@@ -6,7 +6,8 @@
 //! types of the same names (and `sentiment` the analyzers of
 //! [`tickersense::sentiment`], `Vader` and `TextBlobAnalyzer`); `error`
 //! turns [`tickersense::Error`] into a JS `Error` whose `code` is the error
-//! kind's name. `args` reads the
+//! kind's name. `js` turns JS objects into core backends, and `testkit`
+//! runs core's conformance suites on them. `args` reads the
 //! JS arguments napi's derived conversions would misread, and `promise` runs
 //! core futures as promises (panics caught, `AbortSignal`s honoured).
 
@@ -21,6 +22,7 @@ pub mod market;
 pub mod promise;
 pub mod sentiment;
 pub mod store;
+pub mod testkit;
 
 use napi::bindgen_prelude::{Env, Function, Object, PromiseRaw};
 use napi_derive::napi;

@@ -41,9 +41,8 @@ fn with_methods<'env>(
     wanted: &str,
     methods: &[&str],
 ) -> Result<Object<'env>, Refusal> {
-    let object = object_of(value)?.ok_or_else(|| {
-        not_a_backend(what, wanted, &format!("it is {}", read::describe(value)))
-    })?;
+    let object = object_of(value)?
+        .ok_or_else(|| not_a_backend(what, wanted, &format!("it is {}", read::describe(value))))?;
     for method in methods {
         if !has_method(&object, method)? {
             return Err(not_a_backend(

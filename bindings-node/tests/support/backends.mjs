@@ -4,10 +4,10 @@
 
 const DAY = 86_400_000
 
-/** Daily bars of a made-up series from `start` to `end` (midnight UTC stamps). */
+/** Daily bars of a made-up series from `start` to `end` (midnight UTC stamps), at most 400 days of them. */
 export function dailyBars(start, end) {
   const bars = []
-  const first = Math.ceil(start.getTime() / DAY) * DAY
+  const first = Math.ceil(Math.max(start.getTime(), end.getTime() - 400 * DAY) / DAY) * DAY
   for (let t = first, i = 0; t < end.getTime(); t += DAY, i++) {
     const close = 100 + (i % 7) - 3
     bars.push({ timestamp: new Date(t), open: close - 0.5, high: close + 1, low: close - 1, close, volume: 1000 + i })
