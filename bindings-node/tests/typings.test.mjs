@@ -62,7 +62,7 @@ it('CommonJS require type-checks too', { skip }, () => {
 
 it('backends of your own type-check, sync and async', { skip }, () => {
   const { status, output } = check('backends.mts', `
-    import { Client, type MarketDataSource, type MentionSource, type Analyzer, type AnalyzerFunction } from 'tickersense'
+    import { Client, testkit, type MarketDataSource, type MentionSource, type Analyzer, type AnalyzerFunction } from 'tickersense'
     const market: MarketDataSource = {
       name: 'mine',
       quote: (symbol) => (symbol === 'AAPL' ? { price: 1, previousClose: 1, symbol, marketCap: null } : null),
@@ -85,6 +85,11 @@ it('backends of your own type-check, sync and async', { skip }, () => {
       console.log(cause)
     }
     await Promise.all([a.close(), b.close(), c.close()])
+    const report: import('tickersense').TestkitReport = await testkit.checkMarketData(market, { known: 'AAPL' })
+    const names: string[] = report.checks.filter((check) => !check.passed).map((check) => check.name + (check.message ?? ''))
+    await testkit.checkMentionSource(forum)
+    await testkit.checkAnalyzer(scoreFn)
+    console.log(names, report.passed)
   `)
   assert.equal(status, 0, output)
 })
