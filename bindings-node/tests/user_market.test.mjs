@@ -192,6 +192,15 @@ describe('a value that does not fit', () => {
     const old = await rejectsWith(history([{ ...bar, timestamp: new Date('1700-01-01') }])(), 'Unavailable')
     assert.match(old.message, /`\[0\]\.timestamp` must lie in the years 1800 to 9999/)
   })
+  it('a getter that throws makes it bad, and ends nothing', async () => {
+    const message = await failing(() => ({
+      get price() {
+        throw new Error('getter boom')
+      },
+      previousClose: 1,
+    }))
+    assert.match(message, /`price` could not be read \(its getter threw\)/)
+  })
   it('echoes a long value truncated', async () => {
     const message = await failing(() => ({ price: 'x'.repeat(100_000), previousClose: 1 }))
     assert.match(message, /\(100000 characters\)/)

@@ -193,7 +193,9 @@ where
     T: FromJs,
 {
     /// The method `method` of `target` (the function `target` itself when
-    /// `method` is `None`; once per text with `each`), named `what` in messages.
+    /// `method` is `None`; once per text with `each`), named `what` in
+    /// messages. Costs compiling the invoker's few lines of JS (once per
+    /// method, when the client is made) and one thread-safe function.
     pub fn new(
         env: &Env,
         target: Unknown<'_>,
@@ -221,7 +223,8 @@ where
     }
 
     /// Calls the method with `args` and waits for its answer without
-    /// holding any thread. A throw or rejection becomes an error of `kind`
+    /// holding any thread: one hop to the JS thread and one back, plus
+    /// reading the answer there (a napi call per field read). A throw or rejection becomes an error of `kind`
     /// (or of the kind its `code` names); a value that does not fit, an
     /// `Upstream` error naming the method and the field.
     pub async fn call(&self, args: A, kind: ErrorKind) -> tickersense::Result<T> {
@@ -298,11 +301,26 @@ fn on_answer<T: FromJs>(
             }
             Ok(())
         })?;
-    let promise = promise.coerce_to_object()?;
-    let then: Function<'_, FnArgs<(Unknown<'_>,)>, Unknown<'_>> =
-        promise.get_named_property("then")?;
-    then.apply(promise, FnArgs::from((settled.to_unknown(),)))?;
+    // A getter that throws while the answer is read leaves its exception
+    // pending when `settled` returns (the read has failed already, and
+    // said so): it rejects the promise `then` makes, which is caught here
+    // rather than left to end the process as an unhandled rejection.
+    let ignore: Function<'_, Unknown<'_>, ()> =
+        env.create_function_from_closure("ignore", |_: FunctionCallContext<'_>| Ok(()))?;
+    let read = chain(promise.coerce_to_object()?, "then", settled.to_unknown())?;
+    chain(read, "catch", ignore.to_unknown())?;
     Ok(())
+}
+
+/// `promise[method](callback)`: the promise `then` or `catch` makes.
+fn chain<'env>(
+    promise: Object<'env>,
+    method: &str,
+    callback: Unknown<'_>,
+) -> napi::Result<Object<'env>> {
+    let attach: Function<'_, FnArgs<(Unknown<'_>,)>, Object<'env>> =
+        promise.get_named_property(method)?;
+    attach.apply(promise, FnArgs::from((callback,)))
 }
 
 /// The `Upstream` error of a value `what` (`marketData.quote`) returned
