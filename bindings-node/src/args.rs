@@ -393,7 +393,8 @@ impl Signal {
 pub fn abort_reason(env: &Env, signal: &Object<'_>) -> napi::Result<napi::Error> {
     let reason: Unknown<'_> = signal.get_named_property("reason")?;
     if !is_nullish(&reason) {
-        return Ok(napi::Error::from(reason));
+        // Any value may be the reason (a `Symbol` too): held as it is.
+        return Ok(napi::Error::from_unknown_without_coercion(reason));
     }
     abort_error(env)
 }

@@ -89,7 +89,9 @@ pub fn coded_rejection(env: Env, err: tickersense::Error) -> napi::Error {
     if let Some(thrown) = js_cause {
         let _ = object.set("cause", thrown);
     }
-    napi::Error::from(error)
+    // Held as it is: `napi::Error::from` would read the error's `cause`
+    // back as a string, which throws for a thrown `Symbol`.
+    napi::Error::from_unknown_without_coercion(error)
 }
 
 /// The JS error a user's JS backend threw, when `err` was made from one

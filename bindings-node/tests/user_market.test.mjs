@@ -155,6 +155,10 @@ describe('what a provider throws', () => {
     })).quote('AAPL'), 'Unavailable')
     assert.equal(e.causeCode, 'Upstream')
     assert.match(e.message, /plain text/)
+    const symbol = Symbol('odd')
+    const y = await rejectsWith(clientOn(quoting(() => Promise.reject(symbol))).quote('AAPL'), 'Unavailable')
+    assert.equal(y.cause, symbol, 'even a Symbol stays the cause')
+    assert.match(y.message, /Symbol\(odd\)/)
     const odd = Object.assign(new Error('odd'), { code: 'ECONNRESET' })
     const o = await rejectsWith(clientOn(quoting(() => Promise.reject(odd))).quote('AAPL'), 'Unavailable')
     assert.equal(o.causeCode, 'Upstream')
@@ -219,6 +223,11 @@ describe('a provider that is no provider', () => {
     })
     void e
     assert.throws(() => clientOn(42), /options\.marketData must be .*the number 42/)
+    const trap = { get quote() {
+      throw new Error('no quotes today')
+    }, history, search: history }
+    assert.throws(() => clientOn(trap), (e) => e instanceof TypeError
+      && /options\.marketData\.quote could not be read: its getter threw "no quotes today"/.test(e.message))
     assert.throws(() => clientOn([]), /options\.marketData must be .*an array/)
   })
 })

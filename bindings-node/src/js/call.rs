@@ -331,10 +331,3 @@ pub fn bad_value(what: &str, bad: &BadValue) -> Error {
         format!("{what} returned a bad value: {}", bad.describe()),
     )
 }
-
-/// Whether `value` has a callable property `key`, for the checks made when
-/// a backend is handed in.
-pub fn has_method(object: &Object<'_>, key: &str) -> napi::Result<bool> {
-    let method: Unknown<'_> = object.get_named_property(key)?;
-    Ok(method.get_type()? == napi::ValueType::Function)
-}

@@ -3,11 +3,10 @@
 //! an analyzer, a function) with the methods of its role. A refusal is a
 //! `TypeError` (`code` `"InvalidInput"`) naming the option and the method.
 
-use napi::bindgen_prelude::{Env, JsObjectValue, JsValue, Object, Unknown};
+use napi::bindgen_prelude::{Env, FnArgs, Function, JsObjectValue, JsValue, Object, Unknown};
 use napi::ValueType;
 
 use super::analyzer::JsAnalyzer;
-use super::call::has_method;
 use super::market::JsMarketData;
 use super::read;
 use super::social::JsMentionSource;
@@ -15,6 +14,47 @@ use crate::args::{self, Refusal};
 
 /// The name a JS backend goes by when it has no `name` of its own.
 const UNNAMED: &str = "javascript";
+
+/// Reads `target[key]` in JS, catching what a getter throws:
+/// `[true, value]` or `[false, message]`.
+const PEEK: &str = r#"(function peek(target, key) {
+  'use strict'
+  try {
+    return [true, target[key]]
+  } catch (error) {
+    try {
+      return [false, error instanceof Error ? error.message : String(error)]
+    } catch {
+      return [false, 'an error that could not be read']
+    }
+  }
+})"#;
+
+/// The properties of a backend being checked, read through [`PEEK`] so
+/// that a getter that throws is a refusal, never an exception left pending.
+struct Peek<'env> {
+    peek: Function<'env, FnArgs<(Object<'env>, String)>, Object<'env>>,
+    object: Object<'env>,
+    what: String,
+}
+
+impl<'env> Peek<'env> {
+    /// Property `key`, or a `TypeError` naming it when its getter threw.
+    fn get(&self, key: &str) -> Result<Unknown<'env>, Refusal> {
+        let answer = self
+            .peek
+            .call(FnArgs::from((self.object, key.to_owned())))?;
+        if answer.get_element::<bool>(0)? {
+            return Ok(answer.get_element(1)?);
+        }
+        let message: String = answer.get_element(1)?;
+        Err(Refusal::Type(format!(
+            "{}.{key} could not be read: its getter threw {}",
+            self.what,
+            tickersense::error::echo(&message)
+        )))
+    }
+}
 
 /// `value` as an object (a function counts), or `None`.
 fn object_of<'env>(value: &Unknown<'env>) -> Result<Option<Object<'env>>, Refusal> {
@@ -36,15 +76,21 @@ fn not_a_backend(what: &str, wanted: &str, detail: &str) -> Refusal {
 /// `value` as an object with each method of `methods`, or a refusal
 /// naming what it is or the first method missing.
 fn with_methods<'env>(
+    env: &'env Env,
     value: &Unknown<'env>,
     what: &str,
     wanted: &str,
     methods: &[&str],
-) -> Result<Object<'env>, Refusal> {
+) -> Result<Peek<'env>, Refusal> {
     let object = object_of(value)?
         .ok_or_else(|| not_a_backend(what, wanted, &format!("it is {}", read::describe(value))))?;
+    let peek = Peek {
+        peek: env.run_script(PEEK)?,
+        object,
+        what: what.to_owned(),
+    };
     for method in methods {
-        if !has_method(&object, method)? {
+        if peek.get(method)?.get_type()? != ValueType::Function {
             return Err(not_a_backend(
                 what,
                 wanted,
@@ -52,13 +98,13 @@ fn with_methods<'env>(
             ));
         }
     }
-    Ok(object)
+    Ok(peek)
 }
 
 /// The `name` of a JS backend: its `name` property when that is a
 /// non-empty string, else [`UNNAMED`].
-fn name_of(object: &Object<'_>) -> Result<String, Refusal> {
-    let name: Unknown<'_> = object.get_named_property("name")?;
+fn name_of(object: &Peek<'_>) -> Result<String, Refusal> {
+    let name = object.get("name")?;
     Ok(match name.get_type()? {
         ValueType::String => Some(args::string("name", &name)?),
         _ => None,
@@ -70,7 +116,7 @@ fn name_of(object: &Object<'_>) -> Result<String, Refusal> {
 /// `value`, named `what` in refusals, as a market-data provider.
 pub fn market_data(env: &Env, value: Unknown<'_>, what: &str) -> Result<JsMarketData, Refusal> {
     const WANTED: &str = "a URL or a MarketDataSource (quote, history, search)";
-    let object = with_methods(&value, what, WANTED, &["quote", "history", "search"])?;
+    let object = with_methods(env, &value, what, WANTED, &["quote", "history", "search"])?;
     Ok(JsMarketData::new(env, value, name_of(&object)?)?)
 }
 
@@ -83,8 +129,8 @@ pub fn mention_source(
     label: &str,
 ) -> Result<JsMentionSource, Refusal> {
     const WANTED: &str = "a URL or a MentionSource (platform, mentions)";
-    let object = with_methods(&value, what, WANTED, &["mentions"])?;
-    let platform: Unknown<'_> = object.get_named_property("platform")?;
+    let object = with_methods(env, &value, what, WANTED, &["mentions"])?;
+    let platform = object.get("platform")?;
     let platform = match platform.get_type()? {
         ValueType::String => args::string("platform", &platform)?,
         _ => String::new(),
@@ -106,11 +152,11 @@ pub fn analyzer(env: &Env, value: Unknown<'_>, what: &str) -> Result<JsAnalyzer,
         "an analyzer name, a function (text) => number, or an Analyzer (score, scoreMany?)";
     let is_function = value.get_type()? == ValueType::Function;
     let required: &[&str] = if is_function { &[] } else { &["score"] };
-    let object = with_methods(&value, what, WANTED, required)?;
+    let object = with_methods(env, &value, what, WANTED, required)?;
     let has_score_many = if is_function {
         false
     } else {
-        let many: Unknown<'_> = object.get_named_property("scoreMany")?;
+        let many = object.get("scoreMany")?;
         match many.get_type()? {
             ValueType::Function => true,
             ValueType::Undefined | ValueType::Null => false,
