@@ -100,6 +100,11 @@ describe('index.d.ts', () => {
       assert.deepEqual(union(name), values, name)
     }
   })
+  it('names in AnalyzerName only analyzers core has', () => {
+    const names = union('AnalyzerName')
+    assert.deepEqual(names, ['textblob', 'vader'])
+    for (const analyzer of names) assert.ok(new binding.Client({ store: 'memory://', analyzer }), analyzer)
+  })
   it('uses them for every string-valued field and option', () => {
     for (const typed of [
       'origin: Origin',
