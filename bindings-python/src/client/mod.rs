@@ -122,6 +122,7 @@ impl Options {
                 market_data: opt_text(market_data),
                 social: opt_text(social),
                 analyzer: opt_text(analyzer),
+                ..ConfigOverrides::default()
             },
             timeout,
             retries,
@@ -137,13 +138,14 @@ fn open(config: Config) -> PyResult<Tickersense> {
 
 impl Core {
     fn new(options: Options) -> PyResult<Self> {
-        let mut config = guarded(|| Config::resolve(options.overrides))?;
+        let mut overrides = options.overrides;
         if let Some(Seconds(secs)) = options.timeout {
-            config.resilience.timeout = py_result(checked_timeout(secs))?;
+            overrides.timeout = Some(py_result(checked_timeout(secs))?);
         }
         if let Some(retries) = options.retries {
-            config.resilience.max_retries = retries.within("retries", 0, i64::from(u32::MAX))?;
+            overrides.retries = Some(retries.within("retries", 0, i64::from(u32::MAX))?);
         }
+        let config = guarded(|| Config::resolve(overrides))?;
         let client = open(config.clone())?;
         Ok(Core {
             config,
@@ -368,11 +370,11 @@ impl Core {
         let c = &self.config;
         format!(
             "{class}(store={:?}, cache={:?}, market_data={:?}, social={:?}, analyzer={:?})",
-            tickersense::error::redact_url(&c.store),
-            tickersense::error::redact_url(&c.cache),
-            tickersense::error::redact_url(&c.market_data),
-            tickersense::error::redact_url(&c.social),
-            c.analyzer
+            c.store.to_string(),
+            c.cache.to_string(),
+            c.market_data.to_string(),
+            c.social_display(),
+            c.analyzer.as_str()
         )
     }
 }
