@@ -476,10 +476,11 @@ export interface Bar {
 }
 
 /**
- * Backend URLs, analyzer name and how hard to try HTTP providers, for a
- * `Client`. Each URL or name left out (or `null`) comes from the
- * `TICKERSENSE_*` environment variable of the same name, then from the
- * default. Any other key throws `"InvalidInput"`, so a misspelt one is not
+ * Backend URLs (or objects of your own), analyzer name and how hard to
+ * try HTTP providers, for a `Client`. Each option left out (or `null`)
+ * comes from the `TICKERSENSE_*` environment variable of the same name
+ * (`TICKERSENSE_MARKET_DATA`, `TICKERSENSE_TIMEOUT`, ...), then from the
+ * default; an object given wins over its variable. Any other key throws `"InvalidInput"`, so a misspelt one is not
  * silently ignored.
  */
 export interface ClientOptions {
