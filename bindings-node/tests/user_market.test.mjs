@@ -67,6 +67,16 @@ describe('a provider with plain methods', () => {
     assert.equal(call.self, true)
   })
 
+  it('has its bars stored and backfilled as any provider has', async () => {
+    const report = await client.backfill(['AAPL', 'ZZZZ'], { period: '1mo' })
+    assert.deepEqual(report.statuses.map((s) => [s.symbol, s.state]), [['AAPL', 'done'], ['ZZZZ', 'failed']])
+    assert.match(report.failed[0].reason, /NotFound/)
+    const stored = await client.storedHistory('AAPL', '1mo', '1d')
+    assert.equal(stored.origin, 'store')
+    assert.equal(stored.bars.length, report.statuses[0].rowsWritten)
+    assert.ok(stored.bars.length >= 28, `${stored.bars.length} bars`)
+  })
+
   it("answers NotFound for a symbol it gives null for", async () => {
     const e = await rejectsWith(client.quote('ZZZZ'), 'NotFound')
     assert.match(e.message, /ZZZZ/)
