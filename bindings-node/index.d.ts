@@ -42,12 +42,140 @@ export interface TickersenseError extends Error {
   retryAfter?: number
   /** The kind of the error this one was made from, when it wraps one (the `'RateLimited'` behind an `'Unavailable'`). */
   causeCode?: ErrorCode
+  /** The error a backend of your own threw or rejected with, when this one was made from it. */
+  cause?: unknown
 }
 
 /** `await using client = new Client(...)` closes the client at the end of the block. */
 export interface Client {
   /** Same as `close()`. */
   [Symbol.asyncDispose](): Promise<void>
+}
+
+/** The name of a built-in sentiment analyzer (any case is accepted at run time). */
+export type AnalyzerName = 'textblob' | 'vader'
+
+/** A value or a promise of it: what the methods of your own backends may return. */
+export type MaybePromise<T> = T | PromiseLike<T>
+
+/** A time your backends may give: a `Date`, or an RFC 3339 string (`'2024-05-01T13:30:00Z'`). */
+export type TimeInput = Date | string
+
+/** A quote as your `MarketDataSource` gives it: `Quote`'s fields, only `price` and `previousClose` required. */
+export interface QuoteInput {
+  price: number
+  previousClose: number
+  /** When given, the symbol asked for. */
+  symbol?: string
+  /** Computed from `price` and `previousClose` when left out. */
+  change?: number
+  /** Computed from `price` and `previousClose` when left out. */
+  changePercent?: number
+  /** 0 when left out. */
+  volume?: number
+  marketCap?: number | null
+  peRatio?: number | null
+  currency?: string
+  exchange?: string
+  /** Now when left out. */
+  marketTime?: TimeInput
+  /** Now when left out. */
+  fetchedAt?: TimeInput
+}
+
+/** A bar as your `MarketDataSource` gives it: `Bar`'s fields, `adjClose` and `volume` (0) optional. */
+export interface BarInput {
+  timestamp: TimeInput
+  open: number
+  high: number
+  low: number
+  close: number
+  adjClose?: number | null
+  volume?: number
+}
+
+/** A history as your `MarketDataSource` gives it: its bars (in any order, no two at the same time) and, optionally, `History`'s other fields. */
+export interface HistoryInput {
+  bars: Array<BarInput>
+  currency?: string
+  /** `'UTC'` when left out. */
+  timezone?: string
+  instrumentType?: string
+  dividends?: Array<{ timestamp: TimeInput; amount: number }>
+  splits?: Array<{ timestamp: TimeInput; numerator: number; denominator: number }>
+  capitalGains?: Array<{ timestamp: TimeInput; amount: number }>
+  gaps?: Array<TimeInput>
+  /** Now when left out. */
+  fetchedAt?: TimeInput
+}
+
+/** A search hit as your `MarketDataSource` gives it: `SearchHit`'s fields, only `symbol` required. */
+export interface SearchHitInput {
+  symbol: string
+  name?: string
+  kind?: string
+  exchange?: string
+}
+
+/**
+ * Quotes, history and search of your own, for `new Client({ marketData })`.
+ * Each method is called with `this` bound to the object and may return its
+ * value or a promise of it; what it gives is cached and stored as any
+ * provider's. `quote` and `history` may give `null` for a symbol they do not
+ * know (the call then rejects with `'NotFound'`). A throw or rejection
+ * rejects the call with `'Upstream'` (or the `code` of a `TickersenseError`
+ * thrown), the thrown error as its `cause`; a value missing a field or of
+ * the wrong type rejects with `'Upstream'` naming the method and the field.
+ */
+export interface MarketDataSource {
+  /** Names the provider in `source` fields and cache keys (`'javascript'` when left out). */
+  readonly name?: string
+  /** The latest quote of `symbol` (upper-case, validated). */
+  quote(symbol: string): MaybePromise<QuoteInput | null | undefined>
+  /** Bars of `interval` starting in `[start, end)`: a `HistoryInput` or just its bars. */
+  history(symbol: string, start: Date, end: Date, interval: Interval): MaybePromise<HistoryInput | Array<BarInput> | null | undefined>
+  /** Up to `limit` instruments matching `query`, best first. */
+  search(query: string, limit: number): MaybePromise<Array<SearchHitInput>>
+}
+
+/** A post as your `MentionSource` gives it. */
+export interface PostInput {
+  id: string | number
+  text: string
+  createdAt: TimeInput
+  url?: string
+  /** The source's `platform` when left out. */
+  platform?: string
+}
+
+/**
+ * Posts of your own, for `new Client({ social: [source, 'sample://'] })`:
+ * `mentions` is called with `this` bound to the object, and posts made
+ * before `since` or beyond `limit` are dropped. Errors are handled as
+ * `MarketDataSource`'s.
+ */
+export interface MentionSource {
+  /** The platform name its posts are summed up under, e.g. `'forum'`. */
+  readonly platform: string
+  /** Up to `limit` posts mentioning `symbol` made since `since`, newest first. */
+  mentions(symbol: string, since: Date, limit: number): MaybePromise<Array<PostInput>>
+}
+
+/** An analyzer of your own as a function: the polarity of `text`, from -1 (negative) to 1 (positive). */
+export type AnalyzerFunction = (text: string) => MaybePromise<number>
+
+/**
+ * An analyzer of your own as an object, for `new Client({ analyzer })`:
+ * `score` gives the polarity of one text, from -1 to 1; `scoreMany`, when
+ * given, those of many at once (else `score` is called for each). A throw
+ * or rejection fails the analysis with `'Internal'` (or the `code` of a
+ * `TickersenseError` thrown), the thrown error as its `cause`.
+ */
+export interface Analyzer {
+  /** Names the analyzer in cache keys (`'javascript'` when left out). */
+  readonly name?: string
+  score(text: string): MaybePromise<number>
+  scoreMany?(texts: Array<string>): MaybePromise<Array<number>>
 }
 
 /**
@@ -114,12 +242,16 @@ export declare class Client {
    */
   sentiment(symbol: string): Promise<SentimentAnalysis>
   /**
-   * Bars of `interval` (default `"1d"`) already in the store, starting in
-   * `[start, end)` (no lower bound without `start`; `end` defaults to now),
-   * without asking the provider. An invalid `Date` rejects with
-   * `"InvalidInput"`.
+   * Bars of `symbol` already in the store, without asking the provider
+   * or the cache, as a `History` whose `origin` is `"store"` (and
+   * `source` `"store"`; the store keeps no currency, time zone or
+   * events, so those are empty). The arguments are `history`'s: an
+   * options object (`period`, `interval`, `start`, `end`, `signal`) or a
+   * period string and an interval string, the same defaults (the last
+   * `"1mo"` of `"1d"` bars) and the same rules for the range. A store
+   * that cannot be read rejects (`"Unavailable"`).
    */
-  storedHistory(symbol: string, interval?: Interval | undefined | null, start?: Date | undefined | null, end?: Date | undefined | null): Promise<Array<Bar>>
+  storedHistory(symbol: string, periodOrOptions?: Period | HistoryOptions | undefined | null, interval?: Interval | undefined | null): Promise<History>
   /**
    * Per-UTC-day sums of the stored sentiment analyses of `symbol` over the
    * last `days` days (default 30; 1 to 3650, else `"InvalidInput"`),
@@ -164,8 +296,9 @@ export declare class Client {
   /**
    * Releases the client's connections (store pools, cache connections)
    * now rather than at garbage collection, waiting for connections in
-   * use to come back. Calls made afterwards reject with `"Unavailable"`.
-   * Idempotent; also run by `await using` (`Symbol.asyncDispose`).
+   * use to come back, and lets go of the backends given as JS objects.
+   * Calls made afterwards reject with `"Unavailable"`. Idempotent; also
+   * run by `await using` (`Symbol.asyncDispose`).
    */
   close(): Promise<void>
 }
@@ -343,10 +476,11 @@ export interface Bar {
 }
 
 /**
- * Backend URLs, analyzer name and how hard to try HTTP providers, for a
- * `Client`. Each URL or name left out (or `null`) comes from the
- * `TICKERSENSE_*` environment variable of the same name, then from the
- * default. Any other key throws `"InvalidInput"`, so a misspelt one is not
+ * Backend URLs (or objects of your own), analyzer name and how hard to
+ * try HTTP providers, for a `Client`. Each option left out (or `null`)
+ * comes from the `TICKERSENSE_*` environment variable of the same name
+ * (`TICKERSENSE_MARKET_DATA`, `TICKERSENSE_TIMEOUT`, ...), then from the
+ * default; an object given wins over its variable. Any other key throws `"InvalidInput"`, so a misspelt one is not
  * silently ignored.
  */
 export interface ClientOptions {
@@ -360,16 +494,23 @@ export interface ClientOptions {
   /**
    * Where quotes, history and search come from: `sample://` (default,
    * offline), `yahoo://`, `yahoo+http://HOST:PORT` (Yahoo's protocol at
-   * another address), `csv://DIR`.
+   * another address), `csv://DIR`; or a `MarketDataSource` object of your
+   * own, whose values are then cached and stored as any provider's.
    */
-  marketData?: string
-  /** Where posts come from, several separated by commas: `sample://` (default). */
-  social?: string
+  marketData?: string | MarketDataSource
   /**
-   * The sentiment analyzer's name: `textblob` (default, TextBlob 0.20.1's
-   * scores) or `vader` (vaderSentiment 3.3.2's compound score).
+   * Where posts come from: URLs separated by commas (`sample://`, the
+   * default), or an array of URLs and `MentionSource` objects of your
+   * own, mixed freely (with objects only, no URL is asked), or one object.
    */
-  analyzer?: string
+  social?: string | MentionSource | Array<string | MentionSource>
+  /**
+   * The sentiment analyzer: a name, `textblob` (default, TextBlob
+   * 0.20.1's scores) or `vader` (vaderSentiment 3.3.2's compound score),
+   * any case; or a function of your own `(text) => polarity` (a number
+   * from -1 to 1, or its promise), or an `Analyzer` object.
+   */
+  analyzer?: AnalyzerName | AnalyzerFunction | Analyzer
   /**
    * Longest wait for one request to an HTTP provider, in seconds
    * (default 10; fractions allowed): a positive, finite number, else the
@@ -549,6 +690,22 @@ export interface HistoryResult {
   error?: ErrorInfo
 }
 
+/** What only the author of a market-data provider knows, for its suite. */
+export interface MarketDataCheckOptions {
+  /** A symbol the provider serves (default `"AAPL"`). */
+  known?: string
+  /** A valid symbol it does not know (default `"ZZZZ9"`). */
+  unknown?: string
+  /** A search query it finds something for (default: `known`). */
+  query?: string
+}
+
+/** What the suite of a mention source needs. */
+export interface MentionSourceCheckOptions {
+  /** A symbol it has recent posts about (default `"AAPL"`). */
+  symbol?: string
+}
+
 /** Cache counters of one namespace (e.g. `stock_quote`). */
 export interface NamespaceStats {
   /** The namespace. */
@@ -696,6 +853,28 @@ export interface StoredSeries {
   coveredTo?: Date
 }
 
+/** One clause of a backend role's contract, checked. */
+export interface TestkitCheck {
+  /** A stable dotted name, `suite.clause` (`market_data.quote_names_the_symbol`). */
+  name: string
+  /** Whether the backend did what the clause says. */
+  passed: boolean
+  /** Why not (what was asked, what came back), when it failed. */
+  message?: string
+}
+
+/** What a suite found on one backend. */
+export interface TestkitReport {
+  /** The suite: `market_data`, `mention_source` or `analyzer`. */
+  suite: string
+  /** The backend's name (`name`, or a mention source's `platform`). */
+  backend: string
+  /** True when every check passed. */
+  passed: boolean
+  /** Every check, in the order run. */
+  checks: Array<TestkitCheck>
+}
+
 /**
  * TextBlob's two figures for one text, as `TextBlob(text).sentiment` gives
  * them (unrounded, to the last bit).
@@ -748,4 +927,27 @@ export interface VaderScoresColumns {
   pos: Float64Array
   /** Normalised sum of the valences of each text, -1 to 1. */
   compound: Float64Array
+}
+
+export declare namespace testkit {
+  /**
+   * Runs the analyzer suite on `analyzer` (an `AnalyzerFunction` or an
+   * `Analyzer`): scores from -1 to 1, the same score twice, batches agreeing
+   * with single texts (some 600 texts, a few times over). Resolves to the
+   * report; rejects only for a value that is no analyzer.
+   */
+  export function checkAnalyzer(analyzer: AnalyzerFunction | Analyzer): Promise<TestkitReport>
+  /**
+   * Runs the market-data suite on `provider` (a `MarketDataSource`): its
+   * quotes, histories (ranges, order, bounds) and searches, some dozens of
+   * calls. Resolves to the report; rejects only for a `provider` that is no
+   * `MarketDataSource` or options of the wrong shape.
+   */
+  export function checkMarketData(provider: MarketDataSource, options?: MarketDataCheckOptions | undefined | null): Promise<TestkitReport>
+  /**
+   * Runs the mention-source suite on `source` (a `MentionSource`): its
+   * platform, the limit, newest first, nothing before `since`. Resolves to
+   * the report; rejects only for a `source` that is no `MentionSource`.
+   */
+  export function checkMentionSource(source: MentionSource, options?: MentionSourceCheckOptions | undefined | null): Promise<TestkitReport>
 }

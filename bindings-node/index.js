@@ -838,3 +838,4 @@ module.exports = nativeBinding
 module.exports.Client = nativeBinding.Client
 module.exports.TextBlobAnalyzer = nativeBinding.TextBlobAnalyzer
 module.exports.Vader = nativeBinding.Vader
+module.exports.testkit = nativeBinding.testkit

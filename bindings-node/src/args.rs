@@ -235,13 +235,13 @@ impl<'env> Options<'env> {
     }
 
     /// The option `key`, unless it is left out.
-    fn get(&self, key: &str) -> Result<Option<Unknown<'env>>, Refusal> {
+    pub fn get(&self, key: &str) -> Result<Option<Unknown<'env>>, Refusal> {
         let value: Unknown<'env> = self.object.get_named_property(key)?;
         Ok((!is_nullish(&value)).then_some(value))
     }
 
     /// How messages name the option `key`: `history: options.start`.
-    fn name(&self, key: &str) -> String {
+    pub fn name(&self, key: &str) -> String {
         format!("{}: options.{key}", self.call)
     }
 
@@ -393,7 +393,8 @@ impl Signal {
 pub fn abort_reason(env: &Env, signal: &Object<'_>) -> napi::Result<napi::Error> {
     let reason: Unknown<'_> = signal.get_named_property("reason")?;
     if !is_nullish(&reason) {
-        return Ok(napi::Error::from(reason));
+        // Any value may be the reason (a `Symbol` too): held as it is.
+        return Ok(napi::Error::from_unknown_without_coercion(reason));
     }
     abort_error(env)
 }

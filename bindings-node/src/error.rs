@@ -10,7 +10,8 @@
 //! with that very object ([`coded_rejection`], which `AsyncTask`s use too).
 //! A rejection also carries `retryAfter` (seconds) when the core error knows
 //! how long to wait: a provider's `Retry-After`, an open circuit breaker's
-//! cool-down.
+//! cool-down; and `cause`, the very error a user's JS backend threw, when
+//! the core error was made from one.
 //!
 //! Where one call reports many outcomes (`historyMany`), each failure is an
 //! [`ErrorInfo`]: a plain object with the same `code`, `message` and
@@ -21,6 +22,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use napi::bindgen_prelude::{Env, JsError, JsTypeError, JsValue, Object};
 use napi_derive::napi;
 use tickersense::ErrorKind;
+
+use crate::js::call::JsCause;
 
 /// The status of a napi error made from a core error: its text is the kind's
 /// stable name, which napi puts in the JS error's `code` property.
@@ -70,6 +73,7 @@ impl<T> IntoJsResult<T> for tickersense::Result<T> {
 /// [`crate::promise`] callback, an `AsyncTask`'s `reject`), it makes napi reject with
 /// that very object, so the rejection carries `code` = the error kind.
 pub fn coded_rejection(env: Env, err: tickersense::Error) -> napi::Error {
+    let js_cause = js_cause(&err).and_then(|cause| cause.value(&env));
     let retry_after = err.retry_after();
     let cause = err.cause_kind().map(|k| ErrorCode(k).as_ref().to_owned());
     let error = JsError::from(err.into_js_error()).into_unknown(env);
@@ -82,7 +86,25 @@ pub fn coded_rejection(env: Env, err: tickersense::Error) -> napi::Error {
     if let Some(cause) = cause {
         let _ = object.set("causeCode", cause);
     }
-    napi::Error::from(error)
+    if let Some(thrown) = js_cause {
+        let _ = object.set("cause", thrown);
+    }
+    // Held as it is: `napi::Error::from` would read the error's `cause`
+    // back as a string, which throws for a thrown `Symbol`.
+    napi::Error::from_unknown_without_coercion(error)
+}
+
+/// The JS error a user's JS backend threw, when `err` was made from one
+/// (anywhere down its chain of sources).
+fn js_cause(err: &tickersense::Error) -> Option<&JsCause> {
+    let mut source = std::error::Error::source(err);
+    while let Some(error) = source {
+        if let Some(cause) = error.downcast_ref::<JsCause>() {
+            return Some(cause);
+        }
+        source = error.source();
+    }
+    None
 }
 
 /// A JS `TypeError` whose `code` is `"InvalidInput"`, for an argument of

@@ -1,19 +1,28 @@
 //! Node bindings (napi-rs) for tickersense.
 //!
 //! Each module mirrors a core module and only converts: `client` wraps
-//! [`tickersense::Tickersense`], `model` holds the plain JS objects the client
-//! returns, `sentiment` exposes the analyzers of [`tickersense::sentiment`]
-//! (`Vader`, `TextBlobAnalyzer`), and `error` turns [`tickersense::Error`]
-//! into a JS `Error` whose `code` is the error kind's name. `args` reads the
+//! [`tickersense::Tickersense`]; `market`, `sentiment`, `backfill`, `store`
+//! and `cache` hold the plain JS objects the client returns for the core
+//! types of the same names (and `sentiment` the analyzers of
+//! [`tickersense::sentiment`], `Vader` and `TextBlobAnalyzer`); `error`
+//! turns [`tickersense::Error`] into a JS `Error` whose `code` is the error
+//! kind's name. `js` turns JS objects into core backends, and `testkit`
+//! runs core's conformance suites on them. `args` reads the
 //! JS arguments napi's derived conversions would misread, and `promise` runs
 //! core futures as promises (panics caught, `AbortSignal`s honoured).
 
 pub mod args;
+pub mod backfill;
+pub mod cache;
 pub mod client;
+pub mod defaults;
 pub mod error;
-pub mod model;
+pub mod js;
+pub mod market;
 pub mod promise;
 pub mod sentiment;
+pub mod store;
+pub mod testkit;
 
 use napi::bindgen_prelude::{Env, Function, Object, PromiseRaw};
 use napi_derive::napi;
@@ -64,6 +73,16 @@ pub fn panic_for_tests<'env>(
             .map_err(|e| error::coded_rejection(*env, e))?;
         PromiseRaw::resolve(env, ())
     }
+}
+
+/// Test hook, left out of the typings: the defaults the binding applies
+/// (see [`defaults::by_name`]), which the docs of `index.d.ts` must state.
+#[napi(js_name = "__coreDefaultsForTests", skip_typescript)]
+pub fn core_defaults_for_tests() -> std::collections::HashMap<String, String> {
+    defaults::by_name()
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect()
 }
 
 /// Test hook, left out of the typings: core's names for the string-valued

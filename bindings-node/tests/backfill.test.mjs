@@ -61,7 +61,7 @@ describe('backfill', () => {
 
     let stored = 0
     for (const status of report.statuses) {
-      const bars = await client.storedHistory(status.symbol, '1d')
+      const { bars } = await client.storedHistory(status.symbol, { period: 'max', interval: '1d' })
       assert.deepEqual(bars, await providerBars(status.symbol))
       assert.equal(status.rowsWritten, bars.length)
       assert.equal(status.firstBar.getTime(), bars[0].timestamp.getTime())

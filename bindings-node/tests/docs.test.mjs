@@ -41,6 +41,7 @@ function run(name, source) {
 describe('README examples run verbatim', () => {
   for (const [readme, heading] of [
     [join(pkg, 'README.md'), null],
+    [join(pkg, 'README.md'), '## Backends of your own'],
     [join(pkg, '..', 'README.md'), '## Node'],
   ]) {
     it(`${readme.slice(pkg.length - 'bindings-node'.length)} ${heading ?? ''}`, () => {
@@ -99,6 +100,11 @@ describe('index.d.ts', () => {
       assert.deepEqual(union(name), values, name)
     }
   })
+  it('names in AnalyzerName only analyzers core has', () => {
+    const names = union('AnalyzerName')
+    assert.deepEqual(names, ['textblob', 'vader'])
+    for (const analyzer of names) assert.ok(new binding.Client({ store: 'memory://', analyzer }), analyzer)
+  })
   it('uses them for every string-valued field and option', () => {
     for (const typed of [
       'origin: Origin',
@@ -117,5 +123,29 @@ describe('index.d.ts', () => {
     assert.match(dts, /export interface TickersenseError extends Error/)
     assert.match(dts, /close\(\): Promise<void>/)
     assert.match(dts, /\[Symbol\.asyncDispose\]\(\): Promise<void>/)
+  })
+  it('states the defaults core applies, wherever it states one', () => {
+    // The doc comments with their line breaks and leading `*`s joined up.
+    const flat = dts.replace(/\n\s*\*(?!\/) ?/g, ' ').replace(/\s+/g, ' ')
+    const statements = {
+      searchLimit: [/at most `limit` \(default (\d+)/g],
+      sentimentDays: [/last `days` days \(default (\d+)/g],
+      historyConcurrency: [/`concurrency` \(default (\d+)\) fetched at a time/g, /1 to 64 \(default (\d+)\); anything else rejects with `"InvalidInput"`\. \*\/ concurrency\?: number \/\*\* As in `HistoryOptions`: aborts every fetch/g],
+      backfillConcurrency: [/`concurrency` \(default (\d+)\) at a time, over/g, /1 to 64 \(default (\d+)\); anything else rejects with `"InvalidInput"`\. \*\/ concurrency\?: number \/\*\* As in `HistoryOptions`: aborts the run/g],
+      period: [/Defaults: the last `"([^"]+)"`/g, /the same defaults \(the last `"([^"]+)"`/g, /`1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max` \(default `"([^"]+)"`\)/g, /\/\*\* As in `HistoryOptions` \(default `"([^"]+)"`\)\. \*\/ period/g],
+      backfillPeriod: [/over `period` \(default `"([^"]+)"`\)/g, /but the default is `"([^"]+)"`/g],
+      interval: [/Defaults: the last `"[^"]+"` of `"([^"]+)"` bars/g, /the same defaults \(the last `"[^"]+"` of `"([^"]+)"` bars\)/g, /`1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo` \(default `"([^"]+)"`\)/g, /\/\*\* As in `HistoryOptions` \(default `"([^"]+)"`\)\. \*\/ interval/g],
+      timeout: [/\(default (\d+(?:\.\d+)?); fractions allowed\)/g],
+      retries: [/\(default (\d+), `0` to never retry\)/g],
+    }
+    const defaults = binding.__coreDefaultsForTests()
+    assert.deepEqual(Object.keys(statements).sort(), Object.keys(defaults).sort())
+    for (const [name, patterns] of Object.entries(statements)) {
+      for (const pattern of patterns) {
+        const stated = [...flat.matchAll(pattern)].map((m) => m[1])
+        assert.ok(stated.length > 0, `${name}: index.d.ts no longer says ${pattern}`)
+        for (const value of stated) assert.equal(value, defaults[name], `${name}: ${pattern}`)
+      }
+    }
   })
 })

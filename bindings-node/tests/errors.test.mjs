@@ -83,7 +83,7 @@ describe('argument types', () => {
   // napi converts arguments before the call starts, so a value of the wrong
   // type throws synchronously, with napi's own code, rather than rejecting.
   it('a non-Date bound rejects with a TypeError instead of crashing', async () => {
-    const e = await rejectsWith(newClient().storedHistory('AAPL', '1d', 'yesterday'), 'InvalidInput')
+    const e = await rejectsWith(newClient().storedHistory('AAPL', { start: 'yesterday' }), 'InvalidInput')
     assert.ok(e instanceof TypeError)
   })
   it('a missing or non-string symbol throws instead of crashing', () => {

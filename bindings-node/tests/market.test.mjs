@@ -5,6 +5,7 @@ import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 
 import binding from '../index.js'
+import { rejectsWith } from './support/errors.mjs'
 
 const { Client } = binding
 
@@ -68,14 +69,25 @@ describe('history', () => {
     assert.equal(third.origin, 'cache')
   })
 
-  it('storedHistory returns the stored bars in [start, end)', async () => {
+  it('storedHistory mirrors history: the stored bars in the range, as a History from the store', async () => {
     const client = newClient()
     const { bars } = await client.history('NVDA', '1mo', '1d')
     const all = await client.storedHistory('NVDA')
-    assert.deepEqual(all, bars)
-    const some = await client.storedHistory('NVDA', '1d', bars[5].timestamp, bars[10].timestamp)
-    assert.deepEqual(some, bars.slice(5, 10))
-    assert.deepEqual(await client.storedHistory('AMZN', '1d'), [])
+    assert.equal(all.origin, 'store')
+    assert.equal(all.source, 'store')
+    assert.equal(all.symbol, 'NVDA')
+    assert.equal(all.interval, '1d')
+    assert.ok(all.fetchedAt instanceof Date)
+    assert.deepEqual(all.bars, bars)
+    assert.deepEqual((await client.storedHistory('NVDA', '1mo', '1d')).bars, bars)
+    const some = await client.storedHistory('NVDA', { start: bars[5].timestamp, end: bars[10].timestamp })
+    assert.deepEqual(some.bars, bars.slice(5, 10))
+    const week = await client.storedHistory('NVDA', { period: '5d', end: bars[10].timestamp })
+    assert.ok(week.bars.length > 0 && week.bars.length <= 5, `${week.bars.length} bars`)
+    assert.ok(week.bars.every((b) => b.timestamp < bars[10].timestamp))
+    assert.deepEqual((await client.storedHistory('AMZN', { interval: '1d' })).bars, [])
+    const both = await rejectsWith(client.storedHistory('NVDA', { period: '1mo' }, '1d'), 'InvalidInput')
+    assert.match(both.message, /storedHistory takes an options object or a period and an interval, not both/)
   })
 })
 

@@ -29,5 +29,8 @@ it('a second client on the same sqlite file gets the history from the store', as
     second.bars.map((b) => b.timestamp.getTime()),
     first.bars.map((b) => b.timestamp.getTime()),
   )
-  assert.deepEqual(await reader.storedHistory('AAPL', '1d'), await writer.storedHistory('AAPL', '1d'))
+  const [read, written] = await Promise.all([reader.storedHistory('AAPL', '1mo', '1d'), writer.storedHistory('AAPL', '1mo', '1d')])
+  assert.equal(read.origin, 'store')
+  assert.deepEqual(read.bars, written.bars)
+  assert.deepEqual(read.bars, first.bars)
 })

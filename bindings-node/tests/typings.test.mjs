@@ -60,10 +60,46 @@ it('CommonJS require type-checks too', { skip }, () => {
   assert.equal(status, 0, output)
 })
 
+it('backends of your own type-check, sync and async', { skip }, () => {
+  const { status, output } = check('backends.mts', `
+    import { Client, testkit, type MarketDataSource, type MentionSource, type Analyzer, type AnalyzerFunction } from 'tickersense'
+    const market: MarketDataSource = {
+      name: 'mine',
+      quote: (symbol) => (symbol === 'AAPL' ? { price: 1, previousClose: 1, symbol, marketCap: null } : null),
+      history: async (symbol, start, end, interval) => [{ timestamp: start, open: 1, high: 1, low: 1, close: 1 }],
+      search: (query, limit) => [{ symbol: query.toUpperCase() }].slice(0, limit),
+    }
+    const forum: MentionSource = {
+      platform: 'forum',
+      mentions: async (symbol, since, limit) => [{ id: 1, text: symbol, createdAt: since.toISOString() }].slice(0, limit),
+    }
+    const scoreFn: AnalyzerFunction = (text) => (text.length > 3 ? 0.5 : -0.5)
+    const scorer: Analyzer = { score: async () => 0, scoreMany: (texts) => texts.map(() => 0) }
+    const a = new Client({ marketData: market, social: [forum, 'sample://'], analyzer: scoreFn })
+    const b = new Client({ social: forum, analyzer: scorer })
+    const c = new Client({ marketData: 'sample://', social: 'sample://', analyzer: 'vader' })
+    try {
+      await a.quote('AAPL')
+    } catch (e) {
+      const cause: unknown = (e as import('tickersense').TickersenseError).cause
+      console.log(cause)
+    }
+    await Promise.all([a.close(), b.close(), c.close()])
+    const report: import('tickersense').TestkitReport = await testkit.checkMarketData(market, { known: 'AAPL' })
+    const names: string[] = report.checks.filter((check) => !check.passed).map((check) => check.name + (check.message ?? ''))
+    await testkit.checkMentionSource(forum)
+    await testkit.checkAnalyzer(scoreFn)
+    console.log(names, report.passed)
+  `)
+  assert.equal(status, 0, output)
+})
+
 it('a misspelt period, state or option is a type error', { skip }, () => {
   const { status, output } = check('bad.mts', `
-    import { Client, type BackfillState } from 'tickersense'
+    import { Client, type BackfillState, type MarketDataSource } from 'tickersense'
     const client = new Client({ stroe: 'memory://' })
+    const unfinished: MarketDataSource = { quote: () => null, history: () => null }
+    const other = new Client({ analyzer: 'vadr' })
     void client.history('AAPL', { period: '2w' })
     const state: BackfillState = 'finished'
   `)
@@ -71,4 +107,6 @@ it('a misspelt period, state or option is a type error', { skip }, () => {
   assert.match(output, /'stroe' does not exist/)
   assert.match(output, /"2w"' is not assignable to type 'Period/)
   assert.match(output, /"finished"' is not assignable to type 'BackfillState'/)
+  assert.match(output, /Property 'search' is missing/)
+  assert.match(output, /"vadr"' is not assignable to type/)
 })

@@ -42,10 +42,138 @@ export interface TickersenseError extends Error {
   retryAfter?: number
   /** The kind of the error this one was made from, when it wraps one (the `'RateLimited'` behind an `'Unavailable'`). */
   causeCode?: ErrorCode
+  /** The error a backend of your own threw or rejected with, when this one was made from it. */
+  cause?: unknown
 }
 
 /** `await using client = new Client(...)` closes the client at the end of the block. */
 export interface Client {
   /** Same as `close()`. */
   [Symbol.asyncDispose](): Promise<void>
+}
+
+/** The name of a built-in sentiment analyzer (any case is accepted at run time). */
+export type AnalyzerName = 'textblob' | 'vader'
+
+/** A value or a promise of it: what the methods of your own backends may return. */
+export type MaybePromise<T> = T | PromiseLike<T>
+
+/** A time your backends may give: a `Date`, or an RFC 3339 string (`'2024-05-01T13:30:00Z'`). */
+export type TimeInput = Date | string
+
+/** A quote as your `MarketDataSource` gives it: `Quote`'s fields, only `price` and `previousClose` required. */
+export interface QuoteInput {
+  price: number
+  previousClose: number
+  /** When given, the symbol asked for. */
+  symbol?: string
+  /** Computed from `price` and `previousClose` when left out. */
+  change?: number
+  /** Computed from `price` and `previousClose` when left out. */
+  changePercent?: number
+  /** 0 when left out. */
+  volume?: number
+  marketCap?: number | null
+  peRatio?: number | null
+  currency?: string
+  exchange?: string
+  /** Now when left out. */
+  marketTime?: TimeInput
+  /** Now when left out. */
+  fetchedAt?: TimeInput
+}
+
+/** A bar as your `MarketDataSource` gives it: `Bar`'s fields, `adjClose` and `volume` (0) optional. */
+export interface BarInput {
+  timestamp: TimeInput
+  open: number
+  high: number
+  low: number
+  close: number
+  adjClose?: number | null
+  volume?: number
+}
+
+/** A history as your `MarketDataSource` gives it: its bars (in any order, no two at the same time) and, optionally, `History`'s other fields. */
+export interface HistoryInput {
+  bars: Array<BarInput>
+  currency?: string
+  /** `'UTC'` when left out. */
+  timezone?: string
+  instrumentType?: string
+  dividends?: Array<{ timestamp: TimeInput; amount: number }>
+  splits?: Array<{ timestamp: TimeInput; numerator: number; denominator: number }>
+  capitalGains?: Array<{ timestamp: TimeInput; amount: number }>
+  gaps?: Array<TimeInput>
+  /** Now when left out. */
+  fetchedAt?: TimeInput
+}
+
+/** A search hit as your `MarketDataSource` gives it: `SearchHit`'s fields, only `symbol` required. */
+export interface SearchHitInput {
+  symbol: string
+  name?: string
+  kind?: string
+  exchange?: string
+}
+
+/**
+ * Quotes, history and search of your own, for `new Client({ marketData })`.
+ * Each method is called with `this` bound to the object and may return its
+ * value or a promise of it; what it gives is cached and stored as any
+ * provider's. `quote` and `history` may give `null` for a symbol they do not
+ * know (the call then rejects with `'NotFound'`). A throw or rejection
+ * rejects the call with `'Upstream'` (or the `code` of a `TickersenseError`
+ * thrown), the thrown error as its `cause`; a value missing a field or of
+ * the wrong type rejects with `'Upstream'` naming the method and the field.
+ */
+export interface MarketDataSource {
+  /** Names the provider in `source` fields and cache keys (`'javascript'` when left out). */
+  readonly name?: string
+  /** The latest quote of `symbol` (upper-case, validated). */
+  quote(symbol: string): MaybePromise<QuoteInput | null | undefined>
+  /** Bars of `interval` starting in `[start, end)`: a `HistoryInput` or just its bars. */
+  history(symbol: string, start: Date, end: Date, interval: Interval): MaybePromise<HistoryInput | Array<BarInput> | null | undefined>
+  /** Up to `limit` instruments matching `query`, best first. */
+  search(query: string, limit: number): MaybePromise<Array<SearchHitInput>>
+}
+
+/** A post as your `MentionSource` gives it. */
+export interface PostInput {
+  id: string | number
+  text: string
+  createdAt: TimeInput
+  url?: string
+  /** The source's `platform` when left out. */
+  platform?: string
+}
+
+/**
+ * Posts of your own, for `new Client({ social: [source, 'sample://'] })`:
+ * `mentions` is called with `this` bound to the object, and posts made
+ * before `since` or beyond `limit` are dropped. Errors are handled as
+ * `MarketDataSource`'s.
+ */
+export interface MentionSource {
+  /** The platform name its posts are summed up under, e.g. `'forum'`. */
+  readonly platform: string
+  /** Up to `limit` posts mentioning `symbol` made since `since`, newest first. */
+  mentions(symbol: string, since: Date, limit: number): MaybePromise<Array<PostInput>>
+}
+
+/** An analyzer of your own as a function: the polarity of `text`, from -1 (negative) to 1 (positive). */
+export type AnalyzerFunction = (text: string) => MaybePromise<number>
+
+/**
+ * An analyzer of your own as an object, for `new Client({ analyzer })`:
+ * `score` gives the polarity of one text, from -1 to 1; `scoreMany`, when
+ * given, those of many at once (else `score` is called for each). A throw
+ * or rejection fails the analysis with `'Internal'` (or the `code` of a
+ * `TickersenseError` thrown), the thrown error as its `cause`.
+ */
+export interface Analyzer {
+  /** Names the analyzer in cache keys (`'javascript'` when left out). */
+  readonly name?: string
+  score(text: string): MaybePromise<number>
+  scoreMany?(texts: Array<string>): MaybePromise<Array<number>>
 }

@@ -5,24 +5,26 @@ use std::sync::Arc;
 
 use napi::bindgen_prelude::{Env, PromiseRaw, Unknown};
 use napi_derive::napi;
-use tickersense::service::{
-    checked_search_limit, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD,
-    DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT,
-};
+use tickersense::service::checked_search_limit;
 use tickersense::{Interval, Tickersense};
 
-use crate::args::{self, whole_number};
-use crate::error::{coded_rejection, guard};
-use crate::model::{
-    BackfillReport, BackfillStatus, Bar, DailySentiment, History, HistoryResult, NamespaceStats,
-    Quote, SearchHit, SentimentAnalysis, StoredSeries,
+use crate::args::whole_number;
+use crate::backfill::{BackfillReport, BackfillStatus};
+use crate::cache::NamespaceStats;
+use crate::defaults::{
+    DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD, DEFAULT_HISTORY_CONCURRENCY,
+    DEFAULT_SEARCH_LIMIT, DEFAULT_SENTIMENT_DAYS,
 };
+use crate::error::{coded_rejection, guard};
+use crate::js::JsBackends;
+use crate::market::{History, HistoryResult, Quote, SearchHit};
 use crate::promise;
+use crate::sentiment::{DailySentiment, SentimentAnalysis};
+use crate::store::StoredSeries;
 
 mod options;
 mod progress;
 
-use options::parse_interval;
 pub use options::{BackfillOptions, ClientOptions, HistoryManyOptions, HistoryOptions};
 use progress::{ProgressCallback, ProgressRelay};
 
@@ -46,6 +48,8 @@ use progress::{ProgressCallback, ProgressRelay};
 #[napi]
 pub struct Client {
     inner: Arc<Tickersense>,
+    /// The backends given as JS objects, let go of by `close()`.
+    js: Arc<JsBackends>,
 }
 
 #[napi]
@@ -56,11 +60,15 @@ impl Client {
         env: Env,
         #[napi(ts_arg_type = "ClientOptions | undefined | null")] options: Option<Unknown<'_>>,
     ) -> napi::Result<Self> {
-        let options = ClientOptions::read(&env, options).map_err(|r| r.into_js(&env))?;
-        let inner = guard(|| options.into_config().and_then(Tickersense::new))
-            .map_err(|e| coded_rejection(env, e))?;
+        let (options, js) = ClientOptions::read(&env, options).map_err(|r| r.into_js(&env))?;
+        let inner = guard(|| {
+            let builder = Tickersense::builder().config(options.into_config()?);
+            js.apply(builder).build()
+        })
+        .map_err(|e| coded_rejection(env, e))?;
         Ok(Client {
             inner: Arc::new(inner),
+            js: Arc::new(js),
         })
     }
 
@@ -96,7 +104,8 @@ impl Client {
     ) -> napi::Result<PromiseRaw<'env, History>> {
         let inner = Arc::clone(&self.inner);
         promise::call(env, || {
-            let mut options = HistoryOptions::from_args(env, period_or_options, interval)?;
+            let mut options =
+                HistoryOptions::from_args(env, "history", period_or_options, interval)?;
             let (range, interval) = options.parse()?;
             let work = async move {
                 inner
@@ -183,36 +192,35 @@ impl Client {
         })
     }
 
-    /// Bars of `interval` (default `"1d"`) already in the store, starting in
-    /// `[start, end)` (no lower bound without `start`; `end` defaults to now),
-    /// without asking the provider. An invalid `Date` rejects with
-    /// `"InvalidInput"`.
-    #[napi(ts_return_type = "Promise<Array<Bar>>")]
+    /// Bars of `symbol` already in the store, without asking the provider
+    /// or the cache, as a `History` whose `origin` is `"store"` (and
+    /// `source` `"store"`; the store keeps no currency, time zone or
+    /// events, so those are empty). The arguments are `history`'s: an
+    /// options object (`period`, `interval`, `start`, `end`, `signal`) or a
+    /// period string and an interval string, the same defaults (the last
+    /// `"1mo"` of `"1d"` bars) and the same rules for the range. A store
+    /// that cannot be read rejects (`"Unavailable"`).
+    #[napi(ts_return_type = "Promise<History>")]
     pub fn stored_history<'env>(
         &self,
         env: &'env Env,
         symbol: String,
+        #[napi(ts_arg_type = "Period | HistoryOptions | undefined | null")]
+        period_or_options: Option<Unknown<'_>>,
         #[napi(ts_arg_type = "Interval | undefined | null")] interval: Option<String>,
-        #[napi(ts_arg_type = "Date | undefined | null")] start: Option<Unknown<'_>>,
-        #[napi(ts_arg_type = "Date | undefined | null")] end: Option<Unknown<'_>>,
-    ) -> napi::Result<PromiseRaw<'env, Vec<Bar>>> {
+    ) -> napi::Result<PromiseRaw<'env, History>> {
         let inner = Arc::clone(&self.inner);
         promise::call(env, || {
-            let interval = parse_interval(interval.as_deref())?;
-            let start = args::optional_date("storedHistory: start", start)?;
-            let end = args::optional_date("storedHistory: end", end)?;
+            let mut options =
+                HistoryOptions::from_args(env, "storedHistory", period_or_options, interval)?;
+            let (range, interval) = options.parse()?;
             let work = async move {
-                // No lower bound without `start`: everything stored up to `end`.
-                let range = tickersense::HistoryRange::resolve(
-                    tickersense::Period::Max,
-                    start,
-                    end,
-                    chrono::Utc::now(),
-                );
-                let stored = inner.stored_history(&symbol, range, interval).await?;
-                Ok(stored.bars.into_iter().map(Bar::from).collect())
+                inner
+                    .stored_history(&symbol, range, interval)
+                    .await
+                    .map(History::from)
             };
-            Ok((None, work))
+            Ok((options.signal.take(), work))
         })
     }
 
@@ -228,7 +236,9 @@ impl Client {
     ) -> napi::Result<PromiseRaw<'env, Vec<DailySentiment>>> {
         let inner = Arc::clone(&self.inner);
         promise::call(env, || {
-            let days = days.map_or(Ok(30), |n| whole_number("sentimentDaily: days", n))?;
+            let days = days.map_or(Ok(DEFAULT_SENTIMENT_DAYS), |n| {
+                whole_number("sentimentDaily: days", n)
+            })?;
             let work = async move {
                 let days = inner.sentiment_daily(&symbol, days).await?;
                 Ok(days.into_iter().map(DailySentiment::from).collect())
@@ -365,13 +375,16 @@ impl Client {
 
     /// Releases the client's connections (store pools, cache connections)
     /// now rather than at garbage collection, waiting for connections in
-    /// use to come back. Calls made afterwards reject with `"Unavailable"`.
-    /// Idempotent; also run by `await using` (`Symbol.asyncDispose`).
+    /// use to come back, and lets go of the backends given as JS objects.
+    /// Calls made afterwards reject with `"Unavailable"`. Idempotent; also
+    /// run by `await using` (`Symbol.asyncDispose`).
     #[napi(ts_return_type = "Promise<void>")]
     pub fn close<'env>(&self, env: &'env Env) -> napi::Result<PromiseRaw<'env, ()>> {
         let inner = Arc::clone(&self.inner);
+        let js = Arc::clone(&self.js);
         promise::spawn(env, None, async move {
             inner.close().await;
+            js.release();
             Ok(())
         })
     }

@@ -7,18 +7,20 @@
 //! `index.d.ts`); napi never converts them itself.
 
 use chrono::{DateTime, Utc};
-use napi::bindgen_prelude::{Env, Unknown};
+use napi::bindgen_prelude::{Env, JsObjectValue, JsValue, Unknown};
 use napi::ValueType;
 use napi_derive::napi;
 use tickersense::resilience::checked_timeout;
 use tickersense::{Config, ConfigOverrides, HistoryRange, Interval};
 
 use crate::args::{self, Options, Refusal, Signal};
+use crate::js::{Given, JsBackends};
 
-/// Backend URLs, analyzer name and how hard to try HTTP providers, for a
-/// `Client`. Each URL or name left out (or `null`) comes from the
-/// `TICKERSENSE_*` environment variable of the same name, then from the
-/// default. Any other key throws `"InvalidInput"`, so a misspelt one is not
+/// Backend URLs (or objects of your own), analyzer name and how hard to
+/// try HTTP providers, for a `Client`. Each option left out (or `null`)
+/// comes from the `TICKERSENSE_*` environment variable of the same name
+/// (`TICKERSENSE_MARKET_DATA`, `TICKERSENSE_TIMEOUT`, ...), then from the
+/// default; an object given wins over its variable. Any other key throws `"InvalidInput"`, so a misspelt one is not
 /// silently ignored.
 #[napi(object, object_from_js = false, object_to_js = false)]
 // No Debug: it holds the URLs as given, passwords included.
@@ -31,12 +33,20 @@ pub struct ClientOptions {
     pub cache: Option<String>,
     /// Where quotes, history and search come from: `sample://` (default,
     /// offline), `yahoo://`, `yahoo+http://HOST:PORT` (Yahoo's protocol at
-    /// another address), `csv://DIR`.
+    /// another address), `csv://DIR`; or a `MarketDataSource` object of your
+    /// own, whose values are then cached and stored as any provider's.
+    #[napi(ts_type = "string | MarketDataSource")]
     pub market_data: Option<String>,
-    /// Where posts come from, several separated by commas: `sample://` (default).
+    /// Where posts come from: URLs separated by commas (`sample://`, the
+    /// default), or an array of URLs and `MentionSource` objects of your
+    /// own, mixed freely (with objects only, no URL is asked), or one object.
+    #[napi(ts_type = "string | MentionSource | Array<string | MentionSource>")]
     pub social: Option<String>,
-    /// The sentiment analyzer's name: `textblob` (default, TextBlob 0.20.1's
-    /// scores) or `vader` (vaderSentiment 3.3.2's compound score).
+    /// The sentiment analyzer: a name, `textblob` (default, TextBlob
+    /// 0.20.1's scores) or `vader` (vaderSentiment 3.3.2's compound score),
+    /// any case; or a function of your own `(text) => polarity` (a number
+    /// from -1 to 1, or its promise), or an `Analyzer` object.
+    #[napi(ts_type = "AnalyzerName | AnalyzerFunction | Analyzer")]
     pub analyzer: Option<String>,
     /// Longest wait for one request to an HTTP provider, in seconds
     /// (default 10; fractions allowed): a positive, finite number, else the
@@ -62,20 +72,54 @@ impl ClientOptions {
         "retries",
     ];
 
-    /// The options given to `new Client(options)`.
-    pub(super) fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+    /// The options given to `new Client(options)`: the URLs and names, and
+    /// the backends given as JS objects instead (checked here).
+    pub(super) fn read(
+        env: &Env,
+        value: Option<Unknown<'_>>,
+    ) -> Result<(Self, JsBackends), Refusal> {
+        let mut backends = JsBackends::default();
         let Some(options) = Options::read(env, value, "new Client", Self::KEYS)? else {
-            return Ok(ClientOptions::default());
+            return Ok((ClientOptions::default(), backends));
         };
-        Ok(ClientOptions {
+        let market_data = match options.get("marketData")?.map(Given::of).transpose()? {
+            Some(Given::Value(object)) => {
+                backends.set_market_data(env, object)?;
+                None
+            }
+            Some(Given::Text(url)) => Some(url),
+            None => None,
+        };
+        let social = match options.get("social")? {
+            Some(list) if list.is_array()? => read_social_list(env, &list, &mut backends)?,
+            Some(one) => match Given::of(one)? {
+                Given::Text(urls) => Some(urls),
+                Given::Value(object) => {
+                    backends.add_mention_source(env, object, None)?;
+                    backends.set_objects_only(true);
+                    None
+                }
+            },
+            None => None,
+        };
+        let analyzer = match options.get("analyzer")?.map(Given::of).transpose()? {
+            Some(Given::Value(object)) => {
+                backends.set_analyzer(env, object)?;
+                None
+            }
+            Some(Given::Text(name)) => Some(name),
+            None => None,
+        };
+        let options = ClientOptions {
             store: options.string("store")?,
             cache: options.string("cache")?,
-            market_data: options.string("marketData")?,
-            social: options.string("social")?,
-            analyzer: options.string("analyzer")?,
+            market_data,
+            social,
+            analyzer,
             timeout: options.number("timeout")?,
             retries: options.count("retries")?,
-        })
+        };
+        Ok((options, backends))
     }
 
     /// The core configuration these options ask for: each knob (URLs,
@@ -93,6 +137,27 @@ impl ClientOptions {
             retries: self.retries,
         })
     }
+}
+
+/// The `social` option given as an array of URLs and JS mention sources:
+/// the URLs joined as core takes them, and each object added to `backends`
+/// (with only objects, the configured URLs are not asked).
+fn read_social_list(
+    env: &Env,
+    list: &Unknown<'_>,
+    backends: &mut JsBackends,
+) -> Result<Option<String>, Refusal> {
+    let array = list.coerce_to_object()?;
+    let mut urls = Vec::new();
+    for i in 0..array.get_array_length()? {
+        let item: Unknown<'_> = array.get_element(i)?;
+        match Given::of(item)? {
+            Given::Text(url) => urls.push(url),
+            Given::Value(object) => backends.add_mention_source(env, object, Some(i))?,
+        }
+    }
+    backends.set_objects_only(urls.is_empty());
+    Ok((!urls.is_empty()).then(|| urls.join(",")))
 }
 
 /// The range and bar width of a `history` call, and the signal that aborts it.
@@ -145,11 +210,12 @@ impl HistoryOptions {
         Ok((range, interval))
     }
 
-    /// The options of `history(symbol, periodOrOptions, interval)`: a period
-    /// string followed by an interval string (the older call shape), or an
-    /// options object alone.
+    /// The options of `call(symbol, periodOrOptions, interval)` (`history`,
+    /// `storedHistory`): a period string followed by an interval string
+    /// (the older call shape), or an options object alone.
     pub(super) fn from_args(
         env: &Env,
+        call: &'static str,
         period_or_options: Option<Unknown<'_>>,
         interval: Option<String>,
     ) -> Result<Self, Refusal> {
@@ -164,18 +230,20 @@ impl HistoryOptions {
             }),
             ValueType::String => Ok(HistoryOptions {
                 period: period_or_options
-                    .map(|p| args::string("history: period", &p))
+                    .map(|p| args::string(&format!("{call}: period"), &p))
                     .transpose()?,
                 interval,
                 ..HistoryOptions::default()
             }),
-            ValueType::Object if interval.is_some() => Err(tickersense::Error::invalid_input(
-                "history takes an options object or a period and an interval, not both: \
-                 put `interval` in the options",
-            )
-            .into()),
+            ValueType::Object if interval.is_some() => {
+                Err(tickersense::Error::invalid_input(format!(
+                    "{call} takes an options object or a period and an interval, not both: \
+                 put `interval` in the options"
+                ))
+                .into())
+            }
             _ => {
-                let options = Options::read(env, period_or_options, "history", Self::KEYS)?;
+                let options = Options::read(env, period_or_options, call, Self::KEYS)?;
                 options.map_or(Ok(HistoryOptions::default()), |o| Self::read(&o))
             }
         }
@@ -285,7 +353,10 @@ impl BackfillOptions {
     }
 }
 
-/// An interval in yfinance's spelling, `"1d"` when left out.
+/// An interval in yfinance's spelling, core's default when left out.
 pub(super) fn parse_interval(interval: Option<&str>) -> tickersense::Result<Interval> {
-    interval.map_or(Ok(Interval::default()), str::parse::<Interval>)
+    interval.map_or(
+        Ok(crate::defaults::DEFAULT_INTERVAL),
+        str::parse::<Interval>,
+    )
 }

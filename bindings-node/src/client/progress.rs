@@ -10,7 +10,7 @@ use napi::threadsafe_function::{
 };
 use napi::Status;
 
-use crate::model::BackfillProgress;
+use crate::backfill::BackfillProgress;
 
 /// The JS `onProgress` callback of a backfill: called with the progress
 /// alone (no error-first argument), and weak, so it never keeps the process

@@ -1,0 +1,242 @@
+//! Values a user's JS backend returns, read on the JS thread into plain Rust
+//! data, field by field. What does not fit is a [`BadValue`] naming where
+//! it is (`bars[3].close`) and what is wrong with it, the value echoed
+//! truncated; the caller turns it into an `Upstream` error naming the method.
+//!
+//! Only the fields the library knows are read (extra ones are ignored), each
+//! once, with `undefined` and `null` meaning left out. Getters run as for
+//! any property read; one that throws makes the value bad.
+
+use chrono::{DateTime, Utc};
+use napi::bindgen_prelude::{JsObjectValue, JsValue, Object, Unknown};
+use napi::ValueType;
+use tickersense::error::echo;
+
+/// Why a returned value is not what the library takes: `path` is where
+/// (empty for the value itself), `problem` what is wrong.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BadValue {
+    path: String,
+    problem: String,
+}
+
+impl BadValue {
+    /// A bad value at `path`.
+    pub fn new(path: impl Into<String>, problem: impl Into<String>) -> Self {
+        BadValue {
+            path: path.into(),
+            problem: problem.into(),
+        }
+    }
+
+    /// The same problem, read one level further in: `outer` comes first.
+    fn within(mut self, outer: &str) -> Self {
+        self.path = join(outer, &self.path);
+        self
+    }
+
+    /// `` `bars[3].close` must be a finite number, not NaN ``, or the problem
+    /// alone for the value itself.
+    pub fn describe(&self) -> String {
+        if self.path.is_empty() {
+            format!("the value {}", self.problem)
+        } else {
+            format!("`{}` {}", self.path, self.problem)
+        }
+    }
+}
+
+/// `outer` then `inner` as one path (`bars` and `[3].close`, `quote` and `price`).
+fn join(outer: &str, inner: &str) -> String {
+    match (outer.is_empty(), inner.is_empty() || inner.starts_with('[')) {
+        (true, _) => inner.to_owned(),
+        (false, true) => format!("{outer}{inner}"),
+        (false, false) => format!("{outer}.{inner}"),
+    }
+}
+
+/// A JS value as messages describe it: its type, and short values echoed
+/// (truncated, as [`echo`] does).
+pub fn describe(value: &Unknown<'_>) -> String {
+    match value.get_type() {
+        Ok(ValueType::Undefined) => "undefined".to_owned(),
+        Ok(ValueType::Null) => "null".to_owned(),
+        Ok(ValueType::Boolean) => "a boolean".to_owned(),
+        Ok(ValueType::Number) => match value.coerce_to_number().and_then(|n| n.get_double()) {
+            Ok(n) => format!("the number {}", js_number(n)),
+            Err(_) => "a number".to_owned(),
+        },
+        Ok(ValueType::String) => match string_of(value) {
+            Ok(text) => format!("the string {}", echo(&text)),
+            Err(_) => "a string".to_owned(),
+        },
+        Ok(ValueType::Symbol) => "a symbol".to_owned(),
+        Ok(ValueType::BigInt) => "a bigint".to_owned(),
+        Ok(ValueType::Function) => "a function".to_owned(),
+        Ok(ValueType::Object) if value.is_array().unwrap_or(false) => "an array".to_owned(),
+        Ok(ValueType::Object) if value.is_date().unwrap_or(false) => "a Date".to_owned(),
+        Ok(ValueType::Object) if value.is_promise().unwrap_or(false) => "a Promise".to_owned(),
+        _ => "an object".to_owned(),
+    }
+}
+
+/// `value` as JavaScript spells it (`NaN`, `Infinity`).
+fn js_number(value: f64) -> String {
+    match value {
+        f64::INFINITY => "Infinity".to_owned(),
+        f64::NEG_INFINITY => "-Infinity".to_owned(),
+        v if v.is_nan() => "NaN".to_owned(),
+        v => v.to_string(),
+    }
+}
+
+/// The text of a JS string value.
+fn string_of(value: &Unknown<'_>) -> napi::Result<String> {
+    value.coerce_to_string()?.into_utf8()?.into_owned()
+}
+
+/// True for `undefined` and `null`.
+fn is_nullish(value: &Unknown<'_>) -> bool {
+    matches!(value.get_type(), Ok(ValueType::Undefined | ValueType::Null))
+}
+
+/// A finite JS number; anything else (`NaN`, a numeric string) is bad.
+pub fn number(value: &Unknown<'_>) -> Result<f64, BadValue> {
+    if value.get_type().ok() == Some(ValueType::Number) {
+        if let Ok(n) = value.coerce_to_number().and_then(|n| n.get_double()) {
+            if n.is_finite() {
+                return Ok(n);
+            }
+        }
+    }
+    Err(BadValue::new(
+        "",
+        format!("must be a finite number, not {}", describe(value)),
+    ))
+}
+
+/// A JS string.
+pub fn string(value: &Unknown<'_>) -> Result<String, BadValue> {
+    if value.get_type().ok() == Some(ValueType::String) {
+        if let Ok(text) = string_of(value) {
+            return Ok(text);
+        }
+    }
+    Err(BadValue::new(
+        "",
+        format!("must be a string, not {}", describe(value)),
+    ))
+}
+
+/// A valid JS `Date`, or a string in RFC 3339 (`2024-05-01T13:30:00Z`),
+/// as a UTC instant.
+pub fn date(value: &Unknown<'_>) -> Result<DateTime<Utc>, BadValue> {
+    let bad = |what: String| BadValue::new("", what);
+    if value.is_date().unwrap_or(false) {
+        let millis = value
+            .coerce_to_number()
+            .and_then(|n| n.get_double())
+            .unwrap_or(f64::NAN);
+        return millis
+            .is_finite()
+            .then(|| DateTime::from_timestamp_millis(millis as i64))
+            .flatten()
+            .ok_or_else(|| bad("is an invalid Date".to_owned()));
+    }
+    if value.get_type().ok() == Some(ValueType::String) {
+        let text = string_of(value).unwrap_or_default();
+        return DateTime::parse_from_rfc3339(&text)
+            .map(|d| d.with_timezone(&Utc))
+            .map_err(|_| {
+                bad(format!(
+                    "must be a Date or an RFC 3339 time, not the string {}",
+                    echo(&text)
+                ))
+            });
+    }
+    Err(bad(format!("must be a Date, not {}", describe(value))))
+}
+
+/// The elements of a JS array, each read by `read` (a bad one names its index).
+pub fn array<T>(
+    value: &Unknown<'_>,
+    mut read: impl FnMut(&Unknown<'_>) -> Result<T, BadValue>,
+) -> Result<Vec<T>, BadValue> {
+    if !value.is_array().unwrap_or(false) {
+        return Err(BadValue::new(
+            "",
+            format!("must be an array, not {}", describe(value)),
+        ));
+    }
+    let unreadable = |what: &str| BadValue::new("", format!("could not be read ({what})"));
+    let object = value
+        .coerce_to_object()
+        .map_err(|_| unreadable("not an object"))?;
+    let len = object
+        .get_array_length()
+        .map_err(|_| unreadable("no length"))?;
+    let mut items = Vec::with_capacity(len.min(1 << 16) as usize);
+    for i in 0..len {
+        let item: Unknown<'_> = object
+            .get_element(i)
+            .map_err(|_| unreadable("an element threw").within(&format!("[{i}]")))?;
+        items.push(read(&item).map_err(|e| e.within(&format!("[{i}]")))?);
+    }
+    Ok(items)
+}
+
+/// The fields of a returned JS object, read one at a time.
+pub struct Fields<'env> {
+    object: Object<'env>,
+}
+
+impl<'env> Fields<'env> {
+    /// `value` as an object whose fields are read; an array, a primitive or
+    /// `null` is bad.
+    pub fn of(value: &Unknown<'env>) -> Result<Self, BadValue> {
+        let is_object = matches!(
+            value.get_type(),
+            Ok(ValueType::Object | ValueType::Function)
+        ) && !value.is_array().unwrap_or(false);
+        if !is_object {
+            return Err(BadValue::new(
+                "",
+                format!("must be an object, not {}", describe(value)),
+            ));
+        }
+        let object = value
+            .coerce_to_object()
+            .map_err(|_| BadValue::new("", "could not be read"))?;
+        Ok(Fields { object })
+    }
+
+    /// Field `key`, `None` when it is missing, `undefined` or `null`.
+    pub fn get(&self, key: &str) -> Result<Option<Unknown<'env>>, BadValue> {
+        let value: Unknown<'env> = self
+            .object
+            .get_named_property(key)
+            .map_err(|_| BadValue::new(key, "could not be read (its getter threw)"))?;
+        Ok((!is_nullish(&value)).then_some(value))
+    }
+
+    /// Field `key` read by `read`, `None` when left out.
+    pub fn optional<T>(
+        &self,
+        key: &str,
+        read: impl FnOnce(&Unknown<'env>) -> Result<T, BadValue>,
+    ) -> Result<Option<T>, BadValue> {
+        self.get(key)?
+            .map(|v| read(&v).map_err(|e| e.within(key)))
+            .transpose()
+    }
+
+    /// Field `key` read by `read`; missing is bad.
+    pub fn required<T>(
+        &self,
+        key: &str,
+        read: impl FnOnce(&Unknown<'env>) -> Result<T, BadValue>,
+    ) -> Result<T, BadValue> {
+        self.optional(key, read)?
+            .ok_or_else(|| BadValue::new(key, "is missing"))
+    }
+}

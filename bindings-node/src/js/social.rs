@@ -1,0 +1,115 @@
+//! A user's JS mention source as core's [`MentionSource`]: a `platform`
+//! name and `mentions(symbol, since, limit)` returning (or resolving to) an
+//! array of posts `{id, text, url?, createdAt, platform?}` (`createdAt` a
+//! `Date`). Posts made before `since` are dropped, the rest put newest
+//! first, and at most `limit` are kept. A throw or rejection is `Upstream` unless the error's `code` names
+//! another kind; a post that does not fit is `Upstream` naming the field.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use napi::bindgen_prelude::{Env, Unknown};
+use tickersense::social::MentionSource;
+use tickersense::{ErrorKind, Post, Symbol};
+
+use super::call::{FromJs, Method};
+use super::read::{self, BadValue, Fields};
+
+/// A JS object giving posts that mention a symbol; see the module docs.
+pub struct JsMentionSource {
+    platform: String,
+    mentions: Method<(String, DateTime<Utc>, u32), Vec<PostFields>>,
+}
+
+impl JsMentionSource {
+    /// The object `target` (checked to have `mentions`) of `platform`;
+    /// `what` names it in messages (`social[1]`).
+    pub fn new(env: &Env, target: Unknown<'_>, platform: String, what: &str) -> napi::Result<Self> {
+        Ok(JsMentionSource {
+            mentions: Method::new(
+                env,
+                target,
+                Some("mentions"),
+                false,
+                format!("{what}.mentions"),
+            )?,
+            platform,
+        })
+    }
+
+    /// Lets the JS object go (see [`Method::release`]).
+    pub fn release(&self) {
+        self.mentions.release();
+    }
+}
+
+#[async_trait]
+impl MentionSource for JsMentionSource {
+    fn platform(&self) -> &str {
+        &self.platform
+    }
+
+    async fn mentions(
+        &self,
+        symbol: &Symbol,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> tickersense::Result<Vec<Post>> {
+        let asked = u32::try_from(limit).unwrap_or(u32::MAX);
+        let posts = self
+            .mentions
+            .call(
+                (symbol.as_str().to_owned(), since, asked),
+                ErrorKind::Upstream,
+            )
+            .await?;
+        let mut posts: Vec<PostFields> = posts
+            .into_iter()
+            .filter(|p| p.created_at >= since)
+            .collect();
+        // Newest first, as the trait promises, whatever order JS gave.
+        posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
+        Ok(posts
+            .into_iter()
+            .take(limit)
+            .map(|p| Post {
+                id: p.id,
+                platform: p.platform.unwrap_or_else(|| self.platform.clone()),
+                text: p.text,
+                url: p.url.unwrap_or_default(),
+                created_at: p.created_at,
+            })
+            .collect())
+    }
+}
+
+/// The fields of one returned post.
+pub struct PostFields {
+    id: String,
+    platform: Option<String>,
+    text: String,
+    url: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+impl FromJs for Vec<PostFields> {
+    fn from_js(value: &Unknown<'_>) -> Result<Self, BadValue> {
+        read::array(value, |post| {
+            let f = Fields::of(post)?;
+            Ok(PostFields {
+                id: f.required("id", id)?,
+                platform: f.optional("platform", read::string)?,
+                text: f.required("text", read::string)?,
+                url: f.optional("url", read::string)?,
+                created_at: f.required("createdAt", read::date)?,
+            })
+        })
+    }
+}
+
+/// A post id: a string, or a number (platforms number their posts).
+fn id(value: &Unknown<'_>) -> Result<String, BadValue> {
+    read::string(value).or_else(|not_string| match read::number(value) {
+        Ok(n) if n.fract() == 0.0 => Ok(format!("{n}")),
+        _ => Err(not_string),
+    })
+}
