@@ -114,6 +114,27 @@ impl IntoPyErr for PyErr {
     }
 }
 
+/// Why a call that runs Python code failed: in the core, or in that code.
+pub enum CallError {
+    Core(tickersense::Error),
+    Python(PyErr),
+}
+
+impl From<tickersense::Error> for CallError {
+    fn from(err: tickersense::Error) -> Self {
+        CallError::Core(err)
+    }
+}
+
+impl IntoPyErr for CallError {
+    fn into_py_err(self) -> PyErr {
+        match self {
+            CallError::Core(err) => err.into_py_err(),
+            CallError::Python(err) => err,
+        }
+    }
+}
+
 /// Shorthand for mapping a core `Result` in binding code.
 pub fn py_result<T>(result: tickersense::Result<T>) -> PyResult<T> {
     result.map_err(IntoPyErr::into_py_err)
