@@ -16,6 +16,7 @@ mod runtime;
 mod sentiment;
 mod service;
 mod store;
+mod user;
 
 use pyo3::prelude::*;
 

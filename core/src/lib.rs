@@ -32,7 +32,9 @@ pub mod service;
 pub mod social;
 pub mod store;
 
-pub use client::{ServiceRef, Tickersense, TickersenseBuilder};
+pub use client::{
+    BackendHealth, BackendRole, BackendStatus, ServiceRef, Tickersense, TickersenseBuilder,
+};
 pub use config::{Config, ConfigOverrides};
 pub use error::{Error, ErrorKind, Result};
 pub use model::{

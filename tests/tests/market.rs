@@ -246,8 +246,8 @@ async fn a_series_read_from_yfinance_csv_and_from_yahoo_lands_on_the_same_stamps
     assert_eq!(stamps(&from_csv), stamps(&from_yahoo));
     // One store, one bar per session, whichever provider wrote it.
     let stored = files
-        .stored_history("AAPL", Interval::D1, None, None)
+        .stored_history("AAPL", HistoryRange::Period(Period::Max), Interval::D1)
         .await
         .unwrap();
-    assert_eq!(stored.len(), from_yahoo.bars.len());
+    assert_eq!(stored.bars.len(), from_yahoo.bars.len());
 }

@@ -202,8 +202,15 @@ impl Client {
             let start = args::optional_date("storedHistory: start", start)?;
             let end = args::optional_date("storedHistory: end", end)?;
             let work = async move {
-                let bars = inner.stored_history(&symbol, interval, start, end).await?;
-                Ok(bars.into_iter().map(Bar::from).collect())
+                // No lower bound without `start`: everything stored up to `end`.
+                let range = tickersense::HistoryRange::resolve(
+                    tickersense::Period::Max,
+                    start,
+                    end,
+                    chrono::Utc::now(),
+                );
+                let stored = inner.stored_history(&symbol, range, interval).await?;
+                Ok(stored.bars.into_iter().map(Bar::from).collect())
             };
             Ok((None, work))
         })

@@ -11,6 +11,8 @@ from typing import Any, Awaitable, Callable, Iterable, Iterator, Optional, Suppo
 
 from typing_extensions import Self, TypeAlias
 
+from tickersense._protocols import Analyzer, MarketDataSource, MentionSource
+
 __all__ = [
     "__version__",
     "TickersenseError",
@@ -289,9 +291,9 @@ class Client:
         cls,
         store: Optional[str] = None,
         cache: Optional[str] = None,
-        market_data: Optional[str] = None,
-        social: Optional[str] = None,
-        analyzer: Optional[str] = None,
+        market_data: Optional[Union[str, MarketDataSource]] = None,
+        social: Optional[Union[str, Iterable[Union[str, MentionSource]]]] = None,
+        analyzer: Optional[Union[str, Analyzer, Callable[[str], Union[float, Awaitable[float]]]]] = None,
         *,
         timeout: Optional[float] = None,
         retries: Optional[int] = None,
@@ -319,10 +321,11 @@ class Client:
     def stored_history(
         self,
         symbol: str,
+        period: str = "1mo",
         interval: str = "1d",
         start: Optional[_Time] = None,
         end: Optional[_Time] = None,
-    ) -> list[Bar]: ...
+    ) -> History: ...
     def sentiment_daily(self, symbol: str, days: int = 30) -> list[DailySentiment]: ...
     def backfill(
         self,
@@ -355,9 +358,9 @@ class AsyncClient:
         cls,
         store: Optional[str] = None,
         cache: Optional[str] = None,
-        market_data: Optional[str] = None,
-        social: Optional[str] = None,
-        analyzer: Optional[str] = None,
+        market_data: Optional[Union[str, MarketDataSource]] = None,
+        social: Optional[Union[str, Iterable[Union[str, MentionSource]]]] = None,
+        analyzer: Optional[Union[str, Analyzer, Callable[[str], Union[float, Awaitable[float]]]]] = None,
         *,
         timeout: Optional[float] = None,
         retries: Optional[int] = None,
@@ -385,10 +388,11 @@ class AsyncClient:
     async def stored_history(
         self,
         symbol: str,
+        period: str = "1mo",
         interval: str = "1d",
         start: Optional[_Time] = None,
         end: Optional[_Time] = None,
-    ) -> builtins.list[Bar]: ...
+    ) -> History: ...
     async def sentiment_daily(self, symbol: str, days: int = 30) -> builtins.list[DailySentiment]: ...
     async def backfill(
         self,

@@ -6,18 +6,8 @@
 
 pub use tickersense::service::{
     DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD, DEFAULT_HISTORY_CONCURRENCY,
-    DEFAULT_SEARCH_LIMIT,
+    DEFAULT_INTERVAL, DEFAULT_PERIOD, DEFAULT_SEARCH_LIMIT, DEFAULT_SENTIMENT_DAYS,
 };
-
-// Until core defines these three, they are named here with core's current
-// values (`Period::default()`, `Interval::default()` and the sentiment
-// service's 30 days).
-/// The period of a history call given none.
-pub const DEFAULT_PERIOD: tickersense::Period = tickersense::Period::Mo1;
-/// The bar width of a history call given none.
-pub const DEFAULT_INTERVAL: tickersense::Interval = tickersense::Interval::D1;
-/// The days `sentiment_daily` sums up when given none.
-pub const DEFAULT_SENTIMENT_DAYS: u32 = 30;
 
 /// Where `name=` starts a parameter in `signature` (after `(` or `, `).
 const fn find_parameter(signature: &str, name: &str) -> Option<usize> {

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use tickersense::{Config, HistoryRange, Interval, Tickersense};
 
 use crate::args::{opt_time, Int, Text, Time};
-use crate::config::Options;
+use crate::config::{Objects, Options};
 use crate::runtime::guarded;
 
 mod asyncio;
@@ -27,6 +27,7 @@ pub use blocking::Client;
 /// runtime of the process that opened them, so a forked child makes its own.
 pub(crate) struct Core {
     config: Config,
+    objects: Objects,
     current: Mutex<(u32, Arc<Tickersense>)>,
 }
 
@@ -34,10 +35,11 @@ impl Core {
     /// The client the constructor's arguments describe. Reads the
     /// environment; no I/O beyond that.
     fn new(options: Options) -> PyResult<Self> {
-        let config = options.resolve()?;
-        let client = open(config.clone())?;
+        let (config, objects) = options.resolve()?;
+        let client = open(&config, &objects)?;
         Ok(Core {
             config,
+            objects,
             current: Mutex::new((std::process::id(), Arc::new(client))),
         })
     }
@@ -48,7 +50,7 @@ impl Core {
         let pid = std::process::id();
         let mut current = self.current.lock().unwrap_or_else(|e| e.into_inner());
         if current.0 != pid {
-            let fresh = Arc::new(open(self.config.clone())?);
+            let fresh = Arc::new(open(&self.config, &self.objects)?);
             let inherited = std::mem::replace(&mut *current, (pid, fresh));
             // Its pools belong to the parent's runtime; dropping them here could block.
             std::mem::forget(inherited);
@@ -57,14 +59,19 @@ impl Core {
     }
 
     fn repr(&self, class: &str) -> String {
-        crate::config::repr(class, &self.config)
+        crate::config::repr(class, &self.config, &self.objects)
     }
 }
 
-/// The core client for `config`. Runs on the caller's thread, not in a
-/// task: [`guarded`] makes a panic in it `InternalError` all the same.
-fn open(config: Config) -> PyResult<Tickersense> {
-    guarded(|| Tickersense::new(config))
+/// The core client for `config` and the user's `objects`. Runs on the
+/// caller's thread, not in a task: [`guarded`] makes a panic in it
+/// `InternalError` all the same.
+fn open(config: &Config, objects: &Objects) -> PyResult<Tickersense> {
+    guarded(|| {
+        objects
+            .apply(Tickersense::builder().config(config.clone()))
+            .build()
+    })
 }
 
 /// A count argument given to the core as `usize`: beyond `usize` it is

@@ -26,16 +26,20 @@ operations! {
     /// A client for these backends. Arguments left as `None` come from
     /// `TICKERSENSE_*` environment variables, then the defaults. Making one
     /// does no I/O; backends connect on the first call that needs them.
+    /// `market_data` may be an object with `quote`, `history` and `search`;
+    /// `social` a list of URLs and objects with `platform` and `mentions`;
+    /// `analyzer` a callable `text -> float` or an object with `score`
+    /// (see `tickersense.MarketDataSource`, `MentionSource`, `Analyzer`).
     new (store=None, cache=None, market_data=None, social=None, analyzer=None, *, timeout=None, retries=None)
     (
         store: Option<Text>,
         cache: Option<Text>,
-        market_data: Option<Text>,
-        social: Option<Text>,
-        analyzer: Option<Text>,
+        market_data: Option<Bound<'_, PyAny>>,
+        social: Option<Bound<'_, PyAny>>,
+        analyzer: Option<Bound<'_, PyAny>>,
         timeout: Option<Seconds>,
         retries: Option<Int>,
-    ) => Core::new(Options::new(store, cache, market_data, social, analyzer, timeout, retries))?;
+    ) => Core::new(Options::new(store, cache, market_data, social, analyzer, timeout, retries)?)?;
 
     /// The latest quote of `symbol`.
     fn quote(symbol: Text) -> Quote
@@ -128,22 +132,34 @@ operations! {
         Plain(async move { ts.sentiment(&symbol.0).await.map(SentimentAnalysis::wrap) })
     }
 
-    /// Bars already in the store, without asking the provider.
+    /// Bars already in the store, without asking the provider: `period`,
+    /// `interval`, `start` and `end` as for `history`. A `History` whose
+    /// `origin` is `"store"`.
     fn stored_history(
         symbol: Text,
+        period: Text,
         interval: Text,
         start: Option<Time>,
         end: Option<Time>,
-    ) -> Vec<crate::model::Bar>
+    ) -> History
     where
-        signature = (symbol, interval = Text::from(DEFAULT_INTERVAL.as_str()), start = None, end = None),
-        text = "(self, symbol, interval='1d', start=None, end=None)",
-        defaults = [text(interval = DEFAULT_INTERVAL.as_str())];
+        signature = (
+            symbol,
+            period = Text::from(DEFAULT_PERIOD.as_str()),
+            interval = Text::from(DEFAULT_INTERVAL.as_str()),
+            start = None,
+            end = None,
+        ),
+        text = "(self, symbol, period='1mo', interval='1d', start=None, end=None)",
+        defaults = [
+            text(period = DEFAULT_PERIOD.as_str()),
+            text(interval = DEFAULT_INTERVAL.as_str()),
+        ];
     |ts| {
-        let (start, end) = (crate::args::opt_time(start), crate::args::opt_time(end));
+        let args = HistoryArgs::new(period, interval, start, end);
         Plain(async move {
-            let interval: Interval = interval.0.parse()?;
-            ts.stored_history(&symbol.0, interval, start, end).await.map(all)
+            let (range, interval) = args.parse()?;
+            ts.stored_history(&symbol.0, range, interval).await.map(History::wrap)
         })
     }
 

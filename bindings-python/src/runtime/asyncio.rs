@@ -11,6 +11,7 @@ use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
 use pyo3::{IntoPyObject, IntoPyObjectExt};
 
+use super::user::on_loop;
 use super::{catching, into_py_result, runtime, with_python, Caller};
 use crate::error::IntoPyErr;
 
@@ -92,9 +93,11 @@ impl Start {
             .ok_or_else(|| PyRuntimeError::new_err("this coroutine was started already"))?;
         let handle = runtime()?;
         let settle = helpers(py)?.settle.clone_ref(py);
-        let fut = make(Caller::Loop(Arc::new(event_loop.clone_ref(py))));
+        let this_loop = Arc::new(event_loop.clone_ref(py));
+        let fut = make(Caller::Loop(this_loop.clone()));
         let task = handle.spawn(async move {
-            let finish = fut.await;
+            // User backends' coroutines run on this loop, which awaits the call.
+            let finish = on_loop(this_loop, fut).await;
             with_python(|py| {
                 let (ok, value) = match finish(py) {
                     Ok(value) => (true, value),
@@ -127,13 +130,15 @@ impl Running {
     }
 }
 
-/// The Python half of the asyncio bridge: three small functions that are
+/// The Python half of the asyncio bridge: small functions that are
 /// simplest written in Python.
 const HELPERS: &std::ffi::CStr = c_str!(
     r#"
 import asyncio
 import concurrent.futures
 import inspect
+import os
+import threading
 
 
 async def drive(start):
@@ -157,6 +162,64 @@ def settle(future, ok, value):
 
 async def _wait_for(awaitable):
     return await awaitable
+
+
+def schedule(loop, awaitable, done):
+    coro = awaitable if inspect.iscoroutine(awaitable) else _wait_for(awaitable)
+    try:
+        if loop.is_closed():
+            raise RuntimeError("the event loop is closed")
+        future = asyncio.run_coroutine_threadsafe(coro, loop)
+    except BaseException:
+        coro.close()
+        raise
+
+    def settle(future):
+        if future.cancelled():
+            done(False, asyncio.CancelledError())
+        elif future.exception() is not None:
+            done(False, future.exception())
+        else:
+            done(True, future.result())
+
+    future.add_done_callback(settle)
+    return future
+
+
+_background = None
+_background_lock = threading.Lock()
+
+
+def _forget_background_loop():
+    # In a forked child the loop's thread is gone, and the lock may be held.
+    global _background, _background_lock
+    _background = None
+    _background_lock = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_background_loop)
+
+
+def background_loop():
+    global _background
+    with _background_lock:
+        if _background is None or _background[0].is_closed():
+            loop = asyncio.new_event_loop()
+            thread = threading.Thread(target=loop.run_forever, name="tickersense-asyncio", daemon=True)
+            thread.start()
+            _background = (loop, thread)
+        return _background[0]
+
+
+def stop_background_loop():
+    background = _background
+    if background is None:
+        return
+    loop, thread = background
+    if thread.is_alive() and not loop.is_closed():
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
 
 
 def call_on_loop(loop, function, arg):
@@ -185,6 +248,15 @@ pub(super) struct Helpers {
     drive: Py<PyAny>,
     settle: Py<PyAny>,
     pub(super) call_on_loop: Py<PyAny>,
+    /// `schedule(loop, awaitable, done)`: runs a user method's awaitable on
+    /// `loop`, calling `done(ok, value)` there when it ends; gives the
+    /// `concurrent.futures.Future` (to cancel it).
+    pub(super) schedule: Py<PyAny>,
+    /// The binding's own event loop (on a thread of its own), started on
+    /// first use and again in a forked child.
+    pub(super) background_loop: Py<PyAny>,
+    /// Stops that loop, if it was started; the exit hook calls it.
+    pub(super) stop_background_loop: Py<PyAny>,
 }
 
 pub(super) fn helpers(py: Python<'_>) -> PyResult<&Helpers> {
@@ -200,6 +272,9 @@ pub(super) fn helpers(py: Python<'_>) -> PyResult<&Helpers> {
             drive: m.getattr("drive")?.unbind(),
             settle: m.getattr("settle")?.unbind(),
             call_on_loop: m.getattr("call_on_loop")?.unbind(),
+            schedule: m.getattr("schedule")?.unbind(),
+            background_loop: m.getattr("background_loop")?.unbind(),
+            stop_background_loop: m.getattr("stop_background_loop")?.unbind(),
         })
     })
 }

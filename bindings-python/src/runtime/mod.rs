@@ -27,10 +27,12 @@ use crate::error::IntoPyErr;
 
 mod asyncio;
 mod call;
+mod user;
 mod wait;
 
 pub use asyncio::{awaitable, awaitable_calling_back};
 pub use call::{Call, Plain, WithCaller};
+pub use user::{call_python, call_python_blocking, Site};
 pub use wait::{wait, wait_calling_back, Caller};
 
 enum Slot {
@@ -133,6 +135,10 @@ fn shut_down(py: Python<'_>) {
             std::thread::sleep(Duration::from_millis(1));
         }
     });
+    // User coroutines left on the binding's own loop end with it.
+    if let Ok(helpers) = asyncio::helpers(py) {
+        let _ = helpers.stop_background_loop.call0(py);
+    }
 }
 
 /// `os.register_at_fork(after_in_child=...)`: a thread counted in

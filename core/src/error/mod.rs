@@ -69,6 +69,31 @@ impl ErrorKind {
         }
     }
 
+    /// Whether an operation that failed with this kind may succeed if
+    /// tried again unchanged: `Timeout` (no answer in time), `Unavailable`
+    /// (refused or reset connection, 5xx, backend down, open breaker) and
+    /// `RateLimited` (wait, then ask again). Every other kind says the
+    /// request or its answer is wrong and stays wrong: `Upstream` (the
+    /// provider answered, but badly: asking again gets the same bad answer),
+    /// `NotFound`, `InvalidInput`, `Unauthorized`, `Forbidden`, `Conflict`,
+    /// `Internal`. What the retry loop retries.
+    pub const fn is_transient(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Timeout | ErrorKind::Unavailable | ErrorKind::RateLimited
+        )
+    }
+
+    /// Whether a failure with this kind is the provider's fault rather than
+    /// the request's: a transient kind ([`is_transient`](Self::is_transient))
+    /// or `Upstream` (it answered something unusable). What counts towards
+    /// opening a circuit breaker, and what lets a service serve its last good
+    /// copy instead. `NotFound`, `InvalidInput` and the like are the provider
+    /// answering properly about a bad request.
+    pub const fn is_upstream_fault(self) -> bool {
+        self.is_transient() || matches!(self, ErrorKind::Upstream)
+    }
+
     /// The HTTP status the gateway answers for this kind.
     pub const fn http_status(self) -> u16 {
         match self {
@@ -428,6 +453,21 @@ mod tests {
         let err = Error::from_panic(payload.as_ref());
         assert_eq!(err.kind(), ErrorKind::Internal);
         assert!(err.message().contains("boom 1"), "{err}");
+    }
+
+    #[test]
+    fn transient_kinds_are_those_worth_asking_again() {
+        use ErrorKind::*;
+        let transient: Vec<ErrorKind> = ErrorKind::ALL
+            .into_iter()
+            .filter(|k| k.is_transient())
+            .collect();
+        assert_eq!(transient, [RateLimited, Unavailable, Timeout]);
+        let faults: Vec<ErrorKind> = ErrorKind::ALL
+            .into_iter()
+            .filter(|k| k.is_upstream_fault())
+            .collect();
+        assert_eq!(faults, [RateLimited, Unavailable, Upstream, Timeout]);
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub use market::{
     checked_instant, volume_from_f64, BadVolume, Bar, Dividend, History, HistoryRange, Origin,
     Quote, SearchHit, Split, MAX_VOLUME,
 };
-pub use period::{intraday_lookback, Interval, Period};
+pub use period::{intraday_lookback, Interval, Period, DEFAULT_INTERVAL, DEFAULT_PERIOD};
 pub use sentiment::{
     DailySentiment, PlatformSentiment, Post, Score, SentimentAnalysis, SentimentRecord, Trend,
 };

@@ -112,17 +112,24 @@ string_enum!(
     }
 );
 
+/// The period of a history call when the caller does not say: one month,
+/// as yfinance's `Ticker.history`.
+pub const DEFAULT_PERIOD: Period = Period::Mo1;
+/// The bar interval of a history call when the caller does not say: one
+/// day, as yfinance's `Ticker.history`.
+pub const DEFAULT_INTERVAL: Interval = Interval::D1;
+
 impl Default for Period {
-    /// One month, as yfinance's `Ticker.history`.
+    /// [`DEFAULT_PERIOD`].
     fn default() -> Self {
-        Period::Mo1
+        DEFAULT_PERIOD
     }
 }
 
 impl Default for Interval {
-    /// One day, as yfinance's `Ticker.history`.
+    /// [`DEFAULT_INTERVAL`].
     fn default() -> Self {
-        Interval::D1
+        DEFAULT_INTERVAL
     }
 }
 

@@ -8,8 +8,18 @@
 //! uniformly below it (full jitter), `backoff` is no longer maintained, tower's
 //! retry and limit layers want every upstream to be a `tower::Service`, and no
 //! well-kept breaker crate exposes its state; each part is a few dozen lines.
+//!
+//! Which failures are retried and which count against the upstream is
+//! decided by the error's kind, once, in [`ErrorKind`]: the transient kinds
+//! ([`ErrorKind::is_transient`]) are retried, and those plus `Upstream`
+//! answers ([`ErrorKind::is_upstream_fault`]) count towards opening the
+//! breaker.
+//!
+//! [`http`] puts an HTTP client behind an [`Upstream`], with the redirect,
+//! body-size, proxy and status rules every HTTP source shares.
 
 mod breaker;
+pub mod http;
 
 use std::future::Future;
 use std::sync::atomic::Ordering;
@@ -108,27 +118,6 @@ pub fn checked_timeout(secs: f64) -> Result<Duration> {
         })
 }
 
-/// Whether a failed attempt may succeed if tried again: timeouts, refused or
-/// reset connections and 5xx answers (all `Timeout` or `Unavailable`), and
-/// 429s (`RateLimited`). A bad answer (`Upstream`), a missing symbol or bad
-/// input will not change by asking again.
-pub fn is_retryable(err: &Error) -> bool {
-    matches!(
-        err.kind(),
-        ErrorKind::Timeout | ErrorKind::Unavailable | ErrorKind::RateLimited
-    )
-}
-
-/// Whether a failed attempt says the upstream is unwell, and so counts
-/// towards opening the breaker. `NotFound`, `InvalidInput` and the like are
-/// the upstream answering properly about a bad request.
-fn counts_against_upstream(err: &Error) -> bool {
-    matches!(
-        err.kind(),
-        ErrorKind::Timeout | ErrorKind::Unavailable | ErrorKind::RateLimited | ErrorKind::Upstream
-    )
-}
-
 /// Why an attempt did not succeed.
 enum Attempt {
     /// It ran and failed: maybe worth another try.
@@ -183,7 +172,7 @@ impl Upstream {
     /// Runs `attempt` until it succeeds, fails for good, or the retries are
     /// spent. Each attempt waits for a concurrency permit, must pass the
     /// breaker, and is cut off after [`ResiliencePolicy::timeout`] (as
-    /// `Timeout`). Retryable failures ([`is_retryable`]) are retried after the
+    /// `Timeout`). Transient failures ([`ErrorKind::is_transient`]) are retried after the
     /// error's `retry_after` when it has one, else after [`ResiliencePolicy::backoff`].
     /// An open breaker fails the call at once (no retry within the call) with
     /// `Unavailable`, or `RateLimited` when rate limits opened it, carrying
@@ -203,7 +192,7 @@ impl Upstream {
                 Err(Attempt::Final(err)) => return Err(err),
                 Err(Attempt::Failed(err)) => err,
             };
-            if !is_retryable(&err) || retries >= self.policy.max_retries {
+            if !err.kind().is_transient() || retries >= self.policy.max_retries {
                 return Err(err);
             }
             let wait = match err.retry_after() {
@@ -270,7 +259,7 @@ impl Upstream {
         };
         let healthy = match &outcome {
             Ok(_) => true,
-            Err(err) => !counts_against_upstream(err),
+            Err(err) => !err.kind().is_upstream_fault(),
         };
         if let Some(opened) = admission.record(healthy) {
             let rate_limited = matches!(&outcome, Err(e) if e.kind() == ErrorKind::RateLimited);

@@ -18,8 +18,10 @@ pub use keywords::top_keywords;
 pub use textblob::{TextBlob, TextBlobSentiment};
 pub use vader::{Vader, VaderScores};
 
-/// Scores the sentiment of short texts. Implementations are pure CPU work,
-/// thread-safe, and never fail: any text, including an empty one, has a score.
+/// Scores the sentiment of short texts. The built-in ones are pure CPU work,
+/// thread-safe, and never fail: any text, including an empty one, has a
+/// score. An analyzer that can fail (a user's model behind a call, say)
+/// overrides [`Analyzer::try_score_many`], which the sentiment service uses.
 pub trait Analyzer: Send + Sync {
     /// The analyzer's name as given in [`Config::analyzer`](crate::Config::analyzer).
     fn name(&self) -> &str;
@@ -30,6 +32,14 @@ pub trait Analyzer: Send + Sync {
     /// Scores many texts; the default scores them one after another.
     fn score_many(&self, texts: &[&str]) -> Vec<Score> {
         texts.iter().map(|t| self.score(t)).collect()
+    }
+
+    /// Scores many texts, one score per text in order, or says why it
+    /// could not. The sentiment service calls this, so an error here fails
+    /// the analysis with it (give it the kind that fits; `Internal` when
+    /// nothing else does). The default never fails: `Ok(score_many(texts))`.
+    fn try_score_many(&self, texts: &[&str]) -> Result<Vec<Score>> {
+        Ok(self.score_many(texts))
     }
 }
 

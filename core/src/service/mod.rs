@@ -11,8 +11,13 @@ pub use backfill::{
     RejectedSymbol, DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD,
     MAX_BACKFILL_CONCURRENCY, MAX_CONCURRENCY,
 };
-pub use sentiment::{SentimentService, MAX_SENTIMENT_DAYS};
+pub use sentiment::{
+    SentimentService, DEFAULT_SENTIMENT_DAYS, MAX_SENTIMENT_DAYS, MENTION_WINDOW_DAYS,
+    POSTS_PER_SOURCE,
+};
 pub use stock::{
     checked_search_limit, StockService, DEFAULT_HISTORY_CONCURRENCY, DEFAULT_SEARCH_LIMIT,
-    MAX_QUERY_LEN, MAX_SEARCH_LIMIT,
+    MAX_QUERY_LEN, MAX_SEARCH_LIMIT, STORE_SOURCE,
 };
+
+pub use crate::model::{DEFAULT_INTERVAL, DEFAULT_PERIOD};

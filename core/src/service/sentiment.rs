@@ -14,6 +14,14 @@ use crate::store::SentimentStore;
 
 /// Posts asked of each source per analysis.
 pub const POSTS_PER_SOURCE: usize = 100;
+/// How far back the posts an analysis scores may go, in days: the
+/// `since` every [`MentionSource::mentions`] call is given is this many
+/// days before the analysis. A week, as a "what is being said lately"
+/// window (the sample source's posts all lie in the last day).
+pub const MENTION_WINDOW_DAYS: i64 = 7;
+/// The look-back of the sentiment history calls when the caller does not
+/// say, in days.
+pub const DEFAULT_SENTIMENT_DAYS: u32 = 30;
 /// How far back stored analyses count for the trend.
 pub const TREND_WINDOW_DAYS: i64 = 7;
 /// How far the current sentiment must move from the recent average to count
@@ -85,7 +93,11 @@ impl SentimentService {
     /// (`sentiment_current` policy); otherwise every source is asked at once,
     /// each post scored, the result stored and cached. A failing source is
     /// logged and left out; if all fail the first error is returned, and if
-    /// none has a post the answer is `NotFound`.
+    /// none has a post the answer is `NotFound`. Sources are asked for posts
+    /// of the last [`MENTION_WINDOW_DAYS`] days. The posts are scored with
+    /// [`Analyzer::try_score_many`]: an analyzer's error fails the call with
+    /// it, as does an analyzer giving other than one score per text
+    /// (`Internal`).
     pub async fn current(&self, symbol: &Symbol) -> Result<SentimentAnalysis> {
         let key = self.scope.key(symbol.as_str());
         if let Some(analysis) =
@@ -93,10 +105,11 @@ impl SentimentService {
         {
             return Ok(analysis);
         }
+        let since = Utc::now() - Duration::days(MENTION_WINDOW_DAYS);
         let answers = futures::future::join_all(
             self.sources
                 .iter()
-                .map(|s| s.mentions(symbol, POSTS_PER_SOURCE)),
+                .map(|s| s.mentions(symbol, since, POSTS_PER_SOURCE)),
         )
         .await;
         let mut posts: Vec<Post> = Vec::new();
@@ -133,18 +146,26 @@ impl SentimentService {
             .into_iter()
             .map(|(platform, posts)| {
                 let texts: Vec<&str> = posts.iter().map(|p| p.text.as_str()).collect();
-                let scores = self.analyzer.score_many(&texts);
+                let scores = self.analyzer.try_score_many(&texts)?;
+                if scores.len() != texts.len() {
+                    return Err(Error::internal(format!(
+                        "the analyzer {} gave {} scores for {} texts",
+                        crate::error::echo(self.analyzer.name()),
+                        scores.len(),
+                        texts.len()
+                    )));
+                }
                 let mean = scores.iter().map(|s| s.polarity).sum::<f64>() / scores.len() as f64;
-                PlatformSentiment {
+                Ok(PlatformSentiment {
                     platform: platform.to_owned(),
                     sentiment_score: mean,
                     confidence: mean.abs(),
                     mention_count: u32::try_from(posts.len()).unwrap_or(u32::MAX),
                     keywords: top_keywords(&texts, 10),
                     source_urls: posts.iter().take(10).map(|p| p.url.clone()).collect(),
-                }
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
 
         let now = Utc::now();
         let mention_volume: u32 = platforms.iter().map(|p| p.mention_count).sum();

@@ -184,14 +184,7 @@ impl StockService {
         err: Error,
         what: &str,
     ) -> Result<T> {
-        let provider_unwell = matches!(
-            err.kind(),
-            ErrorKind::Timeout
-                | ErrorKind::Unavailable
-                | ErrorKind::RateLimited
-                | ErrorKind::Upstream
-        );
-        if !provider_unwell {
+        if !err.kind().is_upstream_fault() {
             return Err(err);
         }
         if let Some(value) = get_value::<T>(self.cache.as_ref(), namespace, key).await {
@@ -453,14 +446,47 @@ impl StockService {
             .await
     }
 
-    /// Bars already in the store, without asking the provider.
+    /// The bars of `interval` the price store holds over `range`, without
+    /// asking the provider or the cache: the range resolved as
+    /// [`StockService::history`] resolves it (a period counts back from now,
+    /// by the calendar: a day period is that many days here, not sessions),
+    /// then one [`PriceStore::bars`] read and one [`PriceStore::coverage`]
+    /// read. The history has `origin` [`Origin::Store`] and `source`
+    /// `"store"`; the store keeps no currency, time zone, instrument type or
+    /// events, so those are empty; `fetched_at` is where the recorded
+    /// coverage reaches (now when none is recorded). A start not before the
+    /// end is `InvalidInput`; a failing store fails the call.
     pub async fn stored_history(
         &self,
         symbol: &Symbol,
+        range: HistoryRange,
         interval: Interval,
-        start: Option<chrono::DateTime<Utc>>,
-        end: chrono::DateTime<Utc>,
-    ) -> Result<Vec<Bar>> {
-        self.prices.bars(symbol, interval, start, end).await
+    ) -> Result<History> {
+        if let HistoryRange::Between { start, end } = range {
+            if start >= end {
+                return Err(Error::invalid_input(format!(
+                    "start {start} is not before end {end}"
+                )));
+            }
+        }
+        let now = Utc::now();
+        let (start, end) = range.bounds(now);
+        let bars = self.prices.bars(symbol, interval, start, end).await?;
+        let fetched_at = self
+            .prices
+            .coverage(symbol, interval)
+            .await?
+            .map_or(now, |c| c.to);
+        Ok(History {
+            currency: String::new(),
+            timezone: String::new(),
+            bars,
+            origin: Origin::Store,
+            fetched_at,
+            ..History::empty(symbol.clone(), interval, STORE_SOURCE)
+        })
     }
 }
+
+/// The `source` of a history read from the store alone.
+pub const STORE_SOURCE: &str = "store";

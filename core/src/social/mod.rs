@@ -9,6 +9,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use chrono::{DateTime, Utc};
+
 use crate::config::{nothing_after, split_scheme, unknown_scheme};
 use crate::error::{Error, Result};
 use crate::model::{Post, Symbol};
@@ -21,8 +23,16 @@ pub trait MentionSource: Send + Sync {
     /// The platform name stamped on its posts, e.g. `"reddit"`.
     fn platform(&self) -> &str;
 
-    /// Up to `limit` recent posts mentioning `symbol`, newest first.
-    async fn mentions(&self, symbol: &Symbol, limit: usize) -> Result<Vec<Post>>;
+    /// Up to `limit` posts mentioning `symbol` made at or after `since`,
+    /// newest first. The sentiment service passes the start of the window
+    /// it analyses ([`MENTION_WINDOW_DAYS`](crate::service::MENTION_WINDOW_DAYS)
+    /// days back); posts older than `since` should not be returned.
+    async fn mentions(
+        &self,
+        symbol: &Symbol,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Post>>;
 }
 
 const ACCEPTED: &str = "sample://";
@@ -44,14 +54,19 @@ impl SourceUrl {
         }
     }
 
-    /// Parses a comma-separated list of source URLs; at least one is needed.
-    pub fn parse_list(urls: &str) -> Result<Vec<Self>> {
-        let list: Vec<Self> = urls
-            .split(',')
+    /// Parses a comma-separated list of source URLs, which may be empty
+    /// (when the sources are given as objects instead). No I/O.
+    pub fn parse_many(urls: &str) -> Result<Vec<Self>> {
+        urls.split(',')
             .map(str::trim)
             .filter(|u| !u.is_empty())
             .map(Self::parse)
-            .collect::<Result<_>>()?;
+            .collect()
+    }
+
+    /// Parses a comma-separated list of source URLs; at least one is needed.
+    pub fn parse_list(urls: &str) -> Result<Vec<Self>> {
+        let list = Self::parse_many(urls)?;
         if list.is_empty() {
             return Err(Error::invalid_input(
                 "no social source given; use sample:// for offline posts",

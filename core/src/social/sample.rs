@@ -48,8 +48,16 @@ impl Sample {
         Sample::default()
     }
 
-    /// The posts as of `now`: the testable core of [`MentionSource::mentions`].
-    pub fn mentions_at(&self, symbol: &Symbol, limit: usize, now: DateTime<Utc>) -> Vec<Post> {
+    /// The posts as of `now` made at or after `since`, at most `limit`,
+    /// newest first: the testable core of [`MentionSource::mentions`]. The
+    /// day's posts all lie in the 24 hours before `now`.
+    pub fn mentions_at(
+        &self,
+        symbol: &Symbol,
+        since: DateTime<Utc>,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> Vec<Post> {
         let day = now.date_naive();
         let seed = stable_hash(
             symbol.as_str(),
@@ -57,7 +65,7 @@ impl Sample {
         );
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let mood: f64 = rng.random_range(-1.0..1.0);
-        let count = rng.random_range(15..=40usize).min(limit);
+        let count = rng.random_range(15..=40usize);
         let mut posts = Vec::with_capacity(count);
         for i in 0..count {
             let roll: f64 = rng.random_range(-1.0..1.0) + 0.6 * mood;
@@ -83,7 +91,11 @@ impl Sample {
                 created_at: now - Duration::minutes(minutes_ago),
             });
         }
+        // The whole day is drawn whatever the window, so a post is the
+        // same post whichever `since` and `limit` pick it.
+        posts.retain(|p| p.created_at >= since);
         posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
+        posts.truncate(limit);
         posts
     }
 }
@@ -94,8 +106,13 @@ impl MentionSource for Sample {
         "sample"
     }
 
-    async fn mentions(&self, symbol: &Symbol, limit: usize) -> Result<Vec<Post>> {
-        Ok(self.mentions_at(symbol, limit, Utc::now()))
+    async fn mentions(
+        &self,
+        symbol: &Symbol,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Post>> {
+        Ok(self.mentions_at(symbol, since, limit, Utc::now()))
     }
 }
 
@@ -108,13 +125,30 @@ mod tests {
         let s = Sample::new();
         let sym = Symbol::parse("TSLA").unwrap();
         let now: DateTime<Utc> = "2025-03-03T15:00:00Z".parse().unwrap();
-        let a = s.mentions_at(&sym, 100, now);
-        let b = s.mentions_at(&sym, 100, now);
+        let week_ago = now - Duration::days(7);
+        let a = s.mentions_at(&sym, week_ago, 100, now);
+        let b = s.mentions_at(&sym, week_ago, 100, now);
         assert_eq!(a, b);
         assert!((15..=40).contains(&a.len()));
         assert!(a.iter().all(|p| p.text.contains("$TSLA")));
-        assert_eq!(s.mentions_at(&sym, 5, now).len(), 5);
-        let next_day = s.mentions_at(&sym, 100, now + Duration::days(1));
+        assert_eq!(s.mentions_at(&sym, week_ago, 5, now), a[..5]);
+        let next_day = s.mentions_at(&sym, week_ago, 100, now + Duration::days(1));
         assert_ne!(a, next_day);
+    }
+
+    #[test]
+    fn posts_before_since_are_left_out() {
+        let s = Sample::new();
+        let sym = Symbol::parse("TSLA").unwrap();
+        let now: DateTime<Utc> = "2025-03-03T15:00:00Z".parse().unwrap();
+        let all = s.mentions_at(&sym, now - Duration::days(7), 100, now);
+        let since = all[all.len() / 2].created_at;
+        let recent = s.mentions_at(&sym, since, 100, now);
+        assert!(!recent.is_empty() && recent.len() < all.len());
+        assert!(recent.iter().all(|p| p.created_at >= since));
+        assert_eq!(recent, all[..recent.len()]);
+        assert!(s
+            .mentions_at(&sym, now + Duration::seconds(1), 100, now)
+            .is_empty());
     }
 }

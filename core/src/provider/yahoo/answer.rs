@@ -6,7 +6,8 @@ use std::borrow::Cow;
 
 use serde::Deserialize;
 
-use crate::error::{echo, echo_chars, Error, ErrorKind};
+use crate::error::{echo, Error, ErrorKind};
+use crate::resilience::http::{excerpt, malformed_json};
 
 /// Replaces the bare `NaN`, `Infinity` and `-Infinity` tokens Yahoo writes
 /// into `meta` (not JSON) with `null`, outside strings. Borrows when there are
@@ -108,57 +109,9 @@ pub(super) fn error_from_yahoo(err: &YahooError, what: &str) -> Error {
     Error::new(kind, format!("Yahoo {what}: {detail}"))
 }
 
-/// `body` on one line (runs of white space and control characters as one
-/// space, bad UTF-8 as U+FFFD), as [`echo`] shows text: the first
-/// characters and how many there were. Reads the body once, copying none of it.
-pub(super) fn excerpt(body: &[u8]) -> String {
-    let chars = body.utf8_chunks().flat_map(|chunk| {
-        let bad = (!chunk.invalid().is_empty()).then_some(char::REPLACEMENT_CHARACTER);
-        chunk.valid().chars().chain(bad)
-    });
-    let mut after_blank = true;
-    let one_line = chars
-        .map(|c| {
-            if c.is_whitespace() || c.is_control() {
-                ' '
-            } else {
-                c
-            }
-        })
-        .filter(move |&c| {
-            let keep = !(c == ' ' && after_blank);
-            after_blank = c == ' ';
-            keep
-        });
-    echo_chars(one_line)
-}
-
 /// The error for a body that should have been JSON of some shape and is not.
 pub(super) fn malformed(body: &[u8], what: &str, err: &serde_json::Error) -> Error {
-    let trimmed = body.trim_ascii_start();
-    let detail = if trimmed.first() == Some(&b'<') {
-        "HTML instead of JSON".to_owned()
-    } else if trimmed.is_empty() {
-        "an empty body".to_owned()
-    } else if err.is_eof() {
-        "truncated JSON".to_owned()
-    } else {
-        // Not serde's message: it quotes the offending value, whatever its size.
-        let what = if err.is_syntax() {
-            "syntax"
-        } else {
-            "unexpected shape"
-        };
-        format!(
-            "malformed JSON ({what} at line {} column {})",
-            err.line(),
-            err.column()
-        )
-    };
-    Error::new(
-        ErrorKind::Upstream,
-        format!("Yahoo {what} answered {detail}: {}", excerpt(body)),
-    )
+    malformed_json(body, &format!("Yahoo {what}"), err)
 }
 
 #[cfg(test)]
@@ -204,8 +157,6 @@ mod tests {
         assert!(malformed(b"{\"chart\":{", "chart", &err)
             .message()
             .contains("truncated"));
-        assert_eq!(excerpt("a\n b\u{7}c".as_bytes()), "\"a b c\"");
-        assert_eq!(excerpt(b"ok \xff"), "\"ok \u{fffd}\"");
     }
 
     #[test]

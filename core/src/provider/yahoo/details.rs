@@ -14,7 +14,8 @@ use tokio::time::Instant;
 use super::{answer, Yahoo};
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::Symbol;
-use crate::resilience::{ResiliencePolicy, Upstream};
+use crate::resilience::http::HttpUpstream;
+use crate::resilience::ResiliencePolicy;
 
 const RETRY_CRUMB_AFTER: Duration = Duration::from_secs(300);
 
@@ -33,9 +34,10 @@ enum Crumb {
 
 pub(super) struct Details {
     crumb: Mutex<Crumb>,
-    // Its own upstream: one attempt, its own breaker, so the extras never
-    // slow the quote down by retrying or trip the breaker of the chart calls.
-    upstream: Upstream,
+    // Its own upstream over the same client (cookies): one attempt, its own
+    // breaker, so the extras never slow the quote down by retrying or trip
+    // the breaker of the chart calls.
+    http: HttpUpstream,
 }
 
 #[derive(Deserialize)]
@@ -78,10 +80,10 @@ pub(super) fn parse_details(body: &[u8]) -> Result<QuoteDetails> {
 }
 
 impl Details {
-    pub(super) fn new(policy: ResiliencePolicy) -> Self {
+    pub(super) fn new(http: &HttpUpstream, policy: ResiliencePolicy) -> Self {
         Details {
             crumb: Mutex::new(Crumb::Unknown),
-            upstream: Upstream::new(
+            http: http.sibling(
                 "Yahoo quote details",
                 ResiliencePolicy {
                     max_retries: 0,
@@ -100,10 +102,7 @@ impl Details {
                 &[("symbols", symbol.as_str()), ("crumb", &crumb)],
             )
             .ok()?;
-        let http = &yahoo.inner.http;
-        let answer = self
-            .upstream
-            .call(|| super::fetch(http, url.clone(), "quote details", yahoo.inner.max_body))
+        let answer = super::fetch(&self.http, url, "quote details")
             .await
             .and_then(|body| parse_details(&body));
         match answer {
@@ -142,24 +141,16 @@ impl Details {
     }
 
     async fn new_crumb(&self, yahoo: &Yahoo) -> Result<String> {
-        let http = &yahoo.inner.http;
-        // The cookie host answers 404 with the cookie; only the cookie matters.
+        // The cookie host answers 404 with the cookie; only the cookie
+        // matters, whatever the status.
         let cookie_url = yahoo.inner.cookie_url.clone();
         let _ = self
-            .upstream
-            .call(|| async {
-                http.get(cookie_url.clone())
-                    .send()
-                    .await
-                    .map(drop)
-                    .map_err(|e| super::transport(e, "cookie"))
-            })
+            .http
+            .get(cookie_url, "cookie")
+            .send_with(drop_answer)
             .await;
         let url = yahoo.url(&["v1", "test", "getcrumb"], &[])?;
-        let body = self
-            .upstream
-            .call(|| super::fetch(http, url.clone(), "crumb", yahoo.inner.max_body))
-            .await?;
+        let body = super::fetch(&self.http, url, "crumb").await?;
         let crumb = String::from_utf8(body)
             .map_err(|_| Error::new(ErrorKind::Upstream, "Yahoo crumb is not text"))?;
         let crumb = crumb.trim();
@@ -177,4 +168,10 @@ impl Details {
             ))
         }
     }
+}
+
+/// Takes any answer as a success: for the cookie request, whose status says
+/// nothing.
+fn drop_answer(_: crate::resilience::http::Answer) -> Result<()> {
+    Ok(())
 }

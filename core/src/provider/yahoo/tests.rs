@@ -1,23 +1,31 @@
 use super::*;
+use crate::error::ErrorKind;
+
+fn answer(status: u16, body: &[u8], what: &str) -> Answer {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::RETRY_AFTER,
+        reqwest::header::HeaderValue::from_static("2"),
+    );
+    let url = Url::parse("http://127.0.0.1:9/v8/finance/chart/AAPL").unwrap();
+    Answer::from_parts(status, headers, url, body.to_vec(), "Yahoo", what)
+}
 
 #[test]
 fn statuses_are_classified() {
-    let ok = classify(200, None, b"{}".to_vec(), "chart").unwrap();
+    let ok = classify(answer(200, b"{}", "chart")).unwrap();
     assert_eq!(ok, b"{}");
-    let err = classify(
-        429,
-        Some(Duration::from_secs(2)),
-        b"Too Many Requests".to_vec(),
-        "chart",
-    )
-    .unwrap_err();
+    let err = classify(answer(429, b"Too Many Requests", "chart")).unwrap_err();
     assert_eq!(
         (err.kind(), err.retry_after()),
-        (ErrorKind::RateLimited, Some(Duration::from_secs(2)))
+        (
+            ErrorKind::RateLimited,
+            Some(std::time::Duration::from_secs(2))
+        )
     );
     for status in [500, 502, 503, 504] {
         assert_eq!(
-            classify(status, None, b"<html>".to_vec(), "chart")
+            classify(answer(status, b"<html>", "chart"))
                 .unwrap_err()
                 .kind(),
             ErrorKind::Unavailable
@@ -25,31 +33,39 @@ fn statuses_are_classified() {
     }
     let not_found = br#"{"chart":{"result":null,"error":{"code":"Not Found","description":"No data found, symbol may be delisted"}}}"#;
     assert_eq!(
-        classify(404, None, not_found.to_vec(), "chart")
+        classify(answer(404, not_found, "chart"))
             .unwrap_err()
             .kind(),
         ErrorKind::NotFound
     );
+    // Yahoo's error object wins over the status's own kind, for any 4xx but 429.
+    let bad_interval = br#"{"chart":{"result":null,"error":{"code":"Bad Request","description":"Invalid input - interval=7m is not supported."}}}"#;
+    let err = classify(answer(403, bad_interval, "chart")).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(
+        err.message().starts_with("Yahoo chart: "),
+        "{}",
+        err.message()
+    );
+    // ... and never over a 5xx, which stays transient.
     assert_eq!(
-        classify(401, None, Vec::new(), "crumb").unwrap_err().kind(),
+        classify(answer(503, not_found, "chart"))
+            .unwrap_err()
+            .kind(),
+        ErrorKind::Unavailable
+    );
+    assert_eq!(
+        classify(answer(401, b"", "crumb")).unwrap_err().kind(),
         ErrorKind::Unauthorized
     );
-    let err = classify(404, None, b"<html>gone</html>".to_vec(), "chart").unwrap_err();
+    let err = classify(answer(404, b"<html>gone</html>", "chart")).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Upstream);
     assert!(err.message().contains("gone"), "{}", err.message());
-}
-
-#[test]
-fn retry_after_reads_seconds_and_dates() {
-    assert_eq!(parse_retry_after(" 7 "), Some(Duration::from_secs(7)));
-    let later = std::time::SystemTime::now() + Duration::from_secs(120);
-    let wait = parse_retry_after(&httpdate::fmt_http_date(later)).unwrap();
-    assert!(wait > Duration::from_secs(100) && wait <= Duration::from_secs(120));
-    assert_eq!(
-        parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
-        Some(Duration::ZERO)
+    assert!(
+        err.message().starts_with("Yahoo chart answered HTTP 404"),
+        "{}",
+        err.message()
     );
-    assert_eq!(parse_retry_after("soon"), None);
 }
 
 #[test]
@@ -62,6 +78,16 @@ fn urls_encode_symbols_and_carry_the_range() {
         url.as_str(),
         "http://127.0.0.1:9/v8/finance/chart/^GSPC?interval=1d&includePrePost=false&events=div%2Csplits%2CcapitalGains&range=1mo"
     );
+}
+
+#[test]
+fn the_upstream_is_named_for_the_host() {
+    let y = Yahoo::at("http://127.0.0.1:9", ResiliencePolicy::default()).unwrap();
+    assert_eq!(
+        y.inner.http.upstream().name(),
+        "Yahoo Finance (127.0.0.1:9)"
+    );
+    assert_eq!(y.inner.http.label(), "Yahoo");
 }
 
 #[tokio::test]
@@ -81,17 +107,5 @@ async fn limits_are_checked_before_any_request() {
             .unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{period} {interval}");
         assert!(err.message().contains("days"), "{}", err.message());
-    }
-}
-
-#[test]
-fn loopback_bases_are_recognised() {
-    for (base, local) in [
-        ("http://127.0.0.1:9", true),
-        ("http://localhost:9", true),
-        ("http://[::1]:9", true),
-        ("https://query2.finance.yahoo.com", false),
-    ] {
-        assert_eq!(is_loopback(&Url::parse(base).unwrap()), local, "{base}");
     }
 }

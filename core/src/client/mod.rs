@@ -1,27 +1,33 @@
 //! [`Tickersense`], the entry point: one value holding every backend named by
 //! a [`Config`], with the platform's calls as methods.
 
+mod builder;
+mod health;
+mod open;
+
 use std::ops::Deref;
 use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
 
 use crate::cache::namespace;
-use crate::cache::{Cache, CachePolicies, CachePolicy, CacheUrl, NamespaceStats};
+use crate::cache::{CachePolicies, NamespaceStats};
 use crate::config::Config;
-use crate::error::{redact_url, Error, Result};
+use crate::error::{Error, Result};
 use crate::model::{
-    BackfillStatus, Bar, DailySentiment, History, HistoryRange, Interval, Period, Quote, SearchHit,
+    BackfillStatus, DailySentiment, History, HistoryRange, Interval, Period, Quote, SearchHit,
     SentimentAnalysis, SentimentRecord, Symbol,
 };
-use crate::provider::ProviderUrl;
-use crate::sentiment::analyzer_by_name;
 use crate::service::{
-    checked_concurrency, Backfill, BackfillReport, BackfillRequest, ProgressFn, RejectedSymbol,
+    checked_concurrency, BackfillReport, BackfillRequest, ProgressFn, RejectedSymbol,
     SentimentService, StockService,
 };
-use crate::social::SourceUrl;
-use crate::store::{Store, StoreUrl, StoredSeries};
+use crate::store::{StoredSeries, UserStore};
+
+pub use builder::TickersenseBuilder;
+use builder::UserBackends;
+pub use health::{BackendHealth, BackendRole, BackendStatus};
+use open::Backends;
 
 /// The library's entry point.
 ///
@@ -33,6 +39,9 @@ use crate::store::{Store, StoreUrl, StoredSeries};
 /// `Send + Sync`); every method takes `&self`. [`Tickersense::close`]
 /// releases the connections before the value is dropped.
 ///
+/// Backends may also be the caller's own objects (a [`MarketData`](crate::provider::MarketData)
+/// of theirs, say): see [`TickersenseBuilder`] for how they mix with URLs.
+///
 /// ```no_run
 /// # async fn demo() -> tickersense::Result<()> {
 /// let ts = tickersense::Tickersense::builder().store("memory://").build()?;
@@ -43,6 +52,7 @@ use crate::store::{Store, StoreUrl, StoredSeries};
 pub struct Tickersense {
     config: Config,
     policies: CachePolicies,
+    objects: UserBackends,
     state: RwLock<State>,
     /// Held while connecting, so concurrent first calls connect once.
     connecting: tokio::sync::Mutex<()>,
@@ -55,33 +65,23 @@ enum State {
     Closed,
 }
 
-struct Backends {
-    stocks: StockService,
-    sentiment: SentimentService,
-    backfill: Backfill,
-    store: Arc<dyn Store>,
-    cache: Arc<dyn Cache>,
-}
-
 impl Tickersense {
     /// A builder starting from [`Config::default`].
     pub fn builder() -> TickersenseBuilder {
-        TickersenseBuilder {
-            config: Config::default(),
-            policies: CachePolicies::default(),
-        }
+        TickersenseBuilder::new()
     }
 
     /// A client for `config` with the default cache policies. Validates, no I/O.
     pub fn new(config: Config) -> Result<Self> {
-        Self::with_policies(config, CachePolicies::default())
+        Self::assemble(config, CachePolicies::default(), UserBackends::default())
     }
 
-    fn with_policies(config: Config, policies: CachePolicies) -> Result<Self> {
-        config.validate()?;
+    fn assemble(config: Config, policies: CachePolicies, objects: UserBackends) -> Result<Self> {
+        open::validate(&config, &objects)?;
         Ok(Tickersense {
             config,
             policies,
+            objects,
             state: RwLock::new(State::Idle),
             connecting: tokio::sync::Mutex::new(()),
         })
@@ -99,14 +99,16 @@ impl Tickersense {
         self.backends().await.map(|_| ())
     }
 
-    /// The configuration in force.
+    /// The configuration in force (the URLs; roles given objects do not use theirs).
     pub fn config(&self) -> &Config {
         &self.config
     }
 
-    /// Releases every connection: closes the store's pools (waiting for
-    /// connections in use to come back) and drops the cache's connections
-    /// and tasks. Afterwards every call that needs a backend fails with
+    /// Releases every connection the client made: closes the pools of the
+    /// store built from the store URL (waiting for connections in use to
+    /// come back) and drops the connections and tasks of the cache built
+    /// from the cache URL. Objects given to the builder are the caller's to
+    /// close: they are only let go of. Afterwards every call that needs a backend fails with
     /// `Unavailable` ("this client is closed"), and nothing of the client
     /// keeps running once calls already under way finish. Idempotent; a
     /// client that never connected has nothing to release.
@@ -163,52 +165,34 @@ impl Tickersense {
     }
 
     async fn open(&self) -> Result<Backends> {
-        let store = StoreUrl::parse(&self.config.store)?.connect().await?;
-        let cache = match CacheUrl::parse(&self.config.cache)
-            .and_then(|url| url.connect(self.policies.clone()))
-        {
-            Ok(cache) => cache,
-            Err(err) => {
-                store.close().await;
-                return Err(err);
-            }
+        Backends::open(&self.config, &self.policies, &self.objects).await
+    }
+
+    /// Each backend's role, what it is (redacted) and whether it answers.
+    /// For now one connection attempt stands for all: every backend is
+    /// `Up` once the client connected (connecting now if it had not), and
+    /// `Down` with the connection error's message when that failed (or the
+    /// client is closed); a `none://` cache is `NotConfigured`. One entry per
+    /// role, one per social source, in [`BackendRole::ALL`] order.
+    pub async fn health(&self) -> Vec<BackendHealth> {
+        let status = match self.backends().await {
+            Ok(_) => BackendStatus::Up,
+            Err(err) => BackendStatus::Down {
+                reason: err.message().to_owned(),
+            },
         };
-        let backends = async {
-            let provider =
-                ProviderUrl::parse(&self.config.market_data)?.connect(self.config.resilience)?;
-            let sources = SourceUrl::parse_list(&self.config.social)?
-                .iter()
-                .map(SourceUrl::connect)
-                .collect::<Result<Vec<_>>>()?;
-            let analyzer = analyzer_by_name(&self.config.analyzer)?;
-            Ok::<_, Error>((provider, sources, analyzer))
-        }
-        .await;
-        let (provider, sources, analyzer) = match backends {
-            Ok(parts) => parts,
-            Err(err) => {
-                store.close().await;
-                cache.close().await;
-                return Err(err);
-            }
-        };
-        let stocks = StockService::new(provider.clone(), cache.clone(), store.clone())
-            .with_cache_scope(&cache_identity(&self.config.market_data));
-        let backfill = Backfill::new(provider, store.clone(), store.clone());
-        let sentiment = SentimentService::new(sources, analyzer, cache.clone(), store.clone())
-            .with_cache_scope(&format!(
-                "{}|{}",
-                cache_identity(&self.config.social),
-                self.config.analyzer.trim()
-            ));
-        tracing::debug!(store = %store.describe(), "tickersense backends ready");
-        Ok(Backends {
-            stocks,
-            sentiment,
-            backfill,
-            store,
-            cache,
-        })
+        open::roles(&self.config, &self.objects)
+            .into_iter()
+            .map(|(role, name, switched_off)| BackendHealth {
+                role,
+                name,
+                status: if switched_off {
+                    BackendStatus::NotConfigured
+                } else {
+                    status.clone()
+                },
+            })
+            .collect()
     }
 
     /// The stock service (quotes, history, search).
@@ -312,19 +296,19 @@ impl Tickersense {
             .collect())
     }
 
-    /// Bars already in the store, without asking the provider.
+    /// The bars the price store holds for `symbol` over `range`, without
+    /// asking the provider or the cache, as a [`History`] with origin
+    /// [`Origin::Store`](crate::Origin::Store). See [`StockService::stored_history`].
     pub async fn stored_history(
         &self,
         symbol: &str,
+        range: HistoryRange,
         interval: Interval,
-        start: Option<DateTime<Utc>>,
-        end: Option<DateTime<Utc>>,
-    ) -> Result<Vec<Bar>> {
+    ) -> Result<History> {
         let symbol = Symbol::parse(symbol)?;
-        let end = end.unwrap_or_else(Utc::now);
         self.stocks()
             .await?
-            .stored_history(&symbol, interval, start, end)
+            .stored_history(&symbol, range, interval)
             .await
     }
 
@@ -406,9 +390,17 @@ impl Tickersense {
         self.backends().await?.backfill.statuses(interval).await
     }
 
-    /// Every stored price series with its bar count, extent and coverage.
+    /// Every series the price store holds (the user's, when one was given)
+    /// with its bar count, extent and coverage.
     pub async fn stored_series(&self) -> Result<Vec<StoredSeries>> {
-        self.backends().await?.store.stored_series().await
+        self.backends().await?.prices.stored_series().await
+    }
+
+    /// The user store in use (the user's object, when one was given, else
+    /// the store URL's). Holding it keeps the backend alive, but a store the
+    /// client built stops answering (`Unavailable`) once the client is closed.
+    pub async fn user_store(&self) -> Result<Arc<dyn UserStore>> {
+        Ok(self.backends().await?.users.clone())
     }
 
     /// Cache counters per namespace.
@@ -445,9 +437,11 @@ impl Tickersense {
         Ok(())
     }
 
-    /// One line describing the store in use, without secrets.
+    /// One line describing the stores in use, without secrets: the store
+    /// URL's description, `user-defined` where a user object serves (the
+    /// price store, or all of them), and which other roles are the user's.
     pub async fn describe_store(&self) -> Result<String> {
-        Ok(self.backends().await?.store.describe())
+        Ok(self.backends().await?.describe_store())
     }
 }
 
@@ -498,13 +492,6 @@ fn closed() -> Error {
     Error::unavailable("this client is closed")
 }
 
-impl Backends {
-    async fn close(&self) {
-        self.store.close().await;
-        self.cache.close().await;
-    }
-}
-
 /// One service of a connected [`Tickersense`], used through `Deref`. It
 /// keeps the client's backends alive while held, so hold it for a call,
 /// not for good: [`Tickersense::close`] waits for the store connections
@@ -519,111 +506,5 @@ impl<T> Deref for ServiceRef<T> {
 
     fn deref(&self) -> &T {
         (self.pick)(&self.backends)
-    }
-}
-
-/// Builds a [`Tickersense`] knob by knob.
-#[derive(Debug, Clone)]
-pub struct TickersenseBuilder {
-    config: Config,
-    policies: CachePolicies,
-}
-
-impl TickersenseBuilder {
-    /// Starts from `config` instead of the defaults (e.g. [`Config::from_env`]).
-    pub fn config(mut self, config: Config) -> Self {
-        self.config = config;
-        self
-    }
-
-    /// Store URL: `memory://`, `sqlite://PATH`, `postgres://...`.
-    pub fn store(mut self, url: impl Into<String>) -> Self {
-        self.config.store = url.into();
-        self
-    }
-
-    /// Cache URL: `none://`, `memory://`, `redis://...`.
-    pub fn cache(mut self, url: impl Into<String>) -> Self {
-        self.config.cache = url.into();
-        self
-    }
-
-    /// Market-data URL: `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`, `csv://DIR`.
-    pub fn market_data(mut self, url: impl Into<String>) -> Self {
-        self.config.market_data = url.into();
-        self
-    }
-
-    /// Social source URLs, comma-separated: `sample://`.
-    pub fn social(mut self, urls: impl Into<String>) -> Self {
-        self.config.social = urls.into();
-        self
-    }
-
-    /// Analyzer name.
-    pub fn analyzer(mut self, name: impl Into<String>) -> Self {
-        self.config.analyzer = name.into();
-        self
-    }
-
-    /// Timeouts, retries, breaker and concurrency bound of HTTP upstreams.
-    pub fn resilience(mut self, policy: crate::resilience::ResiliencePolicy) -> Self {
-        self.config.resilience = policy;
-        self
-    }
-
-    /// Overrides the cache policy of one namespace.
-    pub fn cache_policy(mut self, namespace: &str, policy: CachePolicy) -> Self {
-        self.policies.set(namespace, policy);
-        self
-    }
-
-    /// Validates and builds; no I/O.
-    pub fn build(self) -> Result<Tickersense> {
-        Tickersense::with_policies(self.config, self.policies)
-    }
-
-    /// Validates, builds and connects every backend.
-    pub async fn connect(self) -> Result<Tickersense> {
-        let ts = self.build()?;
-        ts.ready().await?;
-        Ok(ts)
-    }
-}
-
-/// What tells one backend's cached values from another's, for the cache's
-/// key scope (which hashes it): each comma-separated URL with its password
-/// redacted. Text that is no URL the parser takes (`csv://my prices`) is
-/// kept whole: `redact_url` would make every such folder `csv://***` and so
-/// let clients on different folders share values.
-fn cache_identity(urls: &str) -> String {
-    urls.split(',')
-        .map(|u| {
-            let u = u.trim();
-            match ::url::Url::parse(u) {
-                Ok(_) => redact_url(u),
-                Err(_) => u.to_owned(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(",")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::cache_identity;
-
-    #[test]
-    fn cache_identities_keep_folders_apart_and_hide_passwords() {
-        assert_ne!(
-            cache_identity("csv://my prices"),
-            cache_identity("csv://your prices")
-        );
-        assert_ne!(cache_identity("csv://C:\\a"), cache_identity("csv://C:\\b"));
-        assert!(!cache_identity("yahoo+http://u:hunter2@h:1").contains("hunter2"));
-        assert_eq!(
-            cache_identity("sample://, sample://"),
-            "sample://,sample://"
-        );
     }
 }

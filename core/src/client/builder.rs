@@ -1,0 +1,247 @@
+//! [`TickersenseBuilder`]: a [`Tickersense`] knob by knob, from URLs, from
+//! the user's own backend objects, or both.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::Tickersense;
+use crate::cache::{Cache, CachePolicies, CachePolicy};
+use crate::config::Config;
+use crate::error::{echo, Result};
+use crate::provider::MarketData;
+use crate::sentiment::Analyzer;
+use crate::social::MentionSource;
+use crate::store::{BackfillStore, PriceStore, SentimentStore, UserStore};
+
+/// Builds a [`Tickersense`] knob by knob.
+///
+/// Every role has a URL (or a name, for the analyzer) in [`Config`], and
+/// may instead be given an object of the user's own: an object wins over
+/// the URL of its role, whose backend is then never built. Mention sources
+/// add up: each [`with_mention_source`](Self::with_mention_source) object
+/// is asked besides the sources of [`social`](Self::social)'s URLs, and
+/// `social("")` leaves only the objects (an empty list of URLs is allowed
+/// once at least one object source is given). The four store roles are
+/// separate: the store URL's backend fills every store role not given an
+/// object, and is not opened at all when all four are.
+///
+/// Objects belong to the caller: [`Tickersense::close`] closes only what
+/// the client built from URLs, never a user object. Cache keys are scoped
+/// by who produced a value: a user market-data provider, mention source or
+/// analyzer by `user:` and its name, so two clients sharing one cache on
+/// different providers never read each other's values (two user objects of
+/// the same name are taken for the same provider). A user cache applies its
+/// own expiry: the [`cache_policy`](Self::cache_policy) knobs shape only
+/// caches built from URLs.
+///
+/// Its `Debug` form shows URLs redacted and objects as `<user MarketData
+/// "name">`, never anything of the objects' insides.
+#[derive(Clone)]
+pub struct TickersenseBuilder {
+    pub(super) config: Config,
+    pub(super) policies: CachePolicies,
+    pub(super) objects: UserBackends,
+}
+
+/// The backend objects a user gave, role by role.
+#[derive(Clone, Default)]
+pub(super) struct UserBackends {
+    pub(super) market_data: Option<Arc<dyn MarketData>>,
+    pub(super) mention_sources: Vec<Arc<dyn MentionSource>>,
+    pub(super) analyzer: Option<Arc<dyn Analyzer>>,
+    pub(super) cache: Option<Arc<dyn Cache>>,
+    pub(super) price_store: Option<Arc<dyn PriceStore>>,
+    pub(super) sentiment_store: Option<Arc<dyn SentimentStore>>,
+    pub(super) backfill_store: Option<Arc<dyn BackfillStore>>,
+    pub(super) user_store: Option<Arc<dyn UserStore>>,
+}
+
+impl UserBackends {
+    /// True when every store role has an object, so the store URL is unused.
+    pub(super) fn every_store(&self) -> bool {
+        self.price_store.is_some()
+            && self.sentiment_store.is_some()
+            && self.backfill_store.is_some()
+            && self.user_store.is_some()
+    }
+}
+
+/// How a user object shows in `Debug`: its trait and, where it has one, its
+/// name (truncated, quoted).
+fn user_object(role: &str, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("<user {role} {}>", echo(name)),
+        None => format!("<user {role}>"),
+    }
+}
+
+impl fmt::Debug for UserBackends {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut list = f.debug_list();
+        if let Some(m) = &self.market_data {
+            list.entry(&format_args!(
+                "{}",
+                user_object("MarketData", Some(m.name()))
+            ));
+        }
+        for s in &self.mention_sources {
+            list.entry(&format_args!(
+                "{}",
+                user_object("MentionSource", Some(s.platform()))
+            ));
+        }
+        if let Some(a) = &self.analyzer {
+            list.entry(&format_args!("{}", user_object("Analyzer", Some(a.name()))));
+        }
+        let unnamed = [
+            ("Cache", self.cache.is_some()),
+            ("PriceStore", self.price_store.is_some()),
+            ("SentimentStore", self.sentiment_store.is_some()),
+            ("BackfillStore", self.backfill_store.is_some()),
+            ("UserStore", self.user_store.is_some()),
+        ];
+        for (role, given) in unnamed {
+            if given {
+                list.entry(&format_args!("{}", user_object(role, None)));
+            }
+        }
+        list.finish()
+    }
+}
+
+impl fmt::Debug for TickersenseBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TickersenseBuilder")
+            .field("config", &self.config)
+            .field("policies", &self.policies)
+            .field("objects", &self.objects)
+            .finish()
+    }
+}
+
+impl TickersenseBuilder {
+    /// A builder starting from [`Config::default`] and no objects.
+    pub(super) fn new() -> Self {
+        TickersenseBuilder {
+            config: Config::default(),
+            policies: CachePolicies::default(),
+            objects: UserBackends::default(),
+        }
+    }
+
+    /// Starts from `config` instead of the defaults (e.g. [`Config::from_env`]).
+    /// Objects given so far stay.
+    pub fn config(mut self, config: Config) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Store URL: `memory://`, `sqlite://PATH`, `postgres://...`. Fills
+    /// every store role not given an object.
+    pub fn store(mut self, url: impl Into<String>) -> Self {
+        self.config.store = url.into();
+        self
+    }
+
+    /// Cache URL: `none://`, `memory://`, `redis://...`.
+    pub fn cache(mut self, url: impl Into<String>) -> Self {
+        self.config.cache = url.into();
+        self
+    }
+
+    /// Market-data URL: `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`, `csv://DIR`.
+    pub fn market_data(mut self, url: impl Into<String>) -> Self {
+        self.config.market_data = url.into();
+        self
+    }
+
+    /// Social source URLs, comma-separated: `sample://`. May be empty (`""`)
+    /// when at least one [`with_mention_source`](Self::with_mention_source)
+    /// object is given.
+    pub fn social(mut self, urls: impl Into<String>) -> Self {
+        self.config.social = urls.into();
+        self
+    }
+
+    /// Analyzer name.
+    pub fn analyzer(mut self, name: impl Into<String>) -> Self {
+        self.config.analyzer = name.into();
+        self
+    }
+
+    /// Timeouts, retries, breaker and concurrency bound of HTTP upstreams.
+    pub fn resilience(mut self, policy: crate::resilience::ResiliencePolicy) -> Self {
+        self.config.resilience = policy;
+        self
+    }
+
+    /// Overrides the cache policy of one namespace (of caches built from URLs).
+    pub fn cache_policy(mut self, namespace: &str, policy: CachePolicy) -> Self {
+        self.policies.set(namespace, policy);
+        self
+    }
+
+    /// Quotes, history and search from `provider` instead of the market-data
+    /// URL's. Cached values are scoped by `user:` and its [`MarketData::name`].
+    pub fn with_market_data(mut self, provider: Arc<dyn MarketData>) -> Self {
+        self.objects.market_data = Some(provider);
+        self
+    }
+
+    /// Adds `source` to the social sources: asked besides those of the
+    /// social URLs (see [`social`](Self::social) to have none of those).
+    pub fn with_mention_source(mut self, source: Arc<dyn MentionSource>) -> Self {
+        self.objects.mention_sources.push(source);
+        self
+    }
+
+    /// Scores posts with `analyzer` instead of the one named in the config.
+    pub fn with_analyzer(mut self, analyzer: Arc<dyn Analyzer>) -> Self {
+        self.objects.analyzer = Some(analyzer);
+        self
+    }
+
+    /// Caches in `cache` instead of the cache URL's. One cache object may
+    /// serve several clients: their keys never meet unless they read the
+    /// same providers.
+    pub fn with_cache(mut self, cache: Arc<dyn Cache>) -> Self {
+        self.objects.cache = Some(cache);
+        self
+    }
+
+    /// Keeps bars and their coverage in `store` instead of the store URL's.
+    pub fn with_price_store(mut self, store: Arc<dyn PriceStore>) -> Self {
+        self.objects.price_store = Some(store);
+        self
+    }
+
+    /// Keeps sentiment analyses in `store` instead of the store URL's.
+    pub fn with_sentiment_store(mut self, store: Arc<dyn SentimentStore>) -> Self {
+        self.objects.sentiment_store = Some(store);
+        self
+    }
+
+    /// Keeps backfill progress in `store` instead of the store URL's.
+    pub fn with_backfill_store(mut self, store: Arc<dyn BackfillStore>) -> Self {
+        self.objects.backfill_store = Some(store);
+        self
+    }
+
+    /// Keeps users and watchlists in `store` instead of the store URL's.
+    pub fn with_user_store(mut self, store: Arc<dyn UserStore>) -> Self {
+        self.objects.user_store = Some(store);
+        self
+    }
+
+    /// Validates and builds; no I/O.
+    pub fn build(self) -> Result<Tickersense> {
+        Tickersense::assemble(self.config, self.policies, self.objects)
+    }
+
+    /// Validates, builds and connects every backend.
+    pub async fn connect(self) -> Result<Tickersense> {
+        let ts = self.build()?;
+        ts.ready().await?;
+        Ok(ts)
+    }
+}

@@ -1,0 +1,347 @@
+//! Opening a client's backends: each role from the user's object when one
+//! was given, else from its URL, and the cache scopes that tell their
+//! values apart.
+
+use std::sync::Arc;
+
+use super::builder::UserBackends;
+use super::health::BackendRole;
+use crate::cache::{Cache, CachePolicies, CacheUrl};
+use crate::config::Config;
+use crate::error::{redact_url, Error, Result};
+use crate::provider::ProviderUrl;
+use crate::sentiment::analyzer_by_name;
+use crate::service::{Backfill, SentimentService, StockService};
+use crate::social::SourceUrl;
+use crate::store::{PriceStore, Store, StoreUrl, UserStore};
+
+/// What a store or cache object of the user's is called in reports.
+pub(super) const USER_DEFINED: &str = "user-defined";
+
+/// The open backends of a client.
+pub(super) struct Backends {
+    pub(super) stocks: StockService,
+    pub(super) sentiment: SentimentService,
+    pub(super) backfill: Backfill,
+    pub(super) prices: Arc<dyn PriceStore>,
+    pub(super) users: Arc<dyn UserStore>,
+    pub(super) cache: Arc<dyn Cache>,
+    /// The store built from the store URL, when some store role uses it.
+    built_store: Option<Arc<dyn Store>>,
+    /// True when the cache was built from the cache URL (not the user's).
+    built_cache: bool,
+    /// The store roles filled by user objects, in [`BackendRole::ALL`] order.
+    user_store_roles: Vec<BackendRole>,
+}
+
+/// Checks every URL and name a client will build from, without any I/O:
+/// the roles given objects are skipped (their URLs are never used), and
+/// the social URLs may be none when an object source is given.
+pub(super) fn validate(config: &Config, objects: &UserBackends) -> Result<()> {
+    if !objects.every_store() {
+        StoreUrl::parse(&config.store)?;
+    }
+    if objects.cache.is_none() {
+        CacheUrl::parse(&config.cache)?;
+    }
+    if objects.market_data.is_none() {
+        ProviderUrl::parse(&config.market_data)?;
+    }
+    if objects.mention_sources.is_empty() {
+        SourceUrl::parse_list(&config.social)?;
+    } else {
+        SourceUrl::parse_many(&config.social)?;
+    }
+    if objects.analyzer.is_none() {
+        analyzer_by_name(&config.analyzer)?;
+    }
+    Ok(())
+}
+
+/// The role `given` an object, else the one built from the store URL.
+fn store_role<T: ?Sized>(given: &Option<Arc<T>>, built: Option<Arc<T>>) -> Result<Arc<T>> {
+    given
+        .clone()
+        .or(built)
+        .ok_or_else(|| Error::internal("a store role has no backend"))
+}
+
+impl Backends {
+    /// Builds every role (connecting the store URL's backend and migrating
+    /// it, when some store role uses it). On failure what was opened is
+    /// closed again.
+    pub(super) async fn open(
+        config: &Config,
+        policies: &CachePolicies,
+        objects: &UserBackends,
+    ) -> Result<Self> {
+        let built_store = if objects.every_store() {
+            None
+        } else {
+            Some(StoreUrl::parse(&config.store)?.connect().await?)
+        };
+        match Self::assemble(config, policies, objects, built_store.clone()) {
+            Ok(backends) => {
+                let store = backends.describe_store();
+                tracing::debug!(%store, "tickersense backends ready");
+                Ok(backends)
+            }
+            Err(err) => {
+                if let Some(store) = built_store {
+                    store.close().await;
+                }
+                Err(err)
+            }
+        }
+    }
+
+    /// Every role but the URL store, which is built already. No I/O.
+    fn assemble(
+        config: &Config,
+        policies: &CachePolicies,
+        objects: &UserBackends,
+        built_store: Option<Arc<dyn Store>>,
+    ) -> Result<Self> {
+        let (cache, built_cache) = match &objects.cache {
+            Some(cache) => (cache.clone(), false),
+            None => (
+                CacheUrl::parse(&config.cache)?.connect(policies.clone())?,
+                true,
+            ),
+        };
+        let provider = match &objects.market_data {
+            Some(provider) => provider.clone(),
+            None => ProviderUrl::parse(&config.market_data)?.connect(config.resilience)?,
+        };
+        let mut sources = SourceUrl::parse_many(&config.social)?
+            .iter()
+            .map(SourceUrl::connect)
+            .collect::<Result<Vec<_>>>()?;
+        sources.extend(objects.mention_sources.iter().cloned());
+        if sources.is_empty() {
+            SourceUrl::parse_list(&config.social)?;
+        }
+        let analyzer = match &objects.analyzer {
+            Some(analyzer) => analyzer.clone(),
+            None => analyzer_by_name(&config.analyzer)?,
+        };
+        let prices = store_role(
+            &objects.price_store,
+            built_store.clone().map(|s| s as Arc<dyn PriceStore>),
+        )?;
+        let sentiments = store_role(
+            &objects.sentiment_store,
+            built_store
+                .clone()
+                .map(|s| s as Arc<dyn crate::store::SentimentStore>),
+        )?;
+        let statuses = store_role(
+            &objects.backfill_store,
+            built_store
+                .clone()
+                .map(|s| s as Arc<dyn crate::store::BackfillStore>),
+        )?;
+        let users = store_role(
+            &objects.user_store,
+            built_store.clone().map(|s| s as Arc<dyn UserStore>),
+        )?;
+
+        let stocks = StockService::new(provider.clone(), cache.clone(), prices.clone())
+            .with_cache_scope(&market_data_identity(config, objects));
+        let backfill = Backfill::new(provider, prices.clone(), statuses);
+        let sentiment = SentimentService::new(sources, analyzer, cache.clone(), sentiments)
+            .with_cache_scope(&sentiment_identity(config, objects));
+        let user_store_roles = [
+            (BackendRole::PriceStore, objects.price_store.is_some()),
+            (
+                BackendRole::SentimentStore,
+                objects.sentiment_store.is_some(),
+            ),
+            (BackendRole::BackfillStore, objects.backfill_store.is_some()),
+            (BackendRole::UserStore, objects.user_store.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(role, given)| given.then_some(role))
+        .collect();
+        Ok(Backends {
+            stocks,
+            sentiment,
+            backfill,
+            prices,
+            users,
+            cache,
+            built_store,
+            built_cache,
+            user_store_roles,
+        })
+    }
+
+    /// One line saying what the stores are, without secrets: the URL
+    /// store's own description, `user-defined` for a price store of the
+    /// user's, and which other store roles are the user's.
+    pub(super) fn describe_store(&self) -> String {
+        let user_prices = self.user_store_roles.contains(&BackendRole::PriceStore);
+        let others: Vec<&str> = self
+            .user_store_roles
+            .iter()
+            .filter(|r| **r != BackendRole::PriceStore)
+            .map(|r| r.as_str())
+            .collect();
+        match (&self.built_store, user_prices) {
+            (None, _) => USER_DEFINED.to_owned(),
+            (Some(store), true) => format!(
+                "{USER_DEFINED} price store; other stores: {}",
+                store.describe()
+            ),
+            (Some(store), false) if others.is_empty() => store.describe(),
+            (Some(store), false) => {
+                format!(
+                    "{} ({USER_DEFINED}: {})",
+                    store.describe(),
+                    others.join(", ")
+                )
+            }
+        }
+    }
+
+    /// Closes what the client built from URLs: the URL store and cache.
+    /// The user's objects are left alone.
+    pub(super) async fn close(&self) {
+        if let Some(store) = &self.built_store {
+            store.close().await;
+        }
+        if self.built_cache {
+            self.cache.close().await;
+        }
+    }
+}
+
+/// The cache identity of a user object named `name`: `user:NAME`, which no
+/// URL's identity is (no backend URL has the scheme `user`).
+fn user_identity(name: &str) -> String {
+    format!("user:{name}")
+}
+
+/// Who produces the stock service's values: the user's provider by name,
+/// else the market-data URL.
+fn market_data_identity(config: &Config, objects: &UserBackends) -> String {
+    match &objects.market_data {
+        Some(provider) => user_identity(provider.name()),
+        None => cache_identity(&config.market_data),
+    }
+}
+
+/// Who produces the sentiment service's values: its sources (URLs, then
+/// the user's by platform) and its analyzer. Without user objects this is
+/// what it always was, so cached values survive an upgrade.
+fn sentiment_identity(config: &Config, objects: &UserBackends) -> String {
+    let mut sources = Vec::new();
+    if !config.social.split(',').all(|u| u.trim().is_empty()) {
+        sources.push(cache_identity(&config.social));
+    }
+    sources.extend(
+        objects
+            .mention_sources
+            .iter()
+            .map(|s| user_identity(s.platform())),
+    );
+    let analyzer = match &objects.analyzer {
+        Some(analyzer) => user_identity(analyzer.name()),
+        None => config.analyzer.trim().to_owned(),
+    };
+    format!("{}|{analyzer}", sources.join(","))
+}
+
+/// Each role's backend as reports name it, and whether the role is
+/// switched off (the `none://` cache): one entry per role, one per social
+/// source. No I/O.
+pub(super) fn roles(config: &Config, objects: &UserBackends) -> Vec<(BackendRole, String, bool)> {
+    let mut roles = Vec::new();
+    roles.push((
+        BackendRole::MarketData,
+        match &objects.market_data {
+            Some(provider) => user_identity(provider.name()),
+            None => redact_url(config.market_data.trim()),
+        },
+        false,
+    ));
+    for url in config.social.split(',').map(str::trim) {
+        if !url.is_empty() {
+            roles.push((BackendRole::Social, redact_url(url), false));
+        }
+    }
+    for source in &objects.mention_sources {
+        roles.push((BackendRole::Social, user_identity(source.platform()), false));
+    }
+    roles.push((
+        BackendRole::Analyzer,
+        match &objects.analyzer {
+            Some(analyzer) => user_identity(analyzer.name()),
+            None => config.analyzer.trim().to_owned(),
+        },
+        false,
+    ));
+    roles.push(match &objects.cache {
+        Some(_) => (BackendRole::Cache, USER_DEFINED.to_owned(), false),
+        None => (
+            BackendRole::Cache,
+            redact_url(config.cache.trim()),
+            matches!(CacheUrl::parse(&config.cache), Ok(CacheUrl::None)),
+        ),
+    });
+    let store = redact_url(config.store.trim());
+    for (role, given) in [
+        (BackendRole::PriceStore, objects.price_store.is_some()),
+        (
+            BackendRole::SentimentStore,
+            objects.sentiment_store.is_some(),
+        ),
+        (BackendRole::BackfillStore, objects.backfill_store.is_some()),
+        (BackendRole::UserStore, objects.user_store.is_some()),
+    ] {
+        let name = if given {
+            USER_DEFINED.to_owned()
+        } else {
+            store.clone()
+        };
+        roles.push((role, name, false));
+    }
+    roles
+}
+
+/// What tells one backend's cached values from another's, for the cache's
+/// key scope (which hashes it): each comma-separated URL with its password
+/// redacted. Text that is no URL the parser takes (`csv://my prices`) is
+/// kept whole: `redact_url` would make every such folder `csv://***` and so
+/// let clients on different folders share values.
+fn cache_identity(urls: &str) -> String {
+    urls.split(',')
+        .map(|u| {
+            let u = u.trim();
+            match ::url::Url::parse(u) {
+                Ok(_) => redact_url(u),
+                Err(_) => u.to_owned(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cache_identity;
+
+    #[test]
+    fn cache_identities_keep_folders_apart_and_hide_passwords() {
+        assert_ne!(
+            cache_identity("csv://my prices"),
+            cache_identity("csv://your prices")
+        );
+        assert_ne!(cache_identity("csv://C:\\a"), cache_identity("csv://C:\\b"));
+        assert!(!cache_identity("yahoo+http://u:hunter2@h:1").contains("hunter2"));
+        assert_eq!(
+            cache_identity("sample://, sample://"),
+            "sample://,sample://"
+        );
+    }
+}
