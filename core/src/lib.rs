@@ -31,6 +31,8 @@ pub mod sentiment;
 pub mod service;
 pub mod social;
 pub mod store;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 
 pub use client::{
     BackendHealth, BackendRole, BackendStatus, ServiceRef, Tickersense, TickersenseBuilder,

@@ -1,12 +1,14 @@
-//! The stock service over the Yahoo provider and the replay server:
-//! stale-on-error from the memory cache and from the running Redis, the
-//! Unavailable answer when nothing was kept, and many symbols at once.
+//! The conformance kit's market-data suite on every built-in provider
+//! (sample, CSV, Yahoo on the replay server), then the stock service over
+//! them: stale-on-error from the memory cache and from the running Redis,
+//! the Unavailable answer when nothing was kept, and many symbols at once.
 
 use std::time::Duration;
 
 use tickersense::cache::namespace;
+use tickersense::provider::ProviderUrl;
 use tickersense::resilience::ResiliencePolicy;
-use tickersense::{ErrorKind, HistoryRange, Interval, Origin, Period, Tickersense};
+use tickersense::{testkit, ErrorKind, HistoryRange, Interval, Origin, Period, Tickersense};
 use tickersense_replay::{Fault, ReplayServer};
 use tickersense_tests::service_url;
 
@@ -26,6 +28,72 @@ fn client(server: &ReplayServer, cache: &str) -> Tickersense {
         })
         .build()
         .expect("valid config")
+}
+
+/// The provider at `url`, with the policy of [`client`].
+fn provider(url: &str) -> std::sync::Arc<dyn tickersense::provider::MarketData> {
+    let policy = ResiliencePolicy {
+        timeout: Duration::from_millis(2000),
+        max_retries: 0,
+        breaker_failures: 0,
+        ..ResiliencePolicy::default()
+    };
+    ProviderUrl::parse(url).unwrap().connect(policy).unwrap()
+}
+
+#[tokio::test]
+async fn the_sample_provider_passes_the_kit() {
+    let report = testkit::market_data(
+        provider("sample://"),
+        "AAPL".into(),
+        "ZZZZ9".into(),
+        "apple".into(),
+    )
+    .await;
+    report.assert_passed();
+    assert!(report.checks.len() >= 10, "{report}");
+}
+
+#[tokio::test]
+async fn the_yahoo_provider_on_the_replay_server_passes_the_kit() {
+    let server = ReplayServer::start().await.unwrap();
+    let yahoo = provider(&server.market_data_url());
+    for (known, query) in [
+        ("AAPL", "Apple"),
+        ("EURUSD=X", "bitcoin"),
+        ("^GSPC", "apple"),
+    ] {
+        testkit::market_data(yahoo.clone(), known.into(), "NOPE".into(), query.into())
+            .await
+            .assert_passed();
+    }
+}
+
+#[tokio::test]
+async fn the_csv_provider_passes_the_kit() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("Date,Open,High,Low,Close,Adj Close,Volume\n");
+    for day in 4..=15 {
+        let close = 10.0 + f64::from(day) / 4.0;
+        csv.push_str(&format!(
+            "2024-11-{day:02},{},{},{},{close},{},{}\n",
+            close - 0.5,
+            close + 1.0,
+            close - 1.0,
+            close - 0.1,
+            1000 * day
+        ));
+    }
+    std::fs::write(dir.path().join("ACME.csv"), csv).unwrap();
+    std::fs::write(
+        dir.path().join("ACMX.csv"),
+        "Date,Open,High,Low,Close,Volume\n",
+    )
+    .unwrap();
+    let url = format!("csv://{}?tz=America/New_York", dir.path().display());
+    testkit::market_data(provider(&url), "acme".into(), "NONE".into(), "acm".into())
+        .await
+        .assert_passed();
 }
 
 /// Serves a quote and a history, breaks the provider, and checks both come

@@ -1,10 +1,12 @@
-//! One suite for every store backend: memory, SQLite, and the running PostgreSQL.
+//! The conformance kit's price, sentiment and backfill suites on every store
+//! backend (memory, SQLite, the running PostgreSQL), and what only one
+//! backend has: migrations, file opening, locking, PostgreSQL's COPY path.
 
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use tickersense::store::{Coverage, Store, StoreUrl};
-use tickersense::{Bar, ErrorKind, Interval, PlatformSentiment, SentimentRecord, Symbol};
+use tickersense::store::{Store, StoreUrl};
+use tickersense::{testkit, Bar, Interval, Symbol};
 use tickersense_tests::{service_url, PgSchema};
 
 fn day(n: i64) -> DateTime<Utc> {
@@ -33,219 +35,13 @@ async fn refused(url: &str) -> tickersense::Error {
     StoreUrl::parse(url).unwrap().connect().await.err().unwrap()
 }
 
+/// The conformance kit's store suites, each of which must pass.
 async fn suite(store: Arc<dyn Store>) {
-    let aapl = Symbol::parse("AAPL").unwrap();
-    let fx = Symbol::parse("EURUSD=X").unwrap();
-
-    // Upsert is idempotent and replaces by key.
-    let bars: Vec<Bar> = (0..10).map(|n| bar(n, 100.0 + n as f64)).collect();
-    store.upsert_bars(&aapl, Interval::D1, &bars).await.unwrap();
-    store.upsert_bars(&aapl, Interval::D1, &bars).await.unwrap();
-    store
-        .upsert_bars(&aapl, Interval::D1, &[bar(3, 555.5)])
+    testkit::price_store(store.clone()).await.assert_passed();
+    testkit::sentiment_store(store.clone())
         .await
-        .unwrap();
-    let all = store
-        .bars(&aapl, Interval::D1, None, day(100))
-        .await
-        .unwrap();
-    assert_eq!(all.len(), 10);
-    assert_eq!(all[3].close, 555.5);
-    assert!(all.windows(2).all(|w| w[0].timestamp < w[1].timestamp));
-
-    // Ranges are [start, end); intervals and symbols are separate series.
-    let some = store
-        .bars(&aapl, Interval::D1, Some(day(2)), day(5))
-        .await
-        .unwrap();
-    assert_eq!(
-        some.iter().map(|b| b.timestamp).collect::<Vec<_>>(),
-        vec![day(2), day(3), day(4)]
-    );
-    assert!(store
-        .bars(&aapl, Interval::Wk1, None, day(100))
-        .await
-        .unwrap()
-        .is_empty());
-    assert_eq!(
-        store
-            .latest_bar(&aapl, Interval::D1)
-            .await
-            .unwrap()
-            .unwrap()
-            .timestamp,
-        day(9)
-    );
-    assert!(store.latest_bar(&fx, Interval::D1).await.unwrap().is_none());
-
-    // An empty or reversed range, or one starting after now, holds no bar,
-    // as SQL answers it (and none of them panics).
-    for (start, end) in [
-        (day(5), day(2)),
-        (day(5), day(5)),
-        (Utc::now() + Duration::days(30), Utc::now()),
-    ] {
-        let none = store.bars(&aapl, Interval::D1, Some(start), end).await;
-        assert_eq!(none.unwrap(), [], "{start} to {end}");
-    }
-
-    // A volume no column holds is refused whole, never saturated.
-    let huge = Bar {
-        volume: u64::MAX,
-        ..bar(50, 1.0)
-    };
-    let refused = store
-        .upsert_bars(&fx, Interval::D1, &[bar(49, 1.0), huge])
-        .await
-        .unwrap_err();
-    assert_eq!(refused.kind(), ErrorKind::InvalidInput, "{refused}");
-    assert_eq!(
-        store.bars(&fx, Interval::D1, None, day(100)).await.unwrap(),
-        []
-    );
-
-    // A small batch (no COPY on PostgreSQL) naming a bar twice: the later
-    // copy wins on every store, and the bar counts once.
-    let msft = Symbol::parse("MSFT").unwrap();
-    let twice = [bar(1, 10.0), bar(2, 20.0), bar(1, 11.0)];
-    assert_eq!(
-        store
-            .upsert_bars(&msft, Interval::D1, &twice)
-            .await
-            .unwrap(),
-        2
-    );
-    assert_eq!(
-        store
-            .bars(&msft, Interval::D1, None, day(100))
-            .await
-            .unwrap(),
-        [bar(1, 11.0), bar(2, 20.0)]
-    );
-
-    // Prices survive bit for bit (the seed's DECIMAL(10,2) lost FX digits).
-    let precise = Bar {
-        timestamp: day(0),
-        open: 1.034_57,
-        high: 1.036_21,
-        low: 0.000_1,
-        close: 500_000.123_456_7,
-        adj_close: None,
-        volume: u64::from(u32::MAX) * 4,
-    };
-    store
-        .upsert_bars(&fx, Interval::D1, &[precise])
-        .await
-        .unwrap();
-    assert_eq!(
-        store.bars(&fx, Interval::D1, None, day(1)).await.unwrap(),
-        vec![precise]
-    );
-
-    // Coverage widens, and "from the beginning" wins.
-    assert!(store.coverage(&aapl, Interval::D1).await.unwrap().is_none());
-    store
-        .extend_coverage(
-            &aapl,
-            Interval::D1,
-            Coverage {
-                from: Some(day(5)),
-                to: day(9),
-            },
-        )
-        .await
-        .unwrap();
-    store
-        .extend_coverage(
-            &aapl,
-            Interval::D1,
-            Coverage {
-                from: Some(day(0)),
-                to: day(6),
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        store.coverage(&aapl, Interval::D1).await.unwrap(),
-        Some(Coverage {
-            from: Some(day(0)),
-            to: day(9)
-        })
-    );
-    store
-        .extend_coverage(
-            &aapl,
-            Interval::D1,
-            Coverage {
-                from: None,
-                to: day(7),
-            },
-        )
-        .await
-        .unwrap();
-    assert_eq!(
-        store.coverage(&aapl, Interval::D1).await.unwrap(),
-        Some(Coverage {
-            from: None,
-            to: day(9)
-        })
-    );
-
-    // Sentiment records come back in time order with their detail.
-    let record = |n: i64, score: f64| SentimentRecord {
-        symbol: aapl.clone(),
-        timestamp: day(n),
-        detail: PlatformSentiment {
-            platform: "reddit".into(),
-            sentiment_score: score,
-            confidence: score.abs(),
-            mention_count: 42,
-            keywords: vec!["$AAPL".into(), "earnings".into()],
-            source_urls: vec!["https://example.invalid/1".into()],
-        },
-    };
-    store
-        .insert_sentiment(&[record(5, 0.25), record(1, -0.5)])
-        .await
-        .unwrap();
-    let since = store.sentiment_since(&aapl, day(0)).await.unwrap();
-    assert_eq!(since.len(), 2);
-    assert_eq!(since[0], record(1, -0.5));
-    assert_eq!(since[1], record(5, 0.25));
-    assert_eq!(store.sentiment_since(&aapl, day(2)).await.unwrap().len(), 1);
-    assert!(store.sentiment_since(&fx, day(0)).await.unwrap().is_empty());
-
-    // Per-day sums: two more analyses on day 5, one of them without mentions.
-    let quiet = SentimentRecord {
-        detail: PlatformSentiment {
-            platform: "x".into(),
-            mention_count: 0,
-            ..record(5, 1.0).detail
-        },
-        ..record(5, 1.0)
-    };
-    let busy = SentimentRecord {
-        timestamp: day(5) + Duration::hours(3),
-        detail: PlatformSentiment {
-            mention_count: 126,
-            ..record(5, -0.75).detail
-        },
-        ..record(5, -0.75)
-    };
-    store.insert_sentiment(&[quiet, busy]).await.unwrap();
-    let daily = store.sentiment_daily(&aapl, day(0)).await.unwrap();
-    assert_eq!(
-        daily
-            .iter()
-            .map(|d| (d.date, d.analyses, d.mentions))
-            .collect::<Vec<_>>(),
-        [(day(1).date_naive(), 1, 42), (day(5).date_naive(), 3, 168)]
-    );
-    // (0.25 * 42 + 1.0 * 0 - 0.75 * 126) / 168 = -0.5
-    assert!((daily[1].score + 0.5).abs() < 1e-12, "{daily:?}");
-    assert!((daily[1].confidence - 2.0 / 3.0).abs() < 1e-12, "{daily:?}");
-    assert_eq!(daily[0].score, -0.5);
+        .assert_passed();
+    testkit::backfill_store(store).await.assert_passed();
 }
 
 #[tokio::test]
@@ -264,21 +60,19 @@ async fn memory_store() {
 async fn sqlite_store() {
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("t.db").display());
-    suite(connect(&url).await).await;
+    let store = connect(&url).await;
+    suite(store.clone()).await;
+    let aapl = Symbol::parse("AAPL").unwrap();
+    let bars: Vec<Bar> = (0..10).map(|n| bar(n, 100.0 + n as f64)).collect();
+    store.upsert_bars(&aapl, Interval::D1, &bars).await.unwrap();
     // Reopening runs the migrations again without harm and keeps the data.
     let reopened = connect(&url).await;
     assert_eq!(
         reopened
-            .bars(
-                &Symbol::parse("AAPL").unwrap(),
-                Interval::D1,
-                None,
-                day(100)
-            )
+            .bars(&aapl, Interval::D1, None, day(100))
             .await
-            .unwrap()
-            .len(),
-        10
+            .unwrap(),
+        bars
     );
 }
 
