@@ -21,6 +21,9 @@ use crate::user::{describe, PyAnalyzer, PyMarketData, PyMentionSource};
 /// What `Client(...)` and `AsyncClient(...)` were given.
 pub struct Options {
     overrides: ConfigOverrides,
+    /// The URLs of a `social=[...]` list: the only URL sources then (none
+    /// when it holds only objects), checked by the builder with the objects.
+    social_urls: Option<String>,
     timeout: Option<Seconds>,
     retries: Option<Int>,
     objects: Objects,
@@ -76,6 +79,7 @@ impl Options {
             ..ConfigOverrides::default()
         };
         let mut objects = Objects::default();
+        let mut social_urls = None;
         if let Some(given) = market_data {
             match text(&given)? {
                 Some(url) => overrides.market_data = Some(url),
@@ -106,8 +110,7 @@ impl Options {
                             }
                         }
                     }
-                    // Only these URLs: none but the objects when there are none.
-                    overrides.social = Some(urls.join(","));
+                    social_urls = Some(urls.join(","));
                 }
             }
         }
@@ -122,6 +125,7 @@ impl Options {
         }
         Ok(Options {
             overrides,
+            social_urls,
             timeout,
             retries,
             objects,
@@ -133,6 +137,9 @@ impl Options {
     pub fn resolve(self) -> PyResult<(Config, Objects)> {
         let objects = self.objects;
         let mut config = guarded(|| Config::resolve(self.overrides))?;
+        if let Some(urls) = self.social_urls {
+            config.social = urls;
+        }
         if let Some(Seconds(secs)) = self.timeout {
             config.resilience.timeout = py_result(checked_timeout(secs))?;
         }

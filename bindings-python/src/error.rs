@@ -148,7 +148,12 @@ pub fn from_python(
             .getattr("kind")
             .and_then(|k| k.extract::<String>())
             .ok()
-            .and_then(|k| ErrorKind::ALL.iter().copied().find(|kind| kind.as_str() == k))
+            .and_then(|k| {
+                ErrorKind::ALL
+                    .iter()
+                    .copied()
+                    .find(|kind| kind.as_str() == k)
+            })
             .unwrap_or(otherwise)
     } else if value.is_instance_of::<PyTimeoutError>() {
         ErrorKind::Timeout
@@ -163,11 +168,16 @@ pub fn from_python(
         .get_type()
         .qualname()
         .map_or_else(|_| "exception".to_owned(), |n| n.to_string());
-    let text = value.str().map_or_else(|_| String::new(), |s| s.to_string_lossy().into_owned());
+    let text = value
+        .str()
+        .map_or_else(|_| String::new(), |s| s.to_string_lossy().into_owned());
     let message = if text.is_empty() {
         format!("{site} raised {type_name}")
     } else {
-        format!("{site} raised {type_name}: {}", tickersense::error::echo(&text))
+        format!(
+            "{site} raised {type_name}: {}",
+            tickersense::error::echo(&text)
+        )
     };
     let mut err = tickersense::Error::new(kind, message).with_source(raised);
     if let Some(after) = retry_after {

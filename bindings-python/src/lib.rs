@@ -16,6 +16,7 @@ mod runtime;
 mod sentiment;
 mod service;
 mod store;
+mod testkit;
 mod user;
 
 use pyo3::prelude::*;
@@ -31,6 +32,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     service::register(m)?;
     client::register(m)?;
     sentiment::register(m)?;
+    testkit::register(m)?;
     runtime::register(m)?;
     Ok(())
 }

@@ -96,7 +96,11 @@ fn check_market_data(
 /// and `mentions`), asking for posts about `symbol`.
 #[pyfunction]
 #[pyo3(signature = (source, *, symbol = Text::from("AAPL")), text_signature = "(source, *, symbol='AAPL')")]
-fn check_mention_source(py: Python<'_>, source: &Bound<'_, PyAny>, symbol: Text) -> PyResult<Report> {
+fn check_mention_source(
+    py: Python<'_>,
+    source: &Bound<'_, PyAny>,
+    symbol: Text,
+) -> PyResult<Report> {
     let source = Arc::new(PyMentionSource::new(source)?);
     wait(py, async move {
         let inner = tickersense::testkit::mention_source(source, symbol.0).await;

@@ -14,7 +14,11 @@ An exception raised in your code reaches the caller as the matching
 exception keeps its kind, ``TimeoutError`` is ``TimeoutError``,
 ``ConnectionError`` ``UnavailableError``, ``LookupError`` (``KeyError``)
 ``NotFoundError``, anything else ``UpstreamError`` (``InternalError`` from
-an analyzer).
+an analyzer). A quote or history call with no earlier copy cached reports a
+provider that answered badly as ``UnavailableError`` with ``cause_kind ==
+"Upstream"``, as it does for the built-in providers.
+
+``tickersense.testkit`` checks an object against these contracts.
 """
 
 from __future__ import annotations

@@ -123,7 +123,14 @@ where
         .unwrap_or_else(|| Err(shut_down_error()))
     })
     .await
-    .map_err(|err| tickersense::Error::internal(format!("a user backend's call failed: {err}")))??;
+    .map_err(|err| {
+        if err.is_panic() {
+            tickersense::Error::internal("a user backend's call panicked in the binding")
+        } else {
+            // The runtime is shutting down: the interpreter is exiting.
+            shut_down_error()
+        }
+    })??;
     match started {
         Started::Ready(returned) => in_python(move |py| convert(py, returned.bind(py))),
         Started::Awaiting(running) => {

@@ -112,9 +112,9 @@ impl Analyzer for PyAnalyzer {
                 let texts = PyList::new(py, texts)?;
                 let object = self.object.bind(py);
                 match self.shape {
-                    Shape::Object { many: true } => {
-                        object.call_method1("score_many", (texts,)).map(Bound::unbind)
-                    }
+                    Shape::Object { many: true } => object
+                        .call_method1("score_many", (texts,))
+                        .map(Bound::unbind),
                     Shape::Object { many: false } => {
                         let score = object.getattr("score")?;
                         helper(py)?.call1(py, (score, texts))
@@ -134,7 +134,11 @@ impl Analyzer for PyAnalyzer {
                     .iter()
                     .enumerate()
                     .map(|(i, score)| {
-                        let at = if many { format!("{}[{i}]", site.name) } else { site.name.clone() };
+                        let at = if many {
+                            format!("{}[{i}]", site.name)
+                        } else {
+                            site.name.clone()
+                        };
                         score_from(&at, score)
                     })
                     .collect()
@@ -162,7 +166,12 @@ fn score_from(site: &str, value: &Bound<'_, PyAny>) -> Result<Score> {
     };
     let polarity = number
         .and_then(|n| n.extract::<f64>().ok())
-        .ok_or_else(|| bad(site, format_args!("a score that is not a number: {}", shown(value))))?;
+        .ok_or_else(|| {
+            bad(
+                site,
+                format_args!("a score that is not a number: {}", shown(value)),
+            )
+        })?;
     if !(-1.0..=1.0).contains(&polarity) {
         return Err(bad(
             site,

@@ -44,7 +44,11 @@ pub fn items<'py>(site: &str, value: &Bound<'py, PyAny>) -> Result<Vec<Bound<'py
     }
     Err(bad(
         site,
-        format_args!("a {} where a list was expected: {}", type_name(value), shown(value)),
+        format_args!(
+            "a value of type {} where a list was expected: {}",
+            type_name(value),
+            shown(value)
+        ),
     ))
 }
 
@@ -63,7 +67,10 @@ pub fn frame_rows<'py>(site: &str, frame: &Bound<'py, PyAny>) -> Result<Vec<Boun
         .map_err(|err| {
             bad(
                 site,
-                format_args!("a DataFrame that cannot be read: {}", echo(&err.to_string())),
+                format_args!(
+                    "a DataFrame that cannot be read: {}",
+                    echo(&err.to_string())
+                ),
             )
         })?;
     items(site, &rows)
@@ -116,7 +123,11 @@ impl<'a, 'py> Fields<'a, 'py> {
         if plain {
             return Err(bad(
                 &site,
-                format_args!("a {} where a dict of {what} fields was expected: {}", type_name(value), shown(value)),
+                format_args!(
+                    "a value of type {} where a dict of {what} fields was expected: {}",
+                    type_name(value),
+                    shown(value)
+                ),
             ));
         }
         Ok(Fields { value, site })
@@ -135,7 +146,10 @@ impl<'a, 'py> Fields<'a, 'py> {
     }
 
     fn missing(&self, key: &str) -> Error {
-        bad(&self.site, format_args!("no '{key}': {}", shown(self.value)))
+        bad(
+            &self.site,
+            format_args!("no '{key}': {}", shown(self.value)),
+        )
     }
 
     fn wrong(&self, key: &str, expected: &str, value: &Bound<'_, PyAny>) -> Error {

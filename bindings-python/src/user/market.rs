@@ -103,11 +103,18 @@ impl MarketData for PyMarketData {
 /// `volume`, `market_cap`, `pe_ratio`, `currency`, `exchange`,
 /// `market_time` (else now) and `source` (else the provider's name) taken
 /// when there. Change and change percent are computed.
-fn quote_from(site: &str, returned: &Bound<'_, PyAny>, symbol: Symbol, source: &str) -> Result<Quote> {
+fn quote_from(
+    site: &str,
+    returned: &Bound<'_, PyAny>,
+    symbol: Symbol,
+    source: &str,
+) -> Result<Quote> {
     let fields = Fields::of(site.to_owned(), returned, "Quote")?;
     let price = fields.number("price")?;
     let previous_close = fields.opt_number("previous_close")?.unwrap_or(price);
-    let source = fields.opt_text("source")?.unwrap_or_else(|| source.to_owned());
+    let source = fields
+        .opt_text("source")?
+        .unwrap_or_else(|| source.to_owned());
     let mut quote = Quote::new(symbol, price, previous_close, &source);
     quote.volume = fields.count("volume")?;
     quote.market_cap = fields.opt_number("market_cap")?;
@@ -178,8 +185,12 @@ fn bar_from(site: String, row: &Bound<'_, PyAny>) -> Result<Bar> {
 fn search_hit_from(site: String, hit: &Bound<'_, PyAny>) -> Result<SearchHit> {
     let fields = Fields::of(site.clone(), hit, "SearchHit")?;
     let text = fields.text("symbol")?;
-    let symbol = Symbol::parse(&text)
-        .map_err(|err| bad(&site, format_args!("a 'symbol' that is no symbol: {}", err.message())))?;
+    let symbol = Symbol::parse(&text).map_err(|err| {
+        bad(
+            &site,
+            format_args!("a 'symbol' that is no symbol: {}", err.message()),
+        )
+    })?;
     Ok(SearchHit {
         symbol,
         name: fields.opt_text("name")?.unwrap_or_default(),

@@ -16,12 +16,20 @@ pub use analyzer::PyAnalyzer;
 pub use market::PyMarketData;
 pub use social::PyMentionSource;
 
+/// The longest name a user object goes by, in characters.
+const MAX_NAME_CHARS: usize = 80;
+
 /// How errors and `repr` name a user object: its `name` attribute when it
 /// is a str, else its class's name (a function's own name).
 pub fn describe(object: &Bound<'_, PyAny>) -> String {
     if let Ok(name) = object.getattr("name") {
         if let Ok(name) = name.downcast::<PyString>() {
-            return tickersense::error::echo(&name.to_string_lossy());
+            // A name, not a value: kept short rather than quoted.
+            return name
+                .to_string_lossy()
+                .chars()
+                .take(MAX_NAME_CHARS)
+                .collect();
         }
     }
     // Functions have a `__qualname__` of their own; instances only their class's.

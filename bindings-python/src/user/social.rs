@@ -95,7 +95,12 @@ impl MentionSource for PyMentionSource {
 /// A post dict: `text` and `created_at` needed; `id` (else its position)
 /// and `url` taken when there. The platform is the source's.
 fn post_from(site: String, post: &Bound<'_, PyAny>, platform: &str) -> Result<Post> {
-    let position = site.rsplit('[').next().unwrap_or("").trim_end_matches(']').to_owned();
+    let position = site
+        .rsplit('[')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(']')
+        .to_owned();
     let fields = Fields::of(site, post, "Post")?;
     let id = match fields.opt_text("id") {
         Ok(Some(id)) => id,
