@@ -349,3 +349,82 @@ def test_objects_of_the_wrong_shape_are_refused_at_once():
         client(social=[NoPlatform()])
     with pytest.raises(TypeError, match="analyzer"):
         client(analyzer=42)
+
+
+def test_async_methods_do_not_block_the_callers_loop():
+    class Slow(AsyncLegacy):
+        async def quote(self, symbol):
+            await asyncio.sleep(0.3)
+            return {"price": 1.0}
+
+    async def main():
+        ac = tickersense.AsyncClient(store="memory://", cache="none://", market_data=Slow())
+        ticks = 0
+
+        async def ticker():
+            nonlocal ticks
+            while True:
+                await asyncio.sleep(0.01)
+                ticks += 1
+
+        running = asyncio.ensure_future(ticker())
+        started = asyncio.get_running_loop().time()
+        quotes = await asyncio.gather(*(ac.quote(s) for s in ("AAPL", "MSFT", "KO", "SAP")))
+        elapsed = asyncio.get_running_loop().time() - started
+        running.cancel()
+        return quotes, elapsed, ticks
+
+    quotes, elapsed, ticks = asyncio.run(main())
+    assert [q.price for q in quotes] == [1.0] * 4
+    assert elapsed < 1.0, "four 0.3 s calls ran one after another"
+    assert ticks >= 10, "the loop was blocked while the provider ran"
+
+
+def test_user_backends_work_in_a_forked_child():
+    import os
+
+    plain, coroutines = client(market_data=Legacy()), client(market_data=AsyncLegacy())
+    assert plain.quote("AAPL").price == 101.0 and coroutines.quote("AAPL").price == 55.5
+    pid = os.fork()
+    if pid == 0:
+        try:
+            ok = plain.quote("MSFT").price == 101.0 and coroutines.quote("MSFT").price == 55.5
+            os._exit(0 if ok else 1)
+        except BaseException:
+            os._exit(2)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert coroutines.quote("KO").price == 55.5, "the parent still works"
+
+
+def test_the_interpreter_exits_cleanly_with_a_user_coroutine_in_flight(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "exit.py"
+    script.write_text(
+        """
+import asyncio, threading, time
+import tickersense
+
+class Hanging:
+    async def quote(self, symbol):
+        await asyncio.sleep(60)
+    def history(self, symbol, start, end, interval):
+        return []
+    def search(self, query, limit):
+        return []
+
+c = tickersense.Client(store="memory://", cache="none://", market_data=Hanging())
+threading.Thread(target=lambda: c.quote("AAPL"), daemon=True).start()
+time.sleep(0.3)
+print("leaving")
+"""
+    )
+    started = time.monotonic()
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "leaving"
+    assert "Traceback" not in done.stderr and "panicked" not in done.stderr
+    assert time.monotonic() - started < 30

@@ -83,7 +83,7 @@ impl MentionSource for PyMentionSource {
                     .collect::<Result<Vec<_>>>()?;
                 // The trait's promise, kept for sources that overlook it.
                 posts.retain(|p| p.created_at >= since);
-                posts.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+                posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
                 posts.truncate(limit);
                 Ok(posts)
             },

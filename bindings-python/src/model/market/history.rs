@@ -149,9 +149,10 @@ impl History {
         )
     }
 
-    /// A pandas DataFrame indexed by bar start in the exchange's time zone
-    /// (`Date` for daily and longer bars, `Datetime` for intraday), with
-    /// columns Open, High, Low, Close, Adj Close, Volume. Needs pandas.
+    /// A pandas DataFrame indexed by bar start in the exchange's time zone,
+    /// or UTC when the history names none, as a stored one does (`Date` for
+    /// daily and longer bars, `Datetime` for intraday), with columns Open,
+    /// High, Low, Close, Adj Close, Volume. Needs pandas.
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pandas = py.import("pandas").map_err(|_| {
             pyo3::exceptions::PyImportError::new_err(
@@ -190,9 +191,14 @@ impl History {
             millis.push(0);
         }
         kwargs.set_item("unit", "ms")?;
+        // A history that names no zone (the store keeps none) is shown in UTC.
+        let zone = match self.inner.timezone.as_str() {
+            "" => "UTC",
+            zone => zone,
+        };
         let mut index = pandas
             .call_method("to_datetime", (millis,), Some(&kwargs))?
-            .call_method1("tz_convert", (self.inner.timezone.as_str(),))?;
+            .call_method1("tz_convert", (zone,))?;
         if empty {
             index = index.get_item(PySlice::new(py, 0, 0, 1))?;
         }
