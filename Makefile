@@ -20,7 +20,11 @@ test: test-rust test-python test-node
 
 # The Python binding is tested through pytest below (its cdylib wants the
 # interpreter that loads it); the Node binding through node --test.
+# The core builds with no backend compiled in, and the declared minimum Rust
+# version holds (see .ci/msrv), before the tests run.
 test-rust:
+	cargo check -p tickersense --no-default-features
+	bash .ci/msrv
 	cargo test --workspace --exclude tickersense-python --exclude tickersense-node
 
 $(VENV)/.ready: bindings-python/pyproject.toml Makefile

@@ -10,7 +10,7 @@ use pyo3::types::PyString;
 use tickersense::provider::MarketData;
 use tickersense::resilience::checked_timeout;
 use tickersense::sentiment::Analyzer;
-use tickersense::social::MentionSource;
+use tickersense::social::{MentionSource, SourceUrl};
 use tickersense::{Config, ConfigOverrides, TickersenseBuilder};
 
 use crate::args::{opt_text, Int, Seconds, Text};
@@ -133,48 +133,42 @@ impl Options {
     }
 
     /// The configuration (these arguments over `TICKERSENSE_*` over the
-    /// defaults) and the objects. Reads the environment; no I/O beyond that.
+    /// defaults, `timeout` and `retries` among them) and the objects. Reads
+    /// the environment; no I/O beyond that.
     pub fn resolve(self) -> PyResult<(Config, Objects)> {
-        let objects = self.objects;
-        let mut config = guarded(|| Config::resolve(self.overrides))?;
-        if let Some(urls) = self.social_urls {
-            config.social = urls;
-        }
+        let mut overrides = self.overrides;
         if let Some(Seconds(secs)) = self.timeout {
-            config.resilience.timeout = py_result(checked_timeout(secs))?;
+            overrides.timeout = Some(py_result(checked_timeout(secs))?);
         }
         if let Some(retries) = self.retries {
-            config.resilience.max_retries = retries.within("retries", 0, i64::from(u32::MAX))?;
+            overrides.retries = Some(retries.within("retries", 0, i64::from(u32::MAX))?);
         }
-        Ok((config, objects))
+        let mut config = guarded(|| Config::resolve(overrides))?;
+        if let Some(urls) = self.social_urls {
+            config.social = py_result(SourceUrl::parse_many(&urls))?;
+        }
+        Ok((config, self.objects))
     }
 }
 
 /// `Client(store=..., ...)` with every URL's password hidden and objects
 /// shown as `<name>`.
 pub fn repr(class: &str, config: &Config, objects: &Objects) -> String {
-    use tickersense::error::redact_url;
     let object = |name: &str| format!("<{name}>");
     let market_data = objects.market_data.as_ref().map_or_else(
-        || format!("{:?}", redact_url(&config.market_data)),
+        || format!("{:?}", config.market_data.to_string()),
         |(_, name)| object(name),
     );
-    let mut social: Vec<String> = config
-        .social
-        .split(',')
-        .map(str::trim)
-        .filter(|u| !u.is_empty())
-        .map(redact_url)
-        .collect();
+    let mut social: Vec<String> = config.social.iter().map(ToString::to_string).collect();
     social.extend(objects.social.iter().map(|(_, name)| object(name)));
     let analyzer = objects.analyzer.as_ref().map_or_else(
-        || format!("{:?}", config.analyzer),
+        || format!("{:?}", config.analyzer.as_str()),
         |(_, name)| object(name),
     );
     format!(
         "{class}(store={:?}, cache={:?}, market_data={market_data}, social={:?}, analyzer={analyzer})",
-        redact_url(&config.store),
-        redact_url(&config.cache),
+        config.store.to_string(),
+        config.cache.to_string(),
         social.join(",")
     )
 }

@@ -6,7 +6,15 @@
 //!
 //! Start with [`Tickersense`]: every backend is chosen by a URL in
 //! [`Config`] (`sqlite://tickersense.db`, `redis://127.0.0.1:6379/0`,
-//! `sample://`, ...), and the defaults need nothing installed.
+//! `sample://`, ...), each with its own options (`?pool=16`), and the
+//! defaults need nothing installed.
+//!
+//! Cargo features choose the backends compiled in, all on by default:
+//! `sqlite` and `postgres` (stores, through sqlx), `redis` (the Redis and
+//! tiered caches), `yahoo` (the HTTP providers, through reqwest). Without
+//! any, the crate still has the model, the analyzers, the memory cache and
+//! store, `sample://` and `csv://`; a URL naming a backend left out is
+//! `InvalidInput` saying which feature to enable.
 //!
 //! ```no_run
 //! # async fn demo() -> tickersense::Result<()> {
@@ -33,6 +41,7 @@ pub mod social;
 pub mod store;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod url;
 
 pub use client::{
     BackendHealth, BackendRole, BackendStatus, ServiceRef, Tickersense, TickersenseBuilder,

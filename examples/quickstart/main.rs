@@ -26,7 +26,9 @@ async fn main() -> Result<(), tickersense::Error> {
     println!("tickersense quickstart");
     println!(
         "  market data: {}   social: {}   analyzer: {}",
-        config.market_data, config.social, config.analyzer
+        config.market_data,
+        config.social_display(),
+        config.analyzer
     );
     println!(
         "  store: {}   cache: {}",

@@ -1,7 +1,7 @@
 //! The vertical slice through `Tickersense`: quote, history, search and
 //! sentiment over the embedded defaults, and typed errors for bad input.
 
-use tickersense::{Config, ErrorKind, Interval, Origin, Period, Tickersense, Trend};
+use tickersense::{ErrorKind, Interval, Origin, Period, Tickersense, Trend};
 
 fn memory_client() -> Tickersense {
     Tickersense::builder().store("memory://").build().unwrap()
@@ -149,38 +149,39 @@ async fn provider_and_search_errors_are_typed() {
 }
 
 #[test]
-fn bad_urls_fail_at_construction() {
-    for config in [
-        Config {
-            store: "mysql://x".into(),
-            ..Config::default()
-        },
-        Config {
-            cache: "redis://[bad".into(),
-            ..Config::default()
-        },
-        Config {
-            social: " , ".into(),
-            ..Config::default()
-        },
-        Config {
-            cache: "memory://xxxx".into(),
-            ..Config::default()
-        },
-        Config {
-            store: "memory://prices".into(),
-            ..Config::default()
-        },
-        Config {
-            cache: "redis://127.0.0.1:6379/0?prefx=app".into(),
-            ..Config::default()
-        },
-    ] {
+fn bad_urls_fail_where_they_are_parsed() {
+    let builders = [
+        Tickersense::builder().store("mysql://x"),
+        Tickersense::builder().cache("redis://[bad"),
+        Tickersense::builder().social(" , "),
+        Tickersense::builder().cache("memory://xxxx"),
+        Tickersense::builder().store("memory://prices"),
+        Tickersense::builder().cache("redis://127.0.0.1:6379/0?prefx=app"),
+        Tickersense::builder().store("postgres://u@127.0.0.1/db?pool=0"),
+        Tickersense::builder().store("sqlite://x.db?migration=check"),
+        Tickersense::builder().market_data("csv://d?tz=Mars/Olympus"),
+        Tickersense::builder().analyzer("magic"),
+    ];
+    for builder in builders {
+        let shown = format!("{builder:?}");
         assert_eq!(
-            Tickersense::new(config).err().unwrap().kind(),
-            ErrorKind::InvalidInput
+            builder.build().err().unwrap().kind(),
+            ErrorKind::InvalidInput,
+            "{shown}"
         );
     }
+    // The parsed types refuse the same text.
+    assert!("mysql://x".parse::<tickersense::store::StoreUrl>().is_err());
+    assert!("memory://xxxx"
+        .parse::<tickersense::cache::CacheUrl>()
+        .is_err());
+    assert!(tickersense::social::SourceUrl::parse_list(" , ").is_err());
+    // A later knob wins, and a good URL builds.
+    Tickersense::builder()
+        .store("mysql://x")
+        .store("memory://")
+        .build()
+        .unwrap();
 }
 
 #[tokio::test]

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use tickersense::store::{Store, StoreUrl};
+use tickersense::store::{Store, StoreBackend, StoreUrl};
 use tickersense::{testkit, Bar, Interval, Symbol};
 use tickersense_tests::{service_url, PgSchema};
 
@@ -82,12 +82,14 @@ fn a_sqlite_path_under_home_is_expanded() {
         return;
     };
     let want = std::path::Path::new(&home).join("x.db");
-    match StoreUrl::parse("sqlite://~/x.db").unwrap() {
-        StoreUrl::Sqlite { path, .. } => assert_eq!(std::path::Path::new(&path), want),
+    match StoreUrl::parse("sqlite://~/x.db").unwrap().backend() {
+        StoreBackend::Sqlite(options) => assert_eq!(std::path::Path::new(&options.path), want),
         other => panic!("{other:?}"),
     }
-    match StoreUrl::parse("sqlite://~x/y.db").unwrap() {
-        StoreUrl::Sqlite { path, .. } => assert_eq!(path, "~x/y.db", "only ~/ is expanded"),
+    match StoreUrl::parse("sqlite://~x/y.db").unwrap().backend() {
+        StoreBackend::Sqlite(options) => {
+            assert_eq!(options.path, "~x/y.db", "only ~/ is expanded")
+        }
         other => panic!("{other:?}"),
     }
 }

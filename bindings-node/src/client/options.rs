@@ -78,24 +78,20 @@ impl ClientOptions {
         })
     }
 
-    /// The core configuration these options ask for: the URLs resolved
-    /// against the environment and defaults, then `timeout` and `retries`
-    /// set on its resilience policy.
+    /// The core configuration these options ask for: each knob (URLs,
+    /// `timeout`, `retries`) from the options, else the environment, else
+    /// the defaults.
     pub(super) fn into_config(self) -> tickersense::Result<Config> {
-        let mut config = Config::resolve(ConfigOverrides {
+        let timeout = self.timeout.map(checked_timeout).transpose()?;
+        Config::resolve(ConfigOverrides {
             store: self.store,
             cache: self.cache,
             market_data: self.market_data,
             social: self.social,
             analyzer: self.analyzer,
-        })?;
-        if let Some(secs) = self.timeout {
-            config.resilience.timeout = checked_timeout(secs)?;
-        }
-        if let Some(retries) = self.retries {
-            config.resilience.max_retries = retries;
-        }
-        Ok(config)
+            timeout,
+            retries: self.retries,
+        })
     }
 }
 

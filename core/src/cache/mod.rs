@@ -1,12 +1,21 @@
 //! Caching of fetched values: the [`Cache`] trait, per-namespace
 //! [`CachePolicy`], and the backends, chosen by URL through [`CacheUrl`].
 //!
-//! - `none://` — [`NoCache`]: every read misses.
-//! - `memory://` — [`MemoryCache`]: in-process, size-bounded per namespace (moka).
-//! - `redis://HOST:PORT/DB` — [`RedisCache`]: shared between processes;
+//! - `none://` — [`NoCache`]: every read misses. Takes no options.
+//! - `memory://` — [`MemoryCache`]: in-process, size-bounded per namespace
+//!   (moka). Takes no options.
+//! - `redis://HOST:PORT/DB` (`rediss://` for TLS) — `RedisCache` (feature
+//!   `redis`): shared between processes. Options (`RedisOptions`):
 //!   `?prefix=NAME` starts its keys with `NAME` instead of `tickersense`, so
-//!   apps sharing one Redis keep apart.
-//! - `tiered+redis://HOST:PORT/DB` — [`TieredCache`]: memory in front of Redis.
+//!   apps sharing one Redis keep apart; `?timeout=DURATION` (default `2s`)
+//!   bounds each command's wait for its answer; `?connect_timeout=DURATION`
+//!   (default `500ms`) bounds connecting; `?protocol=resp3` is handed to
+//!   the client.
+//! - `tiered+redis://HOST:PORT/DB` — `TieredCache` (feature `redis`):
+//!   memory in front of Redis, with the same options.
+//!
+//! An option a backend does not read is `InvalidInput` naming the ones it
+//! does; durations are written `500ms`, `2s`, `1.5s` or as bare seconds.
 //!
 //! The services start each key with the [`KeyScope`] of the source that
 //! made the value (the market-data provider's URL, the social sources and
@@ -22,8 +31,10 @@
 
 mod memory;
 mod policy;
+#[cfg(feature = "redis")]
 mod redis;
 mod scope;
+#[cfg(feature = "redis")]
 mod tiered;
 mod value;
 
@@ -31,13 +42,18 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
-use crate::config::{nothing_after, split_scheme, unknown_scheme};
 use crate::error::Result;
+use crate::url::BackendUrl;
 
-pub use self::redis::RedisCache;
+#[cfg(feature = "redis")]
+pub use self::redis::{
+    RedisCache, RedisOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_KEY_PREFIX,
+    DEFAULT_RESPONSE_TIMEOUT, MAX_PREFIX_CHARS,
+};
 pub use memory::MemoryCache;
 pub use policy::{namespace, CachePolicies, CachePolicy, NamespaceStats};
 pub use scope::KeyScope;
+#[cfg(feature = "redis")]
 pub use tiered::{TieredCache, NEAR_TTL_CAP};
 pub use value::{decode_value, encode_value, VALUE_FORMAT};
 pub(crate) use value::{get_value, set_value};
@@ -117,63 +133,163 @@ impl Cache for NoCache {
     }
 }
 
+/// What a cache knob accepts, for messages.
 const ACCEPTED: &str = "none://, memory://, redis://HOST:PORT/DB, tiered+redis://HOST:PORT/DB";
 
-fn checked_redis_url(url: &str) -> Result<String> {
-    self::redis::split_key_prefix(url)?;
-    Ok(url.to_owned())
-}
-
-/// A parsed cache URL. Its `Debug` form hides the password, as
-/// [`redact_url`](crate::error::redact_url) does.
+/// A parsed cache URL: `none://`, `memory://`, `redis://...` or
+/// `tiered+redis://...`, with the Redis options read and checked
+/// (`RedisOptions`, feature `redis`). Parsing does no I/O. `Display` and `Debug` show the
+/// URL without its password; [`CacheUrl::as_str`] gives it as written.
 #[derive(Clone, PartialEq, Eq)]
-pub enum CacheUrl {
-    /// `none://`
-    None,
-    /// `memory://`
-    Memory,
-    /// `redis://...` or `rediss://...`, kept whole (`?prefix=` included).
-    Redis(String),
-    /// `tiered+redis://...`: memory in front of the Redis URL kept here
-    /// (without the `tiered+` prefix).
-    Tiered(String),
+pub struct CacheUrl {
+    url: BackendUrl,
+    backend: CacheBackend,
 }
 
-impl std::fmt::Debug for CacheUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::error::RedactedUrl;
-        match self {
-            CacheUrl::None => f.write_str("None"),
-            CacheUrl::Memory => f.write_str("Memory"),
-            CacheUrl::Redis(url) => f.debug_tuple("Redis").field(&RedactedUrl(url)).finish(),
-            CacheUrl::Tiered(url) => f.debug_tuple("Tiered").field(&RedactedUrl(url)).finish(),
-        }
-    }
+/// The backend a [`CacheUrl`] names, with its options. Without the
+/// `redis` feature the Redis variants are gone and their URLs are
+/// `InvalidInput` naming the feature.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CacheBackend {
+    /// `none://`: [`NoCache`].
+    None,
+    /// `memory://`: [`MemoryCache`].
+    Memory,
+    /// `redis://...` or `rediss://...`: [`RedisCache`].
+    #[cfg(feature = "redis")]
+    Redis(RedisOptions),
+    /// `tiered+redis://...` (or `tiered+rediss://`): memory in front of
+    /// Redis, [`TieredCache`].
+    #[cfg(feature = "redis")]
+    Tiered(RedisOptions),
 }
 
 impl CacheUrl {
-    /// Parses a cache URL without any I/O.
-    pub fn parse(url: &str) -> Result<Self> {
-        let (scheme, rest) = split_scheme(url, "cache", ACCEPTED)?;
-        match scheme {
-            "none" => nothing_after("cache", scheme, rest).map(|()| CacheUrl::None),
-            "memory" => nothing_after("cache", scheme, rest).map(|()| CacheUrl::Memory),
-            "redis" | "rediss" => Ok(CacheUrl::Redis(checked_redis_url(url.trim())?)),
-            "tiered+redis" | "tiered+rediss" => {
-                let redis_url = url.trim().trim_start_matches("tiered+");
-                Ok(CacheUrl::Tiered(checked_redis_url(redis_url)?))
+    /// Parses a cache URL and its options without any I/O.
+    pub fn parse(text: &str) -> Result<Self> {
+        let url = BackendUrl::parse(text, "cache", ACCEPTED)?;
+        let backend = match url.scheme() {
+            "none" => {
+                url.expect_nothing_after("cache")?;
+                CacheBackend::None
             }
-            other => Err(unknown_scheme("cache", other, ACCEPTED)),
-        }
+            "memory" => {
+                url.expect_nothing_after("cache")?;
+                CacheBackend::Memory
+            }
+            #[cfg(feature = "redis")]
+            "redis" | "rediss" => CacheBackend::Redis(RedisOptions::from_url(&url)?),
+            #[cfg(feature = "redis")]
+            "tiered+redis" | "tiered+rediss" => {
+                let redis_text = url.as_str().trim_start_matches("tiered+");
+                let redis_url = BackendUrl::parse(redis_text, "cache", ACCEPTED)?;
+                CacheBackend::Tiered(RedisOptions::from_url(&redis_url)?)
+            }
+            #[cfg(not(feature = "redis"))]
+            "redis" | "rediss" | "tiered+redis" | "tiered+rediss" => {
+                return Err(url.compiled_out("cache", "redis"))
+            }
+            _ => return Err(url.unknown_scheme("cache", ACCEPTED)),
+        };
+        Ok(CacheUrl { url, backend })
+    }
+
+    /// The URL as written (trimmed); it may hold a password.
+    pub fn as_str(&self) -> &str {
+        self.url.as_str()
+    }
+
+    /// The backend and its options.
+    pub fn backend(&self) -> &CacheBackend {
+        &self.backend
     }
 
     /// Builds the cache with `policies`. No I/O: Redis connects on first use.
     pub fn connect(&self, policies: CachePolicies) -> Result<Arc<dyn Cache>> {
-        Ok(match self {
-            CacheUrl::None => Arc::new(NoCache),
-            CacheUrl::Memory => Arc::new(MemoryCache::new(policies)),
-            CacheUrl::Redis(url) => Arc::new(RedisCache::new(url, policies)?),
-            CacheUrl::Tiered(url) => Arc::new(TieredCache::new(url, policies)?),
+        Ok(match &self.backend {
+            CacheBackend::None => Arc::new(NoCache),
+            CacheBackend::Memory => Arc::new(MemoryCache::new(policies)),
+            #[cfg(feature = "redis")]
+            CacheBackend::Redis(options) => Arc::new(RedisCache::with_options(options, policies)?),
+            #[cfg(feature = "redis")]
+            CacheBackend::Tiered(options) => {
+                Arc::new(TieredCache::with_options(options, policies)?)
+            }
         })
+    }
+}
+
+impl std::str::FromStr for CacheUrl {
+    type Err = crate::Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        Self::parse(text)
+    }
+}
+
+impl std::fmt::Display for CacheUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.url, f)
+    }
+}
+
+impl std::fmt::Debug for CacheUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CacheUrl")
+            .field("url", &crate::url::RedactedUrl(self.url.as_str()))
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn cache_urls_parse_and_refuse_what_follows_memory() {
+        assert_eq!(
+            CacheUrl::parse("none://").unwrap().backend(),
+            &CacheBackend::None
+        );
+        assert_eq!(
+            CacheUrl::parse(" memory:// ").unwrap().as_str(),
+            "memory://"
+        );
+        for bad in ["memory://x", "none://?a=1", "memcached://h"] {
+            assert_eq!(
+                CacheUrl::parse(bad).unwrap_err().kind(),
+                ErrorKind::InvalidInput,
+                "{bad}"
+            );
+        }
+    }
+
+    #[cfg(feature = "redis")]
+    #[test]
+    fn a_tiered_url_reads_the_redis_options() {
+        let url =
+            CacheUrl::parse("tiered+redis://:hunter2@h:6379/0?prefix=app&timeout=1s").unwrap();
+        match url.backend() {
+            CacheBackend::Tiered(options) => {
+                assert_eq!(options.prefix, "app");
+                assert_eq!(options.timeout, std::time::Duration::from_secs(1));
+                assert_eq!(options.client_url(), "redis://:hunter2@h:6379/0");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!format!("{url:?}").contains("hunter2"));
+        assert!(!url.to_string().contains("hunter2"));
+    }
+
+    #[cfg(not(feature = "redis"))]
+    #[test]
+    fn a_redis_url_names_the_feature_it_needs() {
+        for url in ["redis://h/0", "tiered+redis://h/0"] {
+            let err = CacheUrl::parse(url).unwrap_err();
+            assert!(err.message().contains("`redis` feature"), "{err}");
+        }
     }
 }

@@ -5,7 +5,7 @@
 /// that starts every key a service writes: clients on different providers
 /// sharing one cache (a Redis, say) never read each other's values, and
 /// keys stay short whatever the URL. The identity should be redacted
-/// ([`crate::error::redact_url`]); the tag holds nothing of it readable.
+/// ([`crate::url::redact_url`]); the tag holds nothing of it readable.
 ///
 /// The hash is 64-bit FNV-1a, fixed here rather than taken from the
 /// standard library (whose hasher may change between Rust releases), so

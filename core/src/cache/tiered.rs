@@ -3,7 +3,8 @@ use std::time::Duration;
 
 use async_trait::async_trait;
 
-use super::{Cache, CachePolicies, CachePolicy, MemoryCache, NamespaceStats, RedisCache};
+use super::{Cache, CachePolicies, CachePolicy, MemoryCache, NamespaceStats};
+use super::{RedisCache, RedisOptions};
 use crate::error::Result;
 
 /// Longest a value stays in the memory tier. Other processes share the
@@ -22,8 +23,14 @@ pub struct TieredCache {
 }
 
 impl TieredCache {
-    /// A memory tier over the Redis at `url`, both under `policies`. No I/O.
+    /// A memory tier over the Redis at `url` (a `redis://` URL with the
+    /// options of [`RedisOptions`]), both under `policies`. No I/O.
     pub fn new(url: &str, policies: CachePolicies) -> Result<Self> {
+        Self::with_options(&RedisOptions::parse(url)?, policies)
+    }
+
+    /// A memory tier over the Redis `options` name, both under `policies`. No I/O.
+    pub fn with_options(options: &RedisOptions, policies: CachePolicies) -> Result<Self> {
         let mut near = policies.clone();
         let names: Vec<String> = policies.namespaces().map(str::to_owned).collect();
         for name in names {
@@ -33,7 +40,7 @@ impl TieredCache {
         near.set_fallback(capped(policies.fallback()));
         Ok(TieredCache {
             near: MemoryCache::new(near),
-            far: RedisCache::new(url, policies)?,
+            far: RedisCache::with_options(options, policies)?,
         })
     }
 }

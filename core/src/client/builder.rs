@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use super::Tickersense;
 use crate::cache::{Cache, CachePolicies, CachePolicy};
-use crate::config::Config;
+use crate::config::{Config, ConfigOverrides};
 use crate::error::{echo, Result};
 use crate::provider::MarketData;
 use crate::sentiment::Analyzer;
-use crate::social::MentionSource;
+use crate::social::{MentionSource, SourceUrl};
 use crate::store::{BackfillStore, PriceStore, SentimentStore, UserStore};
 
 /// Builds a [`Tickersense`] knob by knob.
@@ -34,11 +34,17 @@ use crate::store::{BackfillStore, PriceStore, SentimentStore, UserStore};
 /// own expiry: the [`cache_policy`](Self::cache_policy) knobs shape only
 /// caches built from URLs.
 ///
+/// URLs given as text ([`store`](Self::store), ...) are parsed by
+/// [`build`](Self::build), which fails on a bad one, unless an object took
+/// their role (its URL is then never used).
+///
 /// Its `Debug` form shows URLs redacted and objects as `<user MarketData
 /// "name">`, never anything of the objects' insides.
 #[derive(Clone)]
 pub struct TickersenseBuilder {
     pub(super) config: Config,
+    /// URLs and the analyzer name given as text, parsed by `build`.
+    pub(super) pending: ConfigOverrides,
     pub(super) policies: CachePolicies,
     pub(super) objects: UserBackends,
 }
@@ -113,6 +119,7 @@ impl fmt::Debug for TickersenseBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("TickersenseBuilder")
             .field("config", &self.config)
+            .field("pending", &self.pending)
             .field("policies", &self.policies)
             .field("objects", &self.objects)
             .finish()
@@ -124,48 +131,51 @@ impl TickersenseBuilder {
     pub(super) fn new() -> Self {
         TickersenseBuilder {
             config: Config::default(),
+            pending: ConfigOverrides::default(),
             policies: CachePolicies::default(),
             objects: UserBackends::default(),
         }
     }
 
     /// Starts from `config` instead of the defaults (e.g. [`Config::from_env`]).
-    /// Objects given so far stay.
+    /// Objects given so far stay; URLs given as text so far are dropped.
     pub fn config(mut self, config: Config) -> Self {
         self.config = config;
+        self.pending = ConfigOverrides::default();
         self
     }
 
-    /// Store URL: `memory://`, `sqlite://PATH`, `postgres://...`. Fills
-    /// every store role not given an object.
+    /// Store URL: `memory://`, `sqlite://PATH`, `postgres://...`, parsed
+    /// at `build`. Fills every store role not given an object.
     pub fn store(mut self, url: impl Into<String>) -> Self {
-        self.config.store = url.into();
+        self.pending.store = Some(url.into());
         self
     }
 
-    /// Cache URL: `none://`, `memory://`, `redis://...`.
+    /// Cache URL: `none://`, `memory://`, `redis://...`, parsed at `build`.
     pub fn cache(mut self, url: impl Into<String>) -> Self {
-        self.config.cache = url.into();
+        self.pending.cache = Some(url.into());
         self
     }
 
-    /// Market-data URL: `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`, `csv://DIR`.
+    /// Market-data URL: `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`,
+    /// `csv://DIR`, parsed at `build`.
     pub fn market_data(mut self, url: impl Into<String>) -> Self {
-        self.config.market_data = url.into();
+        self.pending.market_data = Some(url.into());
         self
     }
 
     /// Social source URLs, comma-separated: `sample://`. May be empty (`""`)
     /// when at least one [`with_mention_source`](Self::with_mention_source)
-    /// object is given.
+    /// object is given. Parsed at `build`.
     pub fn social(mut self, urls: impl Into<String>) -> Self {
-        self.config.social = urls.into();
+        self.pending.social = Some(urls.into());
         self
     }
 
-    /// Analyzer name.
+    /// Analyzer name (`textblob`, `vader`, any case), parsed at `build`.
     pub fn analyzer(mut self, name: impl Into<String>) -> Self {
-        self.config.analyzer = name.into();
+        self.pending.analyzer = Some(name.into());
         self
     }
 
@@ -233,9 +243,32 @@ impl TickersenseBuilder {
         self
     }
 
-    /// Validates and builds; no I/O.
+    /// Parses the URLs given as text (those of roles no object took) and
+    /// builds; no I/O. `InvalidInput` for a bad URL or analyzer name, or
+    /// for no social source at all.
     pub fn build(self) -> Result<Tickersense> {
-        Tickersense::assemble(self.config, self.policies, self.objects)
+        let (mut config, mut pending, objects) = (self.config, self.pending, self.objects);
+        if objects.every_store() {
+            pending.store = None;
+        }
+        if objects.cache.is_some() {
+            pending.cache = None;
+        }
+        if objects.market_data.is_some() {
+            pending.market_data = None;
+        }
+        if objects.analyzer.is_some() {
+            pending.analyzer = None;
+        }
+        if let Some(social) = pending.social.take() {
+            config.social = if objects.mention_sources.is_empty() {
+                SourceUrl::parse_list(&social)?
+            } else {
+                SourceUrl::parse_many(&social)?
+            };
+        }
+        let config = config.overridden(pending)?;
+        Tickersense::assemble(config, self.policies, objects)
     }
 
     /// Validates, builds and connects every backend.

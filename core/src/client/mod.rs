@@ -71,7 +71,8 @@ impl Tickersense {
         TickersenseBuilder::new()
     }
 
-    /// A client for `config` with the default cache policies. Validates, no I/O.
+    /// A client for `config` with the default cache policies. No I/O (the
+    /// URLs in `config` are parsed already).
     pub fn new(config: Config) -> Result<Self> {
         Self::assemble(config, CachePolicies::default(), UserBackends::default())
     }
@@ -339,7 +340,7 @@ impl Tickersense {
     /// Fetches the history of many symbols and keeps it in the store, at
     /// most `concurrency` (1 to [`MAX_CONCURRENCY`](crate::service::MAX_CONCURRENCY)) at a time, calling
     /// `on_progress` on each change. Resumable and idempotent: see
-    /// [`Backfill`]. An entry that is no valid symbol is listed in
+    /// [`Backfill`](crate::service::Backfill). An entry that is no valid symbol is listed in
     /// [`BackfillReport::rejected`] and the rest go on, as a symbol the
     /// provider fails on is reported failed; a bad `concurrency` or range
     /// fails the call before anything starts.

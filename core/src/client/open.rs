@@ -6,14 +6,12 @@ use std::sync::Arc;
 
 use super::builder::UserBackends;
 use super::health::BackendRole;
-use crate::cache::{Cache, CachePolicies, CacheUrl};
+use crate::cache::{Cache, CacheBackend, CachePolicies};
 use crate::config::Config;
-use crate::error::{redact_url, Error, Result};
-use crate::provider::ProviderUrl;
-use crate::sentiment::analyzer_by_name;
+use crate::error::{Error, Result};
 use crate::service::{Backfill, SentimentService, StockService};
-use crate::social::SourceUrl;
-use crate::store::{PriceStore, Store, StoreUrl, UserStore};
+use crate::store::{PriceStore, Store, UserStore};
+use crate::url::redact_url;
 
 /// What a store or cache object of the user's is called in reports.
 pub(super) const USER_DEFINED: &str = "user-defined";
@@ -34,28 +32,17 @@ pub(super) struct Backends {
     user_store_roles: Vec<BackendRole>,
 }
 
-/// Checks every URL and name a client will build from, without any I/O:
-/// the roles given objects are skipped (their URLs are never used), and
-/// the social URLs may be none when an object source is given.
+/// What a client needs that its parsed [`Config`] does not say by itself:
+/// at least one social source, a URL's or an object. No I/O.
 pub(super) fn validate(config: &Config, objects: &UserBackends) -> Result<()> {
-    if !objects.every_store() {
-        StoreUrl::parse(&config.store)?;
-    }
-    if objects.cache.is_none() {
-        CacheUrl::parse(&config.cache)?;
-    }
-    if objects.market_data.is_none() {
-        ProviderUrl::parse(&config.market_data)?;
-    }
-    if objects.mention_sources.is_empty() {
-        SourceUrl::parse_list(&config.social)?;
-    } else {
-        SourceUrl::parse_many(&config.social)?;
-    }
-    if objects.analyzer.is_none() {
-        analyzer_by_name(&config.analyzer)?;
+    if config.social.is_empty() && objects.mention_sources.is_empty() {
+        return Err(no_social_source());
     }
     Ok(())
+}
+
+fn no_social_source() -> Error {
+    Error::invalid_input("no social source given; use sample:// for offline posts")
 }
 
 /// The role `given` an object, else the one built from the store URL.
@@ -78,7 +65,7 @@ impl Backends {
         let built_store = if objects.every_store() {
             None
         } else {
-            Some(StoreUrl::parse(&config.store)?.connect().await?)
+            Some(config.store.connect().await?)
         };
         match Self::assemble(config, policies, objects, built_store.clone()) {
             Ok(backends) => {
@@ -104,26 +91,24 @@ impl Backends {
     ) -> Result<Self> {
         let (cache, built_cache) = match &objects.cache {
             Some(cache) => (cache.clone(), false),
-            None => (
-                CacheUrl::parse(&config.cache)?.connect(policies.clone())?,
-                true,
-            ),
+            None => (config.cache.connect(policies.clone())?, true),
         };
         let provider = match &objects.market_data {
             Some(provider) => provider.clone(),
-            None => ProviderUrl::parse(&config.market_data)?.connect(config.resilience)?,
+            None => config.market_data.connect(config.resilience)?,
         };
-        let mut sources = SourceUrl::parse_many(&config.social)?
+        let mut sources = config
+            .social
             .iter()
-            .map(SourceUrl::connect)
+            .map(|source| source.connect())
             .collect::<Result<Vec<_>>>()?;
         sources.extend(objects.mention_sources.iter().cloned());
         if sources.is_empty() {
-            SourceUrl::parse_list(&config.social)?;
+            return Err(no_social_source());
         }
         let analyzer = match &objects.analyzer {
             Some(analyzer) => analyzer.clone(),
-            None => analyzer_by_name(&config.analyzer)?,
+            None => config.analyzer.build(),
         };
         let prices = store_role(
             &objects.price_store,
@@ -227,7 +212,7 @@ fn user_identity(name: &str) -> String {
 fn market_data_identity(config: &Config, objects: &UserBackends) -> String {
     match &objects.market_data {
         Some(provider) => user_identity(provider.name()),
-        None => cache_identity(&config.market_data),
+        None => cache_identity(config.market_data.as_str()),
     }
 }
 
@@ -236,8 +221,9 @@ fn market_data_identity(config: &Config, objects: &UserBackends) -> String {
 /// what it always was, so cached values survive an upgrade.
 fn sentiment_identity(config: &Config, objects: &UserBackends) -> String {
     let mut sources = Vec::new();
-    if !config.social.split(',').all(|u| u.trim().is_empty()) {
-        sources.push(cache_identity(&config.social));
+    if !config.social.is_empty() {
+        let urls: Vec<&str> = config.social.iter().map(|s| s.as_str()).collect();
+        sources.push(cache_identity(&urls.join(",")));
     }
     sources.extend(
         objects
@@ -247,7 +233,7 @@ fn sentiment_identity(config: &Config, objects: &UserBackends) -> String {
     );
     let analyzer = match &objects.analyzer {
         Some(analyzer) => user_identity(analyzer.name()),
-        None => config.analyzer.trim().to_owned(),
+        None => config.analyzer.as_str().to_owned(),
     };
     format!("{}|{analyzer}", sources.join(","))
 }
@@ -261,14 +247,12 @@ pub(super) fn roles(config: &Config, objects: &UserBackends) -> Vec<(BackendRole
         BackendRole::MarketData,
         match &objects.market_data {
             Some(provider) => user_identity(provider.name()),
-            None => redact_url(config.market_data.trim()),
+            None => config.market_data.to_string(),
         },
         false,
     ));
-    for url in config.social.split(',').map(str::trim) {
-        if !url.is_empty() {
-            roles.push((BackendRole::Social, redact_url(url), false));
-        }
+    for url in &config.social {
+        roles.push((BackendRole::Social, url.to_string(), false));
     }
     for source in &objects.mention_sources {
         roles.push((BackendRole::Social, user_identity(source.platform()), false));
@@ -277,7 +261,7 @@ pub(super) fn roles(config: &Config, objects: &UserBackends) -> Vec<(BackendRole
         BackendRole::Analyzer,
         match &objects.analyzer {
             Some(analyzer) => user_identity(analyzer.name()),
-            None => config.analyzer.trim().to_owned(),
+            None => config.analyzer.as_str().to_owned(),
         },
         false,
     ));
@@ -285,11 +269,11 @@ pub(super) fn roles(config: &Config, objects: &UserBackends) -> Vec<(BackendRole
         Some(_) => (BackendRole::Cache, USER_DEFINED.to_owned(), false),
         None => (
             BackendRole::Cache,
-            redact_url(config.cache.trim()),
-            matches!(CacheUrl::parse(&config.cache), Ok(CacheUrl::None)),
+            config.cache.to_string(),
+            matches!(config.cache.backend(), CacheBackend::None),
         ),
     });
-    let store = redact_url(config.store.trim());
+    let store = config.store.to_string();
     for (role, given) in [
         (BackendRole::PriceStore, objects.price_store.is_some()),
         (

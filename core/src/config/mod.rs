@@ -1,51 +1,104 @@
 //! One [`Config`] for the whole library. Each backend is chosen by a URL, the
-//! same string in Rust, Python, Node and the `TICKERSENSE_*` environment:
+//! same string in Rust, Python, Node and the `TICKERSENSE_*` environment, and
+//! reads its own options from that URL's query (`?pool=16&connect_timeout=2s`):
 //!
-//! | knob | env | default | accepted |
-//! |---|---|---|---|
-//! | store | `TICKERSENSE_STORE` | `sqlite://tickersense.db` | `memory://`, `sqlite://PATH`, `postgres://...` |
-//! | cache | `TICKERSENSE_CACHE` | `memory://` | `none://`, `memory://`, `redis://HOST:PORT/DB`, `tiered+redis://HOST:PORT/DB` |
-//! | market data | `TICKERSENSE_MARKET_DATA` | `sample://` | `sample://`, `yahoo://`, `yahoo+http://HOST:PORT` (both `?max_body=BYTES`), `csv://DIR` (`?tz=ZONE`) |
-//! | social | `TICKERSENSE_SOCIAL` | `sample://` | `sample://` (several, comma-separated) |
-//! | analyzer | `TICKERSENSE_ANALYZER` | `textblob` | `textblob`, `vader` (any case) |
+//! | knob | env | default | accepted | options |
+//! |---|---|---|---|---|
+//! | store | `TICKERSENSE_STORE` | `sqlite://tickersense.db` (`memory://` without the `sqlite` feature) | `memory://`, `sqlite://PATH`, `postgres://USER@HOST/DB` | sqlite: `migrations=apply\|check`; postgres: `pool=N` (8), `connect_timeout=DURATION` (5s), `migrations=apply\|check`, and the driver's `sslmode`, `sslrootcert`, `sslcert`, `sslkey`, `application_name`, `options`, `host`, `port`, `user`, `password`, `dbname`, ... |
+//! | cache | `TICKERSENSE_CACHE` | `memory://` | `none://`, `memory://`, `redis://HOST:PORT/DB`, `tiered+redis://HOST:PORT/DB` | redis: `prefix=NAME` (`tickersense`), `timeout=DURATION` (2s), `connect_timeout=DURATION` (500ms), `protocol=resp3` |
+//! | market data | `TICKERSENSE_MARKET_DATA` | `sample://` | `sample://`, `yahoo://`, `yahoo+http://HOST:PORT`, `csv://DIR` | yahoo: `max_body=BYTES` (32 MiB); csv: `tz=ZONE` |
+//! | social | `TICKERSENSE_SOCIAL` | `sample://` | `sample://` (several, comma-separated) | none |
+//! | analyzer | `TICKERSENSE_ANALYZER` | `textblob` | `textblob`, `vader` (any case) | — |
+//! | timeout | `TICKERSENSE_TIMEOUT` | 10 s | seconds (`2.5`) or a duration (`2s`, `500ms`) | — |
+//! | retries | `TICKERSENSE_RETRIES` | 3 | a whole number from 0 | — |
+//!
+//! Option values are percent-decoded (`?tz=America%2FNew_York`); durations
+//! are written `500ms`, `2s`, `1.5s` or as bare seconds. An option a backend
+//! does not read is `InvalidInput` naming the ones it does, and a backend
+//! whose Cargo feature (`sqlite`, `postgres`, `redis`, `yahoo`) is off is
+//! `InvalidInput` naming the feature.
 //!
 //! How hard HTTP providers try (timeout, retries, breaker, concurrency) and
-//! how large an answer they read (32 MiB) is [`Config::resilience`], set in
-//! code; its defaults suit Yahoo. A Yahoo URL's `?max_body=` overrides the
-//! body limit for that provider alone.
+//! how large an answer they read (32 MiB) is [`Config::resilience`]; its
+//! timeout and retries are also knobs above, and its defaults suit Yahoo. A
+//! Yahoo URL's `?max_body=` overrides the body limit for that provider alone.
 //!
-//! Validation ([`Config::validate`]) is pure parsing: it does no I/O, so a
-//! bad URL fails where the client is made, and a down server fails at the
-//! first call that needs it.
+//! A [`Config`] holds every URL parsed, once: parsing is all the checking
+//! there is, and it does no I/O, so a bad URL fails where the configuration
+//! is made, and a down server fails at the first call that needs it.
 
 use std::fmt;
+use std::time::Duration;
 
-use crate::error::{echo, redact_url, Error, RedactedUrl, Result};
+use crate::cache::CacheUrl;
+use crate::error::{echo, Error, Result};
+use crate::provider::ProviderUrl;
 use crate::resilience::ResiliencePolicy;
+use crate::sentiment::AnalyzerKind;
+use crate::social::SourceUrl;
+use crate::store::StoreUrl;
+use crate::url::{parse_duration, RedactedUrl};
 
-/// Backend URLs and analyzer name. Build one with [`Config::default`],
-/// [`Config::from_env`] or [`Config::resolve`], then hand it to
+/// The store when none is named: one SQLite file in the working folder
+/// (`memory://` in a build without the `sqlite` feature).
+#[cfg(feature = "sqlite")]
+pub const DEFAULT_STORE: &str = "sqlite://tickersense.db";
+/// The store when none is named: one SQLite file in the working folder
+/// (`memory://` in a build without the `sqlite` feature).
+#[cfg(not(feature = "sqlite"))]
+pub const DEFAULT_STORE: &str = "memory://";
+/// The cache when none is named: in-process memory.
+pub const DEFAULT_CACHE: &str = "memory://";
+/// The market data when none is named: the offline synthetic provider.
+pub const DEFAULT_MARKET_DATA: &str = "sample://";
+/// The social sources when none is named: the offline synthetic posts.
+pub const DEFAULT_SOCIAL: &str = "sample://";
+/// The analyzer when none is named.
+pub const DEFAULT_ANALYZER: &str = "textblob";
+
+/// The environment variable of each knob, read by [`Config::resolve`].
+pub mod env {
+    /// The store URL.
+    pub const STORE: &str = "TICKERSENSE_STORE";
+    /// The cache URL.
+    pub const CACHE: &str = "TICKERSENSE_CACHE";
+    /// The market-data URL.
+    pub const MARKET_DATA: &str = "TICKERSENSE_MARKET_DATA";
+    /// The social source URLs, comma-separated.
+    pub const SOCIAL: &str = "TICKERSENSE_SOCIAL";
+    /// The analyzer name.
+    pub const ANALYZER: &str = "TICKERSENSE_ANALYZER";
+    /// The HTTP upstreams' timeout: seconds (`2.5`) or a duration (`2s`, `500ms`).
+    pub const TIMEOUT: &str = "TICKERSENSE_TIMEOUT";
+    /// The HTTP upstreams' retries after the first attempt.
+    pub const RETRIES: &str = "TICKERSENSE_RETRIES";
+}
+
+/// Every backend, parsed, and how hard HTTP upstreams try. Build one with
+/// [`Config::default`], [`Config::from_env`] or [`Config::resolve`] (or set
+/// fields to URLs parsed with `"...".parse()?`), then hand it to
 /// [`Tickersense::new`](crate::Tickersense::new). Its `Debug` form shows
-/// every URL as [`redact_url`](crate::error::redact_url) does, without passwords.
-#[derive(Clone, PartialEq, Eq)]
+/// every URL without passwords.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     /// Where bars and analyses are kept.
-    pub store: String,
+    pub store: StoreUrl,
     /// Where fetched values are cached.
-    pub cache: String,
+    pub cache: CacheUrl,
     /// Where quotes, history and search come from.
-    pub market_data: String,
-    /// Where posts come from; several sources separated by commas.
-    pub social: String,
-    /// The sentiment analyzer's name.
-    pub analyzer: String,
+    pub market_data: ProviderUrl,
+    /// Where posts come from; at least one source.
+    pub social: Vec<SourceUrl>,
+    /// The sentiment analyzer.
+    pub analyzer: AnalyzerKind,
     /// Timeouts, retries, circuit breaker and concurrency bound of every
     /// HTTP upstream (market data now, social sources later).
     pub resilience: ResiliencePolicy,
 }
 
 /// Values that win over the environment and the defaults; `None` leaves a
-/// knob alone. Its `Debug` form hides passwords, as [`Config`]'s does.
+/// knob alone. URLs stay text here: [`Config::resolve`] parses them. Its
+/// `Debug` form hides passwords, as [`Config`]'s does.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct ConfigOverrides {
     /// See [`Config::store`].
@@ -54,10 +107,31 @@ pub struct ConfigOverrides {
     pub cache: Option<String>,
     /// See [`Config::market_data`].
     pub market_data: Option<String>,
-    /// See [`Config::social`].
+    /// See [`Config::social`]: comma-separated URLs.
     pub social: Option<String>,
     /// See [`Config::analyzer`].
     pub analyzer: Option<String>,
+    /// [`ResiliencePolicy::timeout`]; above zero.
+    pub timeout: Option<Duration>,
+    /// [`ResiliencePolicy::max_retries`].
+    pub retries: Option<u32>,
+}
+
+impl fmt::Debug for ConfigOverrides {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fn url(v: &Option<String>) -> Option<RedactedList<'_>> {
+            v.as_deref().map(RedactedList)
+        }
+        f.debug_struct("ConfigOverrides")
+            .field("store", &url(&self.store))
+            .field("cache", &url(&self.cache))
+            .field("market_data", &url(&self.market_data))
+            .field("social", &url(&self.social))
+            .field("analyzer", &self.analyzer.as_deref().map(echo))
+            .field("timeout", &self.timeout)
+            .field("retries", &self.retries)
+            .finish()
+    }
 }
 
 /// Each URL of a comma-separated list, redacted.
@@ -74,323 +148,158 @@ impl fmt::Debug for RedactedList<'_> {
     }
 }
 
-impl fmt::Debug for Config {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Config")
-            .field("store", &RedactedUrl(&self.store))
-            .field("cache", &RedactedUrl(&self.cache))
-            .field("market_data", &RedactedUrl(&self.market_data))
-            .field("social", &RedactedList(&self.social))
-            .field("analyzer", &self.analyzer)
-            .field("resilience", &self.resilience)
-            .finish()
-    }
-}
-
-impl fmt::Debug for ConfigOverrides {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn url(v: &Option<String>) -> Option<RedactedUrl<'_>> {
-            v.as_deref().map(RedactedUrl)
-        }
-        f.debug_struct("ConfigOverrides")
-            .field("store", &url(&self.store))
-            .field("cache", &url(&self.cache))
-            .field("market_data", &url(&self.market_data))
-            .field("social", &self.social.as_deref().map(RedactedList))
-            .field("analyzer", &self.analyzer)
-            .finish()
-    }
-}
-
 impl Default for Config {
+    /// [`DEFAULT_STORE`], [`DEFAULT_CACHE`], [`DEFAULT_MARKET_DATA`],
+    /// [`DEFAULT_SOCIAL`], [`DEFAULT_ANALYZER`] and the default
+    /// [`ResiliencePolicy`].
     fn default() -> Self {
+        // The defaults are constants this crate's tests parse.
         Config {
-            store: "sqlite://tickersense.db".to_owned(),
-            cache: "memory://".to_owned(),
-            market_data: "sample://".to_owned(),
-            social: "sample://".to_owned(),
-            analyzer: "textblob".to_owned(),
+            store: StoreUrl::parse(DEFAULT_STORE).expect("the default store URL parses"),
+            cache: CacheUrl::parse(DEFAULT_CACHE).expect("the default cache URL parses"),
+            market_data: ProviderUrl::parse(DEFAULT_MARKET_DATA)
+                .expect("the default market-data URL parses"),
+            social: SourceUrl::parse_list(DEFAULT_SOCIAL).expect("the default social URL parses"),
+            analyzer: AnalyzerKind::default(),
             resilience: ResiliencePolicy::default(),
         }
     }
 }
 
 impl Config {
-    /// The defaults, overridden by any `TICKERSENSE_STORE`, `TICKERSENSE_CACHE`,
-    /// `TICKERSENSE_MARKET_DATA`, `TICKERSENSE_SOCIAL`, `TICKERSENSE_ANALYZER`
-    /// that is set, then validated.
+    /// The defaults, overridden by every `TICKERSENSE_*` variable that is
+    /// set (see the [module docs](self)), parsed.
     pub fn from_env() -> Result<Self> {
         Self::resolve(ConfigOverrides::default())
     }
 
-    /// Defaults, then environment, then `overrides`; validated.
+    /// Defaults, then environment, then `overrides`, each knob parsed once.
+    /// `InvalidInput` for a bad URL, analyzer, timeout or retry count; one
+    /// read from the environment names its variable.
     pub fn resolve(overrides: ConfigOverrides) -> Result<Self> {
-        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.trim().is_empty());
-        let mut config = Config::default();
-        let knobs: [(&mut String, &str, Option<String>); 5] = [
-            (&mut config.store, "TICKERSENSE_STORE", overrides.store),
-            (&mut config.cache, "TICKERSENSE_CACHE", overrides.cache),
-            (
-                &mut config.market_data,
-                "TICKERSENSE_MARKET_DATA",
-                overrides.market_data,
-            ),
-            (&mut config.social, "TICKERSENSE_SOCIAL", overrides.social),
-            (
-                &mut config.analyzer,
-                "TICKERSENSE_ANALYZER",
-                overrides.analyzer,
-            ),
-        ];
-        for (slot, var, given) in knobs {
-            if let Some(value) = given.or_else(|| env(var)) {
-                *slot = value;
-            }
+        Self::resolve_in(overrides, &|var| std::env::var(var))
+    }
+
+    /// This configuration with `overrides` applied (the environment is not
+    /// read), each given knob parsed. `InvalidInput` as for [`Config::resolve`].
+    pub fn overridden(self, overrides: ConfigOverrides) -> Result<Self> {
+        self.apply(overrides, &|_| Err(std::env::VarError::NotPresent))
+    }
+
+    /// [`Config::resolve`] with the environment read through `read_env`.
+    fn resolve_in(overrides: ConfigOverrides, read_env: &Env<'_>) -> Result<Self> {
+        Config::default().apply(overrides, read_env)
+    }
+
+    /// `self`, then the environment read through `read_env`, then `overrides`.
+    fn apply(self, overrides: ConfigOverrides, read_env: &Env<'_>) -> Result<Self> {
+        let mut config = self;
+        if let Some(store) = knob(overrides.store, env::STORE, read_env, StoreUrl::parse)? {
+            config.store = store;
         }
-        config.validate()?;
+        if let Some(cache) = knob(overrides.cache, env::CACHE, read_env, CacheUrl::parse)? {
+            config.cache = cache;
+        }
+        let market_data = knob(
+            overrides.market_data,
+            env::MARKET_DATA,
+            read_env,
+            ProviderUrl::parse,
+        )?;
+        if let Some(market_data) = market_data {
+            config.market_data = market_data;
+        }
+        if let Some(social) = knob(
+            overrides.social,
+            env::SOCIAL,
+            read_env,
+            SourceUrl::parse_list,
+        )? {
+            config.social = social;
+        }
+        if let Some(analyzer) = knob(
+            overrides.analyzer,
+            env::ANALYZER,
+            read_env,
+            AnalyzerKind::parse,
+        )? {
+            config.analyzer = analyzer;
+        }
+        let timeout = match overrides.timeout {
+            Some(given) => Some(positive_timeout("timeout", given)?),
+            None => knob(None, env::TIMEOUT, read_env, |text| {
+                positive_timeout(env::TIMEOUT, parse_duration(env::TIMEOUT, text)?)
+            })?,
+        };
+        if let Some(timeout) = timeout {
+            config.resilience.timeout = timeout;
+        }
+        let retries = match overrides.retries {
+            Some(given) => Some(given),
+            None => knob(None, env::RETRIES, read_env, parse_retries)?,
+        };
+        if let Some(retries) = retries {
+            config.resilience.max_retries = retries;
+        }
         Ok(config)
     }
 
-    /// Checks every URL and the analyzer name, without any I/O.
-    pub fn validate(&self) -> Result<()> {
-        crate::store::StoreUrl::parse(&self.store)?;
-        crate::cache::CacheUrl::parse(&self.cache)?;
-        crate::provider::ProviderUrl::parse(&self.market_data)?;
-        crate::social::SourceUrl::parse_list(&self.social)?;
-        crate::sentiment::analyzer_by_name(&self.analyzer)?;
-        Ok(())
+    /// The social sources as one comma-separated line, redacted: how
+    /// [`Config::social`] shows in messages and `repr`s.
+    pub fn social_display(&self) -> String {
+        let shown: Vec<String> = self.social.iter().map(ToString::to_string).collect();
+        shown.join(",")
     }
 }
 
-/// Splits `url` into its scheme and the rest, or says plainly what a backend
-/// URL looks like. `what` names the knob ("store", "cache", ...) for the message.
-pub(crate) fn split_scheme<'a>(
-    url: &'a str,
-    what: &str,
-    accepted: &str,
-) -> Result<(&'a str, &'a str)> {
-    let trimmed = url.trim();
-    match trimmed.split_once("://") {
-        Some((scheme, rest)) if !scheme.is_empty() => Ok((scheme, rest)),
-        _ => Err(Error::invalid_input(format!(
-            "{what} URL has no scheme (like sqlite://); expected one of: {accepted}"
-        ))),
+/// How the environment is read: `std::env::var`, or a stand-in in tests.
+type Env<'a> = dyn Fn(&str) -> std::result::Result<String, std::env::VarError> + 'a;
+
+/// The knob's value: `given`, else the environment variable `var` when set
+/// and not blank, parsed by `parse`; `None` when neither is there. An
+/// error in the variable's value names the variable.
+fn knob<T>(
+    given: Option<String>,
+    var: &str,
+    read_env: &Env<'_>,
+    parse: impl Fn(&str) -> Result<T>,
+) -> Result<Option<T>> {
+    if let Some(given) = given {
+        return parse(&given).map(Some);
+    }
+    match read_env(var) {
+        Ok(value) if !value.trim().is_empty() => parse(&value).map(Some).map_err(|err| {
+            if err.message().starts_with(var) {
+                err
+            } else {
+                Error::new(err.kind(), format!("{var}: {}", err.message()))
+            }
+        }),
+        Ok(_) => Ok(None),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => {
+            Err(Error::invalid_input(format!("{var} is not valid UTF-8")))
+        }
     }
 }
 
-/// `Ok` when a URL of `scheme` that takes nothing after `://` (`memory://`,
-/// `none://`) has nothing there: `memory://prices` is a mistake worth
-/// saying, not a memory store.
-pub(crate) fn nothing_after(what: &str, scheme: &str, rest: &str) -> Result<()> {
-    if rest.is_empty() {
-        return Ok(());
+fn positive_timeout(what: &str, timeout: Duration) -> Result<Duration> {
+    if timeout.is_zero() {
+        return Err(Error::invalid_input(format!("{what} must be above zero")));
     }
-    // What follows may be a mistyped URL with a password in it.
-    Err(Error::invalid_input(format!(
-        "a {scheme}:// {what} takes nothing after \"://\", not {}",
-        echo(&redact_url(&format!("{scheme}://{rest}")))
-    )))
+    Ok(timeout)
 }
 
-/// The error for a scheme a knob does not know.
-pub(crate) fn unknown_scheme(what: &str, scheme: &str, accepted: &str) -> Error {
-    Error::invalid_input(format!(
-        "unknown {what} scheme {}; expected one of: {accepted}",
-        echo(scheme)
-    ))
+fn parse_retries(text: &str) -> Result<u32> {
+    text.trim().parse::<u32>().map_err(|_| {
+        Error::invalid_input(format!(
+            "{} must be a whole number from 0 to {}, not {}",
+            env::RETRIES,
+            u32::MAX,
+            echo(text)
+        ))
+    })
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ErrorKind;
-
-    #[test]
-    fn defaults_are_valid_and_embedded() {
-        let c = Config::default();
-        c.validate().unwrap();
-        assert!(c.store.starts_with("sqlite://"));
-    }
-
-    #[test]
-    fn overrides_win_and_bad_schemes_are_invalid_input() {
-        let c = Config::resolve(ConfigOverrides {
-            store: Some("memory://".into()),
-            ..Default::default()
-        })
-        .unwrap();
-        assert_eq!(c.store, "memory://");
-        for bad in [
-            ConfigOverrides {
-                store: Some("mysql://x".into()),
-                ..Default::default()
-            },
-            ConfigOverrides {
-                cache: Some("memcached://x".into()),
-                ..Default::default()
-            },
-            ConfigOverrides {
-                market_data: Some("nope".into()),
-                ..Default::default()
-            },
-            ConfigOverrides {
-                analyzer: Some("magic".into()),
-                ..Default::default()
-            },
-        ] {
-            assert_eq!(
-                Config::resolve(bad).unwrap_err().kind(),
-                ErrorKind::InvalidInput
-            );
-        }
-    }
-
-    #[test]
-    fn messages_never_echo_passwords() {
-        let err = Config::resolve(ConfigOverrides {
-            store: Some("pg://bob:hunter2@h/db".into()),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert!(!err.to_string().contains("hunter2"), "{err}");
-        let err = Config::resolve(ConfigOverrides {
-            store: Some("bob:hunter2@h/db".into()),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert!(!err.to_string().contains("hunter2"), "{err}");
-    }
-
-    #[test]
-    fn debug_never_shows_passwords() {
-        let config = Config {
-            store: "postgres://bob:hunter2@db/app".into(),
-            cache: "redis://:hunter3@127.0.0.1:6379/0".into(),
-            market_data: "yahoo+http://eve:hunter4@127.0.0.1:9".into(),
-            social: "sample://, feed+https://u:hunter5@h/x".into(),
-            ..Config::default()
-        };
-        let overrides = ConfigOverrides {
-            store: Some(config.store.clone()),
-            cache: Some(config.cache.clone()),
-            market_data: Some(config.market_data.clone()),
-            social: Some(config.social.clone()),
-            analyzer: None,
-        };
-        for shown in [
-            format!("{config:?}"),
-            format!("{config:#?}"),
-            format!("{overrides:?}"),
-            format!("{:?}", crate::Tickersense::builder().config(config.clone())),
-        ] {
-            for secret in ["hunter2", "hunter3", "hunter4", "hunter5"] {
-                assert!(!shown.contains(secret), "{shown}");
-            }
-            assert!(shown.contains("db/app"), "{shown}");
-        }
-        // The parsed URL types hide them too.
-        for shown in [
-            format!(
-                "{:?}",
-                crate::store::StoreUrl::parse(&config.store).unwrap()
-            ),
-            format!(
-                "{:?}",
-                crate::cache::CacheUrl::parse(&config.cache).unwrap()
-            ),
-            format!(
-                "{:?}",
-                crate::cache::CacheUrl::parse("tiered+redis://:hunter3@h:6379/0").unwrap()
-            ),
-            format!(
-                "{:?}",
-                crate::provider::ProviderUrl::parse(&config.market_data).unwrap()
-            ),
-        ] {
-            assert!(!shown.contains("hunter"), "{shown}");
-            assert!(shown.contains("***"), "{shown}");
-        }
-    }
-
-    #[test]
-    fn analyzer_names_are_case_insensitive() {
-        for name in ["VADER", "Vader", " vader ", "TextBlob", "TEXTBLOB"] {
-            let config = Config::resolve(ConfigOverrides {
-                analyzer: Some(name.into()),
-                ..Default::default()
-            });
-            assert!(config.is_ok(), "{name}: {:?}", config.err());
-            assert!(crate::sentiment::analyzer_by_name(name).is_ok(), "{name}");
-        }
-        let Err(err) = crate::sentiment::analyzer_by_name(&"V".repeat(1 << 20)) else {
-            panic!("a megabyte of V is no analyzer");
-        };
-        assert_eq!(err.kind(), ErrorKind::InvalidInput);
-        assert!(err.message().len() < 300, "{}", err.message().len());
-    }
-
-    #[test]
-    fn huge_urls_are_echoed_short() {
-        let mb = "x".repeat(1 << 20);
-        let knobs = |url: String| {
-            [
-                ConfigOverrides {
-                    store: Some(url.clone()),
-                    ..Default::default()
-                },
-                ConfigOverrides {
-                    cache: Some(url.clone()),
-                    ..Default::default()
-                },
-                ConfigOverrides {
-                    market_data: Some(url.clone()),
-                    ..Default::default()
-                },
-                ConfigOverrides {
-                    social: Some(url),
-                    ..Default::default()
-                },
-            ]
-        };
-        // Each URL is refused by the knob it is written for (the others
-        // refuse its scheme), and no message repeats the megabyte.
-        let own: [(usize, String); 9] = [
-            (0, format!("{mb}://x")),
-            (0, format!("sqlite://x.db?migrations={mb}")),
-            (1, format!("redis://h:6379/{mb}")),
-            (1, format!("redis://h:6379/0?prefix={mb}")),
-            (2, format!("yahoo+http://h:9/?max_body={mb}")),
-            (2, format!("yahoo+http://[{mb}")),
-            (2, format!("yahoo://?{mb}=1")),
-            (2, format!("csv://d?tz={mb}")),
-            (3, format!("sample://{mb}")),
-        ];
-        for (knob, url) in own {
-            for (i, overrides) in knobs(url.clone()).into_iter().enumerate() {
-                let resolved = Config::resolve(overrides);
-                let err = match resolved {
-                    Err(err) => err,
-                    Ok(_) => panic!("knob {i} took {}...", &url[..20]),
-                };
-                assert!(
-                    err.message().len() < 300,
-                    "{}: {} characters (knob {i}, written for {knob})",
-                    &url[..20],
-                    err.message().len()
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn a_mistyped_scheme_never_shows_the_password_after_it() {
-        let err = Config::resolve(ConfigOverrides {
-            cache: Some("memory://:hunter2@redis:6379/0".into()),
-            ..Default::default()
-        })
-        .unwrap_err();
-        assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
-        assert!(!err.message().contains("hunter2"), "{err}");
-        assert!(err.message().contains("redis:6379"), "{err}");
-    }
-}
+mod tests;

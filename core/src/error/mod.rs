@@ -4,7 +4,7 @@
 //! `tickersense.TickersenseError` subclass per kind, Node throws an `Error`
 //! whose `code` is [`ErrorKind::as_str`], and HTTP answers
 //! [`ErrorKind::http_status`]. Messages are written for the caller and never
-//! carry credentials: URLs are redacted with [`redact_url`] before they are
+//! carry credentials: URLs are redacted with [`redact_url`](crate::url::redact_url) before they are
 //! put in a message.
 
 use std::fmt;
@@ -276,148 +276,6 @@ impl Error {
     }
 }
 
-/// Returns `url` with any password and secret-looking query values replaced by
-/// `***`, for use in messages and logs.
-pub fn redact_url(url: &str) -> String {
-    // Without "://" the text is no URL we understand ("user:pass@host" parses
-    // as scheme "user"), so nothing of it is safe to show.
-    let parsed = if url.contains("://") {
-        url::Url::parse(url)
-    } else {
-        Err(url::ParseError::RelativeUrlWithoutBase)
-    };
-    let Ok(mut parsed) = parsed else {
-        // Not a URL we can take apart: keep only the scheme, which is never secret.
-        return match url.split_once("://") {
-            Some((scheme, _)) => format!("{scheme}://***"),
-            None => "***".to_owned(),
-        };
-    };
-    if parsed.password().is_some() {
-        let _ = parsed.set_password(Some("***"));
-    }
-    let secret_keys = [
-        "password", "pass", "token", "secret", "key", "apikey", "api_key",
-    ];
-    if parsed.query().is_some() {
-        let pairs: Vec<(String, String)> = parsed
-            .query_pairs()
-            .map(|(k, v)| {
-                let hide = secret_keys.iter().any(|s| k.eq_ignore_ascii_case(s));
-                (
-                    k.into_owned(),
-                    if hide {
-                        "***".to_owned()
-                    } else {
-                        v.into_owned()
-                    },
-                )
-            })
-            .collect();
-        parsed.query_pairs_mut().clear().extend_pairs(pairs);
-    }
-    parsed.to_string()
-}
-
-/// A URL that shows as [`redact_url`] has it, for hand-written `Debug` and
-/// `Display` forms of values that hold connection strings.
-#[derive(Clone, Copy)]
-pub struct RedactedUrl<'a>(pub &'a str);
-
-impl fmt::Debug for RedactedUrl<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(&redact_url(self.0), f)
-    }
-}
-
-impl fmt::Display for RedactedUrl<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&redact_url(self.0))
-    }
-}
-
-impl From<sqlx::Error> for Error {
-    fn from(err: sqlx::Error) -> Self {
-        use sqlx::Error as E;
-        let (kind, message) = match &err {
-            E::RowNotFound => (ErrorKind::NotFound, "row not found".to_owned()),
-            E::PoolTimedOut => (
-                ErrorKind::Timeout,
-                "timed out waiting for a database connection".to_owned(),
-            ),
-            E::PoolClosed => (ErrorKind::Unavailable, "database pool is closed".to_owned()),
-            E::Io(_) | E::Tls(_) => (
-                ErrorKind::Unavailable,
-                "cannot reach the database".to_owned(),
-            ),
-            E::Database(db) if sqlite_busy(db.as_ref()) => (
-                ErrorKind::Unavailable,
-                "the database is locked by another writer; try again".to_owned(),
-            ),
-            E::Database(db) if db.is_unique_violation() => (
-                ErrorKind::Conflict,
-                "a row with the same key exists".to_owned(),
-            ),
-            E::Database(db) => (
-                ErrorKind::Internal,
-                format!("database error: {}", db.message()),
-            ),
-            E::Configuration(_) => (
-                ErrorKind::InvalidInput,
-                "invalid database configuration".to_owned(),
-            ),
-            E::Migrate(_) => (ErrorKind::Internal, "database migration failed".to_owned()),
-            _ => (ErrorKind::Internal, "database error".to_owned()),
-        };
-        Error::new(kind, message).with_source(err)
-    }
-}
-
-/// True for SQLite's `SQLITE_BUSY` and `SQLITE_LOCKED` (primary or
-/// extended codes, read from the driver's code, not its message): another
-/// connection holds the lock past the busy timeout, a transient state.
-fn sqlite_busy(db: &dyn sqlx::error::DatabaseError) -> bool {
-    db.try_downcast_ref::<sqlx::sqlite::SqliteError>()
-        .and_then(sqlx::error::DatabaseError::code)
-        .and_then(|code| code.parse::<i32>().ok())
-        .is_some_and(|code| matches!(code & 0xff, 5 | 6))
-}
-
-/// `err` as the error `classify` makes of the constraint it broke (by the
-/// driver's [`sqlx::error::ErrorKind`], never by message text), or the
-/// generic conversion when it broke none or `classify` declines. Lets a
-/// store answer "email already registered" where the generic conversion
-/// could only say a key exists. The driver's error stays the hidden source.
-pub(crate) fn on_violation(
-    err: sqlx::Error,
-    classify: impl FnOnce(sqlx::error::ErrorKind) -> Option<Error>,
-) -> Error {
-    let broke = err.as_database_error().map(|db| db.kind());
-    match broke.and_then(classify) {
-        Some(mapped) => mapped.with_source(err),
-        None => err.into(),
-    }
-}
-
-impl From<sqlx::migrate::MigrateError> for Error {
-    fn from(err: sqlx::migrate::MigrateError) -> Self {
-        Error::internal(format!("database migration failed: {err}"))
-    }
-}
-
-impl From<redis::RedisError> for Error {
-    fn from(err: redis::RedisError) -> Self {
-        let kind = if err.is_timeout() {
-            ErrorKind::Timeout
-        } else if err.is_io_error() || err.is_connection_dropped() || err.is_connection_refusal() {
-            ErrorKind::Unavailable
-        } else {
-            ErrorKind::Internal
-        };
-        Error::new(kind, format!("redis: {}", err.category())).with_source(err)
-    }
-}
-
 impl From<serde_json::Error> for Error {
     fn from(err: serde_json::Error) -> Self {
         Error::internal("could not encode or decode a value").with_source(err)
@@ -427,16 +285,6 @@ impl From<serde_json::Error> for Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redact_hides_passwords_and_secret_query_values() {
-        let r = redact_url("postgres://bob:hunter2@db.local:5432/app?sslmode=require&password=x");
-        assert!(!r.contains("hunter2"), "{r}");
-        assert!(r.contains("sslmode=require"));
-        assert!(r.contains("password=***"));
-        assert_eq!(redact_url("not a url at all"), "***");
-        assert_eq!(redact_url("bad://[zz"), "bad://***");
-    }
 
     #[test]
     fn echo_truncates_long_text_and_counts_it() {

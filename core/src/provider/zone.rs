@@ -33,6 +33,7 @@ impl Zone {
     }
 
     /// Hour and minute of `t` on this clock.
+    #[cfg(feature = "yahoo")]
     pub(crate) fn hour_and_minute(self, t: DateTime<Utc>) -> (u32, u32) {
         use chrono::Timelike;
         match self {
@@ -48,6 +49,7 @@ impl Zone {
     }
 
     /// The date `t` falls on, on this clock.
+    #[cfg(feature = "yahoo")]
     pub(crate) fn date_of(self, t: DateTime<Utc>) -> NaiveDate {
         match self {
             Zone::Named(tz) => t.with_timezone(&tz).date_naive(),

@@ -15,10 +15,12 @@
 //! answers ([`ErrorKind::is_upstream_fault`]) count towards opening the
 //! breaker.
 //!
-//! [`http`] puts an HTTP client behind an [`Upstream`], with the redirect,
-//! body-size, proxy and status rules every HTTP source shares.
+//! `http` (feature `yahoo`, which brings the HTTP client) puts an HTTP
+//! client behind an [`Upstream`], with the redirect, body-size, proxy and
+//! status rules every HTTP source shares.
 
 mod breaker;
+#[cfg(feature = "yahoo")]
 pub mod http;
 
 use std::future::Future;

@@ -95,16 +95,70 @@ impl Chunks {
 /// The analyzer called `name`, in any case (`"VADER"`, `"TextBlob"`), or
 /// `InvalidInput` listing the known names.
 pub fn analyzer_by_name(name: &str) -> Result<Arc<dyn Analyzer>> {
-    let name = name.trim();
-    if name.eq_ignore_ascii_case("vader") {
-        Ok(Arc::new(Vader::new()))
-    } else if name.eq_ignore_ascii_case("textblob") {
-        Ok(Arc::new(TextBlob::new()))
-    } else {
-        Err(Error::invalid_input(format!(
-            "unknown analyzer {}; expected one of: textblob, vader",
-            crate::error::echo(name)
-        )))
+    Ok(AnalyzerKind::parse(name)?.build())
+}
+
+/// A built-in analyzer, chosen by name (the analyzer knob). Parsing
+/// ignores case and surrounding space; `Display` gives the name in lower
+/// case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum AnalyzerKind {
+    /// `textblob` (the default): [`TextBlob`], the port of TextBlob's
+    /// PatternAnalyzer.
+    #[default]
+    TextBlob,
+    /// `vader`: [`Vader`], the port of vaderSentiment 3.3.2.
+    Vader,
+}
+
+impl AnalyzerKind {
+    /// Every built-in analyzer.
+    pub const ALL: [AnalyzerKind; 2] = [AnalyzerKind::TextBlob, AnalyzerKind::Vader];
+
+    /// The analyzer called `name`, in any case, or `InvalidInput` listing
+    /// the known names (the name echoed truncated).
+    pub fn parse(name: &str) -> Result<Self> {
+        let name = name.trim();
+        Self::ALL
+            .into_iter()
+            .find(|kind| kind.as_str().eq_ignore_ascii_case(name))
+            .ok_or_else(|| {
+                Error::invalid_input(format!(
+                    "unknown analyzer {}; expected one of: textblob, vader",
+                    crate::error::echo(name)
+                ))
+            })
+    }
+
+    /// The name, in lower case: `"textblob"`, `"vader"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            AnalyzerKind::TextBlob => "textblob",
+            AnalyzerKind::Vader => "vader",
+        }
+    }
+
+    /// A new analyzer of this kind.
+    pub fn build(self) -> Arc<dyn Analyzer> {
+        match self {
+            AnalyzerKind::TextBlob => Arc::new(TextBlob::new()),
+            AnalyzerKind::Vader => Arc::new(Vader::new()),
+        }
+    }
+}
+
+impl std::str::FromStr for AnalyzerKind {
+    type Err = Error;
+
+    fn from_str(name: &str) -> Result<Self> {
+        Self::parse(name)
+    }
+}
+
+impl std::fmt::Display for AnalyzerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -11,9 +11,9 @@ use async_trait::async_trait;
 
 use chrono::{DateTime, Utc};
 
-use crate::config::{nothing_after, split_scheme, unknown_scheme};
 use crate::error::{Error, Result};
 use crate::model::{Post, Symbol};
+use crate::url::BackendUrl;
 
 pub use sample::Sample;
 
@@ -35,23 +35,38 @@ pub trait MentionSource: Send + Sync {
     ) -> Result<Vec<Post>>;
 }
 
+/// What a social knob accepts, for messages.
 const ACCEPTED: &str = "sample://";
 
-/// A parsed social-source URL.
+/// A parsed social-source URL (`sample://`). Parsing does no I/O.
+/// `Display` and `Debug` show the URL without its password;
+/// [`SourceUrl::as_str`] gives it as written.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SourceUrl {
+    url: BackendUrl,
+    backend: SourceBackend,
+}
+
+/// The source a [`SourceUrl`] names, with its options.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceUrl {
-    /// `sample://`: the built-in synthetic posts.
+#[non_exhaustive]
+pub enum SourceBackend {
+    /// `sample://`: the built-in synthetic posts, [`Sample`]. Takes no options.
     Sample,
 }
 
 impl SourceUrl {
     /// Parses one source URL without any I/O.
-    pub fn parse(url: &str) -> Result<Self> {
-        let (scheme, rest) = split_scheme(url, "social", ACCEPTED)?;
-        match scheme {
-            "sample" => nothing_after("social source", scheme, rest).map(|()| SourceUrl::Sample),
-            other => Err(unknown_scheme("social", other, ACCEPTED)),
-        }
+    pub fn parse(text: &str) -> Result<Self> {
+        let url = BackendUrl::parse(text, "social", ACCEPTED)?;
+        let backend = match url.scheme() {
+            "sample" if url.base().is_none() => {
+                url.expect_nothing_after("social source")?;
+                SourceBackend::Sample
+            }
+            _ => return Err(url.unknown_scheme("social", ACCEPTED)),
+        };
+        Ok(SourceUrl { url, backend })
     }
 
     /// Parses a comma-separated list of source URLs, which may be empty
@@ -75,10 +90,43 @@ impl SourceUrl {
         Ok(list)
     }
 
+    /// The URL as written (trimmed); it may hold a password.
+    pub fn as_str(&self) -> &str {
+        self.url.as_str()
+    }
+
+    /// The source and its options.
+    pub fn backend(&self) -> &SourceBackend {
+        &self.backend
+    }
+
     /// Builds the source.
     pub fn connect(&self) -> Result<Arc<dyn MentionSource>> {
-        match self {
-            SourceUrl::Sample => Ok(Arc::new(Sample::new())),
+        match self.backend {
+            SourceBackend::Sample => Ok(Arc::new(Sample::new())),
         }
+    }
+}
+
+impl std::str::FromStr for SourceUrl {
+    type Err = crate::Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        Self::parse(text)
+    }
+}
+
+impl std::fmt::Display for SourceUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Display::fmt(&self.url, f)
+    }
+}
+
+impl std::fmt::Debug for SourceUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SourceUrl")
+            .field("url", &crate::url::RedactedUrl(self.url.as_str()))
+            .field("backend", &self.backend)
+            .finish()
     }
 }

@@ -2,9 +2,10 @@
 //! migrations (the default) or only check that they have been applied, for
 //! deployments where schema changes go through a separate, reviewed step.
 
-use sqlx::migrate::Migrator;
+use std::str::FromStr;
 
 use crate::error::{Error, Result};
+use crate::url::Options;
 
 /// The store URL's `migrations=` parameter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -17,39 +18,39 @@ pub enum MigrationMode {
     Check,
 }
 
-/// The store URL without our own `migrations=` parameter (the database
-/// driver must not see it) and the mode it asked for.
-pub(crate) fn split_migration_mode(url: &str) -> Result<(String, MigrationMode)> {
-    let Some((base, query)) = url.split_once('?') else {
-        return Ok((url.to_owned(), MigrationMode::Apply));
-    };
-    let mut mode = MigrationMode::Apply;
-    let mut kept = Vec::new();
-    for pair in query.split('&').filter(|p| !p.is_empty()) {
-        match pair.split_once('=') {
-            Some(("migrations", "apply")) => mode = MigrationMode::Apply,
-            Some(("migrations", "check")) => mode = MigrationMode::Check,
-            Some(("migrations", other)) => {
-                return Err(Error::invalid_input(format!(
-                    "store URL parameter migrations={} is not apply or check",
-                    crate::error::echo(other)
-                )))
-            }
-            _ => kept.push(pair),
+impl MigrationMode {
+    /// The URL option naming the mode.
+    pub const OPTION: &'static str = "migrations";
+
+    /// The mode a store URL's options ask for ([`MigrationMode::Apply`]
+    /// when they name none), taken out of `options`.
+    pub fn take(options: &mut Options) -> Result<Self> {
+        Ok(options
+            .take_parsed(Self::OPTION, "apply or check", |_: &MigrationMode| true)?
+            .unwrap_or_default())
+    }
+}
+
+impl FromStr for MigrationMode {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self> {
+        match text {
+            "apply" => Ok(MigrationMode::Apply),
+            "check" => Ok(MigrationMode::Check),
+            other => Err(Error::invalid_input(format!(
+                "migrations={} is not apply or check",
+                crate::error::echo(other)
+            ))),
         }
     }
-    let url = if kept.is_empty() {
-        base.to_owned()
-    } else {
-        format!("{base}?{}", kept.join("&"))
-    };
-    Ok((url, mode))
 }
 
 /// Compares the migrations recorded in the database (`applied`: version and
 /// checksum of each successful one) with those compiled in.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) fn check_applied(
-    migrator: &Migrator,
+    migrator: &sqlx::migrate::Migrator,
     applied: &[(i64, Vec<u8>)],
     backend: &str,
 ) -> Result<()> {
@@ -90,24 +91,26 @@ pub(crate) fn check_applied(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::url::BackendUrl;
+
+    fn mode(url: &str) -> Result<MigrationMode> {
+        MigrationMode::take(&mut BackendUrl::parse(url, "store", "")?.options())
+    }
 
     #[test]
-    fn the_mode_is_taken_out_of_the_url() {
-        let (url, mode) =
-            split_migration_mode("postgres://u@h/db?sslmode=disable&migrations=check").unwrap();
-        assert_eq!(url, "postgres://u@h/db?sslmode=disable");
-        assert_eq!(mode, MigrationMode::Check);
-        let (url, mode) = split_migration_mode("sqlite://a.db?migrations=apply").unwrap();
+    fn the_mode_is_read_from_the_options() {
         assert_eq!(
-            (url.as_str(), mode),
-            ("sqlite://a.db", MigrationMode::Apply)
+            mode("postgres://u@h/db?sslmode=disable&migrations=check").unwrap(),
+            MigrationMode::Check
         );
-        let (url, mode) = split_migration_mode("postgres://u@h/db").unwrap();
         assert_eq!(
-            (url.as_str(), mode),
-            ("postgres://u@h/db", MigrationMode::Apply)
+            mode("sqlite://a.db?migrations=apply").unwrap(),
+            MigrationMode::Apply
         );
-        let err = split_migration_mode("sqlite://a.db?migrations=later").unwrap_err();
+        assert_eq!(mode("postgres://u@h/db").unwrap(), MigrationMode::Apply);
+        let err = mode("sqlite://a.db?migrations=later").unwrap_err();
         assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
+        assert!(err.message().contains("apply or check"), "{err}");
+        assert!(mode("sqlite://a.db?migrations=check&migrations=apply").is_err());
     }
 }

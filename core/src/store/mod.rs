@@ -3,33 +3,54 @@
 //! progress of backfills, and the backends, chosen by URL through
 //! [`StoreUrl`]:
 //!
-//! - `memory://` — [`MemoryStore`]: in-process, gone at exit.
-//! - `sqlite://PATH` — [`SqliteStore`]: one file, the embedded default.
-//! - `postgres://USER@HOST/DB` — [`PostgresStore`].
+//! - `memory://` — [`MemoryStore`]: in-process, gone at exit. Takes no options.
+//! - `sqlite://PATH` — `SqliteStore` (feature `sqlite`): one file, the
+//!   embedded default. Options (`SqliteOptions`):
+//!   `?migrations=apply|check` (default `apply`).
+//! - `postgres://USER@HOST/DB` — `PostgresStore` (feature `postgres`).
+//!   Options (`PostgresOptions`): `?pool=N` (default 8, 1 to 1000),
+//!   `?connect_timeout=DURATION` (default `5s`; also the longest wait for a
+//!   pooled connection), `?migrations=apply|check`, and the connection
+//!   parameters the driver reads (`sslmode`, `sslrootcert`, `sslcert`,
+//!   `sslkey`, `application_name`, `options`, `options[NAME]`, `host`,
+//!   `hostaddr`, `port`, `user`, `password`, `dbname`,
+//!   `statement-cache-capacity`), handed on as given.
+//!
+//! An option a backend does not read is `InvalidInput` naming the ones it
+//! does. A backend whose feature is off is `InvalidInput` naming the feature.
 //!
 //! Schemas are sqlx migrations compiled into the library and applied when the
 //! store connects, or only checked with `?migrations=check` ([`MigrationMode`]).
 
 mod memory;
 mod migrations;
+#[cfg(feature = "postgres")]
 mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_error;
+#[cfg(feature = "sqlite")]
 mod sqlite;
-
-use std::str::FromStr;
-use std::sync::Arc;
+mod url;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::config::{nothing_after, split_scheme, unknown_scheme};
-use crate::error::{redact_url, Error, Result};
+use crate::error::{Error, Result};
 use crate::model::{BackfillStatus, Bar, DailySentiment, Interval, SentimentRecord, Symbol};
 use crate::model::{Credentials, NewUser, User, UserId, WatchlistItem};
 
 pub use memory::MemoryStore;
 pub use migrations::MigrationMode;
-pub use postgres::PostgresStore;
-pub use sqlite::SqliteStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{
+    PostgresOptions, PostgresStore, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POOL_SIZE, DRIVER_PARAMETERS,
+    MAX_POOL_SIZE,
+};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) use sql_error::on_violation;
+#[cfg(feature = "sqlite")]
+pub use sqlite::{SqliteOptions, SqliteStore};
+pub use url::{StoreBackend, StoreUrl};
 
 /// The stretch of time already fetched for one symbol and interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -77,6 +98,7 @@ impl Coverage {
 /// of the file. Finishing on its own task, the write hands its connection
 /// back clean. The write owns its input (one copy of it); closing the store
 /// waits for it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) async fn detached<T: Send + 'static>(
     write: impl std::future::Future<Output = Result<T>> + Send + 'static,
 ) -> Result<T> {
@@ -287,114 +309,4 @@ pub trait Store: PriceStore + SentimentStore + BackfillStore + UserStore {
     /// every call fails with `Unavailable`. Waits until connections in use
     /// are returned and closed. Idempotent; the default does nothing.
     async fn close(&self) {}
-}
-
-const ACCEPTED: &str = "memory://, sqlite://PATH, postgres://USER@HOST/DB";
-
-/// `path` with a leading `~/` replaced by the `HOME` directory, as a shell
-/// would (`~user/` is not expanded); `InvalidInput` when `HOME` is unset.
-fn home_expanded(path: &str) -> Result<String> {
-    let Some(rest) = path.strip_prefix("~/") else {
-        return Ok(path.to_owned());
-    };
-    match std::env::var_os("HOME").filter(|home| !home.is_empty()) {
-        Some(home) => Ok(std::path::Path::new(&home)
-            .join(rest)
-            .to_string_lossy()
-            .into_owned()),
-        None => Err(Error::invalid_input(
-            "sqlite path starts with ~/ but HOME is not set",
-        )),
-    }
-}
-
-/// A parsed store URL. Its `Debug` form hides the password, as
-/// [`redact_url`] does.
-#[derive(Clone)]
-pub enum StoreUrl {
-    /// `memory://`
-    Memory,
-    /// `sqlite://PATH` (`sqlite://:memory:` for a private in-memory database).
-    Sqlite {
-        /// The database file.
-        path: String,
-        /// Apply or only check the schema.
-        migrations: MigrationMode,
-    },
-    /// `postgres://...` or `postgresql://...`, validated.
-    Postgres {
-        /// The URL as the driver takes it (without `migrations=`).
-        url: String,
-        /// Apply or only check the schema.
-        migrations: MigrationMode,
-    },
-}
-
-impl std::fmt::Debug for StoreUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StoreUrl::Memory => f.write_str("Memory"),
-            StoreUrl::Sqlite { path, migrations } => f
-                .debug_struct("Sqlite")
-                .field("path", path)
-                .field("migrations", migrations)
-                .finish(),
-            StoreUrl::Postgres { url, migrations } => f
-                .debug_struct("Postgres")
-                .field("url", &crate::error::RedactedUrl(url))
-                .field("migrations", migrations)
-                .finish(),
-        }
-    }
-}
-
-impl StoreUrl {
-    /// Parses a store URL without any I/O. Every backend but `memory://`
-    /// takes `?migrations=check` to verify the schema instead of migrating it.
-    pub fn parse(url: &str) -> Result<Self> {
-        let (url, migrations) = migrations::split_migration_mode(url.trim())?;
-        let url = url.as_str();
-        let (scheme, rest) = split_scheme(url, "store", ACCEPTED)?;
-        match scheme {
-            "memory" => nothing_after("store", scheme, rest).map(|()| StoreUrl::Memory),
-            "sqlite" => {
-                let path = rest.split('?').next().unwrap_or_default();
-                if path.is_empty() {
-                    return Err(Error::invalid_input(
-                        "sqlite store URL needs a file path, e.g. sqlite://tickersense.db",
-                    ));
-                }
-                Ok(StoreUrl::Sqlite {
-                    path: home_expanded(path)?,
-                    migrations,
-                })
-            }
-            "postgres" | "postgresql" => {
-                sqlx::postgres::PgConnectOptions::from_str(url).map_err(|_| {
-                    Error::invalid_input(format!(
-                        "invalid postgres URL {}",
-                        crate::error::echo(&redact_url(url))
-                    ))
-                })?;
-                Ok(StoreUrl::Postgres {
-                    url: url.to_owned(),
-                    migrations,
-                })
-            }
-            other => Err(unknown_scheme("store", other, ACCEPTED)),
-        }
-    }
-
-    /// Connects and applies (or checks) the migrations.
-    pub async fn connect(&self) -> Result<Arc<dyn Store>> {
-        Ok(match self {
-            StoreUrl::Memory => Arc::new(MemoryStore::new()),
-            StoreUrl::Sqlite { path, migrations } => {
-                Arc::new(SqliteStore::open_with(path, *migrations).await?)
-            }
-            StoreUrl::Postgres { url, migrations } => {
-                Arc::new(PostgresStore::connect_with(url, *migrations).await?)
-            }
-        })
-    }
 }

@@ -8,74 +8,17 @@ use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
 use super::{Cache, CachePolicies, NamespaceStats};
 
+mod error;
 mod gather;
+mod options;
 
-use crate::error::{redact_url, Error, Result};
+use crate::error::{Error, Result};
+use crate::url::redact_url;
 use gather::{Answer, Gatherer, Write};
-
-/// The first part of every key unless the URL's `?prefix=` names another.
-pub const DEFAULT_KEY_PREFIX: &str = "tickersense";
-
-/// Longest `?prefix=` accepted.
-const MAX_PREFIX_CHARS: usize = 64;
-
-/// The query options a Redis URL may carry: ours, and the one the redis
-/// client reads from a TCP URL (`protocol=resp3`). Any other is refused, so
-/// a misspelt `?prefx=` does not quietly share the default key prefix.
-const URL_OPTIONS: [&str; 2] = ["prefix", "protocol"];
-
-/// Splits the `prefix` option off a Redis URL: the URL as the client takes
-/// it, and the key prefix ([`DEFAULT_KEY_PREFIX`] when absent). The prefix
-/// is 1 to 64 of ASCII letters, digits and `_ - .` (no `:`, which would let
-/// `prefix=app` walk the keys of `prefix=app:stock_quote`); anything else is
-/// `InvalidInput`, as is a URL that does not parse.
-pub(crate) fn split_key_prefix(url: &str) -> Result<(String, String)> {
-    let invalid = || {
-        Error::invalid_input(format!(
-            "invalid redis URL {}",
-            crate::error::echo(&redact_url(url))
-        ))
-    };
-    let mut parsed = ::url::Url::parse(url).map_err(|_| invalid())?;
-    let mut prefix = None;
-    let mut others = Vec::new();
-    for (k, v) in parsed.query_pairs() {
-        if !URL_OPTIONS.contains(&k.as_ref()) {
-            return Err(Error::invalid_input(format!(
-                "unknown redis URL option {}; known: {}",
-                crate::error::echo(&k),
-                URL_OPTIONS.join(", ")
-            )));
-        }
-        if k == "prefix" {
-            prefix = Some(v.into_owned());
-        } else {
-            others.push((k.into_owned(), v.into_owned()));
-        }
-    }
-    let Some(prefix) = prefix else {
-        redis::Client::open(url).map_err(|_| invalid())?;
-        return Ok((url.to_owned(), DEFAULT_KEY_PREFIX.to_owned()));
-    };
-    let allowed = |c: char| c.is_ascii_alphanumeric() || "_-.".contains(c);
-    if prefix.is_empty()
-        || prefix.chars().count() > MAX_PREFIX_CHARS
-        || !prefix.chars().all(allowed)
-    {
-        return Err(Error::invalid_input(format!(
-            "redis key prefix {} must be 1 to {MAX_PREFIX_CHARS} ASCII letters, digits, '_', '-' or '.'",
-            crate::error::echo(&prefix)
-        )));
-    }
-    if others.is_empty() {
-        parsed.set_query(None);
-    } else {
-        parsed.query_pairs_mut().clear().extend_pairs(others);
-    }
-    let url = parsed.to_string();
-    redis::Client::open(url.as_str()).map_err(|_| invalid())?;
-    Ok((url, prefix))
-}
+pub use options::{
+    RedisOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_KEY_PREFIX, DEFAULT_RESPONSE_TIMEOUT,
+    MAX_PREFIX_CHARS,
+};
 
 /// `text` with Redis glob characters escaped, so that `SCAN MATCH` takes it
 /// literally.
@@ -111,6 +54,8 @@ struct Counters {
 /// has seen (a `SCAN` walk and a pipelined `STRLEN` per 500 keys).
 pub struct RedisCache {
     client: redis::Client,
+    timeout: Duration,
+    connect_timeout: Duration,
     display_url: String,
     prefix: String,
     policies: CachePolicies,
@@ -164,12 +109,16 @@ impl Link {
 const RECONNECT_AFTER: Duration = Duration::from_secs(1);
 
 impl RedisCache {
-    /// A cache over the server at `url`. No I/O happens here.
-    /// `?prefix=NAME` sets the key prefix (see [`RedisCache`]).
+    /// A cache over the server at `url`. No I/O happens here. The URL's
+    /// options (`?prefix=`, `?timeout=`, ...) are those of [`RedisOptions`].
     pub fn new(url: &str, policies: CachePolicies) -> Result<Self> {
-        let display_url = redact_url(url);
-        let (url, prefix) = split_key_prefix(url)?;
-        let client = redis::Client::open(url).map_err(|_| {
+        Self::with_options(&RedisOptions::parse(url)?, policies)
+    }
+
+    /// A cache over the server and with the options `options` name. No I/O.
+    pub fn with_options(options: &RedisOptions, policies: CachePolicies) -> Result<Self> {
+        let display_url = redact_url(options.client_url());
+        let client = redis::Client::open(options.client_url()).map_err(|_| {
             Error::invalid_input(format!(
                 "invalid redis URL {}",
                 crate::error::echo(&display_url)
@@ -177,8 +126,10 @@ impl RedisCache {
         })?;
         Ok(RedisCache {
             client,
+            timeout: options.timeout,
+            connect_timeout: options.connect_timeout,
             display_url,
-            prefix,
+            prefix: options.prefix.clone(),
             policies,
             link: RwLock::new(None),
             connecting: tokio::sync::Mutex::new(()),
@@ -222,8 +173,8 @@ impl RedisCache {
         // Once connected, the manager reconnects by itself after a drop; its
         // own retries stay off so a dead server costs one attempt per call.
         let config = ConnectionManagerConfig::new()
-            .set_connection_timeout(Duration::from_millis(500))
-            .set_response_timeout(Duration::from_secs(2))
+            .set_connection_timeout(self.connect_timeout)
+            .set_response_timeout(self.timeout)
             .set_number_of_retries(0);
         match self.client.get_connection_manager_with_config(config).await {
             Ok(conn) => {

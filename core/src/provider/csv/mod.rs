@@ -2,7 +2,9 @@
 //! writes (`Ticker.history(...).to_csv()` or `download(...).to_csv()`), one
 //! file per symbol: `DIR/AAPL.csv` holds daily bars, `DIR/AAPL.5m.csv` bars of
 //! another interval. `csv://DIR?tz=America/New_York` names the exchange's
-//! zone (an IANA name, spelt exactly: `america/new_york` is refused).
+//! zone (an IANA name, spelt exactly: `america/new_york` is refused; the
+//! value may be percent-encoded, `America%2FNew_York`); it is the one option
+//! ([`CsvOptions`]), and the folder is taken literally.
 //!
 //! Times keep the UTC offset yfinance writes (`2026-11-02 00:00:00+09:00` is
 //! 2026-11-01T15:00Z). Daily and longer bars are stamped at midnight of the
@@ -24,6 +26,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 
+mod options;
+
+pub use options::CsvOptions;
+
 use super::zone::Zone;
 use super::MarketData;
 use crate::error::{echo, Error, ErrorKind, Result};
@@ -44,28 +50,20 @@ pub struct Csv {
 
 impl Csv {
     /// A provider over the folder `spec`: a path, optionally followed by
-    /// `?tz=ZONE`, the exchange's IANA zone. No I/O: a missing folder shows
-    /// at the first call. `InvalidInput` for an unknown zone (names are
-    /// case-sensitive, as the IANA database and pandas have them) or an
-    /// unknown option.
+    /// `?tz=ZONE`, the exchange's IANA zone ([`CsvOptions`]). No I/O: a
+    /// missing folder shows at the first call. `InvalidInput` for an
+    /// unknown zone (names are case-sensitive, as the IANA database and
+    /// pandas have them) or an unknown option.
     pub fn new(spec: &str) -> Result<Self> {
-        let (dir, query) = spec.split_once('?').unwrap_or((spec, ""));
-        let mut zone = None;
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            match pair.split_once('=') {
-                Some(("tz", name)) => zone = Some(parse_zone(name)?),
-                _ => {
-                    return Err(Error::invalid_input(format!(
-                        "csv:// takes only the option tz=ZONE, not {}",
-                        echo(pair)
-                    )))
-                }
-            }
+        Ok(Self::with_options(&CsvOptions::parse(spec)?))
+    }
+
+    /// A provider over the folder and zone `options` name. No I/O.
+    pub fn with_options(options: &CsvOptions) -> Self {
+        Csv {
+            dir: PathBuf::from(&options.dir),
+            zone: options.zone,
         }
-        Ok(Csv {
-            dir: PathBuf::from(dir),
-            zone,
-        })
     }
 
     fn file(&self, symbol: &Symbol, interval: Interval) -> PathBuf {
@@ -98,25 +96,6 @@ fn read_file(path: &Path, symbol: Symbol, interval: Interval, zone: Option<Tz>) 
     })?;
     parse_csv(&bytes, symbol, interval, zone)
         .map_err(|e| Error::new(e.kind(), format!("{shown}: {}", e.message())))
-}
-
-/// An IANA zone name, exactly as spelt in the database. A name that differs
-/// only in case is refused too, with the right spelling offered: reading
-/// `america/new_york` as New York would accept a typo anywhere else.
-fn parse_zone(name: &str) -> Result<Tz> {
-    let name = name.trim();
-    if let Ok(tz) = name.parse::<Tz>() {
-        return Ok(tz);
-    }
-    let hint = chrono_tz::TZ_VARIANTS
-        .iter()
-        .find(|tz| tz.name().eq_ignore_ascii_case(name))
-        .map(|tz| format!(" (names are case-sensitive: did you mean {:?}?)", tz.name()))
-        .unwrap_or_default();
-    Err(Error::invalid_input(format!(
-        "unknown time zone {} for csv://{hint}; use an IANA name such as America/New_York",
-        echo(name)
-    )))
 }
 
 /// Column positions, found by header name.

@@ -20,6 +20,7 @@
 mod answer;
 mod chart;
 mod details;
+mod options;
 mod search;
 
 use std::sync::Arc;
@@ -29,12 +30,14 @@ use chrono::Utc;
 use url::Url;
 
 use super::MarketData;
-use crate::error::{echo, redact_url, Error, Result};
+use crate::error::{echo, Error, Result};
 use crate::model::{History, HistoryRange, Interval, Quote, SearchHit, Symbol};
 use crate::resilience::http::{Answer, HttpUpstream};
 use crate::resilience::{BreakerState, ResiliencePolicy};
+use crate::url::redact_url;
 
 pub use chart::{parse_chart, parse_quote};
+pub use options::YahooOptions;
 pub use search::parse_search;
 
 pub(crate) const SOURCE: &str = "yahoo";

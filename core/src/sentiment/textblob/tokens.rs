@@ -340,7 +340,7 @@ fn is_abbreviation(word: &str) -> bool {
     let b = word.as_bytes();
     let n = b.len();
     ABBREVIATIONS.contains(&word)
-        || (n >= 2 && n % 2 == 0 && b.chunks(2).all(|p| p[0].is_ascii_alphabetic() && p[1] == b'.'))
+        || (n >= 2 && n.is_multiple_of(2) && b.chunks(2).all(|p| p[0].is_ascii_alphabetic() && p[1] == b'.'))
         // Quirk: the consonant class of `RE_ABBR3` is written with "|"
         // between the letters, so "|" counts as a consonant too.
         || (n >= 3

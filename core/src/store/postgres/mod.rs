@@ -1,5 +1,4 @@
 use std::str::FromStr;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -8,12 +7,18 @@ use sqlx::{Connection, PgConnection, PgPool, Row};
 
 use super::migrations::{check_applied, MigrationMode};
 use super::{bars_to_store, detached, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
-use crate::error::{redact_url, Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
+use crate::url::redact_url;
 
 mod backfill;
 mod layout;
+mod options;
 mod users;
+
+pub use options::{
+    PostgresOptions, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POOL_SIZE, DRIVER_PARAMETERS, MAX_POOL_SIZE,
+};
 
 use layout::TimeLayout;
 
@@ -27,22 +32,31 @@ pub struct PostgresStore {
     layout: TimeLayout,
 }
 
-/// How long connecting may take before the server counts as unreachable.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
-
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
 impl PostgresStore {
-    /// Connects to `url` and applies the migrations.
+    /// Connects to `url` and applies the migrations (unless the URL says
+    /// `?migrations=check`). See [`PostgresOptions`] for what the URL takes.
     pub async fn connect(url: &str) -> Result<Self> {
-        Self::connect_with(url, MigrationMode::Apply).await
+        Self::open(&PostgresOptions::parse(url)?).await
     }
 
-    /// Connects to `url`, applying or only checking the schema, and finds
-    /// (with `Apply`: makes, when it can) the time layout of the tables.
+    /// Connects to `url`, applying or only checking the schema as
+    /// `migrations` says (whatever the URL's own `?migrations=`).
     pub async fn connect_with(url: &str, migrations: MigrationMode) -> Result<Self> {
-        let display_url = redact_url(url);
-        let options = PgConnectOptions::from_str(url).map_err(|_| {
+        let mut options = PostgresOptions::parse(url)?;
+        options.migrations = migrations;
+        Self::open(&options).await
+    }
+
+    /// Connects as `options` say (one probing connection, then the pool),
+    /// applies or checks the schema, and finds (with `Apply`: makes, when it
+    /// can) the time layout of the tables.
+    pub async fn open(options: &PostgresOptions) -> Result<Self> {
+        let display_url = redact_url(options.driver_url());
+        let migrations = options.migrations;
+        let connect_timeout = options.connect_timeout;
+        let driver_options = PgConnectOptions::from_str(options.driver_url()).map_err(|_| {
             Error::invalid_input(format!(
                 "invalid postgres URL {}",
                 crate::error::echo(&display_url)
@@ -67,22 +81,23 @@ impl PostgresStore {
         // fails at once, where the pool would retry until its timeout.
         let silent = || {
             let message = format!(
-                "cannot connect to postgres at {display_url}: no answer within {CONNECT_TIMEOUT:?}"
+                "cannot connect to postgres at {display_url}: no answer within {connect_timeout:?}"
             );
             Error::new(ErrorKind::Unavailable, message)
         };
-        let probe = tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect_with(&options))
-            .await
-            .map_err(|_| silent())?;
+        let probe =
+            tokio::time::timeout(connect_timeout, PgConnection::connect_with(&driver_options))
+                .await
+                .map_err(|_| silent())?;
         probe
             .map_err(unreachable)?
             .close()
             .await
             .map_err(unreachable)?;
         let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .acquire_timeout(Duration::from_secs(5))
-            .connect_with(options)
+            .max_connections(options.pool)
+            .acquire_timeout(connect_timeout)
+            .connect_with(driver_options)
             .await
             .map_err(unreachable)?;
         match migrations {

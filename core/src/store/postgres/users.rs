@@ -4,11 +4,12 @@ use sqlx::postgres::PgRow;
 use sqlx::Row;
 
 use super::PostgresStore;
-use crate::error::{on_violation, Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
     check_password_hash, normalize_email, normalize_name, Credentials, NewUser, Symbol, User,
     UserId, WatchlistItem,
 };
+use crate::store::on_violation;
 use crate::store::UserStore;
 
 fn no_user() -> Error {

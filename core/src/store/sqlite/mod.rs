@@ -21,7 +21,10 @@ pub struct SqliteStore {
 }
 
 mod backfill;
+mod options;
 mod users;
+
+pub use options::SqliteOptions;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 

@@ -5,11 +5,12 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 use super::{from_ms, to_ms, SqliteStore};
-use crate::error::{on_violation, Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{
     check_password_hash, normalize_email, normalize_name, Credentials, NewUser, Symbol, User,
     UserId, WatchlistItem,
 };
+use crate::store::on_violation;
 use crate::store::UserStore;
 
 /// Now, cut to the milliseconds SQLite keeps, so what a write returns equals

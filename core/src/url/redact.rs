@@ -1,0 +1,68 @@
+//! How a URL is shown in messages, logs and `Debug` forms: without its
+//! password or secret-looking query values.
+
+use std::fmt;
+
+/// Query keys whose values are hidden, compared without regard to case.
+const SECRET_KEYS: [&str; 7] = [
+    "password", "pass", "token", "secret", "key", "apikey", "api_key",
+];
+
+/// Returns `url` with any password and secret-looking query values
+/// (`password=`, `token=`, `key=`, ...) replaced by `***`, for use in
+/// messages and logs. Text that is no URL this can take apart keeps only its
+/// scheme (`bad://***`), or nothing (`***`) without `://`. Costs one parse
+/// of `url` and a copy of it.
+pub fn redact_url(url: &str) -> String {
+    // Without "://" the text is no URL we understand ("user:pass@host" parses
+    // as scheme "user"), so nothing of it is safe to show.
+    let parsed = if url.contains("://") {
+        ::url::Url::parse(url)
+    } else {
+        Err(::url::ParseError::RelativeUrlWithoutBase)
+    };
+    let Ok(mut parsed) = parsed else {
+        // Not a URL we can take apart: keep only the scheme, which is never secret.
+        return match url.split_once("://") {
+            Some((scheme, _)) => format!("{scheme}://***"),
+            None => "***".to_owned(),
+        };
+    };
+    if parsed.password().is_some() {
+        let _ = parsed.set_password(Some("***"));
+    }
+    if parsed.query().is_some() {
+        let pairs: Vec<(String, String)> = parsed
+            .query_pairs()
+            .map(|(k, v)| {
+                let hide = SECRET_KEYS.iter().any(|s| k.eq_ignore_ascii_case(s));
+                let shown = if hide {
+                    "***".to_owned()
+                } else {
+                    v.into_owned()
+                };
+                (k.into_owned(), shown)
+            })
+            .collect();
+        parsed.query_pairs_mut().clear().extend_pairs(pairs);
+    }
+    parsed.to_string()
+}
+
+/// A URL that shows as [`redact_url`] has it, in both `Display` and
+/// `Debug` (quoted), for hand-written forms of values that hold connection
+/// strings. Each formatting redacts anew (one parse).
+#[derive(Clone, Copy)]
+pub struct RedactedUrl<'a>(pub &'a str);
+
+impl fmt::Debug for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&redact_url(self.0), f)
+    }
+}
+
+impl fmt::Display for RedactedUrl<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&redact_url(self.0))
+    }
+}
