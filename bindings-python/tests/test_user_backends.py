@@ -327,6 +327,22 @@ def test_bad_histories_and_posts_name_the_method_and_field():
         client(social=[NoDates([])]).sentiment("AAPL")
 
 
+def test_bad_search_hits_are_upstream_errors():
+    class BadSearch(Legacy):
+        def search(self, query, limit):
+            return [{"symbol": "AAPL"}, {"name": "no symbol"}]
+
+    with pytest.raises(tickersense.UpstreamError, match=r"legacy\.search\(\)\[1\] returned no 'symbol'"):
+        client(market_data=BadSearch()).search("apple")
+
+    class NotASymbol(Legacy):
+        def search(self, query, limit):
+            return [{"symbol": "not a symbol!"}]
+
+    with pytest.raises(tickersense.UpstreamError, match="'symbol' that is no symbol"):
+        client(market_data=NotASymbol()).search("apple")
+
+
 def test_a_huge_bad_value_is_echoed_truncated():
     class Huge(Legacy):
         def quote(self, symbol):
