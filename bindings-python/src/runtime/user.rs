@@ -115,34 +115,48 @@ where
     let event_loop = EVENT_LOOP.try_with(Arc::clone).ok();
     let (tx, rx) = oneshot::channel();
     let start_site = site.clone();
-    let started = tokio::task::spawn_blocking(move || {
+    // One hold of the GIL, on a blocking thread, for a plain method's call
+    // and conversion; an awaitable's result is converted on one again.
+    let started = off_the_runtime(move || {
         with_python(|py| {
             let returned = call(py).map_err(|e| start_site.raised(py, e))?;
-            start(py, event_loop, returned, Reply::Task(tx), &start_site)
+            match start(py, event_loop, returned, Reply::Task(tx), &start_site)? {
+                Started::Ready(returned) => Ok(Ok(convert(py, returned.bind(py))?)),
+                Started::Awaiting(running) => Ok(Err((running, convert))),
+            }
         })
         .unwrap_or_else(|| Err(shut_down_error()))
     })
+    .await?;
+    let (running, convert) = match started {
+        Ok(value) => return Ok(value),
+        Err(awaiting) => awaiting,
+    };
+    let settled = rx.await.map_err(|_| shut_down_error());
+    running.finished();
+    let returned = settled?;
+    off_the_runtime(move || {
+        in_python(move |py| match returned {
+            Ok(value) => convert(py, value.bind(py)),
+            Err(err) => Err(site.raised(py, err)),
+        })
+    })
     .await
-    .map_err(|err| {
+}
+
+/// `f` on the runtime's blocking threads, where waiting for the GIL or for
+/// user code holds up no other task.
+async fn off_the_runtime<T: Send + 'static>(
+    f: impl FnOnce() -> tickersense::Result<T> + Send + 'static,
+) -> tickersense::Result<T> {
+    tokio::task::spawn_blocking(f).await.map_err(|err| {
         if err.is_panic() {
             tickersense::Error::internal("a user backend's call panicked in the binding")
         } else {
             // The runtime is shutting down: the interpreter is exiting.
             shut_down_error()
         }
-    })??;
-    match started {
-        Started::Ready(returned) => in_python(move |py| convert(py, returned.bind(py))),
-        Started::Awaiting(running) => {
-            let settled = rx.await.map_err(|_| shut_down_error());
-            running.finished();
-            let returned = settled?;
-            in_python(move |py| match returned {
-                Ok(value) => convert(py, value.bind(py)),
-                Err(err) => Err(site.raised(py, err)),
-            })
-        }
-    }
+    })?
 }
 
 /// [`call_python`] for a caller that cannot await (an analyzer, which core
