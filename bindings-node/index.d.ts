@@ -658,6 +658,8 @@ export interface SentimentAnalysis {
   analysisTimestamp: Date
   /** One entry per platform that had posts. */
   platforms: Array<PlatformSentiment>
+  /** False when the store was down and the analysis was not kept. */
+  stored: boolean
 }
 
 /**

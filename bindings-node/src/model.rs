@@ -309,6 +309,8 @@ pub struct SentimentAnalysis {
     pub analysis_timestamp: DateTime<Utc>,
     /// One entry per platform that had posts.
     pub platforms: Vec<PlatformSentiment>,
+    /// False when the store was down and the analysis was not kept.
+    pub stored: bool,
 }
 
 impl From<tickersense::SentimentAnalysis> for SentimentAnalysis {
@@ -324,6 +326,7 @@ impl From<tickersense::SentimentAnalysis> for SentimentAnalysis {
                 .into_iter()
                 .map(PlatformSentiment::from)
                 .collect(),
+            stored: s.stored,
         }
     }
 }

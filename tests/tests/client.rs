@@ -110,8 +110,10 @@ async fn bad_input_gets_invalid_input_before_any_io() {
         "2w".parse::<Period>().unwrap_err().kind(),
         ErrorKind::InvalidInput
     );
+    // A valid quote needs no store; what needs the store fails.
+    assert_eq!(ts.quote("AAPL").await.unwrap().symbol.as_str(), "AAPL");
     assert_eq!(
-        ts.quote("AAPL").await.unwrap_err().kind(),
+        ts.stored_series().await.unwrap_err().kind(),
         ErrorKind::Unavailable
     );
 }

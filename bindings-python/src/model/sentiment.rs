@@ -81,6 +81,11 @@ impl SentimentAnalysis {
             .map(|p| PlatformSentiment { inner: p.clone() })
             .collect()
     }
+    /// False when the store was down and the analysis was not kept.
+    #[getter]
+    fn stored(&self) -> bool {
+        self.inner.stored
+    }
     fn __repr__(&self) -> String {
         let a = &self.inner;
         format!(

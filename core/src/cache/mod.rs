@@ -110,6 +110,20 @@ pub trait Cache: Send + Sync {
     /// Drops connections and held values; afterwards reads miss and writes
     /// are dropped, without any I/O. Idempotent; the default does nothing.
     async fn close(&self) {}
+
+    /// Checks that the backend answers, cheaply (Redis: one `PING`, bounded
+    /// by its timeouts, and none while it is in its back-off window); for
+    /// health reports. The default, for caches in the process, answers `Ok`.
+    async fn ping(&self) -> Result<()> {
+        Ok(())
+    }
+
+    /// The backend's outage tracker, when it has one (Redis): whether it is
+    /// in a back-off window, why, and how many calls failed. For health
+    /// reports; the default has none.
+    fn outage(&self) -> Option<&crate::resilience::Outage> {
+        None
+    }
 }
 
 /// A cache that holds nothing (`none://`).

@@ -109,6 +109,15 @@ impl Cache for TieredCache {
         self.far.close().await;
     }
 
+    /// Redis's `PING`: the memory tier always answers.
+    async fn ping(&self) -> Result<()> {
+        self.far.ping().await
+    }
+
+    fn outage(&self) -> Option<&crate::resilience::Outage> {
+        self.far.outage()
+    }
+
     /// Per namespace: hits of either tier; misses, entries, bytes and errors
     /// of Redis (a read that misses memory but hits Redis is a hit).
     async fn stats(&self) -> Vec<NamespaceStats> {

@@ -204,11 +204,27 @@ mod tests {
                 platform("reddit", 0.316_227_766_016_837_94, 100),
                 platform("stocktwits", -0.0, 87),
             ],
+            stored: true,
         }
     }
 
     fn round_trip<T: Serialize + DeserializeOwned>(value: &T) -> T {
         decode_value(&encode_value(value).expect("encodes")).expect("decodes")
+    }
+
+    #[test]
+    fn an_analysis_cached_before_the_stored_field_reads_as_stored() {
+        let unstored = SentimentAnalysis {
+            stored: false,
+            ..analysis()
+        };
+        assert!(!round_trip(&unstored).stored);
+        let mut old = serde_json::to_value(&unstored).expect("to json");
+        old.as_object_mut().expect("a map").remove("stored");
+        let read: SentimentAnalysis =
+            decode_value(&encode_value(&old).expect("encodes")).expect("decodes");
+        assert!(read.stored);
+        assert_eq!(read.mention_volume, unstored.mention_volume);
     }
 
     /// `PartialEq` on f64 calls `-0.0 == 0.0` and fails on NaN, so floats

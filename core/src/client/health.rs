@@ -69,6 +69,10 @@ pub enum BackendStatus {
     Down {
         /// What went wrong, e.g. the connection error's message.
         reason: String,
+        /// How long until the backend is tried again, in milliseconds,
+        /// while it sits out a back-off window; `None` when the next call
+        /// tries it.
+        retry_in_ms: Option<u64>,
     },
     /// The role is switched off (the `none://` cache).
     NotConfigured,
@@ -96,6 +100,10 @@ pub struct BackendHealth {
     pub name: String,
     /// Whether it answers.
     pub status: BackendStatus,
+    /// Calls to it that failed since the client was made (connects and
+    /// operations the client guards: the URL store and a Redis cache;
+    /// always 0 for the others, whose failures their calls report).
+    pub failures: u64,
 }
 
 #[cfg(test)]
@@ -126,6 +134,7 @@ mod tests {
         }
         let down = BackendStatus::Down {
             reason: "refused".into(),
+            retry_in_ms: Some(1500),
         };
         assert_eq!(down.as_str(), "down");
         assert_eq!(BackendStatus::Up.as_str(), "up");
@@ -134,11 +143,13 @@ mod tests {
             role: BackendRole::Cache,
             name: "redis://127.0.0.1:6379/0".into(),
             status: down,
+            failures: 3,
         };
         assert_eq!(
             serde_json::to_value(&health).unwrap(),
             serde_json::json!({"role": "cache", "name": "redis://127.0.0.1:6379/0",
-                "status": {"status": "down", "reason": "refused"}})
+                "status": {"status": "down", "reason": "refused", "retry_in_ms": 1500},
+                "failures": 3})
         );
     }
 }

@@ -3,10 +3,13 @@
 
 mod builder;
 mod health;
+mod lazy;
 mod open;
+mod probe;
 
 use std::ops::Deref;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -31,13 +34,20 @@ use open::Backends;
 
 /// The library's entry point.
 ///
-/// Making one ([`Tickersense::new`]) only parses the configuration; the
-/// backends connect on the first call that needs them, so a client can be
-/// made anywhere (inside or outside an async runtime) and a server that is
-/// down fails that call with `Unavailable` rather than the constructor. A
-/// failed connection is retried by the next call. Share one value (it is
-/// `Send + Sync`); every method takes `&self`. [`Tickersense::close`]
-/// releases the connections before the value is dropped.
+/// Making one ([`Tickersense::new`]) only parses the configuration and
+/// builds the backends without I/O; each backend connects on its own, on
+/// the first call that needs it, so a client can be made anywhere (inside
+/// or outside an async runtime) and a server that is down fails only the
+/// calls that need it, with `Unavailable`, rather than the constructor:
+/// with the store down, quotes, history and search are still served (the
+/// bars not kept) and a sentiment analysis comes back marked unstored; a
+/// Redis cache that is down reads as misses. A backend that failed to
+/// connect or stopped answering is skipped for a back-off window
+/// ([`OUTAGE_WINDOW`](crate::resilience::OUTAGE_WINDOW), growing while it
+/// stays down) and retried by a later call; [`Tickersense::health`] shows
+/// which are down. Share one value (it is `Send + Sync`); every method
+/// takes `&self`. [`Tickersense::close`] releases the connections before
+/// the value is dropped.
 ///
 /// Backends may also be the caller's own objects (a [`MarketData`](crate::provider::MarketData)
 /// of theirs, say): see [`TickersenseBuilder`] for how they mix with URLs.
@@ -51,18 +61,9 @@ use open::Backends;
 /// ```
 pub struct Tickersense {
     config: Config,
-    policies: CachePolicies,
     objects: UserBackends,
-    state: RwLock<State>,
-    /// Held while connecting, so concurrent first calls connect once.
-    connecting: tokio::sync::Mutex<()>,
-}
-
-enum State {
-    /// Not connected yet (or the last attempt failed).
-    Idle,
-    Open(Arc<Backends>),
-    Closed,
+    backends: Arc<Backends>,
+    closed: AtomicBool,
 }
 
 impl Tickersense {
@@ -79,12 +80,12 @@ impl Tickersense {
 
     fn assemble(config: Config, policies: CachePolicies, objects: UserBackends) -> Result<Self> {
         open::validate(&config, &objects)?;
+        let backends = Arc::new(Backends::assemble(&config, &policies, &objects)?);
         Ok(Tickersense {
             config,
-            policies,
             objects,
-            state: RwLock::new(State::Idle),
-            connecting: tokio::sync::Mutex::new(()),
+            backends,
+            closed: AtomicBool::new(false),
         })
     }
 
@@ -95,9 +96,14 @@ impl Tickersense {
         Ok(ts)
     }
 
-    /// Connects every backend now (migrating the store) if not done yet.
+    /// Connects the store built from the store URL now (migrating it) if
+    /// not done yet, failing as that connect does; the other backends
+    /// connect per call. See [`Tickersense::health`] to check them all.
     pub async fn ready(&self) -> Result<()> {
-        self.backends().await.map(|_| ())
+        if let Some(store) = &self.backends().await?.built_store {
+            store.get().await?;
+        }
+        Ok(())
     }
 
     /// The configuration in force (the URLs; roles given objects do not use theirs).
@@ -114,86 +120,36 @@ impl Tickersense {
     /// keeps running once calls already under way finish. Idempotent; a
     /// client that never connected has nothing to release.
     pub async fn close(&self) {
-        let backends = {
-            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-            match std::mem::replace(&mut *state, State::Closed) {
-                State::Open(backends) => Some(backends),
-                State::Idle | State::Closed => None,
-            }
-        };
-        if let Some(backends) = backends {
-            backends.close().await;
-        }
+        self.closed.store(true, Ordering::Release);
+        self.backends.close().await;
     }
 
     /// True once [`Tickersense::close`] was called.
     pub fn is_closed(&self) -> bool {
-        matches!(
-            *self.state.read().unwrap_or_else(|e| e.into_inner()),
-            State::Closed
-        )
+        self.closed.load(Ordering::Acquire)
     }
 
-    /// The open backends, if connected; `Err` once closed.
-    fn open_backends(&self) -> Result<Option<Arc<Backends>>> {
-        match &*self.state.read().unwrap_or_else(|e| e.into_inner()) {
-            State::Idle => Ok(None),
-            State::Open(backends) => Ok(Some(backends.clone())),
-            State::Closed => Err(closed()),
-        }
-    }
-
+    /// The backends; `Err` once closed.
     async fn backends(&self) -> Result<Arc<Backends>> {
-        if let Some(backends) = self.open_backends()? {
-            return Ok(backends);
+        if self.is_closed() {
+            return Err(closed());
         }
-        let _connecting = self.connecting.lock().await;
-        if let Some(backends) = self.open_backends()? {
-            return Ok(backends);
-        }
-        let backends = Arc::new(self.open().await?);
-        {
-            let mut state = self.state.write().unwrap_or_else(|e| e.into_inner());
-            // Checked under the lock `close` takes: backends opened while
-            // the client was closing are closed here, not left behind.
-            if matches!(*state, State::Idle) {
-                *state = State::Open(backends.clone());
-                return Ok(backends);
-            }
-        }
-        backends.close().await;
-        Err(closed())
+        Ok(self.backends.clone())
     }
 
-    async fn open(&self) -> Result<Backends> {
-        Backends::open(&self.config, &self.policies, &self.objects).await
-    }
-
-    /// Each backend's role, what it is (redacted) and whether it answers.
-    /// For now one connection attempt stands for all: every backend is
-    /// `Up` once the client connected (connecting now if it had not), and
-    /// `Down` with the connection error's message when that failed (or the
-    /// client is closed); a `none://` cache is `NotConfigured`. One entry per
-    /// role, one per social source, in [`BackendRole::ALL`] order.
+    /// Each backend's role, what it is (redacted) and whether it answers:
+    /// `Up`, `Down` (with the reason, no secret, and when it is tried
+    /// again) or `NotConfigured` (the `none://` cache). One entry per
+    /// role, one per social source, in [`BackendRole::ALL`] order. The
+    /// store built from the store URL is probed (connected if it was not,
+    /// then `SELECT 1`) and a Redis cache gets a `PING`, at once and not
+    /// while either sits out its back-off window; so a call costs at most
+    /// their timeouts. The user's objects are reported `Up`, as given:
+    /// their own calls say when they fail. Once closed, every configured
+    /// backend is `Down` ("this client is closed"), without I/O.
     pub async fn health(&self) -> Vec<BackendHealth> {
-        let status = match self.backends().await {
-            Ok(_) => BackendStatus::Up,
-            Err(err) => BackendStatus::Down {
-                reason: err.message().to_owned(),
-            },
-        };
-        open::roles(&self.config, &self.objects)
-            .into_iter()
-            .map(|(role, name, switched_off)| BackendHealth {
-                role,
-                name,
-                status: if switched_off {
-                    BackendStatus::NotConfigured
-                } else {
-                    status.clone()
-                },
-            })
-            .collect()
+        let roles = open::roles(&self.config, &self.objects);
+        self.backends.health(roles, self.is_closed()).await
     }
 
     /// The stock service (quotes, history, search).
@@ -442,7 +398,7 @@ impl Tickersense {
     /// URL's description, `user-defined` where a user object serves (the
     /// price store, or all of them), and which other roles are the user's.
     pub async fn describe_store(&self) -> Result<String> {
-        Ok(self.backends().await?.describe_store())
+        self.backends().await?.describe_store().await
     }
 }
 

@@ -1,22 +1,24 @@
-//! Opening a client's backends: each role from the user's object when one
-//! was given, else from its URL, and the cache scopes that tell their
-//! values apart.
+//! Assembling a client's backends: each role from the user's object when
+//! one was given, else from its URL (no I/O: the store connects on first
+//! use, see [`LazyStore`]), and the cache scopes that tell their values
+//! apart.
 
 use std::sync::Arc;
 
 use super::builder::UserBackends;
 use super::health::BackendRole;
+use super::lazy::LazyStore;
 use crate::cache::{Cache, CacheBackend, CachePolicies};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::service::{Backfill, SentimentService, StockService};
-use crate::store::{PriceStore, Store, UserStore};
+use crate::store::{PriceStore, UserStore};
 use crate::url::redact_url;
 
 /// What a store or cache object of the user's is called in reports.
 pub(super) const USER_DEFINED: &str = "user-defined";
 
-/// The open backends of a client.
+/// The backends of a client, each connecting on its own when first used.
 pub(super) struct Backends {
     pub(super) stocks: StockService,
     pub(super) sentiment: SentimentService,
@@ -25,9 +27,9 @@ pub(super) struct Backends {
     pub(super) users: Arc<dyn UserStore>,
     pub(super) cache: Arc<dyn Cache>,
     /// The store built from the store URL, when some store role uses it.
-    built_store: Option<Arc<dyn Store>>,
+    pub(super) built_store: Option<Arc<LazyStore>>,
     /// True when the cache was built from the cache URL (not the user's).
-    built_cache: bool,
+    pub(super) built_cache: bool,
     /// The store roles filled by user objects, in [`BackendRole::ALL`] order.
     user_store_roles: Vec<BackendRole>,
 }
@@ -54,10 +56,10 @@ fn store_role<T: ?Sized>(given: &Option<Arc<T>>, built: Option<Arc<T>>) -> Resul
 }
 
 impl Backends {
-    /// Builds every role (connecting the store URL's backend and migrating
-    /// it, when some store role uses it). On failure what was opened is
-    /// closed again.
-    pub(super) async fn open(
+    /// Builds every role, without I/O: the URL store (when some store role
+    /// uses it) connects on the first call that needs it, Redis likewise,
+    /// and the providers and sources make their requests per call.
+    pub(super) fn assemble(
         config: &Config,
         policies: &CachePolicies,
         objects: &UserBackends,
@@ -65,30 +67,8 @@ impl Backends {
         let built_store = if objects.every_store() {
             None
         } else {
-            Some(config.store.connect().await?)
+            Some(Arc::new(LazyStore::new(config.store.clone())))
         };
-        match Self::assemble(config, policies, objects, built_store.clone()) {
-            Ok(backends) => {
-                let store = backends.describe_store();
-                tracing::debug!(%store, "tickersense backends ready");
-                Ok(backends)
-            }
-            Err(err) => {
-                if let Some(store) = built_store {
-                    store.close().await;
-                }
-                Err(err)
-            }
-        }
-    }
-
-    /// Every role but the URL store, which is built already. No I/O.
-    fn assemble(
-        config: &Config,
-        policies: &CachePolicies,
-        objects: &UserBackends,
-        built_store: Option<Arc<dyn Store>>,
-    ) -> Result<Self> {
         let (cache, built_cache) = match &objects.cache {
             Some(cache) => (cache.clone(), false),
             None => (config.cache.connect(policies.clone())?, true),
@@ -135,7 +115,8 @@ impl Backends {
             .with_cache_scope(&market_data_identity(config, objects));
         let backfill = Backfill::new(provider, prices.clone(), statuses);
         let sentiment = SentimentService::new(sources, analyzer, cache.clone(), sentiments)
-            .with_cache_scope(&sentiment_identity(config, objects));
+            .with_cache_scope(&sentiment_identity(config, objects))
+            .with_blocking_analyzer(objects.analyzer.is_some());
         let user_store_roles = [
             (BackendRole::PriceStore, objects.price_store.is_some()),
             (
@@ -162,9 +143,9 @@ impl Backends {
     }
 
     /// One line saying what the stores are, without secrets: the URL
-    /// store's own description, `user-defined` for a price store of the
-    /// user's, and which other store roles are the user's.
-    pub(super) fn describe_store(&self) -> String {
+    /// store's own description (connecting it), `user-defined` for a price
+    /// store of the user's, and which other store roles are the user's.
+    pub(super) async fn describe_store(&self) -> Result<String> {
         let user_prices = self.user_store_roles.contains(&BackendRole::PriceStore);
         let others: Vec<&str> = self
             .user_store_roles
@@ -172,21 +153,15 @@ impl Backends {
             .filter(|r| **r != BackendRole::PriceStore)
             .map(|r| r.as_str())
             .collect();
-        match (&self.built_store, user_prices) {
-            (None, _) => USER_DEFINED.to_owned(),
-            (Some(store), true) => format!(
-                "{USER_DEFINED} price store; other stores: {}",
-                store.describe()
-            ),
-            (Some(store), false) if others.is_empty() => store.describe(),
-            (Some(store), false) => {
-                format!(
-                    "{} ({USER_DEFINED}: {})",
-                    store.describe(),
-                    others.join(", ")
-                )
-            }
-        }
+        let Some(store) = &self.built_store else {
+            return Ok(USER_DEFINED.to_owned());
+        };
+        let store = store.describe().await?;
+        Ok(match user_prices {
+            true => format!("{USER_DEFINED} price store; other stores: {store}"),
+            false if others.is_empty() => store,
+            false => format!("{store} ({USER_DEFINED}: {})", others.join(", ")),
+        })
     }
 
     /// Closes what the client built from URLs: the URL store and cache.

@@ -83,6 +83,17 @@ pub struct SentimentAnalysis {
     pub analysis_timestamp: DateTime<Utc>,
     /// One entry per platform that had posts.
     pub platforms: Vec<PlatformSentiment>,
+    /// False when the sentiment store could not keep the analysis (it was
+    /// down): the analysis is still right, but the sentiment history and
+    /// the next trend will not include it. Values cached before this field
+    /// existed read as `true`.
+    #[serde(default = "stored_by_default")]
+    pub stored: bool,
+}
+
+/// What `stored` reads as when absent (values from before the field).
+fn stored_by_default() -> bool {
+    true
 }
 
 /// One stored per-platform analysis (a row of the seed's `sentiment_data`).

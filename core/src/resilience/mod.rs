@@ -15,6 +15,9 @@
 //! answers ([`ErrorKind::is_upstream_fault`]) count towards opening the
 //! breaker.
 //!
+//! [`Outage`] keeps a backend that failed to connect or stopped answering
+//! (a store, a cache) skipped for a back-off window.
+//!
 //! `http` (feature `yahoo`, which brings the HTTP client) puts an HTTP
 //! client behind an [`Upstream`], with the redirect, body-size, proxy and
 //! status rules every HTTP source shares.
@@ -22,6 +25,7 @@
 mod breaker;
 #[cfg(feature = "yahoo")]
 pub mod http;
+mod outage;
 
 use std::future::Future;
 use std::sync::atomic::Ordering;
@@ -34,6 +38,7 @@ use crate::error::{Error, ErrorKind, Result};
 
 use breaker::Breaker;
 pub use breaker::BreakerState;
+pub use outage::{is_outage, Down, Outage, OUTAGE_WINDOW, OUTAGE_WINDOW_CAP};
 
 /// How hard to try one upstream. Every knob has a default fit for a public
 /// HTTP API such as Yahoo's; see [`ResiliencePolicy::default`].

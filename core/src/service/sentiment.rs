@@ -37,6 +37,9 @@ pub struct SentimentService {
     cache: Arc<dyn Cache>,
     store: Arc<dyn SentimentStore>,
     scope: KeyScope,
+    /// Score on a blocking thread: the analyzer is the user's and may call
+    /// into Python or JS, or do anything else that blocks.
+    analyzer_blocks: bool,
 }
 
 impl SentimentService {
@@ -54,7 +57,50 @@ impl SentimentService {
             cache,
             store,
             scope,
+            analyzer_blocks: false,
         }
+    }
+
+    /// The same service scoring on a blocking thread
+    /// ([`tokio::task::spawn_blocking`]) when `blocks`: for an analyzer of
+    /// the user's, which may call into Python or JS (taking their locks) and
+    /// must never hold a runtime worker meanwhile. Costs a thread hand-off
+    /// and a copy of the texts per platform; the built-in analyzers are
+    /// pure CPU over a batch of at most [`POSTS_PER_SOURCE`] posts per
+    /// source, quicker to score in place.
+    pub fn with_blocking_analyzer(mut self, blocks: bool) -> Self {
+        self.analyzer_blocks = blocks;
+        self
+    }
+
+    /// One score per text of `texts`, from [`Analyzer::try_score_many`],
+    /// on a blocking thread when the analyzer may block.
+    async fn score(&self, texts: &[&str]) -> Result<Vec<crate::model::Score>> {
+        let scores = if self.analyzer_blocks {
+            let analyzer = self.analyzer.clone();
+            let owned: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
+            let scored = tokio::task::spawn_blocking(move || {
+                let texts: Vec<&str> = owned.iter().map(String::as_str).collect();
+                analyzer.try_score_many(&texts)
+            })
+            .await;
+            match scored {
+                Ok(scores) => scores?,
+                Err(err) if err.is_panic() => return Err(Error::from_panic(&*err.into_panic())),
+                Err(_) => return Err(Error::unavailable("scoring was cancelled with its runtime")),
+            }
+        } else {
+            self.analyzer.try_score_many(texts)?
+        };
+        if scores.len() != texts.len() {
+            return Err(Error::internal(format!(
+                "the analyzer {} gave {} scores for {} texts",
+                crate::error::echo(self.analyzer.name()),
+                scores.len(),
+                texts.len()
+            )));
+        }
+        Ok(scores)
     }
 
     /// The same service with cache keys scoped by `identity` (its sources'
@@ -97,7 +143,9 @@ impl SentimentService {
     /// of the last [`MENTION_WINDOW_DAYS`] days. The posts are scored with
     /// [`Analyzer::try_score_many`]: an analyzer's error fails the call with
     /// it, as does an analyzer giving other than one score per text
-    /// (`Internal`).
+    /// (`Internal`). A sentiment store that is down never fails the call:
+    /// the trend is then `Unknown` (when the store cannot be read) and the
+    /// analysis comes back with `stored: false` (when it cannot be written).
     pub async fn current(&self, symbol: &Symbol) -> Result<SentimentAnalysis> {
         let key = self.scope.key(symbol.as_str());
         if let Some(analysis) =
@@ -142,30 +190,20 @@ impl SentimentService {
                 .or_default()
                 .push(post);
         }
-        let platforms: Vec<PlatformSentiment> = by_platform
-            .into_iter()
-            .map(|(platform, posts)| {
-                let texts: Vec<&str> = posts.iter().map(|p| p.text.as_str()).collect();
-                let scores = self.analyzer.try_score_many(&texts)?;
-                if scores.len() != texts.len() {
-                    return Err(Error::internal(format!(
-                        "the analyzer {} gave {} scores for {} texts",
-                        crate::error::echo(self.analyzer.name()),
-                        scores.len(),
-                        texts.len()
-                    )));
-                }
-                let mean = scores.iter().map(|s| s.polarity).sum::<f64>() / scores.len() as f64;
-                Ok(PlatformSentiment {
-                    platform: platform.to_owned(),
-                    sentiment_score: mean,
-                    confidence: mean.abs(),
-                    mention_count: u32::try_from(posts.len()).unwrap_or(u32::MAX),
-                    keywords: top_keywords(&texts, 10),
-                    source_urls: posts.iter().take(10).map(|p| p.url.clone()).collect(),
-                })
-            })
-            .collect::<Result<_>>()?;
+        let mut platforms = Vec::with_capacity(by_platform.len());
+        for (platform, posts) in by_platform {
+            let texts: Vec<&str> = posts.iter().map(|p| p.text.as_str()).collect();
+            let scores = self.score(&texts).await?;
+            let mean = scores.iter().map(|s| s.polarity).sum::<f64>() / scores.len() as f64;
+            platforms.push(PlatformSentiment {
+                platform: platform.to_owned(),
+                sentiment_score: mean,
+                confidence: mean.abs(),
+                mention_count: u32::try_from(posts.len()).unwrap_or(u32::MAX),
+                keywords: top_keywords(&texts, 10),
+                source_urls: posts.iter().take(10).map(|p| p.url.clone()).collect(),
+            });
+        }
 
         let now = Utc::now();
         let mention_volume: u32 = platforms.iter().map(|p| p.mention_count).sum();
@@ -187,9 +225,13 @@ impl SentimentService {
                 detail: p.clone(),
             })
             .collect();
-        if let Err(err) = self.store.insert_sentiment(&records).await {
-            tracing::warn!(%symbol, kind = %err.kind(), "sentiment store write failed: {}", err.message());
-        }
+        let stored = match self.store.insert_sentiment(&records).await {
+            Ok(()) => true,
+            Err(err) => {
+                tracing::warn!(%symbol, kind = %err.kind(), "sentiment store write failed; the analysis is returned unstored: {}", err.message());
+                false
+            }
+        };
         let analysis = SentimentAnalysis {
             symbol: symbol.clone(),
             current_sentiment: current,
@@ -197,6 +239,7 @@ impl SentimentService {
             mention_volume,
             analysis_timestamp: now,
             platforms,
+            stored,
         };
         set_value(
             self.cache.as_ref(),

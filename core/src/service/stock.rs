@@ -358,7 +358,11 @@ impl StockService {
         // fetch must stay inside the provider's look-back limit.
         let tail_start = match self.prices.latest_bar(symbol, interval).await {
             Ok(Some(bar)) => start.map_or(bar.timestamp, |start| bar.timestamp.max(start)),
-            Ok(None) | Err(_) => start.unwrap_or(now),
+            Ok(None) => start.unwrap_or(now),
+            Err(err) => {
+                tracing::warn!(%symbol, kind = %err.kind(), "price store unreadable, fetching the whole range: {}", err.message());
+                start.unwrap_or(now)
+            }
         };
         let tail_range = HistoryRange::Between {
             start: tail_start,

@@ -309,4 +309,11 @@ pub trait Store: PriceStore + SentimentStore + BackfillStore + UserStore {
     /// every call fails with `Unavailable`. Waits until connections in use
     /// are returned and closed. Idempotent; the default does nothing.
     async fn close(&self) {}
+
+    /// Checks that the store answers, cheaply (a `SELECT 1` on a pooled
+    /// connection, bounded by the pool's acquire timeout), for health
+    /// reports. The default, for stores in the process, answers `Ok`.
+    async fn ping(&self) -> Result<()> {
+        Ok(())
+    }
 }

@@ -1,7 +1,7 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
 
 use async_trait::async_trait;
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
@@ -12,7 +12,8 @@ mod error;
 mod gather;
 mod options;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
+use crate::resilience::Outage;
 use crate::url::redact_url;
 use gather::{Answer, Gatherer, Write};
 pub use options::{
@@ -65,9 +66,10 @@ pub struct RedisCache {
     /// Held while connecting, so concurrent first calls make one connection.
     connecting: tokio::sync::Mutex<()>,
     closed: AtomicBool,
-    /// After a failed connect, calls skip Redis until this instant instead of
-    /// each paying for a connect attempt.
-    down_until: Mutex<Option<Instant>>,
+    /// After a failed connect or a call Redis did not answer in time, calls
+    /// skip Redis for a back-off window instead of each paying for a
+    /// connect attempt or a response timeout.
+    outage: Outage,
     counters: RwLock<HashMap<String, Arc<Counters>>>,
 }
 
@@ -105,9 +107,6 @@ impl Link {
     }
 }
 
-/// How long a failed connect keeps Redis marked down.
-const RECONNECT_AFTER: Duration = Duration::from_secs(1);
-
 impl RedisCache {
     /// A cache over the server at `url`. No I/O happens here. The URL's
     /// options (`?prefix=`, `?timeout=`, ...) are those of [`RedisOptions`].
@@ -124,6 +123,7 @@ impl RedisCache {
                 crate::error::echo(&display_url)
             ))
         })?;
+        let outage = Outage::new(format!("redis ({display_url})"));
         Ok(RedisCache {
             client,
             timeout: options.timeout,
@@ -134,7 +134,7 @@ impl RedisCache {
             link: RwLock::new(None),
             connecting: tokio::sync::Mutex::new(()),
             closed: AtomicBool::new(false),
-            down_until: Mutex::new(None),
+            outage,
             counters: RwLock::default(),
         })
     }
@@ -156,6 +156,7 @@ impl RedisCache {
         if self.closed.load(Ordering::Acquire) {
             return Err(Self::closed_error());
         }
+        self.outage.check()?;
         if let Some(link) = self.current_link() {
             return Ok(link);
         }
@@ -163,15 +164,9 @@ impl RedisCache {
         if let Some(link) = self.current_link() {
             return Ok(link);
         }
-        let down_until = *self.down_until.lock().unwrap_or_else(|e| e.into_inner());
-        if down_until.is_some_and(|t| Instant::now() < t) {
-            return Err(
-                Error::unavailable("redis is marked down after a failed connect")
-                    .with_retry_after(RECONNECT_AFTER),
-            );
-        }
+        self.outage.check()?;
         // Once connected, the manager reconnects by itself after a drop; its
-        // own retries stay off so a dead server costs one attempt per call.
+        // own retries stay off so a dead server costs one attempt per window.
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(self.connect_timeout)
             .set_response_timeout(self.timeout)
@@ -194,9 +189,18 @@ impl RedisCache {
                 Ok(link)
             }
             Err(err) => {
-                *self.down_until.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(Instant::now() + RECONNECT_AFTER);
-                Err(Error::from(err).with_retry_after(RECONNECT_AFTER))
+                // Whatever the cause (refused, no answer, refused login), a
+                // failed connect is Redis being down for this client: the
+                // caller's `failed` opens the back-off window.
+                let err = Error::from(err);
+                let kind = match err.kind() {
+                    ErrorKind::Timeout => ErrorKind::Timeout,
+                    _ => ErrorKind::Unavailable,
+                };
+                Err(
+                    Error::new(kind, format!("cannot connect to redis: {}", err.message()))
+                        .with_source(err),
+                )
             }
         }
     }
@@ -232,10 +236,13 @@ impl RedisCache {
         self.policies.get(namespace).ttl.as_secs().max(1)
     }
 
+    /// Counts and logs a failed call; a timeout or an unreachable server
+    /// opens the back-off window.
     fn failed(&self, namespace: &str, what: &str, err: &Error) {
         self.counters(namespace)
             .errors
             .fetch_add(1, Ordering::Relaxed);
+        self.observe(err);
         tracing::warn!(server = %self.display_url, namespace, kind = %err.kind(), "redis cache {what} failed: {}", err.message());
     }
 
@@ -301,11 +308,32 @@ impl RedisCache {
         Ok(())
     }
 
-    /// Checks that the server answers `PING`.
+    /// Checks that the server answers `PING` (connecting first if need
+    /// be): one round trip, at most the connect and response timeouts; a
+    /// server in its back-off window fails at once, without I/O.
     pub async fn ping(&self) -> Result<()> {
-        let mut conn = self.connection().await?;
-        let _: String = redis::cmd("PING").query_async(&mut conn).await?;
-        Ok(())
+        let result: Result<()> = async {
+            let mut conn = self.connection().await?;
+            let _: String = redis::cmd("PING").query_async(&mut conn).await?;
+            Ok(())
+        }
+        .await;
+        match &result {
+            Ok(()) => self.outage.succeeded(),
+            Err(err) => self.observe(err),
+        }
+        result
+    }
+
+    /// Hands a failure to the outage tracker, a timeout named as such
+    /// (the client's own message for it says only "I/O error").
+    fn observe(&self, err: &Error) {
+        if err.kind() == ErrorKind::Timeout {
+            self.outage
+                .failed(&format!("no answer within {:?}", self.timeout));
+        } else {
+            self.outage.observe(err);
+        }
     }
 }
 
@@ -319,6 +347,9 @@ impl Cache for RedisCache {
         }
         .await;
         let counters = self.counters(namespace);
+        if result.is_ok() {
+            self.outage.succeeded();
+        }
         match result {
             Ok(Some(v)) => {
                 counters.hits.fetch_add(1, Ordering::Relaxed);
@@ -347,8 +378,9 @@ impl Cache for RedisCache {
             answered(link.writes.call(write).await)
         }
         .await;
-        if let Err(err) = result {
-            self.failed(namespace, "write", &err);
+        match result {
+            Ok(()) => self.outage.succeeded(),
+            Err(err) => self.failed(namespace, "write", &err),
         }
     }
 
@@ -372,6 +404,7 @@ impl Cache for RedisCache {
         let counters = self.counters(namespace);
         match result {
             Ok(values) if values.len() == keys.len() => {
+                self.outage.succeeded();
                 let hits = values.iter().filter(|v| v.is_some()).count() as u64;
                 counters.hits.fetch_add(hits, Ordering::Relaxed);
                 counters
@@ -416,8 +449,9 @@ impl Cache for RedisCache {
             Ok(())
         }
         .await;
-        if let Err(err) = result {
-            self.failed(namespace, "write", &err);
+        match result {
+            Ok(()) => self.outage.succeeded(),
+            Err(err) => self.failed(namespace, "write", &err),
         }
     }
 
@@ -458,6 +492,14 @@ impl Cache for RedisCache {
         if let Some(link) = link {
             link.stop();
         }
+    }
+
+    async fn ping(&self) -> Result<()> {
+        RedisCache::ping(self).await
+    }
+
+    fn outage(&self) -> Option<&Outage> {
+        Some(&self.outage)
     }
 
     async fn stats(&self) -> Vec<NamespaceStats> {

@@ -432,6 +432,12 @@ impl Store for PostgresStore {
         self.pool.close().await;
     }
 
+    /// `SELECT 1` on a pooled connection.
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     fn describe(&self) -> String {
         format!("postgres ({}); {}", self.display_url, self.layout)
     }

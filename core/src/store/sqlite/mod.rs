@@ -496,6 +496,12 @@ impl Store for SqliteStore {
         self.pool.close().await;
     }
 
+    /// `SELECT 1` on a pooled connection.
+    async fn ping(&self) -> Result<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
     fn describe(&self) -> String {
         format!("sqlite ({})", self.path)
     }
