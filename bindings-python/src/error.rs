@@ -5,7 +5,7 @@
 //! `except TimeoutError` catches it as it catches asyncio's and socket's.
 
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyTimeoutError};
+use pyo3::exceptions::{PyConnectionError, PyException, PyLookupError, PyTimeoutError};
 use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
 use pyo3::types::{PyDict, PyType};
@@ -101,9 +101,89 @@ impl IntoPyErr for tickersense::Error {
             let _ = value.setattr("kind", self.kind().as_str());
             let _ = value.setattr("retry_after", self.retry_after().map(|d| d.as_secs_f64()));
             let _ = value.setattr("cause_kind", self.cause_kind().map(|k| k.as_str()));
+            // An exception a user backend raised, with its traceback.
+            if let Some(raised) = python_source(&self) {
+                err.set_cause(py, Some(raised.clone_ref(py)));
+            }
         });
         err
     }
+}
+
+/// The Python exception somewhere in `err`'s chain of sources.
+fn python_source(err: &tickersense::Error) -> Option<&PyErr> {
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        if let Some(raised) = cause.downcast_ref::<PyErr>() {
+            return Some(raised);
+        }
+        source = cause.source();
+    }
+    None
+}
+
+/// The core error for an exception user code raised in `site` (e.g.
+/// `"market_data.quote()"`), carrying it as its source: a tickersense
+/// exception keeps its kind (and `retry_after`), a builtin `TimeoutError`
+/// is `Timeout`, `ConnectionError` `Unavailable`, `LookupError` (`KeyError`
+/// ...) `NotFound`, anything else `otherwise`. The message names the site
+/// and the exception, echoed truncated.
+pub fn from_python(
+    py: Python<'_>,
+    raised: PyErr,
+    site: &str,
+    otherwise: ErrorKind,
+) -> tickersense::Error {
+    let value = raised.value(py);
+    let mut retry_after = None;
+    let kind = if value.is_instance_of::<TickersenseError>() {
+        retry_after = value
+            .getattr("retry_after")
+            .and_then(|r| r.extract::<Option<f64>>())
+            .ok()
+            .flatten()
+            .filter(|secs| secs.is_finite() && *secs >= 0.0)
+            .map(std::time::Duration::from_secs_f64);
+        value
+            .getattr("kind")
+            .and_then(|k| k.extract::<String>())
+            .ok()
+            .and_then(|k| {
+                ErrorKind::ALL
+                    .iter()
+                    .copied()
+                    .find(|kind| kind.as_str() == k)
+            })
+            .unwrap_or(otherwise)
+    } else if value.is_instance_of::<PyTimeoutError>() {
+        ErrorKind::Timeout
+    } else if value.is_instance_of::<PyConnectionError>() {
+        ErrorKind::Unavailable
+    } else if value.is_instance_of::<PyLookupError>() {
+        ErrorKind::NotFound
+    } else {
+        otherwise
+    };
+    let type_name = value
+        .get_type()
+        .qualname()
+        .map_or_else(|_| "exception".to_owned(), |n| n.to_string());
+    let text = value
+        .str()
+        .map_or_else(|_| String::new(), |s| s.to_string_lossy().into_owned());
+    let message = if text.is_empty() {
+        format!("{site} raised {type_name}")
+    } else {
+        format!(
+            "{site} raised {type_name}: {}",
+            tickersense::error::echo(&text)
+        )
+    };
+    let mut err = tickersense::Error::new(kind, message).with_source(raised);
+    if let Some(after) = retry_after {
+        err = err.with_retry_after(after);
+    }
+    err
 }
 
 // An exception raised by Python code a call ran (a progress callback) passes
@@ -111,6 +191,27 @@ impl IntoPyErr for tickersense::Error {
 impl IntoPyErr for PyErr {
     fn into_py_err(self) -> PyErr {
         self
+    }
+}
+
+/// Why a call that runs Python code failed: in the core, or in that code.
+pub enum CallError {
+    Core(tickersense::Error),
+    Python(PyErr),
+}
+
+impl From<tickersense::Error> for CallError {
+    fn from(err: tickersense::Error) -> Self {
+        CallError::Core(err)
+    }
+}
+
+impl IntoPyErr for CallError {
+    fn into_py_err(self) -> PyErr {
+        match self {
+            CallError::Core(err) => err.into_py_err(),
+            CallError::Python(err) => err,
+        }
     }
 }
 

@@ -7,11 +7,17 @@
 #![allow(unsafe_code)]
 
 mod args;
+mod cache;
 mod client;
+mod config;
 mod error;
 mod model;
 mod runtime;
 mod sentiment;
+mod service;
+mod store;
+mod testkit;
+mod user;
 
 use pyo3::prelude::*;
 
@@ -21,8 +27,12 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     error::register(m)?;
     model::register(m)?;
+    cache::register(m)?;
+    store::register(m)?;
+    service::register(m)?;
     client::register(m)?;
     sentiment::register(m)?;
+    testkit::register(m)?;
     runtime::register(m)?;
     Ok(())
 }

@@ -30,7 +30,7 @@ def expected_bars(symbols):
 
 
 def stored_bars(client, symbols):
-    return {s: client.stored_history(s, "1d") for s in symbols}
+    return {s: client.stored_history(s, interval="1d", start=START, end=END).bars for s in symbols}
 
 
 def states(client):

@@ -88,8 +88,10 @@ def test_sqlite_store_survives_a_new_client(sqlite_url):
     h2 = second.history("NVDA", "1mo", "1d")
     assert h2.origin == "store"
     assert h2.bars == h1.bars
-    stored = second.stored_history("NVDA")
+    stored = second.stored_history("NVDA", "1mo", "1d")
+    assert stored.origin == "store"
     assert [b.close for b in stored] == [b.close for b in h1.bars]
+    assert stored.to_pandas()["Close"].tolist() == [b.close for b in h1.bars]
     assert "sqlite" in second.describe_store()
 
 
@@ -198,7 +200,7 @@ def test_dates_and_date_strings_are_midnight_utc(client):
     assert len(by_datetime) > 15
     assert client.history("MSFT", start=date(2026, 9, 1), end=date(2026, 10, 1)).bars == by_datetime.bars
     assert client.history("MSFT", start="2026-09-01", end="2026-10-01").bars == by_datetime.bars
-    assert client.stored_history("MSFT", start="2026-09-01", end=date(2026, 10, 1)) == by_datetime.bars
+    assert client.stored_history("MSFT", start="2026-09-01", end=date(2026, 10, 1)).bars == by_datetime.bars
     report = client.backfill(["MSFT"], start=date(2026, 9, 1), end="2026-10-01")
     assert report.statuses[0].state == "done"
 

@@ -85,6 +85,24 @@ def test_bad_timeouts_are_invalid_input(bad):
         tickersense.Client(store="memory://", timeout=bad)
 
 
+def test_timeout_and_retries_come_from_the_environment_unless_given(own_server, monkeypatch):
+    control(own_server, "inject?path=/v8/&fault=delay&ms=1500&times=100")
+    monkeypatch.setenv("TICKERSENSE_TIMEOUT", "200ms")
+    monkeypatch.setenv("TICKERSENSE_RETRIES", "0")
+    with pytest.raises(tickersense.TimeoutError, match=r"within 0\.2 s"):
+        client(own_server).history("NVDA")
+    with pytest.raises(tickersense.TimeoutError, match=r"within 0\.3 s"):
+        client(own_server, timeout=0.3).history("MSFT")
+    control(own_server, "clear")
+    monkeypatch.setenv("TICKERSENSE_TIMEOUT", "soon")
+    with pytest.raises(tickersense.InvalidInputError, match="TICKERSENSE_TIMEOUT"):
+        client(own_server)
+    monkeypatch.setenv("TICKERSENSE_TIMEOUT", "2s")
+    monkeypatch.setenv("TICKERSENSE_RETRIES", "-1")
+    with pytest.raises(tickersense.InvalidInputError, match="TICKERSENSE_RETRIES"):
+        client(own_server)
+
+
 def test_faults_recover_time_out_and_fall_back_to_stale(own_server):
     c = client(own_server, timeout=0.3, retries=2)
     fresh = c.quote("AAPL")

@@ -60,6 +60,7 @@ import asyncio
 from datetime import date, datetime, timezone
 
 import tickersense
+from tickersense import testkit
 
 
 def blocking() -> float:
@@ -78,6 +79,25 @@ async def main() -> float:
 
         await ac.backfill(["AAPL"], start=datetime.now(timezone.utc), on_progress=progress)
         return (await ac.quote("AAPL")).price
+
+
+class Source:
+    """A data source of the user's own, typed as they would type it."""
+
+    def quote(self, symbol: str) -> dict[str, float]:
+        return {"price": 1.0}
+
+    async def history(self, symbol: str, start: datetime | None, end: datetime, interval: str) -> list[dict[str, object]]:
+        return []
+
+    def search(self, query: str, limit: int) -> list[dict[str, str]]:
+        return []
+
+
+def custom() -> float:
+    c = tickersense.Client(store="memory://", market_data=Source(), social=["sample://"], analyzer=lambda text: 0.0)
+    testkit.check_market_data(Source(), known="AAPL", unknown="ZZZZ9", query="a").assert_passed()
+    return c.quote("AAPL").price + c.stored_history("AAPL").bars[0].close
 
 
 try:

@@ -7,7 +7,10 @@ stock-and-sentiment apps, on a Rust core.
 True
 
 Every backend is chosen by a URL (``store="postgres://..."``,
-``cache="redis://127.0.0.1:6379/0"``); arguments left out come from the
+``cache="redis://127.0.0.1:6379/0"``) or is an object of your own
+(``market_data=LegacySource()``, ``social=["sample://", MyFeed()]``,
+``analyzer=my_score``: see ``MarketDataSource``, ``MentionSource`` and
+``Analyzer``, whose methods may be ``async def``); arguments left out come from the
 ``TICKERSENSE_*`` environment variables, then from defaults that need
 nothing installed (SQLite file, in-memory cache, offline sample data).
 
@@ -67,8 +70,10 @@ from tickersense._native import (
     Vader,
     __version__,
 )
+from tickersense._protocols import Analyzer, MarketDataSource, MentionSource
 
 __all__ = [
+    "Analyzer",
     "AsyncClient",
     "BackfillProgress",
     "BackfillReport",
@@ -81,6 +86,8 @@ __all__ = [
     "History",
     "InternalError",
     "InvalidInputError",
+    "MarketDataSource",
+    "MentionSource",
     "NamespaceStats",
     "NotFoundError",
     "PlatformSentiment",

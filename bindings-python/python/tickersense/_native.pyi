@@ -11,6 +11,8 @@ from typing import Any, Awaitable, Callable, Iterable, Iterator, Optional, Suppo
 
 from typing_extensions import Self, TypeAlias
 
+from tickersense._protocols import Analyzer, MarketDataSource, MentionSource
+
 __all__ = [
     "__version__",
     "TickersenseError",
@@ -40,6 +42,10 @@ __all__ = [
     "AsyncClient",
     "Vader",
     "TextBlobAnalyzer",
+    "Report",
+    "check_market_data",
+    "check_mention_source",
+    "check_analyzer",
 ]
 
 __version__: str
@@ -291,9 +297,9 @@ class Client:
         cls,
         store: Optional[str] = None,
         cache: Optional[str] = None,
-        market_data: Optional[str] = None,
-        social: Optional[str] = None,
-        analyzer: Optional[str] = None,
+        market_data: Optional[Union[str, MarketDataSource]] = None,
+        social: Optional[Union[str, Iterable[Union[str, MentionSource]]]] = None,
+        analyzer: Optional[Union[str, Analyzer, Callable[[str], Union[float, Awaitable[float]]]]] = None,
         *,
         timeout: Optional[float] = None,
         retries: Optional[int] = None,
@@ -321,10 +327,11 @@ class Client:
     def stored_history(
         self,
         symbol: str,
+        period: str = "1mo",
         interval: str = "1d",
         start: Optional[_Time] = None,
         end: Optional[_Time] = None,
-    ) -> list[Bar]: ...
+    ) -> History: ...
     def sentiment_daily(self, symbol: str, days: int = 30) -> list[DailySentiment]: ...
     def backfill(
         self,
@@ -357,9 +364,9 @@ class AsyncClient:
         cls,
         store: Optional[str] = None,
         cache: Optional[str] = None,
-        market_data: Optional[str] = None,
-        social: Optional[str] = None,
-        analyzer: Optional[str] = None,
+        market_data: Optional[Union[str, MarketDataSource]] = None,
+        social: Optional[Union[str, Iterable[Union[str, MentionSource]]]] = None,
+        analyzer: Optional[Union[str, Analyzer, Callable[[str], Union[float, Awaitable[float]]]]] = None,
         *,
         timeout: Optional[float] = None,
         retries: Optional[int] = None,
@@ -387,10 +394,11 @@ class AsyncClient:
     async def stored_history(
         self,
         symbol: str,
+        period: str = "1mo",
         interval: str = "1d",
         start: Optional[_Time] = None,
         end: Optional[_Time] = None,
-    ) -> builtins.list[Bar]: ...
+    ) -> History: ...
     async def sentiment_daily(self, symbol: str, days: int = 30) -> builtins.list[DailySentiment]: ...
     async def backfill(
         self,
@@ -432,3 +440,21 @@ class TextBlobAnalyzer:
     def __new__(cls) -> Self: ...
     def sentiment(self, text: str) -> tuple[float, float]: ...
     def sentiment_many(self, texts: Iterable[str]) -> builtins.list[tuple[float, float]]: ...
+
+@final
+class Report:
+    @property
+    def suite(self) -> str: ...
+    @property
+    def backend(self) -> str: ...
+    @property
+    def passed(self) -> bool: ...
+    @property
+    def checks(self) -> builtins.list[tuple[str, Optional[str]]]: ...
+    @property
+    def failures(self) -> builtins.list[tuple[str, str]]: ...
+    def assert_passed(self) -> None: ...
+
+def check_market_data(provider: MarketDataSource, *, known: str, unknown: str, query: str) -> Report: ...
+def check_mention_source(source: MentionSource, *, symbol: str = "AAPL") -> Report: ...
+def check_analyzer(analyzer: Union[Analyzer, Callable[[str], Union[float, Awaitable[float]]]]) -> Report: ...

@@ -1,9 +1,9 @@
-//! A backfill's statuses, progress and report.
+//! A symbol's backfill status, as the store keeps it.
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
-use super::{bool_repr, opt_time_repr};
+use super::opt_time_repr;
 
 /// One symbol's part in the latest backfill of its interval, as kept in the
 /// store.
@@ -61,118 +61,6 @@ impl BackfillStatus {
             opt_time_repr(s.first_bar),
             opt_time_repr(s.last_bar),
             s.reason.as_ref().map_or_else(|| "None".to_owned(), |r| format!("{r:?}"))
-        )
-    }
-}
-
-/// What a backfill's `on_progress` callable is given each time a symbol
-/// changes state.
-#[pyclass(module = "tickersense._native", frozen)]
-pub struct BackfillProgress {
-    pub inner: tickersense::service::BackfillProgress,
-}
-
-#[pymethods]
-impl BackfillProgress {
-    /// The symbol that changed.
-    #[getter]
-    fn symbol(&self) -> &str {
-        self.inner.status.symbol.as_str()
-    }
-    /// Its new state: `"pending"`, `"running"`, `"done"` or `"failed"`.
-    #[getter]
-    fn state(&self) -> &'static str {
-        self.inner.status.state.as_str()
-    }
-    /// Symbols finished (done, failed, or found done already) so far.
-    #[getter]
-    fn finished(&self) -> usize {
-        self.inner.finished
-    }
-    /// Symbols in the run.
-    #[getter]
-    fn total(&self) -> usize {
-        self.inner.total
-    }
-    /// Bars written so far by the whole run.
-    #[getter]
-    fn rows_written(&self) -> u64 {
-        self.inner.rows_written
-    }
-    /// The symbol's full new status.
-    #[getter]
-    fn status(&self) -> BackfillStatus {
-        BackfillStatus {
-            inner: self.inner.status.clone(),
-        }
-    }
-    fn __repr__(&self) -> String {
-        let p = &self.inner;
-        format!(
-            "BackfillProgress(symbol={:?}, state={:?}, finished={}, total={}, rows_written={})",
-            p.status.symbol.as_str(),
-            p.status.state.as_str(),
-            p.finished,
-            p.total,
-            p.rows_written
-        )
-    }
-}
-
-/// How a backfill ended.
-#[pyclass(module = "tickersense._native", frozen)]
-pub struct BackfillReport {
-    pub inner: tickersense::service::BackfillReport,
-}
-
-#[pymethods]
-impl BackfillReport {
-    /// The last status of every symbol, in the order asked.
-    #[getter]
-    fn statuses(&self) -> Vec<BackfillStatus> {
-        self.inner
-            .statuses
-            .iter()
-            .map(|s| BackfillStatus { inner: s.clone() })
-            .collect()
-    }
-    /// Bars written by this run.
-    #[getter]
-    fn rows_written(&self) -> u64 {
-        self.inner.rows_written
-    }
-    /// True when the run was stopped before every symbol finished.
-    #[getter]
-    fn stopped(&self) -> bool {
-        self.inner.stopped
-    }
-    /// The statuses of the symbols that failed, each with its `reason`.
-    #[getter]
-    fn failed(&self) -> Vec<BackfillStatus> {
-        self.inner
-            .failed()
-            .map(|s| BackfillStatus { inner: s.clone() })
-            .collect()
-    }
-    /// The entries that are no valid symbol, as `(position, text, reason)`
-    /// in the order asked: never fetched, while the rest of the run went on.
-    #[getter]
-    fn rejected(&self) -> Vec<(usize, String, String)> {
-        self.inner
-            .rejected
-            .iter()
-            .map(|r| (r.position, r.symbol.clone(), r.reason.clone()))
-            .collect()
-    }
-    fn __repr__(&self) -> String {
-        let r = &self.inner;
-        format!(
-            "BackfillReport(symbols={}, failed={}, rejected={}, rows_written={}, stopped={})",
-            r.statuses.len(),
-            r.failed().count(),
-            r.rejected.len(),
-            r.rows_written,
-            bool_repr(r.stopped)
         )
     }
 }

@@ -13,21 +13,21 @@ use serde::Serialize;
 use crate::error::IntoPyErr;
 
 mod backfill;
-mod cache;
 mod market;
 mod sentiment;
-mod store;
 
-pub use backfill::{BackfillProgress, BackfillReport, BackfillStatus};
-pub use cache::NamespaceStats;
+pub use backfill::BackfillStatus;
 pub use market::{Bar, History, HistoryBySymbol, Quote, SearchHit};
 pub use sentiment::{DailySentiment, PlatformSentiment, SentimentAnalysis};
-pub use store::StoredSeries;
 
-/// The value semantics every class here shares (they are frozen views of
+use crate::cache::NamespaceStats;
+use crate::service::{BackfillProgress, BackfillReport};
+use crate::store::StoredSeries;
+
+/// The value semantics every value class shares (they are frozen views of
 /// core values): `==` and `hash()` by value, and pickling (hence `copy`,
 /// `deepcopy` and `multiprocessing`) as MessagePack of the core value.
-trait Value: pyo3::PyClass + Into<PyClassInitializer<Self>> {
+pub trait Value: pyo3::PyClass + Into<PyClassInitializer<Self>> {
     type Inner: Serialize + DeserializeOwned;
     /// The class name `_restore` finds it by.
     const CLASS: &'static str;
@@ -150,15 +150,15 @@ value!(BackfillReport, tickersense::service::BackfillReport);
 value!(StoredSeries, tickersense::store::StoredSeries);
 value!(DailySentiment, tickersense::DailySentiment);
 
-fn opt_repr(v: Option<f64>) -> String {
+pub(crate) fn opt_repr(v: Option<f64>) -> String {
     v.map_or_else(|| "None".to_owned(), |x| format!("{x}"))
 }
 
-fn opt_time_repr(t: Option<DateTime<Utc>>) -> String {
+pub(crate) fn opt_time_repr(t: Option<DateTime<Utc>>) -> String {
     t.map_or_else(|| "None".to_owned(), |t| format!("{:?}", t.to_rfc3339()))
 }
 
-fn bool_repr(b: bool) -> &'static str {
+pub(crate) fn bool_repr(b: bool) -> &'static str {
     if b {
         "True"
     } else {
@@ -173,11 +173,7 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SearchHit>()?;
     m.add_class::<PlatformSentiment>()?;
     m.add_class::<SentimentAnalysis>()?;
-    m.add_class::<NamespaceStats>()?;
     m.add_class::<BackfillStatus>()?;
-    m.add_class::<BackfillProgress>()?;
-    m.add_class::<BackfillReport>()?;
-    m.add_class::<StoredSeries>()?;
     m.add_class::<DailySentiment>()?;
     // Not in __all__: pickle finds it by name, nobody imports it.
     m.setattr("_restore", wrap_pyfunction!(restore_value, m)?)?;

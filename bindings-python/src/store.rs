@@ -1,9 +1,9 @@
-//! What the store holds.
+//! What the store holds (core `store`).
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
-use super::opt_time_repr;
+use crate::model::opt_time_repr;
 
 /// One stored price series and how far it reaches.
 #[pyclass(module = "tickersense._native", frozen)]
@@ -60,4 +60,8 @@ impl StoredSeries {
             opt_time_repr(s.coverage.map(|c| c.to))
         )
     }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<StoredSeries>()
 }

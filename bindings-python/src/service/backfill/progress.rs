@@ -6,13 +6,13 @@ use std::sync::{Arc, Mutex};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
-use super::{CallError, Op};
-use crate::model::{BackfillProgress, BackfillReport};
+use super::{BackfillProgress, BackfillReport};
+use crate::error::CallError;
 use crate::runtime::Caller;
 
 /// The Python callable a backfill reports to. The run calls it once at a
 /// time, never from two threads at once.
-pub(super) struct ProgressCallback {
+pub struct ProgressCallback {
     callable: Option<Arc<Py<PyAny>>>,
     /// The first exception the callable raised: it stopped the run, and
     /// `backfill` raises it once the run has put its unfinished symbols back.
@@ -22,7 +22,7 @@ pub(super) struct ProgressCallback {
 impl ProgressCallback {
     /// `callable` checked up front, so a wrong argument fails before any
     /// work; `awaitable` says whether the caller can await what it returns.
-    pub(super) fn new(callable: Option<Bound<'_, PyAny>>, awaitable: bool) -> PyResult<Self> {
+    pub fn new(callable: Option<Bound<'_, PyAny>>, awaitable: bool) -> PyResult<Self> {
         if let Some(f) = &callable {
             if !f.is_callable() {
                 return Err(PyTypeError::new_err(format!(
@@ -43,7 +43,7 @@ impl ProgressCallback {
         })
     }
 
-    pub(super) fn tell(
+    pub fn tell(
         &self,
         caller: &Caller,
         progress: &tickersense::service::BackfillProgress,
@@ -70,9 +70,9 @@ impl ProgressCallback {
 
     /// What `backfill` gives back: the callable's exception, if it raised
     /// one, wins over the run's own outcome.
-    pub(super) fn finish(
+    pub fn finish(
         self,
-        report: Op<tickersense::service::BackfillReport>,
+        report: tickersense::Result<tickersense::service::BackfillReport>,
     ) -> Result<BackfillReport, CallError> {
         let raised = self.raised.into_inner().unwrap_or_else(|e| e.into_inner());
         match raised {

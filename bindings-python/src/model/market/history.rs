@@ -1,138 +1,12 @@
-//! Quotes, bars, histories and search hits.
+//! A symbol's history: its bars and events, sliced like a list and read
+//! into pandas.
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySlice};
 
-use super::opt_repr;
+use super::Bar;
 use crate::error::IntoPyErr;
-
-/// The latest price of a symbol.
-#[pyclass(module = "tickersense._native", frozen)]
-pub struct Quote {
-    pub inner: tickersense::Quote,
-}
-
-#[pymethods]
-impl Quote {
-    #[getter]
-    fn symbol(&self) -> &str {
-        self.inner.symbol.as_str()
-    }
-    #[getter]
-    fn price(&self) -> f64 {
-        self.inner.price
-    }
-    #[getter]
-    fn previous_close(&self) -> f64 {
-        self.inner.previous_close
-    }
-    #[getter]
-    fn change(&self) -> f64 {
-        self.inner.change
-    }
-    #[getter]
-    fn change_percent(&self) -> f64 {
-        self.inner.change_percent
-    }
-    #[getter]
-    fn volume(&self) -> u64 {
-        self.inner.volume
-    }
-    #[getter]
-    fn market_cap(&self) -> Option<f64> {
-        self.inner.market_cap
-    }
-    #[getter]
-    fn pe_ratio(&self) -> Option<f64> {
-        self.inner.pe_ratio
-    }
-    #[getter]
-    fn currency(&self) -> &str {
-        &self.inner.currency
-    }
-    #[getter]
-    fn exchange(&self) -> &str {
-        &self.inner.exchange
-    }
-    #[getter]
-    fn market_time(&self) -> DateTime<Utc> {
-        self.inner.market_time
-    }
-    #[getter]
-    fn source(&self) -> &str {
-        &self.inner.source
-    }
-    /// When the provider gave this quote.
-    #[getter]
-    fn fetched_at(&self) -> DateTime<Utc> {
-        self.inner.fetched_at
-    }
-    /// True when the provider failed and this is the last quote it gave.
-    #[getter]
-    fn stale(&self) -> bool {
-        self.inner.stale
-    }
-    fn __repr__(&self) -> String {
-        let q = &self.inner;
-        format!(
-            "Quote(symbol={:?}, price={}, change={:.4}, change_percent={:.4}, volume={}, currency={:?}, market_time={:?}, source={:?})",
-            q.symbol.as_str(), q.price, q.change, q.change_percent, q.volume, q.currency, q.market_time.to_rfc3339(), q.source
-        )
-    }
-}
-
-/// One OHLCV bar.
-#[pyclass(module = "tickersense._native", frozen)]
-#[derive(Clone)]
-pub struct Bar {
-    pub inner: tickersense::Bar,
-}
-
-#[pymethods]
-impl Bar {
-    #[getter]
-    fn timestamp(&self) -> DateTime<Utc> {
-        self.inner.timestamp
-    }
-    #[getter]
-    fn open(&self) -> f64 {
-        self.inner.open
-    }
-    #[getter]
-    fn high(&self) -> f64 {
-        self.inner.high
-    }
-    #[getter]
-    fn low(&self) -> f64 {
-        self.inner.low
-    }
-    #[getter]
-    fn close(&self) -> f64 {
-        self.inner.close
-    }
-    #[getter]
-    fn adj_close(&self) -> Option<f64> {
-        self.inner.adj_close
-    }
-    #[getter]
-    fn volume(&self) -> u64 {
-        self.inner.volume
-    }
-    fn __repr__(&self) -> String {
-        let b = &self.inner;
-        format!(
-            "Bar(timestamp={:?}, open={}, high={}, low={}, close={}, adj_close={}, volume={})",
-            b.timestamp.to_rfc3339(),
-            b.open,
-            b.high,
-            b.low,
-            b.close,
-            opt_repr(b.adj_close),
-            b.volume
-        )
-    }
-}
 
 /// Bars for one symbol and interval, oldest first. `len()` and iteration
 /// work on the bars; `to_pandas()` gives a DataFrame.
@@ -275,9 +149,10 @@ impl History {
         )
     }
 
-    /// A pandas DataFrame indexed by bar start in the exchange's time zone
-    /// (`Date` for daily and longer bars, `Datetime` for intraday), with
-    /// columns Open, High, Low, Close, Adj Close, Volume. Needs pandas.
+    /// A pandas DataFrame indexed by bar start in the exchange's time zone,
+    /// or UTC when the history names none, as a stored one does (`Date` for
+    /// daily and longer bars, `Datetime` for intraday), with columns Open,
+    /// High, Low, Close, Adj Close, Volume. Needs pandas.
     fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pandas = py.import("pandas").map_err(|_| {
             pyo3::exceptions::PyImportError::new_err(
@@ -316,9 +191,14 @@ impl History {
             millis.push(0);
         }
         kwargs.set_item("unit", "ms")?;
+        // A history that names no zone (the store keeps none) is shown in UTC.
+        let zone = match self.inner.timezone.as_str() {
+            "" => "UTC",
+            zone => zone,
+        };
         let mut index = pandas
             .call_method("to_datetime", (millis,), Some(&kwargs))?
-            .call_method1("tz_convert", (self.inner.timezone.as_str(),))?;
+            .call_method1("tz_convert", (zone,))?;
         if empty {
             index = index.get_item(PySlice::new(py, 0, 0, 1))?;
         }
@@ -377,41 +257,5 @@ impl<'py> IntoPyObject<'py> for HistoryBySymbol {
             }
         }
         Ok(dict)
-    }
-}
-
-/// One symbol search result.
-#[pyclass(module = "tickersense._native", frozen)]
-pub struct SearchHit {
-    pub inner: tickersense::SearchHit,
-}
-
-#[pymethods]
-impl SearchHit {
-    #[getter]
-    fn symbol(&self) -> &str {
-        self.inner.symbol.as_str()
-    }
-    #[getter]
-    fn name(&self) -> &str {
-        &self.inner.name
-    }
-    #[getter]
-    fn kind(&self) -> &str {
-        &self.inner.kind
-    }
-    #[getter]
-    fn exchange(&self) -> &str {
-        &self.inner.exchange
-    }
-    fn __repr__(&self) -> String {
-        let h = &self.inner;
-        format!(
-            "SearchHit(symbol={:?}, name={:?}, kind={:?}, exchange={:?})",
-            h.symbol.as_str(),
-            h.name,
-            h.kind,
-            h.exchange
-        )
     }
 }

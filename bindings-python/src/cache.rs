@@ -1,4 +1,4 @@
-//! What the cache did, per namespace.
+//! What the cache did, per namespace (core `cache`).
 
 use pyo3::prelude::*;
 
@@ -42,4 +42,8 @@ impl NamespaceStats {
             s.namespace, s.hits, s.misses, s.entries, s.bytes, s.errors
         )
     }
+}
+
+pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<NamespaceStats>()
 }

@@ -1,0 +1,117 @@
+//! A Python object as core's `MentionSource`: a `platform` name and
+//! `mentions(symbol, since, limit)`, plain or `async def`, returning a list
+//! of post dicts (`id`, `text`, `url`, `created_at`).
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+use tickersense::social::MentionSource;
+use tickersense::{ErrorKind, Post, Result, Symbol};
+
+use super::convert::{items, Fields};
+use super::{describe, require_methods};
+use crate::runtime::{call_python, Site};
+
+/// A user's mention source.
+pub struct PyMentionSource {
+    object: Arc<Py<PyAny>>,
+    /// Its `platform` attribute, read once.
+    platform: String,
+    /// Its `name` attribute, or its class's name, for errors.
+    name: String,
+}
+
+impl PyMentionSource {
+    /// `object` checked for `mentions` and a str `platform` (else
+    /// `TypeError`). Calls nothing.
+    pub fn new(object: &Bound<'_, PyAny>) -> PyResult<Self> {
+        require_methods(object, "social", &["mentions"])?;
+        let platform = object
+            .getattr("platform")
+            .ok()
+            .filter(|p| p.is_instance_of::<PyString>())
+            .ok_or_else(|| {
+                PyTypeError::new_err(format!(
+                    "a social source needs a str attribute 'platform' (e.g. \"reddit\"); {} has none",
+                    describe(object)
+                ))
+            })?
+            .extract::<crate::args::Text>()?
+            .0;
+        Ok(PyMentionSource {
+            object: Arc::new(object.clone().unbind()),
+            platform,
+            name: describe(object),
+        })
+    }
+}
+
+#[async_trait]
+impl MentionSource for PyMentionSource {
+    fn platform(&self) -> &str {
+        &self.platform
+    }
+
+    async fn mentions(
+        &self,
+        symbol: &Symbol,
+        since: DateTime<Utc>,
+        limit: usize,
+    ) -> Result<Vec<Post>> {
+        let object = self.object.clone();
+        let site = Arc::new(Site {
+            name: format!("{}.mentions()", self.name),
+            otherwise: ErrorKind::Upstream,
+        });
+        let (asked, name, platform) = (
+            symbol.as_str().to_owned(),
+            site.name.clone(),
+            self.platform.clone(),
+        );
+        call_python(
+            site,
+            move |py| object.call_method1(py, "mentions", (asked, since, limit)),
+            move |_, returned| {
+                let mut posts = items(&name, returned)?
+                    .iter()
+                    .enumerate()
+                    .map(|(i, post)| post_from(format!("{name}[{i}]"), post, &platform))
+                    .collect::<Result<Vec<_>>>()?;
+                // The trait's promise, kept for sources that overlook it.
+                posts.retain(|p| p.created_at >= since);
+                posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
+                posts.truncate(limit);
+                Ok(posts)
+            },
+        )
+        .await
+    }
+}
+
+/// A post dict: `text` and `created_at` needed; `id` (else its position)
+/// and `url` taken when there. The platform is the source's.
+fn post_from(site: String, post: &Bound<'_, PyAny>, platform: &str) -> Result<Post> {
+    let position = site
+        .rsplit('[')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches(']')
+        .to_owned();
+    let fields = Fields::of(site, post, "Post")?;
+    let id = match fields.opt_text("id") {
+        Ok(Some(id)) => id,
+        Ok(None) => position,
+        Err(_) => fields.text("id")?,
+    };
+    Ok(Post {
+        id,
+        platform: platform.to_owned(),
+        text: fields.text("text")?,
+        url: fields.opt_text("url")?.unwrap_or_default(),
+        created_at: fields.time("created_at")?,
+    })
+}
