@@ -16,6 +16,20 @@ export type Trend = 'improving' | 'stable' | 'declining' | 'unknown'
 /** Where one symbol stands in a backfill. */
 export type BackfillState = 'pending' | 'running' | 'done' | 'failed'
 
+/** The part a backend plays for a client, as `health()` names it. */
+export type BackendRole =
+  | 'market_data'
+  | 'social'
+  | 'analyzer'
+  | 'cache'
+  | 'price_store'
+  | 'sentiment_store'
+  | 'backfill_store'
+  | 'user_store'
+
+/** Whether a backend answers, as `health()` reports it. */
+export type BackendStatus = 'up' | 'down' | 'not_configured'
+
 /** The kind of a tickersense error: the `code` of every error the library throws or rejects with. */
 export type ErrorCode =
   | 'InvalidInput'
@@ -238,7 +252,10 @@ export declare class Client {
   search(query: string, limit?: number | undefined | null): Promise<Array<SearchHit>>
   /**
    * The current social sentiment of `symbol`; each analysis is stored, and
-   * the trend compares it with the stored ones of the last days.
+   * the trend compares it with the stored ones of the last days. A store
+   * that is down does not fail the call: the analysis resolves with
+   * `stored` false (and the trend `"unknown"` when the store cannot be
+   * read).
    */
   sentiment(symbol: string): Promise<SentimentAnalysis>
   /**
@@ -291,6 +308,19 @@ export declare class Client {
    * `sentiment_current`, ...; any other rejects with `"InvalidInput"`).
    */
   invalidate(namespace: string, key?: string | undefined | null): Promise<void>
+  /**
+   * Every backend's health, one entry per role (one per social source),
+   * in core's order: `"up"`, `"down"` (with `reason`, never a password,
+   * `retryInMs` while it sits out a back-off window, and `failures`) or
+   * `"not_configured"` (the `none://` cache). A store built from the
+   * store URL is probed (connected if it was not, then a `SELECT 1`) and a
+   * Redis cache pinged, at once, unless it sits out its window; so a call
+   * costs at most their connect timeouts. Backends of your own are
+   * reported `"up"`, as given. Once closed, every configured backend is
+   * `"down"` ("this client is closed"), without I/O. Never rejects but
+   * for bad options or an aborted `signal`.
+   */
+  health(options?: HealthOptions | undefined | null): Promise<Array<BackendHealth>>
   /** One line describing the store in use, without secrets. */
   describeStore(): Promise<string>
   /**
@@ -364,6 +394,49 @@ export declare class Vader {
    * `StringExpected`).
    */
   polarityScoresMany(texts: Array<string>): Promise<VaderScoresColumns>
+}
+
+/**
+ * One backend's health: the part it plays, what it is and whether it
+ * answers.
+ */
+export interface BackendHealth {
+  /**
+   * The part it plays: `"market_data"`, `"social"` (one entry per
+   * source), `"analyzer"`, `"cache"`, `"price_store"`,
+   * `"sentiment_store"`, `"backfill_store"` or `"user_store"`.
+   */
+  role: BackendRole
+  /**
+   * What it is: its URL with the password redacted, the analyzer's name,
+   * `user:NAME` for a market-data source, mention source or analyzer of
+   * your own (its `name` or `platform`), `user-defined` for a cache or
+   * store of your own.
+   */
+  name: string
+  /**
+   * `"up"` (connected and answering, or an object of your own, reported
+   * as given), `"down"` (see `reason`) or `"not_configured"` (the
+   * `none://` cache).
+   */
+  status: BackendStatus
+  /**
+   * Why it is down, without secrets (e.g. the connection error, or
+   * "this client is closed"); only when `status` is `"down"`.
+   */
+  reason?: string
+  /**
+   * Milliseconds until the backend is tried again while it sits out a
+   * back-off window; left out when the next call tries it.
+   */
+  retryInMs?: number
+  /**
+   * Calls to it that failed since the client was made (connects and
+   * operations guarded by the client: a store built from the store URL
+   * and a Redis cache; always 0 for the others, whose failures their
+   * calls report). A `u64` in Rust; exact as a JS number up to 2^53.
+   */
+  failures: number
 }
 
 /**
@@ -575,6 +648,15 @@ export interface ErrorInfo {
    * (the `"RateLimited"` behind an `"Unavailable"` with no stale copy).
    */
   causeCode?: ErrorCode
+}
+
+/** The signal that aborts a `health` call. */
+export interface HealthOptions {
+  /**
+   * As in `HistoryOptions`: the promise rejects at once with the
+   * signal's `reason`, and the probes under way are dropped.
+   */
+  signal?: AbortSignal
 }
 
 /** A run of bars for one symbol and interval, oldest first. */
@@ -815,7 +897,12 @@ export interface SentimentAnalysis {
   analysisTimestamp: Date
   /** One entry per platform that had posts. */
   platforms: Array<PlatformSentiment>
-  /** False when the store was down and the analysis was not kept. */
+  /**
+   * False when the store was down and the analysis was not kept: the
+   * analysis is still right, but `sentimentDaily` and the next trend
+   * will not include it (and with a store that cannot be read either,
+   * `sentimentTrend` is `"unknown"`). True once kept.
+   */
   stored: boolean
 }
 

@@ -151,6 +151,8 @@ pub fn core_names_for_tests() -> std::collections::HashMap<String, Vec<String>> 
                 .to_vec(),
             ),
         ),
+        ("BackendRole", names(client::role_names())),
+        ("BackendStatus", names(client::status_names())),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))

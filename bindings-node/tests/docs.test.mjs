@@ -116,10 +116,13 @@ describe('index.d.ts', () => {
       'period?: Period',
       'interval?: Interval',
       'signal?: AbortSignal',
+      'role: BackendRole',
+      'status: BackendStatus',
+      'health(options?: HealthOptions | undefined | null): Promise<Array<BackendHealth>>',
     ]) {
       assert.ok(dts.includes(typed), typed)
     }
-    assert.ok(!/\b(origin|state|sentimentTrend|code|period): string/.test(dts), 'a plain string is left')
+    assert.ok(!/\b(origin|state|sentimentTrend|code|period|role|status): string/.test(dts), 'a plain string is left')
     assert.match(dts, /export interface TickersenseError extends Error/)
     assert.match(dts, /close\(\): Promise<void>/)
     assert.match(dts, /\[Symbol\.asyncDispose\]\(\): Promise<void>/)

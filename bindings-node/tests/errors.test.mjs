@@ -69,13 +69,18 @@ describe('the constructor', () => {
 })
 
 describe('an unreachable server', () => {
-  it('rejects the first call with Unavailable and no password', async () => {
-    const client = new Client({ store: 'postgres://bob:hunter2@127.0.0.1:1/db' })
-    const e = await rejectsWith(client.quote('AAPL'), 'Unavailable')
+  it('rejects the calls that need it with Unavailable and no password', async () => {
+    const client = new Client({ store: 'postgres://bob:hunter2@127.0.0.1:1/db', marketData: 'sample://' })
+    // Quotes need no store: the store being down fails only its own calls.
+    assert.equal((await client.quote('AAPL')).symbol, 'AAPL')
+    const e = await rejectsWith(client.describeStore(), 'Unavailable')
     assert.ok(!allText(e).includes('hunter2'), allText(e))
-    // A failed connection is retried (and fails the same way) on the next call.
-    const again = await rejectsWith(client.describeStore(), 'Unavailable')
+    // The failed connect puts the store in a back-off window: the next call
+    // fails the same way at once, saying when it is tried again.
+    const again = await rejectsWith(client.storedSeries(), 'Unavailable')
     assert.ok(!allText(again).includes('hunter2'), allText(again))
+    assert.match(again.message, /tried again in/)
+    await client.close()
   })
 })
 

@@ -31,7 +31,7 @@ function check(name, source) {
 
 it('a strict ES module using the API type-checks', { skip }, () => {
   const { status, output } = check('use.mts', `
-    import { Client, type TickersenseError, type Period, type History, type ErrorCode } from 'tickersense'
+    import { Client, type TickersenseError, type Period, type History, type ErrorCode, type BackendRole } from 'tickersense'
     const client = new Client({ store: 'memory://', retries: 0 })
     const period: Period = '1mo'
     const h: History = await client.history('AAPL', { period, interval: '1d', signal: AbortSignal.timeout(1000) })
@@ -45,6 +45,14 @@ it('a strict ES module using the API type-checks', { skip }, () => {
       const kind: ErrorCode = err.code
       console.log(kind, err.retryAfter, err.causeCode, origin, code)
     }
+    for (const backend of await client.health({ signal: AbortSignal.timeout(1000) })) {
+      const role: BackendRole = backend.role
+      const status: 'up' | 'down' | 'not_configured' = backend.status
+      const wait: number | undefined = backend.retryInMs
+      console.log(role, status, backend.name, backend.reason ?? '', wait, backend.failures)
+    }
+    const stored: boolean = (await client.sentiment('AAPL')).stored
+    console.log(stored)
     await client[Symbol.asyncDispose]()
     await client.close()
   `)
@@ -102,11 +110,15 @@ it('a misspelt period, state or option is a type error', { skip }, () => {
     const other = new Client({ analyzer: 'vadr' })
     void client.history('AAPL', { period: '2w' })
     const state: BackfillState = 'finished'
+    const role: import('tickersense').BackendRole = 'store'
+    const status: import('tickersense').BackendStatus = 'ok'
   `)
   assert.notEqual(status, 0)
   assert.match(output, /'stroe' does not exist/)
   assert.match(output, /"2w"' is not assignable to type 'Period/)
   assert.match(output, /"finished"' is not assignable to type 'BackfillState'/)
+  assert.match(output, /"store"' is not assignable to type 'BackendRole'/)
+  assert.match(output, /"ok"' is not assignable to type 'BackendStatus'/)
   assert.match(output, /Property 'search' is missing/)
   assert.match(output, /"vadr"' is not assignable to type/)
 })

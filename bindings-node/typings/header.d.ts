@@ -16,6 +16,20 @@ export type Trend = 'improving' | 'stable' | 'declining' | 'unknown'
 /** Where one symbol stands in a backfill. */
 export type BackfillState = 'pending' | 'running' | 'done' | 'failed'
 
+/** The part a backend plays for a client, as `health()` names it. */
+export type BackendRole =
+  | 'market_data'
+  | 'social'
+  | 'analyzer'
+  | 'cache'
+  | 'price_store'
+  | 'sentiment_store'
+  | 'backfill_store'
+  | 'user_store'
+
+/** Whether a backend answers, as `health()` reports it. */
+export type BackendStatus = 'up' | 'down' | 'not_configured'
+
 /** The kind of a tickersense error: the `code` of every error the library throws or rejects with. */
 export type ErrorCode =
   | 'InvalidInput'

@@ -22,10 +22,14 @@ use crate::promise;
 use crate::sentiment::{DailySentiment, SentimentAnalysis};
 use crate::store::StoredSeries;
 
+mod health;
 mod options;
 mod progress;
 
-pub use options::{BackfillOptions, ClientOptions, HistoryManyOptions, HistoryOptions};
+pub use health::{role_names, status_names, BackendHealth};
+pub use options::{
+    BackfillOptions, ClientOptions, HealthOptions, HistoryManyOptions, HistoryOptions,
+};
 use progress::{ProgressCallback, ProgressRelay};
 
 /// Quotes, price history, symbol search and social sentiment, with caching
@@ -179,7 +183,10 @@ impl Client {
     }
 
     /// The current social sentiment of `symbol`; each analysis is stored, and
-    /// the trend compares it with the stored ones of the last days.
+    /// the trend compares it with the stored ones of the last days. A store
+    /// that is down does not fail the call: the analysis resolves with
+    /// `stored` false (and the trend `"unknown"` when the store cannot be
+    /// read).
     #[napi(ts_return_type = "Promise<SentimentAnalysis>")]
     pub fn sentiment<'env>(
         &self,
@@ -363,6 +370,33 @@ impl Client {
         let inner = Arc::clone(&self.inner);
         promise::spawn(env, None, async move {
             inner.invalidate(&namespace, key.as_deref()).await
+        })
+    }
+
+    /// Every backend's health, one entry per role (one per social source),
+    /// in core's order: `"up"`, `"down"` (with `reason`, never a password,
+    /// `retryInMs` while it sits out a back-off window, and `failures`) or
+    /// `"not_configured"` (the `none://` cache). A store built from the
+    /// store URL is probed (connected if it was not, then a `SELECT 1`) and a
+    /// Redis cache pinged, at once, unless it sits out its window; so a call
+    /// costs at most their connect timeouts. Backends of your own are
+    /// reported `"up"`, as given. Once closed, every configured backend is
+    /// `"down"` ("this client is closed"), without I/O. Never rejects but
+    /// for bad options or an aborted `signal`.
+    #[napi(ts_return_type = "Promise<Array<BackendHealth>>")]
+    pub fn health<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "HealthOptions | undefined | null")] options: Option<Unknown<'_>>,
+    ) -> napi::Result<PromiseRaw<'env, Vec<BackendHealth>>> {
+        let inner = Arc::clone(&self.inner);
+        promise::call(env, || {
+            let signal = HealthOptions::read(env, options)?.signal;
+            let work = async move {
+                let report = inner.health().await;
+                Ok(report.into_iter().map(BackendHealth::from).collect())
+            };
+            Ok((signal, work))
         })
     }
 

@@ -353,6 +353,28 @@ impl BackfillOptions {
     }
 }
 
+/// The signal that aborts a `health` call.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
+pub struct HealthOptions {
+    /// As in `HistoryOptions`: the promise rejects at once with the
+    /// signal's `reason`, and the probes under way are dropped.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+impl HealthOptions {
+    /// The options given to `health(options)`.
+    pub(super) fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+        match Options::read(env, value, "health", &["signal"])? {
+            Some(options) => Ok(HealthOptions {
+                signal: options.signal("signal")?,
+            }),
+            None => Ok(HealthOptions::default()),
+        }
+    }
+}
+
 /// An interval in yfinance's spelling, core's default when left out.
 pub(super) fn parse_interval(interval: Option<&str>) -> tickersense::Result<Interval> {
     interval.map_or(

@@ -65,7 +65,10 @@ pub struct SentimentAnalysis {
     pub analysis_timestamp: DateTime<Utc>,
     /// One entry per platform that had posts.
     pub platforms: Vec<PlatformSentiment>,
-    /// False when the store was down and the analysis was not kept.
+    /// False when the store was down and the analysis was not kept: the
+    /// analysis is still right, but `sentimentDaily` and the next trend
+    /// will not include it (and with a store that cannot be read either,
+    /// `sentimentTrend` is `"unknown"`). True once kept.
     pub stored: bool,
 }
 
