@@ -27,7 +27,7 @@ def test_both_clients_have_the_same_operations():
     coroutines = operations(tickersense.AsyncClient)
     assert blocking == coroutines
     # The operations the issue names, so an empty pair of classes cannot pass.
-    assert {"quote", "history", "history_many", "search", "sentiment", "stored_history", "backfill", "close"} <= blocking
+    assert {"quote", "history", "history_many", "search", "sentiment", "stored_history", "backfill", "health", "close"} <= blocking
 
 
 def test_each_pair_of_operations_has_one_signature():

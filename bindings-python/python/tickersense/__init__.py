@@ -42,6 +42,7 @@ coroutines, which ``asyncio.run`` cancels at its end like any other task.
 
 from tickersense._native import (
     AsyncClient,
+    BackendHealth,
     BackfillProgress,
     BackfillReport,
     BackfillStatus,
@@ -75,6 +76,7 @@ from tickersense._protocols import Analyzer, MarketDataSource, MentionSource
 __all__ = [
     "Analyzer",
     "AsyncClient",
+    "BackendHealth",
     "BackfillProgress",
     "BackfillReport",
     "BackfillStatus",

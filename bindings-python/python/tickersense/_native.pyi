@@ -7,7 +7,7 @@ fails."""
 import builtins
 from datetime import date, datetime
 from types import TracebackType
-from typing import Any, Awaitable, Callable, Iterable, Iterator, Optional, SupportsIndex, Union, final, overload
+from typing import Any, Awaitable, Callable, Iterable, Iterator, Literal, Optional, SupportsIndex, Union, final, overload
 
 from typing_extensions import Self, TypeAlias
 
@@ -40,6 +40,7 @@ __all__ = [
     "DailySentiment",
     "Client",
     "AsyncClient",
+    "BackendHealth",
     "Vader",
     "TextBlobAnalyzer",
     "Report",
@@ -53,6 +54,21 @@ __version__: str
 #: A point in time as the history calls take one: a datetime in any time
 #: zone (a naive one is read as UTC), a date, or "YYYY-MM-DD".
 _Time: TypeAlias = Union[datetime, date, str]
+
+#: The part a backend plays, as `BackendHealth.role` names it.
+_BackendRole: TypeAlias = Literal[
+    "market_data",
+    "social",
+    "analyzer",
+    "cache",
+    "price_store",
+    "sentiment_store",
+    "backfill_store",
+    "user_store",
+]
+
+#: Whether a backend answers, as `BackendHealth.status` says.
+_BackendStatus: TypeAlias = Literal["up", "down", "not_configured"]
 
 class TickersenseError(Exception):
     kind: str
@@ -292,6 +308,21 @@ class DailySentiment:
     def confidence(self) -> float: ...
 
 @final
+class BackendHealth:
+    @property
+    def role(self) -> _BackendRole: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def status(self) -> _BackendStatus: ...
+    @property
+    def reason(self) -> Optional[str]: ...
+    @property
+    def retry_in(self) -> Optional[float]: ...
+    @property
+    def failures(self) -> int: ...
+
+@final
 class Client:
     def __new__(
         cls,
@@ -348,6 +379,7 @@ class Client:
     def cache_stats(self) -> list[NamespaceStats]: ...
     def invalidate(self, namespace: str, key: Optional[str] = None) -> None: ...
     def describe_store(self) -> str: ...
+    def health(self) -> list[BackendHealth]: ...
     def close(self) -> None: ...
     def __enter__(self) -> Self: ...
     def __exit__(
@@ -417,6 +449,7 @@ class AsyncClient:
     async def cache_stats(self) -> builtins.list[NamespaceStats]: ...
     async def invalidate(self, namespace: str, key: Optional[str] = None) -> None: ...
     async def describe_store(self) -> str: ...
+    async def health(self) -> builtins.list[BackendHealth]: ...
     async def close(self) -> None: ...
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

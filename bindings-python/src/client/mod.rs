@@ -16,12 +16,14 @@ use crate::runtime::guarded;
 mod asyncio;
 mod blocking;
 mod defaults;
+mod health;
 #[macro_use]
 mod macros;
 mod operations;
 
 pub use asyncio::AsyncClient;
 pub use blocking::Client;
+pub use health::{BackendHealth, Health};
 
 /// The core client and the process that made it. Connections belong to the
 /// runtime of the process that opened them, so a forked child makes its own.
@@ -109,5 +111,6 @@ impl HistoryArgs {
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Client>()?;
     m.add_class::<AsyncClient>()?;
+    m.add_class::<BackendHealth>()?;
     Ok(())
 }

@@ -5,7 +5,7 @@ use tickersense::service::{MAX_BACKFILL_CONCURRENCY, MAX_SEARCH_LIMIT, MAX_SENTI
 use tickersense::Interval;
 
 use super::defaults::*;
-use super::{count, AsyncClient, Client, Core, HistoryArgs};
+use super::{count, AsyncClient, BackendHealth, Client, Core, HistoryArgs};
 use crate::args::{opt_text, Int, Seconds, Symbols, Text, Time};
 use crate::cache::NamespaceStats;
 use crate::config::Options;
@@ -280,6 +280,24 @@ operations! {
     where signature = (), text = "(self)", defaults = [];
     |ts| {
         Plain(async move { ts.describe_store().await })
+    }
+
+    /// Each backend's health, one entry per role (one per social source),
+    /// in the order `market_data`, `social`, `analyzer`, `cache`,
+    /// `price_store`, `sentiment_store`, `backfill_store`, `user_store`.
+    /// Backends are independent: one down leaves the calls that do not need
+    /// it working. Probes the store opened from the store URL (connecting it
+    /// if it was not) and a Redis cache, at once and not while either sits
+    /// out its back-off window, so a call costs at most their timeouts; your
+    /// objects are reported `"up"`, as given. Once closed, every configured
+    /// backend is `"down"`, without I/O.
+    fn health() -> Vec<BackendHealth>
+    where signature = (), text = "(self)", defaults = [];
+    |ts| {
+        Plain(async move {
+            let reports = ts.health().await;
+            Ok::<_, tickersense::Error>(reports.into_iter().map(BackendHealth::of).collect())
+        })
     }
 
     /// Releases the store's pools and the cache's connections, waiting for

@@ -21,6 +21,7 @@ pub use market::{Bar, History, HistoryBySymbol, Quote, SearchHit};
 pub use sentiment::{DailySentiment, PlatformSentiment, SentimentAnalysis};
 
 use crate::cache::NamespaceStats;
+use crate::client::{BackendHealth, Health};
 use crate::service::{BackfillProgress, BackfillReport};
 use crate::store::StoredSeries;
 
@@ -129,6 +130,7 @@ fn restore_value(py: Python<'_>, name: &str, bytes: &[u8]) -> PyResult<PyObject>
         BackfillReport::CLASS => restore::<BackfillReport>(py, bytes),
         StoredSeries::CLASS => restore::<StoredSeries>(py, bytes),
         DailySentiment::CLASS => restore::<DailySentiment>(py, bytes),
+        BackendHealth::CLASS => restore::<BackendHealth>(py, bytes),
         _ => Err(tickersense::Error::invalid_input(format!(
             "no tickersense value is called {}",
             tickersense::error::echo(name)
@@ -149,6 +151,7 @@ value!(BackfillProgress, tickersense::service::BackfillProgress);
 value!(BackfillReport, tickersense::service::BackfillReport);
 value!(StoredSeries, tickersense::store::StoredSeries);
 value!(DailySentiment, tickersense::DailySentiment);
+value!(BackendHealth, Health);
 
 pub(crate) fn opt_repr(v: Option<f64>) -> String {
     v.map_or_else(|| "None".to_owned(), |x| format!("{x}"))
