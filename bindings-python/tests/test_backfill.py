@@ -121,9 +121,16 @@ def test_keyboard_interrupt_from_the_callable_stops_and_the_rerun_resumes(sqlite
 
     after_stop = client.backfill_statuses("1d")
     assert {s.symbol for s in after_stop} == set(SYMBOLS)
-    assert sorted(s.state for s in after_stop) == ["done"] * 2 + ["pending"] * 4
+    # The third symbol's fetch goes on while the callable runs (a callable
+    # never holds the work up), so it either finished meanwhile or went
+    # back to pending with a reason; nothing is left "running".
+    states_after = sorted(s.state for s in after_stop)
     put_back = [s for s in after_stop if s.reason is not None]
-    assert len(put_back) == 1 and put_back[0].state == "pending", "the one in flight went back"
+    if states_after == ["done"] * 3 + ["pending"] * 3:
+        assert put_back == [], "nothing went back"
+    else:
+        assert states_after == ["done"] * 2 + ["pending"] * 4, states_after
+        assert len(put_back) == 1 and put_back[0].state == "pending", "the one in flight went back"
 
     report = client.backfill(SYMBOLS, start=START, end=END, concurrency=2)
     assert not report.stopped and report.failed == []
