@@ -18,9 +18,12 @@ pub async fn backfill_store(store: Arc<dyn BackfillStore>) -> Report {
     let store = &*store;
     let tag = run_tag();
     let mut suite = Suite::new("backfill_store", "");
-    let sym = |name: &str| Symbol::parse(&format!("{name}{tag}"));
-    let (Ok(a), Ok(b), Ok(c), Ok(d)) = (sym("BA"), sym("BB"), sym("BC"), sym("BD")) else {
-        suite.fail("symbols", "the suite's own symbols did not parse".into());
+    let names = ["BA", "BB", "BC", "BD"].map(|name| format!("{name}{tag}"));
+    let Some([a, b, c, d]) = suite.symbols(
+        "symbols",
+        "the suite's own symbols did not parse",
+        names.each_ref().map(String::as_str),
+    ) else {
         return suite.finish();
     };
 

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 
 use super::run::{ensure, Called, Suite, Verdict};
 use super::Report;
-use crate::model::{Bar, History, HistoryRange, Interval, Period, Symbol};
+use crate::model::{Bar, History, HistoryRange, Interval, Period};
 use crate::provider::MarketData;
 use crate::ErrorKind;
 
@@ -29,20 +29,12 @@ pub async fn market_data(
 ) -> Report {
     let provider = &*provider;
     let mut suite = Suite::new("market_data", provider.name());
-    let (known, unknown) = match (Symbol::parse(&known_symbol), Symbol::parse(&unknown_symbol)) {
-        (Ok(known), Ok(unknown)) => (known, unknown),
-        (known, unknown) => {
-            let why = known
-                .err()
-                .or(unknown.err())
-                .map(|e| e.to_string())
-                .unwrap_or_default();
-            suite.fail(
-                "inputs",
-                format!("the symbols given to the suite are not symbols: {why}"),
-            );
-            return suite.finish();
-        }
+    let Some([known, unknown]) = suite.symbols(
+        "inputs",
+        "the symbols given to the suite are not symbols",
+        [&known_symbol, &unknown_symbol],
+    ) else {
+        return suite.finish();
     };
 
     suite

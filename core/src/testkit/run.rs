@@ -5,10 +5,12 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
+use chrono::{DateTime, TimeZone, Utc};
 use futures::FutureExt;
 
 use super::report::{Check, Outcome, Report};
 use crate::error::echo;
+use crate::model::Symbol;
 
 /// What one check's body returns: `Err` with the failure message.
 pub(crate) type Verdict = std::result::Result<(), String>;
@@ -89,6 +91,28 @@ impl Suite {
         });
     }
 
+    /// Parses `texts` as symbols. When one is not a symbol, records the
+    /// check `clause` as failed with `what` and the parse error, and gives
+    /// `None`: the suite has nothing to run its checks on. O(N).
+    pub(crate) fn symbols<const N: usize>(
+        &mut self,
+        clause: &str,
+        what: &str,
+        texts: [&str; N],
+    ) -> Option<[Symbol; N]> {
+        let mut parsed = Vec::with_capacity(N);
+        for text in texts {
+            match Symbol::parse(text) {
+                Ok(symbol) => parsed.push(symbol),
+                Err(err) => {
+                    self.fail(clause, format!("{what}: {err}"));
+                    return None;
+                }
+            }
+        }
+        parsed.try_into().ok()
+    }
+
     /// The report of every check run.
     pub(crate) fn finish(self) -> Report {
         self.report
@@ -102,6 +126,15 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned());
     text.map_or_else(|| "no message".to_owned(), |t| echo(&t))
+}
+
+/// Day `n` after 2024-01-01 05:00 UTC (a New York midnight), the day
+/// the store suites write their rows on.
+pub(crate) fn day(n: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 1, 1, 5, 0, 0)
+        .single()
+        .unwrap_or(DateTime::UNIX_EPOCH)
+        + chrono::Duration::days(n)
 }
 
 /// Eight characters of `0-9A-Z` no other run of any suite uses (the process
@@ -189,6 +222,18 @@ mod tests {
             .failure()
             .unwrap()
             .contains("no answer within 60 s"));
+    }
+
+    #[test]
+    fn symbols_parse_or_fail_the_named_clause() {
+        let mut suite = Suite::new("demo", "");
+        let [a, b] = suite.symbols("inputs", "bad", ["AAPL", "MSFT"]).unwrap();
+        assert_eq!((a.as_str(), b.as_str()), ("AAPL", "MSFT"));
+        assert!(suite.symbols("inputs", "bad", ["AAPL", "no way"]).is_none());
+        let report = suite.finish();
+        assert_eq!(report.checks.len(), 1);
+        assert_eq!(report.checks[0].name, "demo.inputs");
+        assert!(report.checks[0].failure().unwrap().starts_with("bad: "));
     }
 
     #[test]
