@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::run::{ensure, run_tag, Called, Suite};
+use super::run::{ensure, Called, Suite};
 use super::Report;
 use crate::model::{BackfillState, BackfillStatus, Interval, Symbol};
 use crate::store::BackfillStore;
@@ -16,14 +16,8 @@ use crate::store::BackfillStore;
 /// writes and reads, one of them a list of every status.
 pub async fn backfill_store(store: Arc<dyn BackfillStore>) -> Report {
     let store = &*store;
-    let tag = run_tag();
     let mut suite = Suite::new("backfill_store", "");
-    let names = ["BA", "BB", "BC", "BD"].map(|name| format!("{name}{tag}"));
-    let Some([a, b, c, d]) = suite.symbols(
-        "symbols",
-        "the suite's own symbols did not parse",
-        names.each_ref().map(String::as_str),
-    ) else {
+    let Some([a, b, c, d]) = suite.own_symbols(["BA#", "BB#", "BC#", "BD#"]) else {
         return suite.finish();
     };
 

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::run::{day, ensure, run_tag, Called, Suite};
+use super::run::{day, ensure, Called, Suite};
 use super::Report;
 use crate::model::{Bar, Interval, Symbol};
 use crate::store::{Coverage, PriceStore};
@@ -17,22 +17,10 @@ use crate::ErrorKind;
 /// small writes and reads plus one batch of 5,000 bars.
 pub async fn price_store(store: Arc<dyn PriceStore>) -> Report {
     let store = &*store;
-    let tag = run_tag();
     let mut suite = Suite::new("price_store", "");
-    let names = [
-        format!("PA{tag}"),
-        format!("PB{tag}"),
-        format!("PC{tag}"),
-        format!("PD{tag}"),
-        format!("PE{tag}"),
-        format!("F{tag}=X"),
-        format!("PG{tag}"),
-    ];
-    let Some([a, b, c, d, e, f, g]) = suite.symbols(
-        "symbols",
-        "the suite's own symbols did not parse",
-        names.each_ref().map(String::as_str),
-    ) else {
+    let Some([a, b, c, d, e, f, g]) =
+        suite.own_symbols(["PA#", "PB#", "PC#", "PD#", "PE#", "F#=X", "PG#"])
+    else {
         return suite.finish();
     };
     let ten: Vec<Bar> = (0..10).map(|n| bar(n, 100.0 + n as f64)).collect();

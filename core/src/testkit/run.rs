@@ -113,6 +113,23 @@ impl Suite {
         parsed.try_into().ok()
     }
 
+    /// The suite's own symbols, unique to this run: each of `patterns` with
+    /// its `#` replaced by a fresh [`run_tag`] (`"PA#"`, `"F#=X"`). When one
+    /// does not parse, records the check `symbols` as failed and gives
+    /// `None`. O(N).
+    pub(crate) fn own_symbols<const N: usize>(
+        &mut self,
+        patterns: [&str; N],
+    ) -> Option<[Symbol; N]> {
+        let tag = run_tag();
+        let texts = patterns.map(|pattern| pattern.replace('#', &tag));
+        self.symbols(
+            "symbols",
+            "the suite's own symbols did not parse",
+            texts.each_ref().map(String::as_str),
+        )
+    }
+
     /// The report of every check run.
     pub(crate) fn finish(self) -> Report {
         self.report
@@ -234,6 +251,15 @@ mod tests {
         assert_eq!(report.checks.len(), 1);
         assert_eq!(report.checks[0].name, "demo.inputs");
         assert!(report.checks[0].failure().unwrap().starts_with("bad: "));
+        let mut suite = Suite::new("demo", "");
+        let [a, fx] = suite.own_symbols(["A#", "F#=X"]).unwrap();
+        assert_eq!(
+            (a.as_str().len(), &a.as_str()[1..]),
+            (9, &fx.as_str()[1..9])
+        );
+        assert!(fx.as_str().starts_with('F') && fx.as_str().ends_with("=X"));
+        assert!(suite.own_symbols(["#?"]).is_none());
+        assert_eq!(suite.finish().checks[0].name, "demo.symbols");
     }
 
     #[test]

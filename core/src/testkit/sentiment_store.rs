@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 
-use super::run::{day, ensure, run_tag, Called, Suite};
+use super::run::{day, ensure, Called, Suite};
 use super::Report;
 use crate::model::{PlatformSentiment, SentimentRecord, Symbol};
 use crate::store::SentimentStore;
@@ -15,14 +15,8 @@ use crate::store::SentimentStore;
 /// (`S…`, unique per run). Costs a dozen small writes and reads.
 pub async fn sentiment_store(store: Arc<dyn SentimentStore>) -> Report {
     let store = &*store;
-    let tag = run_tag();
     let mut suite = Suite::new("sentiment_store", "");
-    let names = ["SA", "SB", "SC", "SD"].map(|name| format!("{name}{tag}"));
-    let Some([a, b, c, d]) = suite.symbols(
-        "symbols",
-        "the suite's own symbols did not parse",
-        names.each_ref().map(String::as_str),
-    ) else {
+    let Some([a, b, c, d]) = suite.own_symbols(["SA#", "SB#", "SC#", "SD#"]) else {
         return suite.finish();
     };
 
