@@ -300,7 +300,8 @@ impl HttpGet<'_> {
         self.send_with(Answer::into_success).await
     }
 
-    /// [`send`](Self::send), then the body of the 2xx answer.
+    /// [`send`](Self::send), then the body of the 2xx answer: the same
+    /// request (and retries), no copy of the body.
     pub async fn bytes(self) -> Result<Vec<u8>> {
         self.send().await.map(Answer::into_body)
     }
