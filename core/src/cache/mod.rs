@@ -61,10 +61,12 @@ pub(crate) use value::{get_value, set_value};
 /// A key-value cache split into namespaces, each with its own [`CachePolicy`].
 #[async_trait]
 pub trait Cache: Send + Sync {
-    /// The value under `key` in `namespace`, if present and fresh.
+    /// The value under `key` in `namespace`, if present and fresh. O(1) in
+    /// memory; one round trip to Redis.
     async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>>;
 
-    /// Stores `value` under `key` for the namespace's TTL.
+    /// Stores `value` under `key` for the namespace's TTL. O(1) in memory;
+    /// one round trip to Redis.
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>);
 
     /// The values under `keys` in `namespace`, in the order of `keys`, with
@@ -92,7 +94,8 @@ pub trait Cache: Send + Sync {
     }
 
     /// Drops one key, or the whole namespace when `key` is `None`. The
-    /// namespace and key are taken literally (no pattern).
+    /// namespace and key are taken literally (no pattern). One key: O(1),
+    /// one round trip to Redis; a namespace: at most a walk over its keys.
     async fn invalidate(&self, namespace: &str, key: Option<&str>);
 
     /// Drops every key of `namespace` that starts with `prefix` (taken
@@ -105,6 +108,9 @@ pub trait Cache: Send + Sync {
     }
 
     /// Hit, miss and entry counts per namespace, sorted by namespace.
+    /// Hits and misses are counted in this process; the entries are read
+    /// from the cache: O(entries) in memory, a scan of each namespace's
+    /// keys on Redis.
     async fn stats(&self) -> Vec<NamespaceStats>;
 
     /// Drops connections and held values; afterwards reads miss and writes

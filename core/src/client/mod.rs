@@ -373,8 +373,8 @@ impl Tickersense {
         Ok(self.backends().await?.users.clone())
     }
 
-    /// Cache counters per namespace, as this process counted them: no
-    /// request to a remote cache, O(namespaces).
+    /// Cache counters per namespace, as [`Cache::stats`](crate::cache::Cache::stats)
+    /// counts them (on Redis, a scan of each namespace's keys).
     pub async fn cache_stats(&self) -> Result<Vec<NamespaceStats>> {
         Ok(self.backends().await?.cache.stats().await)
     }
