@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::run::{ensure, Called, Suite, Verdict};
+use super::run::{ensure, fails_with, Called, Suite, Verdict};
 use super::Report;
 use crate::model::{Bar, History, HistoryRange, Interval, Period};
 use crate::provider::MarketData;
@@ -85,7 +85,7 @@ pub async fn market_data(
         .check("unknown_symbol_is_not_found", async {
             let quote = provider.quote(&unknown).await;
             ensure!(
-                quote.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::NotFound),
+                fails_with(&quote, ErrorKind::NotFound),
                 "quote({unknown}) should be NotFound; got {}",
                 shown_result(quote.as_ref().map(|q| format!("a quote at {}", q.price)))
             );
@@ -93,7 +93,7 @@ pub async fn market_data(
                 .history(&unknown, HistoryRange::Period(Period::Mo1), Interval::D1)
                 .await;
             ensure!(
-                history.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::NotFound),
+                fails_with(&history, ErrorKind::NotFound),
                 "history({unknown}) should be NotFound; got {}",
                 shown_result(history.as_ref().map(|h| format!("{} bars", h.bars.len())))
             );

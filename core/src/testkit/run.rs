@@ -41,6 +41,11 @@ impl<T> Called<T> for crate::Result<T> {
     }
 }
 
+/// Whether `result` is an error of `kind`. O(1).
+pub(crate) fn fails_with<T>(result: &crate::Result<T>, kind: crate::ErrorKind) -> bool {
+    result.as_ref().err().map(crate::Error::kind) == Some(kind)
+}
+
 /// The checks of one suite on one backend, collected into a [`Report`].
 pub(crate) struct Suite {
     report: Report,
@@ -260,6 +265,15 @@ mod tests {
         assert!(fx.as_str().starts_with('F') && fx.as_str().ends_with("=X"));
         assert!(suite.own_symbols(["#?"]).is_none());
         assert_eq!(suite.finish().checks[0].name, "demo.symbols");
+    }
+
+    #[test]
+    fn fails_with_tells_the_kind_of_an_error() {
+        use crate::ErrorKind;
+        let missing: crate::Result<()> = Err(crate::Error::not_found("gone"));
+        assert!(fails_with(&missing, ErrorKind::NotFound));
+        assert!(!fails_with(&missing, ErrorKind::InvalidInput));
+        assert!(!fails_with(&Ok(()), ErrorKind::NotFound));
     }
 
     #[test]
