@@ -38,10 +38,7 @@ pub async fn market_data(
     };
 
     suite
-        .check("name_is_given", async {
-            ensure!(!provider.name().trim().is_empty(), "name() is empty");
-            Ok(())
-        })
+        .check_given("name_is_given", "name()", provider.name())
         .await;
 
     suite

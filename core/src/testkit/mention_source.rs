@@ -31,10 +31,7 @@ pub async fn mention_source(source: Arc<dyn MentionSource>, symbol: String) -> R
     let since = Utc::now() - Duration::days(WINDOW_DAYS);
 
     suite
-        .check("platform_is_given", async {
-            ensure!(!source.platform().trim().is_empty(), "platform() is empty");
-            Ok(())
-        })
+        .check_given("platform_is_given", "platform()", source.platform())
         .await;
 
     suite

@@ -87,6 +87,16 @@ impl Suite {
         });
     }
 
+    /// The check `clause`: `text`, what the backend answered to `call`
+    /// (`"name()"`), is not blank. O(text).
+    pub(crate) async fn check_given(&mut self, clause: &str, call: &str, text: &str) {
+        self.check(clause, async {
+            ensure!(!text.trim().is_empty(), "{call} is empty");
+            Ok(())
+        })
+        .await;
+    }
+
     /// Records `clause` as failed with `message` without running anything,
     /// for a suite whose inputs are unusable.
     pub(crate) fn fail(&mut self, clause: &str, message: String) {
@@ -244,6 +254,16 @@ mod tests {
             .failure()
             .unwrap()
             .contains("no answer within 60 s"));
+    }
+
+    #[tokio::test]
+    async fn a_blank_name_fails_its_check() {
+        let mut suite = Suite::new("demo", "");
+        suite.check_given("named", "name()", "vader").await;
+        suite.check_given("blank", "name()", " ").await;
+        let report = suite.finish();
+        assert_eq!(report.checks[0].failure(), None);
+        assert_eq!(report.checks[1].failure(), Some("name() is empty"));
     }
 
     #[test]
