@@ -43,7 +43,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::error::Result;
-use crate::url::BackendUrl;
+use crate::url::{BackendKind, BackendUrl, Parsed};
 
 #[cfg(feature = "redis")]
 pub use self::redis::{
@@ -61,10 +61,12 @@ pub(crate) use value::{get_value, set_value};
 /// A key-value cache split into namespaces, each with its own [`CachePolicy`].
 #[async_trait]
 pub trait Cache: Send + Sync {
-    /// The value under `key` in `namespace`, if present and fresh.
+    /// The value under `key` in `namespace`, if present and fresh. O(1) in
+    /// memory; one round trip to Redis.
     async fn get(&self, namespace: &str, key: &str) -> Option<Vec<u8>>;
 
-    /// Stores `value` under `key` for the namespace's TTL.
+    /// Stores `value` under `key` for the namespace's TTL. O(1) in memory;
+    /// one round trip to Redis.
     async fn set(&self, namespace: &str, key: &str, value: Vec<u8>);
 
     /// The values under `keys` in `namespace`, in the order of `keys`, with
@@ -92,7 +94,8 @@ pub trait Cache: Send + Sync {
     }
 
     /// Drops one key, or the whole namespace when `key` is `None`. The
-    /// namespace and key are taken literally (no pattern).
+    /// namespace and key are taken literally (no pattern). One key: O(1),
+    /// one round trip to Redis; a namespace: at most a walk over its keys.
     async fn invalidate(&self, namespace: &str, key: Option<&str>);
 
     /// Drops every key of `namespace` that starts with `prefix` (taken
@@ -105,6 +108,9 @@ pub trait Cache: Send + Sync {
     }
 
     /// Hit, miss and entry counts per namespace, sorted by namespace.
+    /// Hits and misses are counted in this process; the entries are read
+    /// from the cache: O(entries) in memory, a scan of each namespace's
+    /// keys on Redis.
     async fn stats(&self) -> Vec<NamespaceStats>;
 
     /// Drops connections and held values; afterwards reads miss and writes
@@ -147,18 +153,11 @@ impl Cache for NoCache {
     }
 }
 
-/// What a cache knob accepts, for messages.
-const ACCEPTED: &str = "none://, memory://, redis://HOST:PORT/DB, tiered+redis://HOST:PORT/DB";
-
 /// A parsed cache URL: `none://`, `memory://`, `redis://...` or
 /// `tiered+redis://...`, with the Redis options read and checked
 /// (`RedisOptions`, feature `redis`). Parsing does no I/O. `Display` and `Debug` show the
-/// URL without its password; [`CacheUrl::as_str`] gives it as written.
-#[derive(Clone, PartialEq, Eq)]
-pub struct CacheUrl {
-    url: BackendUrl,
-    backend: CacheBackend,
-}
+/// URL without its password; [`Parsed::as_str`] gives it as written.
+pub type CacheUrl = Parsed<CacheBackend>;
 
 /// The backend a [`CacheUrl`] names, with its options. Without the
 /// `redis` feature the Redis variants are gone and their URLs are
@@ -179,11 +178,14 @@ pub enum CacheBackend {
     Tiered(RedisOptions),
 }
 
-impl CacheUrl {
-    /// Parses a cache URL and its options without any I/O.
-    pub fn parse(text: &str) -> Result<Self> {
-        let url = BackendUrl::parse(text, "cache", ACCEPTED)?;
-        let backend = match url.scheme() {
+impl BackendKind for CacheBackend {
+    const TYPE_NAME: &'static str = "CacheUrl";
+    const ROLE: &'static str = "cache";
+    const ACCEPTED: &'static str =
+        "none://, memory://, redis://HOST:PORT/DB, tiered+redis://HOST:PORT/DB";
+
+    fn from_url(url: &BackendUrl) -> Result<Self> {
+        Ok(match url.scheme() {
             "none" => {
                 url.expect_nothing_after("cache")?;
                 CacheBackend::None
@@ -193,35 +195,26 @@ impl CacheUrl {
                 CacheBackend::Memory
             }
             #[cfg(feature = "redis")]
-            "redis" | "rediss" => CacheBackend::Redis(RedisOptions::from_url(&url)?),
+            "redis" | "rediss" => CacheBackend::Redis(RedisOptions::from_url(url)?),
             #[cfg(feature = "redis")]
             "tiered+redis" | "tiered+rediss" => {
                 let redis_text = url.as_str().trim_start_matches("tiered+");
-                let redis_url = BackendUrl::parse(redis_text, "cache", ACCEPTED)?;
+                let redis_url = BackendUrl::parse(redis_text, Self::ROLE, Self::ACCEPTED)?;
                 CacheBackend::Tiered(RedisOptions::from_url(&redis_url)?)
             }
             #[cfg(not(feature = "redis"))]
             "redis" | "rediss" | "tiered+redis" | "tiered+rediss" => {
                 return Err(url.compiled_out("cache", "redis"))
             }
-            _ => return Err(url.unknown_scheme("cache", ACCEPTED)),
-        };
-        Ok(CacheUrl { url, backend })
+            _ => return Err(url.unknown_scheme("cache", Self::ACCEPTED)),
+        })
     }
+}
 
-    /// The URL as written (trimmed); it may hold a password.
-    pub fn as_str(&self) -> &str {
-        self.url.as_str()
-    }
-
-    /// The backend and its options.
-    pub fn backend(&self) -> &CacheBackend {
-        &self.backend
-    }
-
+impl CacheUrl {
     /// Builds the cache with `policies`. No I/O: Redis connects on first use.
     pub fn connect(&self, policies: CachePolicies) -> Result<Arc<dyn Cache>> {
-        Ok(match &self.backend {
+        Ok(match self.backend() {
             CacheBackend::None => Arc::new(NoCache),
             CacheBackend::Memory => Arc::new(MemoryCache::new(policies)),
             #[cfg(feature = "redis")]
@@ -231,29 +224,6 @@ impl CacheUrl {
                 Arc::new(TieredCache::with_options(options, policies)?)
             }
         })
-    }
-}
-
-impl std::str::FromStr for CacheUrl {
-    type Err = crate::Error;
-
-    fn from_str(text: &str) -> Result<Self> {
-        Self::parse(text)
-    }
-}
-
-impl std::fmt::Display for CacheUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.url, f)
-    }
-}
-
-impl std::fmt::Debug for CacheUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CacheUrl")
-            .field("url", &crate::url::RedactedUrl(self.url.as_str()))
-            .field("backend", &self.backend)
-            .finish()
     }
 }
 

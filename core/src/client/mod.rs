@@ -152,7 +152,8 @@ impl Tickersense {
         self.backends.health(roles, self.is_closed()).await
     }
 
-    /// The stock service (quotes, history, search).
+    /// The stock service (quotes, history, search). No I/O: the first call
+    /// of the client builds its backends, which connect when first used.
     pub async fn stocks(&self) -> Result<ServiceRef<StockService>> {
         Ok(ServiceRef {
             backends: self.backends().await?,
@@ -160,7 +161,7 @@ impl Tickersense {
         })
     }
 
-    /// The sentiment service.
+    /// The sentiment service. No I/O, as [`Tickersense::stocks`].
     pub async fn sentiment_service(&self) -> Result<ServiceRef<SentimentService>> {
         Ok(ServiceRef {
             backends: self.backends().await?,
@@ -168,13 +169,16 @@ impl Tickersense {
         })
     }
 
-    /// The latest quote of `symbol`. See [`StockService::quote`].
+    /// The latest quote of `symbol`: a cache read, and on a miss one
+    /// provider request and a cache write. See [`StockService::quote`].
     pub async fn quote(&self, symbol: &str) -> Result<Quote> {
         let symbol = Symbol::parse(symbol)?;
         self.stocks().await?.quote(&symbol).await
     }
 
-    /// Bars of `interval` over `period`, as yfinance's `Ticker.history`. See [`StockService::history`].
+    /// Bars of `interval` over `period`, as yfinance's `Ticker.history`:
+    /// a cache read, and on a miss one provider request and the bars
+    /// written to the cache and the store. See [`StockService::history`].
     pub async fn history(
         &self,
         symbol: &str,
@@ -189,7 +193,8 @@ impl Tickersense {
     }
 
     /// Bars of `interval` over `range` (a period, or start and end; see
-    /// [`HistoryRange::resolve`] for yfinance's rules).
+    /// [`HistoryRange::resolve`] for yfinance's rules). Costs as
+    /// [`Tickersense::history`].
     pub async fn history_range(
         &self,
         symbol: &str,
@@ -200,7 +205,8 @@ impl Tickersense {
         self.stocks().await?.history(&symbol, range, interval).await
     }
 
-    /// Bars of `interval` starting in `[start, end)`.
+    /// Bars of `interval` starting in `[start, end)`. Costs as
+    /// [`Tickersense::history`].
     pub async fn history_between(
         &self,
         symbol: &str,
@@ -255,7 +261,8 @@ impl Tickersense {
 
     /// The bars the price store holds for `symbol` over `range`, without
     /// asking the provider or the cache, as a [`History`] with origin
-    /// [`Origin::Store`](crate::Origin::Store). See [`StockService::stored_history`].
+    /// [`Origin::Store`](crate::Origin::Store): one store query, O(bars).
+    /// See [`StockService::stored_history`].
     pub async fn stored_history(
         &self,
         symbol: &str,
@@ -269,18 +276,22 @@ impl Tickersense {
             .await
     }
 
-    /// Instruments matching `query`. See [`StockService::search`].
+    /// Instruments matching `query`: a cache read, and on a miss one
+    /// provider request. See [`StockService::search`].
     pub async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
         self.stocks().await?.search(query, limit).await
     }
 
-    /// The current social sentiment of `symbol`. See [`SentimentService::current`].
+    /// The current social sentiment of `symbol`: a cache read, and on a
+    /// miss one request per social source, every post scored (O(posts))
+    /// and the analysis stored and cached. See [`SentimentService::current`].
     pub async fn sentiment(&self, symbol: &str) -> Result<SentimentAnalysis> {
         let symbol = Symbol::parse(symbol)?;
         self.sentiment_service().await?.current(&symbol).await
     }
 
-    /// Stored per-platform analyses of the last `days` days.
+    /// Stored per-platform analyses of the last `days` days: one store
+    /// query, no provider or source call.
     pub async fn sentiment_history(&self, symbol: &str, days: u32) -> Result<Vec<SentimentRecord>> {
         let symbol = Symbol::parse(symbol)?;
         self.sentiment_service().await?.history(&symbol, days).await
@@ -288,6 +299,7 @@ impl Tickersense {
 
     /// Per-UTC-day sums of the stored analyses of the last `days` days
     /// (1 to 3650): analyses, mentions, mention-weighted score, confidence.
+    /// One store query.
     pub async fn sentiment_daily(&self, symbol: &str, days: u32) -> Result<Vec<DailySentiment>> {
         let symbol = Symbol::parse(symbol)?;
         self.sentiment_service().await?.daily(&symbol, days).await
@@ -339,7 +351,8 @@ impl Tickersense {
         Ok(report)
     }
 
-    /// The kept backfill status of every symbol, of `interval` or of all.
+    /// The kept backfill status of every symbol, of `interval` or of all:
+    /// one store query, O(symbols) rows.
     pub async fn backfill_statuses(
         &self,
         interval: Option<Interval>,
@@ -360,7 +373,8 @@ impl Tickersense {
         Ok(self.backends().await?.users.clone())
     }
 
-    /// Cache counters per namespace.
+    /// Cache counters per namespace, as [`Cache::stats`](crate::cache::Cache::stats)
+    /// counts them (on Redis, a scan of each namespace's keys).
     pub async fn cache_stats(&self) -> Result<Vec<NamespaceStats>> {
         Ok(self.backends().await?.cache.stats().await)
     }

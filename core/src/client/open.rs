@@ -48,10 +48,14 @@ fn no_social_source() -> Error {
 }
 
 /// The role `given` an object, else the one built from the store URL.
-fn store_role<T: ?Sized>(given: &Option<Arc<T>>, built: Option<Arc<T>>) -> Result<Arc<T>> {
+fn store_role<T: ?Sized>(
+    given: &Option<Arc<T>>,
+    built: &Option<Arc<LazyStore>>,
+    as_role: impl FnOnce(Arc<LazyStore>) -> Arc<T>,
+) -> Result<Arc<T>> {
     given
         .clone()
-        .or(built)
+        .or_else(|| built.clone().map(as_role))
         .ok_or_else(|| Error::internal("a store role has no backend"))
 }
 
@@ -90,26 +94,11 @@ impl Backends {
             Some(analyzer) => analyzer.clone(),
             None => config.analyzer.build(),
         };
-        let prices = store_role(
-            &objects.price_store,
-            built_store.clone().map(|s| s as Arc<dyn PriceStore>),
-        )?;
-        let sentiments = store_role(
-            &objects.sentiment_store,
-            built_store
-                .clone()
-                .map(|s| s as Arc<dyn crate::store::SentimentStore>),
-        )?;
-        let statuses = store_role(
-            &objects.backfill_store,
-            built_store
-                .clone()
-                .map(|s| s as Arc<dyn crate::store::BackfillStore>),
-        )?;
-        let users = store_role(
-            &objects.user_store,
-            built_store.clone().map(|s| s as Arc<dyn UserStore>),
-        )?;
+        // Each closure upcasts the URL store to the role's trait.
+        let prices = store_role(&objects.price_store, &built_store, |s| s)?;
+        let sentiments = store_role(&objects.sentiment_store, &built_store, |s| s)?;
+        let statuses = store_role(&objects.backfill_store, &built_store, |s| s)?;
+        let users = store_role(&objects.user_store, &built_store, |s| s)?;
 
         let stocks = StockService::new(provider.clone(), cache.clone(), prices.clone())
             .with_cache_scope(&market_data_identity(config, objects));

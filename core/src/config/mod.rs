@@ -194,37 +194,41 @@ impl Config {
     /// `self`, then the environment read through `read_env`, then `overrides`.
     fn apply(self, overrides: ConfigOverrides, read_env: &Env<'_>) -> Result<Self> {
         let mut config = self;
-        if let Some(store) = knob(overrides.store, env::STORE, read_env, StoreUrl::parse)? {
-            config.store = store;
-        }
-        if let Some(cache) = knob(overrides.cache, env::CACHE, read_env, CacheUrl::parse)? {
-            config.cache = cache;
-        }
-        let market_data = knob(
+        set_knob(
+            &mut config.store,
+            overrides.store,
+            env::STORE,
+            read_env,
+            StoreUrl::parse,
+        )?;
+        set_knob(
+            &mut config.cache,
+            overrides.cache,
+            env::CACHE,
+            read_env,
+            CacheUrl::parse,
+        )?;
+        set_knob(
+            &mut config.market_data,
             overrides.market_data,
             env::MARKET_DATA,
             read_env,
             ProviderUrl::parse,
         )?;
-        if let Some(market_data) = market_data {
-            config.market_data = market_data;
-        }
-        if let Some(social) = knob(
+        set_knob(
+            &mut config.social,
             overrides.social,
             env::SOCIAL,
             read_env,
             SourceUrl::parse_list,
-        )? {
-            config.social = social;
-        }
-        if let Some(analyzer) = knob(
+        )?;
+        set_knob(
+            &mut config.analyzer,
             overrides.analyzer,
             env::ANALYZER,
             read_env,
             AnalyzerKind::parse,
-        )? {
-            config.analyzer = analyzer;
-        }
+        )?;
         let timeout = match overrides.timeout {
             Some(given) => Some(positive_timeout("timeout", given)?),
             None => knob(None, env::TIMEOUT, read_env, |text| {
@@ -254,6 +258,21 @@ impl Config {
 
 /// How the environment is read: `std::env::var`, or a stand-in in tests.
 type Env<'a> = dyn Fn(&str) -> std::result::Result<String, std::env::VarError> + 'a;
+
+/// Sets `slot` to the knob's value ([`knob`]) when it has one; leaves it
+/// as it is otherwise.
+fn set_knob<T>(
+    slot: &mut T,
+    given: Option<String>,
+    var: &str,
+    read_env: &Env<'_>,
+    parse: impl Fn(&str) -> Result<T>,
+) -> Result<()> {
+    if let Some(value) = knob(given, var, read_env, parse)? {
+        *slot = value;
+    }
+    Ok(())
+}
 
 /// The knob's value: `given`, else the environment variable `var` when set
 /// and not blank, parsed by `parse`; `None` when neither is there. An

@@ -42,10 +42,12 @@ pub trait MarketData: Send + Sync {
     /// A short name for `source` fields and logs, e.g. `"sample (synthetic data)"`.
     fn name(&self) -> &str;
 
-    /// The latest quote for `symbol`.
+    /// The latest quote for `symbol`. One request to an HTTP provider;
+    /// a file read for CSV.
     async fn quote(&self, symbol: &Symbol) -> Result<Quote>;
 
-    /// Bars of `interval` width covering `range`, oldest first.
+    /// Bars of `interval` width covering `range`, oldest first. One
+    /// request (or file read), O(bars).
     async fn history(
         &self,
         symbol: &Symbol,
@@ -54,6 +56,7 @@ pub trait MarketData: Send + Sync {
     ) -> Result<History>;
 
     /// Up to `limit` instruments matching `query` by symbol or name, best first.
+    /// One request to an HTTP provider.
     async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>>;
 
     /// True when a bar, once its period has ended, never changes, so stored

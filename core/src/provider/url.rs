@@ -1,28 +1,20 @@
 //! A market-data URL, parsed once: which provider, and its options.
 
-use std::fmt;
 use std::sync::Arc;
 
 use super::{Csv, CsvOptions, MarketData, Sample};
 use crate::error::Result;
 use crate::resilience::ResiliencePolicy;
-use crate::url::BackendUrl;
+use crate::url::{BackendKind, BackendUrl, Parsed};
 
 #[cfg(feature = "yahoo")]
 use super::{Yahoo, YahooOptions};
 
-/// What a market-data knob accepts, for messages.
-const ACCEPTED: &str = "sample://, yahoo://, yahoo+http://HOST:PORT, csv://DIR";
-
 /// A parsed market-data URL: `sample://`, `yahoo://`,
 /// `yahoo+http://HOST:PORT` or `csv://DIR`, with the provider's options
 /// read and checked. Parsing does no I/O. `Display` and `Debug` show the
-/// URL without its password; [`ProviderUrl::as_str`] gives it as written.
-#[derive(Clone, PartialEq, Eq)]
-pub struct ProviderUrl {
-    url: BackendUrl,
-    backend: ProviderBackend,
-}
+/// URL without its password; [`Parsed::as_str`] gives it as written.
+pub type ProviderUrl = Parsed<ProviderBackend>;
 
 /// The provider a [`ProviderUrl`] names, with its options. Without the
 /// `yahoo` feature the Yahoo variant is gone and its URLs are
@@ -39,40 +31,33 @@ pub enum ProviderBackend {
     Csv(CsvOptions),
 }
 
-impl ProviderUrl {
-    /// Parses a market-data URL and its options without any I/O.
-    pub fn parse(text: &str) -> Result<Self> {
-        let url = BackendUrl::parse(text, "market data", ACCEPTED)?;
-        let backend = match url.scheme() {
+impl BackendKind for ProviderBackend {
+    const TYPE_NAME: &'static str = "ProviderUrl";
+    const ROLE: &'static str = "market data";
+    const ACCEPTED: &'static str = "sample://, yahoo://, yahoo+http://HOST:PORT, csv://DIR";
+
+    fn from_url(url: &BackendUrl) -> Result<Self> {
+        Ok(match url.scheme() {
             "sample" if url.base().is_none() => {
                 url.expect_nothing_after("market data source")?;
                 ProviderBackend::Sample
             }
             #[cfg(feature = "yahoo")]
-            "yahoo" => ProviderBackend::Yahoo(YahooOptions::from_url(&url)?),
+            "yahoo" => ProviderBackend::Yahoo(YahooOptions::from_url(url)?),
             #[cfg(not(feature = "yahoo"))]
             "yahoo" => return Err(url.compiled_out("market data source", "yahoo")),
-            "csv" if url.base().is_none() => ProviderBackend::Csv(CsvOptions::from_url(&url)?),
-            _ => return Err(url.unknown_scheme("market data", ACCEPTED)),
-        };
-        Ok(ProviderUrl { url, backend })
+            "csv" if url.base().is_none() => ProviderBackend::Csv(CsvOptions::from_url(url)?),
+            _ => return Err(url.unknown_scheme("market data", Self::ACCEPTED)),
+        })
     }
+}
 
-    /// The URL as written (trimmed); it may hold a password.
-    pub fn as_str(&self) -> &str {
-        self.url.as_str()
-    }
-
-    /// The provider and its options.
-    pub fn backend(&self) -> &ProviderBackend {
-        &self.backend
-    }
-
+impl ProviderUrl {
     /// Builds the provider; HTTP providers follow `policy`, with the URL's
     /// own options in place of the policy's. No I/O.
     pub fn connect(&self, policy: ResiliencePolicy) -> Result<Arc<dyn MarketData>> {
         let _ = &policy;
-        Ok(match &self.backend {
+        Ok(match self.backend() {
             ProviderBackend::Sample => Arc::new(Sample::new()),
             #[cfg(feature = "yahoo")]
             ProviderBackend::Yahoo(options) => {
@@ -90,33 +75,17 @@ impl ProviderUrl {
     }
 }
 
-impl std::str::FromStr for ProviderUrl {
-    type Err = crate::Error;
-
-    fn from_str(text: &str) -> Result<Self> {
-        Self::parse(text)
-    }
-}
-
-impl fmt::Display for ProviderUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.url, f)
-    }
-}
-
-impl fmt::Debug for ProviderUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ProviderUrl")
-            .field("url", &crate::url::RedactedUrl(self.url.as_str()))
-            .field("backend", &self.backend)
-            .finish()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ErrorKind;
+
+    /// The error parsing `text` gives, which must be `InvalidInput`.
+    fn refused(text: &str) -> crate::Error {
+        let err = ProviderUrl::parse(text).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{text}");
+        err
+    }
 
     #[test]
     fn urls_parse() {
@@ -135,13 +104,9 @@ mod tests {
             other => panic!("{other:?}"),
         }
         for bad in ["csv://", "ftp://x", "sample+http://h:1", "csv+http://h:1"] {
-            assert_eq!(
-                ProviderUrl::parse(bad).unwrap_err().kind(),
-                ErrorKind::InvalidInput,
-                "{bad}"
-            );
+            refused(bad);
         }
-        let err = ProviderUrl::parse("csv://d?zone=UTC").unwrap_err();
+        let err = refused("csv://d?zone=UTC");
         assert!(err.message().contains("known: tz"), "{err}");
     }
 
@@ -173,15 +138,11 @@ mod tests {
             "yahoo+http://127.0.0.1:8080?crumb=x",
             "yahoo://?max_body=1&max_body=2",
         ] {
-            assert_eq!(
-                ProviderUrl::parse(bad).unwrap_err().kind(),
-                ErrorKind::InvalidInput,
-                "{bad}"
-            );
+            refused(bad);
         }
-        let err = ProviderUrl::parse("yahoo://?maxbody=10").unwrap_err();
+        let err = refused("yahoo://?maxbody=10");
         assert!(err.message().contains("known: max_body"), "{err}");
-        let err = ProviderUrl::parse("yahoo+http://bob:secret@").unwrap_err();
+        let err = refused("yahoo+http://bob:secret@");
         assert!(!err.message().contains("secret"), "{}", err.message());
     }
 

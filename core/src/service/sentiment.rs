@@ -113,7 +113,9 @@ impl SentimentService {
 
     /// Drops the cached values of `namespace` (a sentiment namespace) for
     /// the symbol `key` (normalised as [`Symbol::parse`] does), in this
-    /// service's scope. Other namespaces are `InvalidInput`.
+    /// service's scope. Other namespaces are `InvalidInput`. One cache
+    /// delete for the current sentiment; for the history, a delete by key
+    /// prefix, which scans the namespace's keys (O(keys)).
     pub async fn invalidate(&self, namespace: &str, key: &str) -> Result<()> {
         let symbol = Symbol::parse(key)?;
         match namespace {
@@ -251,13 +253,15 @@ impl SentimentService {
         Ok(analysis)
     }
 
-    /// Stored analyses of the last `days` days (1 to 3650), oldest first.
+    /// Stored analyses of the last `days` days (1 to 3650), oldest first:
+    /// one store query, O(analyses).
     pub async fn history(&self, symbol: &Symbol, days: u32) -> Result<Vec<SentimentRecord>> {
         self.store.sentiment_since(symbol, days_back(days)?).await
     }
 
     /// Stored analyses of the last `days` days (1 to 3650) summed up per
     /// UTC day, oldest first: the seed's `/sentiment/{symbol}/history`.
+    /// One store query, O(analyses).
     pub async fn daily(&self, symbol: &Symbol, days: u32) -> Result<Vec<DailySentiment>> {
         self.store.sentiment_daily(symbol, days_back(days)?).await
     }

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
 use crate::model::{Post, Symbol};
-use crate::url::BackendUrl;
+use crate::url::{BackendKind, BackendUrl, Parsed};
 
 pub use sample::Sample;
 
@@ -35,17 +35,10 @@ pub trait MentionSource: Send + Sync {
     ) -> Result<Vec<Post>>;
 }
 
-/// What a social knob accepts, for messages.
-const ACCEPTED: &str = "sample://";
-
 /// A parsed social-source URL (`sample://`). Parsing does no I/O.
 /// `Display` and `Debug` show the URL without its password;
-/// [`SourceUrl::as_str`] gives it as written.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SourceUrl {
-    url: BackendUrl,
-    backend: SourceBackend,
-}
+/// [`Parsed::as_str`] gives it as written.
+pub type SourceUrl = Parsed<SourceBackend>;
 
 /// The source a [`SourceUrl`] names, with its options.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,22 +48,26 @@ pub enum SourceBackend {
     Sample,
 }
 
-impl SourceUrl {
-    /// Parses one source URL without any I/O.
-    pub fn parse(text: &str) -> Result<Self> {
-        let url = BackendUrl::parse(text, "social", ACCEPTED)?;
-        let backend = match url.scheme() {
+impl BackendKind for SourceBackend {
+    const TYPE_NAME: &'static str = "SourceUrl";
+    const ROLE: &'static str = "social";
+    const ACCEPTED: &'static str = "sample://";
+
+    fn from_url(url: &BackendUrl) -> Result<Self> {
+        match url.scheme() {
             "sample" if url.base().is_none() => {
                 url.expect_nothing_after("social source")?;
-                SourceBackend::Sample
+                Ok(SourceBackend::Sample)
             }
-            _ => return Err(url.unknown_scheme("social", ACCEPTED)),
-        };
-        Ok(SourceUrl { url, backend })
+            _ => Err(url.unknown_scheme("social", Self::ACCEPTED)),
+        }
     }
+}
 
+impl SourceUrl {
     /// Parses a comma-separated list of source URLs, which may be empty
-    /// (when the sources are given as objects instead). No I/O.
+    /// (when the sources are given as objects instead). No I/O; one parse
+    /// per URL.
     pub fn parse_many(urls: &str) -> Result<Vec<Self>> {
         urls.split(',')
             .map(str::trim)
@@ -79,7 +76,8 @@ impl SourceUrl {
             .collect()
     }
 
-    /// Parses a comma-separated list of source URLs; at least one is needed.
+    /// Parses a comma-separated list of source URLs; at least one is
+    /// needed. No I/O; one parse per URL.
     pub fn parse_list(urls: &str) -> Result<Vec<Self>> {
         let list = Self::parse_many(urls)?;
         if list.is_empty() {
@@ -90,43 +88,10 @@ impl SourceUrl {
         Ok(list)
     }
 
-    /// The URL as written (trimmed); it may hold a password.
-    pub fn as_str(&self) -> &str {
-        self.url.as_str()
-    }
-
-    /// The source and its options.
-    pub fn backend(&self) -> &SourceBackend {
-        &self.backend
-    }
-
-    /// Builds the source.
+    /// Builds the source. No I/O.
     pub fn connect(&self) -> Result<Arc<dyn MentionSource>> {
-        match self.backend {
+        match self.backend() {
             SourceBackend::Sample => Ok(Arc::new(Sample::new())),
         }
-    }
-}
-
-impl std::str::FromStr for SourceUrl {
-    type Err = crate::Error;
-
-    fn from_str(text: &str) -> Result<Self> {
-        Self::parse(text)
-    }
-}
-
-impl std::fmt::Display for SourceUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        std::fmt::Display::fmt(&self.url, f)
-    }
-}
-
-impl std::fmt::Debug for SourceUrl {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SourceUrl")
-            .field("url", &crate::url::RedactedUrl(self.url.as_str()))
-            .field("backend", &self.backend)
-            .finish()
     }
 }

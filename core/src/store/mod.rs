@@ -158,10 +158,12 @@ pub trait PriceStore: Send + Sync {
     /// Inserts `bars`, replacing any with the same key; returns how many
     /// distinct bars were written. Idempotent: writing the same bars twice
     /// leaves one copy. A batch naming one timestamp twice keeps the later
-    /// copy, on every backend.
+    /// copy, on every backend. The built-in stores write a batch in one
+    /// transaction, O(bars).
     async fn upsert_bars(&self, symbol: &Symbol, interval: Interval, bars: &[Bar]) -> Result<u64>;
 
     /// Bars with `start <= timestamp < end`, oldest first (`None`: from the first).
+    /// One range read of the key's index on the built-in stores, O(bars returned).
     async fn bars(
         &self,
         symbol: &Symbol,
@@ -170,13 +172,15 @@ pub trait PriceStore: Send + Sync {
         end: DateTime<Utc>,
     ) -> Result<Vec<Bar>>;
 
-    /// The newest bar, if any.
+    /// The newest bar, if any. One indexed lookup on the built-in stores.
     async fn latest_bar(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Bar>>;
 
-    /// What has been fetched for (symbol, interval), if anything.
+    /// What has been fetched for (symbol, interval), if anything. One
+    /// lookup by key.
     async fn coverage(&self, symbol: &Symbol, interval: Interval) -> Result<Option<Coverage>>;
 
     /// Records that `fetched` was fetched, merged with what was before.
+    /// One read and one write of the key's row.
     async fn extend_coverage(
         &self,
         symbol: &Symbol,
@@ -196,9 +200,11 @@ pub trait PriceStore: Send + Sync {
 #[async_trait]
 pub trait BackfillStore: Send + Sync {
     /// Writes `status`, replacing the one of the same (symbol, interval).
+    /// One upsert by key.
     async fn put_backfill_status(&self, status: &BackfillStatus) -> Result<()>;
 
     /// The status of (symbol, interval), if a backfill ever touched it.
+    /// One lookup by key.
     async fn backfill_status(
         &self,
         symbol: &Symbol,
@@ -206,16 +212,18 @@ pub trait BackfillStore: Send + Sync {
     ) -> Result<Option<BackfillStatus>>;
 
     /// Every status of `interval` (all intervals when `None`), by symbol.
+    /// One query, O(statuses).
     async fn backfill_statuses(&self, interval: Option<Interval>) -> Result<Vec<BackfillStatus>>;
 }
 
 /// Every analysis the sentiment service makes, one record per platform.
 #[async_trait]
 pub trait SentimentStore: Send + Sync {
-    /// Appends `records`.
+    /// Appends `records`: one transaction on the built-in stores, O(records).
     async fn insert_sentiment(&self, records: &[SentimentRecord]) -> Result<()>;
 
-    /// Records of `symbol` made at or after `since`, oldest first.
+    /// Records of `symbol` made at or after `since`, oldest first. One
+    /// range read, O(records returned).
     async fn sentiment_since(
         &self,
         symbol: &Symbol,

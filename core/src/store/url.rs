@@ -1,31 +1,22 @@
 //! A store URL, parsed once: which backend, and its options.
 
-use std::fmt;
-use std::str::FromStr;
 use std::sync::Arc;
 
 use super::{MemoryStore, Store};
 use crate::error::Result;
-use crate::url::BackendUrl;
+use crate::url::{BackendKind, BackendUrl, Parsed};
 
 #[cfg(feature = "postgres")]
 use super::{PostgresOptions, PostgresStore};
 #[cfg(feature = "sqlite")]
 use super::{SqliteOptions, SqliteStore};
 
-/// What a store knob accepts, for messages.
-const ACCEPTED: &str = "memory://, sqlite://PATH, postgres://USER@HOST/DB";
-
 /// A parsed store URL: `memory://`, `sqlite://PATH` or
 /// `postgres://USER@HOST/DB`, with the backend's options read and checked
 /// (`SqliteOptions`, `PostgresOptions`). Parsing does no I/O.
 /// `Display` and `Debug` show the URL without its password;
-/// [`StoreUrl::as_str`] gives it as written.
-#[derive(Clone, PartialEq, Eq)]
-pub struct StoreUrl {
-    url: BackendUrl,
-    backend: StoreBackend,
-}
+/// [`Parsed::as_str`] gives it as written.
+pub type StoreUrl = Parsed<StoreBackend>;
 
 /// The backend a [`StoreUrl`] names, with its options. A backend left
 /// out of the build (its Cargo feature off) has no variant: its URLs are
@@ -44,43 +35,36 @@ pub enum StoreBackend {
     Postgres(PostgresOptions),
 }
 
-impl StoreUrl {
-    /// Parses a store URL and its options without any I/O; `InvalidInput`
-    /// for an unknown scheme, an unknown option, a bad value, or a backend
-    /// this build leaves out.
-    pub fn parse(text: &str) -> Result<Self> {
-        let url = BackendUrl::parse(text, "store", ACCEPTED)?;
-        let backend = match url.scheme() {
+impl BackendKind for StoreBackend {
+    const TYPE_NAME: &'static str = "StoreUrl";
+    const ROLE: &'static str = "store";
+    const ACCEPTED: &'static str = "memory://, sqlite://PATH, postgres://USER@HOST/DB";
+
+    fn from_url(url: &BackendUrl) -> Result<Self> {
+        Ok(match url.scheme() {
             "memory" => {
                 url.expect_nothing_after("store")?;
                 StoreBackend::Memory
             }
             #[cfg(feature = "sqlite")]
-            "sqlite" => StoreBackend::Sqlite(SqliteOptions::from_url(&url)?),
+            "sqlite" => StoreBackend::Sqlite(SqliteOptions::from_url(url)?),
             #[cfg(not(feature = "sqlite"))]
             "sqlite" => return Err(url.compiled_out("store", "sqlite")),
             #[cfg(feature = "postgres")]
-            "postgres" | "postgresql" => StoreBackend::Postgres(PostgresOptions::from_url(&url)?),
+            "postgres" | "postgresql" => StoreBackend::Postgres(PostgresOptions::from_url(url)?),
             #[cfg(not(feature = "postgres"))]
             "postgres" | "postgresql" => return Err(url.compiled_out("store", "postgres")),
-            _ => return Err(url.unknown_scheme("store", ACCEPTED)),
-        };
-        Ok(StoreUrl { url, backend })
+            _ => return Err(url.unknown_scheme("store", Self::ACCEPTED)),
+        })
     }
+}
 
-    /// The URL as written (trimmed); it may hold a password.
-    pub fn as_str(&self) -> &str {
-        self.url.as_str()
-    }
-
-    /// The backend and its options.
-    pub fn backend(&self) -> &StoreBackend {
-        &self.backend
-    }
-
-    /// Connects and applies (or checks) the migrations.
+impl StoreUrl {
+    /// Connects and applies (or checks) the migrations: for SQLite and
+    /// PostgreSQL one connection (pool) opened and the migration table
+    /// read, so one round trip or more; `memory://` allocates only.
     pub async fn connect(&self) -> Result<Arc<dyn Store>> {
-        Ok(match &self.backend {
+        Ok(match self.backend() {
             StoreBackend::Memory => Arc::new(MemoryStore::new()),
             #[cfg(feature = "sqlite")]
             StoreBackend::Sqlite(options) => {
@@ -89,29 +73,6 @@ impl StoreUrl {
             #[cfg(feature = "postgres")]
             StoreBackend::Postgres(options) => Arc::new(PostgresStore::open(options).await?),
         })
-    }
-}
-
-impl FromStr for StoreUrl {
-    type Err = crate::Error;
-
-    fn from_str(text: &str) -> Result<Self> {
-        Self::parse(text)
-    }
-}
-
-impl fmt::Display for StoreUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.url, f)
-    }
-}
-
-impl fmt::Debug for StoreUrl {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("StoreUrl")
-            .field("url", &crate::url::RedactedUrl(self.url.as_str()))
-            .field("backend", &self.backend)
-            .finish()
     }
 }
 

@@ -56,10 +56,7 @@ pub async fn analyzer(analyzer: Arc<dyn Analyzer>) -> Report {
         .collect();
 
     suite
-        .check("name_is_given", async {
-            ensure!(!analyzer.name().trim().is_empty(), "name() is empty");
-            Ok(())
-        })
+        .check_given("name_is_given", "name()", analyzer.name())
         .await;
 
     suite

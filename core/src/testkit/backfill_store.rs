@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
 
-use super::run::{ensure, run_tag, Called, Suite};
+use super::run::{ensure, Called, Suite};
 use super::Report;
 use crate::model::{BackfillState, BackfillStatus, Interval, Symbol};
 use crate::store::BackfillStore;
@@ -16,11 +16,8 @@ use crate::store::BackfillStore;
 /// writes and reads, one of them a list of every status.
 pub async fn backfill_store(store: Arc<dyn BackfillStore>) -> Report {
     let store = &*store;
-    let tag = run_tag();
     let mut suite = Suite::new("backfill_store", "");
-    let sym = |name: &str| Symbol::parse(&format!("{name}{tag}"));
-    let (Ok(a), Ok(b), Ok(c), Ok(d)) = (sym("BA"), sym("BB"), sym("BC"), sym("BD")) else {
-        suite.fail("symbols", "the suite's own symbols did not parse".into());
+    let Some([a, b, c, d]) = suite.own_symbols(["BA#", "BB#", "BC#", "BD#"]) else {
         return suite.finish();
     };
 

@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::run::{ensure, Called, Suite, Verdict};
+use super::run::{ensure, fails_with, Called, Suite, Verdict};
 use super::Report;
-use crate::model::{Bar, History, HistoryRange, Interval, Period, Symbol};
+use crate::model::{Bar, History, HistoryRange, Interval, Period};
 use crate::provider::MarketData;
 use crate::ErrorKind;
 
@@ -29,27 +29,16 @@ pub async fn market_data(
 ) -> Report {
     let provider = &*provider;
     let mut suite = Suite::new("market_data", provider.name());
-    let (known, unknown) = match (Symbol::parse(&known_symbol), Symbol::parse(&unknown_symbol)) {
-        (Ok(known), Ok(unknown)) => (known, unknown),
-        (known, unknown) => {
-            let why = known
-                .err()
-                .or(unknown.err())
-                .map(|e| e.to_string())
-                .unwrap_or_default();
-            suite.fail(
-                "inputs",
-                format!("the symbols given to the suite are not symbols: {why}"),
-            );
-            return suite.finish();
-        }
+    let Some([known, unknown]) = suite.symbols(
+        "inputs",
+        "the symbols given to the suite are not symbols",
+        [&known_symbol, &unknown_symbol],
+    ) else {
+        return suite.finish();
     };
 
     suite
-        .check("name_is_given", async {
-            ensure!(!provider.name().trim().is_empty(), "name() is empty");
-            Ok(())
-        })
+        .check_given("name_is_given", "name()", provider.name())
         .await;
 
     suite
@@ -93,7 +82,7 @@ pub async fn market_data(
         .check("unknown_symbol_is_not_found", async {
             let quote = provider.quote(&unknown).await;
             ensure!(
-                quote.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::NotFound),
+                fails_with(&quote, ErrorKind::NotFound),
                 "quote({unknown}) should be NotFound; got {}",
                 shown_result(quote.as_ref().map(|q| format!("a quote at {}", q.price)))
             );
@@ -101,7 +90,7 @@ pub async fn market_data(
                 .history(&unknown, HistoryRange::Period(Period::Mo1), Interval::D1)
                 .await;
             ensure!(
-                history.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::NotFound),
+                fails_with(&history, ErrorKind::NotFound),
                 "history({unknown}) should be NotFound; got {}",
                 shown_result(history.as_ref().map(|h| format!("{} bars", h.bars.len())))
             );

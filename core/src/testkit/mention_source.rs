@@ -7,7 +7,7 @@ use chrono::{Duration, Utc};
 
 use super::run::{ensure, Called, Suite, Verdict};
 use super::Report;
-use crate::model::{Post, Symbol};
+use crate::model::Post;
 use crate::social::MentionSource;
 
 /// How far back the suite asks for posts, as the sentiment service does.
@@ -20,24 +20,18 @@ const WINDOW_DAYS: i64 = 7;
 pub async fn mention_source(source: Arc<dyn MentionSource>, symbol: String) -> Report {
     let source = &*source;
     let mut suite = Suite::new("mention_source", source.platform());
-    let symbol = match Symbol::parse(&symbol) {
-        Ok(symbol) => symbol,
-        Err(err) => {
-            suite.fail(
-                "inputs",
-                format!("the symbol given to the suite is not a symbol: {err}"),
-            );
-            return suite.finish();
-        }
+    let Some([symbol]) = suite.symbols(
+        "inputs",
+        "the symbol given to the suite is not a symbol",
+        [&symbol],
+    ) else {
+        return suite.finish();
     };
     let symbol = &symbol;
     let since = Utc::now() - Duration::days(WINDOW_DAYS);
 
     suite
-        .check("platform_is_given", async {
-            ensure!(!source.platform().trim().is_empty(), "platform() is empty");
-            Ok(())
-        })
+        .check_given("platform_is_given", "platform()", source.platform())
         .await;
 
     suite

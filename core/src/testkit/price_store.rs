@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::{DateTime, Duration, Utc};
 
-use super::run::{ensure, run_tag, Called, Suite};
+use super::run::{day, ensure, Called, Suite};
 use super::Report;
 use crate::model::{Bar, Interval, Symbol};
 use crate::store::{Coverage, PriceStore};
@@ -17,19 +17,10 @@ use crate::ErrorKind;
 /// small writes and reads plus one batch of 5,000 bars.
 pub async fn price_store(store: Arc<dyn PriceStore>) -> Report {
     let store = &*store;
-    let tag = run_tag();
-    let sym = |name: &str| Symbol::parse(&format!("{name}{tag}"));
     let mut suite = Suite::new("price_store", "");
-    let (Ok(a), Ok(b), Ok(c), Ok(d), Ok(e), Ok(f), Ok(g)) = (
-        sym("PA"),
-        sym("PB"),
-        sym("PC"),
-        sym("PD"),
-        sym("PE"),
-        Symbol::parse(&format!("F{tag}=X")),
-        sym("PG"),
-    ) else {
-        suite.fail("symbols", "the suite's own symbols did not parse".into());
+    let Some([a, b, c, d, e, f, g]) =
+        suite.own_symbols(["PA#", "PB#", "PC#", "PD#", "PE#", "F#=X", "PG#"])
+    else {
         return suite.finish();
     };
     let ten: Vec<Bar> = (0..10).map(|n| bar(n, 100.0 + n as f64)).collect();
@@ -423,14 +414,6 @@ pub async fn price_store(store: Arc<dyn PriceStore>) -> Report {
         .await;
 
     suite.finish()
-}
-
-/// Day `n` after 2024-01-01 05:00 UTC (a New York midnight).
-fn day(n: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2024, 1, 1, 5, 0, 0)
-        .single()
-        .unwrap_or(DateTime::UNIX_EPOCH)
-        + Duration::days(n)
 }
 
 /// A consistent bar on day `n` closing at `close`.

@@ -5,10 +5,12 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
+use chrono::{DateTime, TimeZone, Utc};
 use futures::FutureExt;
 
 use super::report::{Check, Outcome, Report};
 use crate::error::echo;
+use crate::model::Symbol;
 
 /// What one check's body returns: `Err` with the failure message.
 pub(crate) type Verdict = std::result::Result<(), String>;
@@ -37,6 +39,11 @@ impl<T> Called<T> for crate::Result<T> {
     fn called(self, call: &str) -> std::result::Result<T, String> {
         self.map_err(|err| format!("{call} failed: {err}"))
     }
+}
+
+/// Whether `result` is an error of `kind`. O(1).
+pub(crate) fn fails_with<T>(result: &crate::Result<T>, kind: crate::ErrorKind) -> bool {
+    result.as_ref().err().map(crate::Error::kind) == Some(kind)
 }
 
 /// The checks of one suite on one backend, collected into a [`Report`].
@@ -80,6 +87,16 @@ impl Suite {
         });
     }
 
+    /// The check `clause`: `text`, what the backend answered to `call`
+    /// (`"name()"`), is not blank. O(text).
+    pub(crate) async fn check_given(&mut self, clause: &str, call: &str, text: &str) {
+        self.check(clause, async {
+            ensure!(!text.trim().is_empty(), "{call} is empty");
+            Ok(())
+        })
+        .await;
+    }
+
     /// Records `clause` as failed with `message` without running anything,
     /// for a suite whose inputs are unusable.
     pub(crate) fn fail(&mut self, clause: &str, message: String) {
@@ -87,6 +104,45 @@ impl Suite {
             name: format!("{}.{clause}", self.report.suite),
             outcome: Outcome::Failed { message },
         });
+    }
+
+    /// Parses `texts` as symbols. When one is not a symbol, records the
+    /// check `clause` as failed with `what` and the parse error, and gives
+    /// `None`: the suite has nothing to run its checks on. O(N).
+    pub(crate) fn symbols<const N: usize>(
+        &mut self,
+        clause: &str,
+        what: &str,
+        texts: [&str; N],
+    ) -> Option<[Symbol; N]> {
+        let mut parsed = Vec::with_capacity(N);
+        for text in texts {
+            match Symbol::parse(text) {
+                Ok(symbol) => parsed.push(symbol),
+                Err(err) => {
+                    self.fail(clause, format!("{what}: {err}"));
+                    return None;
+                }
+            }
+        }
+        parsed.try_into().ok()
+    }
+
+    /// The suite's own symbols, unique to this run: each of `patterns` with
+    /// its `#` replaced by a fresh [`run_tag`] (`"PA#"`, `"F#=X"`). When one
+    /// does not parse, records the check `symbols` as failed and gives
+    /// `None`. O(N).
+    pub(crate) fn own_symbols<const N: usize>(
+        &mut self,
+        patterns: [&str; N],
+    ) -> Option<[Symbol; N]> {
+        let tag = run_tag();
+        let texts = patterns.map(|pattern| pattern.replace('#', &tag));
+        self.symbols(
+            "symbols",
+            "the suite's own symbols did not parse",
+            texts.each_ref().map(String::as_str),
+        )
     }
 
     /// The report of every check run.
@@ -102,6 +158,15 @@ fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
         .map(|s| (*s).to_owned())
         .or_else(|| payload.downcast_ref::<String>().cloned());
     text.map_or_else(|| "no message".to_owned(), |t| echo(&t))
+}
+
+/// Day `n` after 2024-01-01 05:00 UTC (a New York midnight), the day
+/// the store suites write their rows on.
+pub(crate) fn day(n: i64) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2024, 1, 1, 5, 0, 0)
+        .single()
+        .unwrap_or(DateTime::UNIX_EPOCH)
+        + chrono::Duration::days(n)
 }
 
 /// Eight characters of `0-9A-Z` no other run of any suite uses (the process
@@ -189,6 +254,46 @@ mod tests {
             .failure()
             .unwrap()
             .contains("no answer within 60 s"));
+    }
+
+    #[tokio::test]
+    async fn a_blank_name_fails_its_check() {
+        let mut suite = Suite::new("demo", "");
+        suite.check_given("named", "name()", "vader").await;
+        suite.check_given("blank", "name()", " ").await;
+        let report = suite.finish();
+        assert_eq!(report.checks[0].failure(), None);
+        assert_eq!(report.checks[1].failure(), Some("name() is empty"));
+    }
+
+    #[test]
+    fn symbols_parse_or_fail_the_named_clause() {
+        let mut suite = Suite::new("demo", "");
+        let [a, b] = suite.symbols("inputs", "bad", ["AAPL", "MSFT"]).unwrap();
+        assert_eq!((a.as_str(), b.as_str()), ("AAPL", "MSFT"));
+        assert!(suite.symbols("inputs", "bad", ["AAPL", "no way"]).is_none());
+        let report = suite.finish();
+        assert_eq!(report.checks.len(), 1);
+        assert_eq!(report.checks[0].name, "demo.inputs");
+        assert!(report.checks[0].failure().unwrap().starts_with("bad: "));
+        let mut suite = Suite::new("demo", "");
+        let [a, fx] = suite.own_symbols(["A#", "F#=X"]).unwrap();
+        assert_eq!(
+            (a.as_str().len(), &a.as_str()[1..]),
+            (9, &fx.as_str()[1..9])
+        );
+        assert!(fx.as_str().starts_with('F') && fx.as_str().ends_with("=X"));
+        assert!(suite.own_symbols(["#?"]).is_none());
+        assert_eq!(suite.finish().checks[0].name, "demo.symbols");
+    }
+
+    #[test]
+    fn fails_with_tells_the_kind_of_an_error() {
+        use crate::ErrorKind;
+        let missing: crate::Result<()> = Err(crate::Error::not_found("gone"));
+        assert!(fails_with(&missing, ErrorKind::NotFound));
+        assert!(!fails_with(&missing, ErrorKind::InvalidInput));
+        assert!(!fails_with(&Ok(()), ErrorKind::NotFound));
     }
 
     #[test]

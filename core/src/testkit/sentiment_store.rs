@@ -2,9 +2,9 @@
 
 use std::sync::Arc;
 
-use chrono::{DateTime, Duration, TimeZone, Utc};
+use chrono::Duration;
 
-use super::run::{ensure, run_tag, Called, Suite};
+use super::run::{day, ensure, Called, Suite};
 use super::Report;
 use crate::model::{PlatformSentiment, SentimentRecord, Symbol};
 use crate::store::SentimentStore;
@@ -15,11 +15,8 @@ use crate::store::SentimentStore;
 /// (`S…`, unique per run). Costs a dozen small writes and reads.
 pub async fn sentiment_store(store: Arc<dyn SentimentStore>) -> Report {
     let store = &*store;
-    let tag = run_tag();
     let mut suite = Suite::new("sentiment_store", "");
-    let sym = |name: &str| Symbol::parse(&format!("{name}{tag}"));
-    let (Ok(a), Ok(b), Ok(c), Ok(d)) = (sym("SA"), sym("SB"), sym("SC"), sym("SD")) else {
-        suite.fail("symbols", "the suite's own symbols did not parse".into());
+    let Some([a, b, c, d]) = suite.own_symbols(["SA#", "SB#", "SC#", "SD#"]) else {
         return suite.finish();
     };
 
@@ -132,14 +129,6 @@ pub async fn sentiment_store(store: Arc<dyn SentimentStore>) -> Report {
         .await;
 
     suite.finish()
-}
-
-/// Day `n` after 2024-01-01 05:00 UTC.
-fn day(n: i64) -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2024, 1, 1, 5, 0, 0)
-        .single()
-        .unwrap_or(DateTime::UNIX_EPOCH)
-        + Duration::days(n)
 }
 
 /// A reddit record of `symbol` on day `n` with `score`, 42 mentions, and

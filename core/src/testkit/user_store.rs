@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::run::{ensure, run_tag, Called, Suite};
+use super::run::{ensure, fails_with, run_tag, Called, Suite};
 use super::Report;
 use crate::model::{NewUser, Symbol, User, UserId};
 use crate::store::UserStore;
@@ -122,7 +122,7 @@ pub async fn user_store(store: Arc<dyn UserStore>) -> Report {
             }
             let blank_hash = store.create_user(&NewUser::new(email("blank"), " ")).await;
             ensure!(
-                blank_hash.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::InvalidInput),
+                fails_with(&blank_hash, ErrorKind::InvalidInput),
                 "a blank password hash should be InvalidInput; got {blank_hash:?}"
             );
             let long_name = "x".repeat(User::NAME_MAX_CHARS + 1);
@@ -130,13 +130,13 @@ pub async fn user_store(store: Arc<dyn UserStore>) -> Report {
                 .create_user(&NewUser::new(email("long"), HASH).with_names(Some(&long_name), None))
                 .await;
             ensure!(
-                long.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::InvalidInput),
+                fails_with(&long, ErrorKind::InvalidInput),
                 "a first name of {} characters should be InvalidInput; got {long:?}",
                 User::NAME_MAX_CHARS + 1
             );
             let not_email = store.credentials_by_email("not an email").await;
             ensure!(
-                not_email.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::InvalidInput),
+                fails_with(&not_email, ErrorKind::InvalidInput),
                 "looking up \"not an email\" should be InvalidInput; got {not_email:?}"
             );
             for refused in [email("blank"), email("long")] {
@@ -183,13 +183,13 @@ pub async fn user_store(store: Arc<dyn UserStore>) -> Report {
             );
             let nobody = store.update_profile(&unknown, Some("Nobody"), None).await;
             ensure!(
-                nobody.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::NotFound),
+                fails_with(&nobody, ErrorKind::NotFound),
                 "updating an unknown user should be NotFound; got {nobody:?}"
             );
             let long_name = "x".repeat(User::NAME_MAX_CHARS + 1);
             let long = store.update_profile(&dan.id, Some(&long_name), None).await;
             ensure!(
-                long.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::InvalidInput),
+                fails_with(&long, ErrorKind::InvalidInput),
                 "an over-long name should be InvalidInput; got {long:?}"
             );
             Ok(())
@@ -219,12 +219,12 @@ pub async fn user_store(store: Arc<dyn UserStore>) -> Report {
             );
             let nobody = store.set_password_hash(&unknown, REHASH).await;
             ensure!(
-                nobody.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::NotFound),
+                fails_with(&nobody, ErrorKind::NotFound),
                 "rehashing an unknown user should be NotFound; got {nobody:?}"
             );
             let empty = store.set_password_hash(&eve.id, "").await;
             ensure!(
-                empty.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::InvalidInput),
+                fails_with(&empty, ErrorKind::InvalidInput),
                 "an empty hash should be InvalidInput; got {empty:?}"
             );
             Ok(())
@@ -283,7 +283,7 @@ pub async fn user_store(store: Arc<dyn UserStore>) -> Report {
         .check("watchlist_of_an_unknown_user", async {
             let add = store.add_to_watchlist(&unknown, &sym("AAPL")?).await;
             ensure!(
-                add.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::NotFound),
+                fails_with(&add, ErrorKind::NotFound),
                 "adding to an unknown user's watchlist should be NotFound; got {add:?}"
             );
             let list = store.watchlist(&unknown).await.called("watchlist")?;
@@ -293,7 +293,7 @@ pub async fn user_store(store: Arc<dyn UserStore>) -> Report {
             );
             let remove = store.remove_from_watchlist(&unknown, &sym("AAPL")?).await;
             ensure!(
-                remove.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::NotFound),
+                fails_with(&remove, ErrorKind::NotFound),
                 "removing from an unknown user's watchlist should be NotFound; got {remove:?}"
             );
             Ok(())
@@ -413,7 +413,7 @@ pub async fn user_store(store: Arc<dyn UserStore>) -> Report {
             );
             let add = store.add_to_watchlist(&jo.id, &sym("AAPL")?).await;
             ensure!(
-                add.as_ref().err().map(|e| e.kind()) == Some(ErrorKind::NotFound),
+                fails_with(&add, ErrorKind::NotFound),
                 "adding to a deleted user's watchlist should be NotFound; got {add:?}"
             );
             ensure!(

@@ -135,6 +135,18 @@ impl BackendUrl {
         url
     }
 
+    /// [`BackendUrl::parse`], then `InvalidInput` ([`unknown_scheme`](Self::unknown_scheme))
+    /// unless the scheme is one of `schemes`: for a backend's options read
+    /// from a URL of its own (`redis://`, `postgres://`). Costs what
+    /// `parse` does.
+    pub fn parse_scheme(text: &str, role: &str, accepted: &str, schemes: &[&str]) -> Result<Self> {
+        let url = Self::parse(text, role, accepted)?;
+        if !schemes.contains(&url.scheme()) {
+            return Err(url.unknown_scheme(role, accepted));
+        }
+        Ok(url)
+    }
+
     /// `Ok` for a URL with nothing after `://` (`memory://`, `none://`,
     /// `sample://`); else `InvalidInput`, showing what follows redacted
     /// (it may be a mistyped URL with a password in it).

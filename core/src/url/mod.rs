@@ -2,8 +2,9 @@
 //! override, the location after `://` and the query options, percent-decoded
 //! ([`BackendUrl`]); the way a backend takes its own options and refuses the
 //! rest ([`Options`]); option values that are durations
-//! ([`parse_duration`]); and how a URL is shown without its secrets
-//! ([`redact_url`], [`RedactedUrl`]).
+//! ([`parse_duration`]); how a URL is shown without its secrets
+//! ([`redact_url`], [`RedactedUrl`]); and a URL parsed together with the
+//! backend it names ([`Parsed`], for each family a [`BackendKind`]).
 //!
 //! This module sits at the bottom of the crate: it knows no backend and no
 //! configuration, only [`crate::error`]. Each backend reads its own options
@@ -12,6 +13,7 @@
 mod backend;
 mod duration;
 mod options;
+mod parsed;
 mod redact;
 #[cfg(test)]
 mod tests;
@@ -19,4 +21,5 @@ mod tests;
 pub use backend::BackendUrl;
 pub use duration::parse_duration;
 pub use options::Options;
+pub use parsed::{BackendKind, Parsed};
 pub use redact::{redact_url, RedactedUrl};

@@ -265,3 +265,14 @@ fn options_debug_shows_keys_not_values() {
         "{shown}"
     );
 }
+
+#[test]
+fn parse_scheme_takes_only_the_schemes_named() {
+    let url = BackendUrl::parse_scheme("redis://h/0", "cache", "redis://H", &["redis"]).unwrap();
+    assert_eq!(url.scheme(), "redis");
+    let err =
+        BackendUrl::parse_scheme("memcached://h", "cache", "redis://H", &["redis"]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.message().contains("unknown cache scheme"), "{err}");
+    assert!(err.message().contains("redis://H"), "{err}");
+}

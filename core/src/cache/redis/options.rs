@@ -87,10 +87,7 @@ impl RedisOptions {
     /// [`RedisOptions::from_url`]).
     pub fn parse(text: &str) -> Result<Self> {
         let accepted = "redis://HOST:PORT/DB, rediss://HOST:PORT/DB";
-        let url = BackendUrl::parse(text, "cache", accepted)?;
-        if !matches!(url.scheme(), "redis" | "rediss") {
-            return Err(url.unknown_scheme("cache", accepted));
-        }
+        let url = BackendUrl::parse_scheme(text, "cache", accepted, &["redis", "rediss"])?;
         Self::from_url(&url)
     }
 

@@ -55,13 +55,15 @@
 
 mod answer;
 mod body;
+mod headers;
 
 use std::sync::Arc;
 
-use reqwest::header::{HeaderName, HeaderValue};
+use reqwest::header::HeaderValue;
 
+use self::headers::{bad_header, Headers};
 use super::{BreakerState, ResiliencePolicy, Upstream};
-use crate::error::{echo, Error, ErrorKind, Result};
+use crate::error::{Error, ErrorKind, Result};
 
 pub use answer::{excerpt, malformed_json, parse_retry_after, Answer};
 /// The header map of an [`Answer`] (reqwest's).
@@ -95,8 +97,7 @@ pub struct HttpUpstreamBuilder {
     max_body: Option<usize>,
     user_agent: Option<String>,
     cookies: bool,
-    headers: HeaderMap,
-    bad_header: Option<String>,
+    headers: Headers,
 }
 
 impl HttpUpstream {
@@ -117,8 +118,7 @@ impl HttpUpstream {
             max_body: None,
             user_agent: None,
             cookies: false,
-            headers: HeaderMap::new(),
-            bad_header: None,
+            headers: Headers::default(),
         }
     }
 
@@ -189,8 +189,7 @@ impl HttpUpstream {
             http: self,
             url,
             what: what.into().into(),
-            headers: HeaderMap::new(),
-            bad_header: None,
+            headers: Headers::default(),
         }
     }
 }
@@ -228,12 +227,7 @@ impl HttpUpstreamBuilder {
     /// [`build`](Self::build) fail with `InvalidInput` naming the header,
     /// not its value.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match parse_header(name, value) {
-            Some((name, value)) => {
-                self.headers.append(name, value);
-            }
-            None => self.bad_header = self.bad_header.or_else(|| Some(name.to_owned())),
-        }
+        self.headers.add(name, value);
         self
     }
 
@@ -241,12 +235,10 @@ impl HttpUpstreamBuilder {
     /// for a bad header or user agent, `Internal` when the TLS backend
     /// cannot start. Costs loading the TLS roots once.
     pub fn build(self) -> Result<HttpUpstream> {
-        if let Some(name) = self.bad_header {
-            return Err(bad_header(&name));
-        }
+        let headers = self.headers.checked()?.clone();
         let mut client = reqwest::Client::builder()
             .cookie_store(self.cookies)
-            .default_headers(self.headers)
+            .default_headers(headers)
             .redirect(reqwest::redirect::Policy::custom(same_origin_only))
             // The whole attempt (connect, send, read) is timed by the Upstream.
             .connect_timeout(self.policy.timeout);
@@ -280,8 +272,7 @@ pub struct HttpGet<'a> {
     http: &'a HttpUpstream,
     url: Url,
     what: Arc<str>,
-    headers: HeaderMap,
-    bad_header: Option<String>,
+    headers: Headers,
 }
 
 impl HttpGet<'_> {
@@ -298,12 +289,7 @@ impl HttpGet<'_> {
     /// request with `InvalidInput` naming the header, not its value,
     /// before anything is sent.
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match parse_header(name, value) {
-            Some((name, value)) => {
-                self.headers.append(name, value);
-            }
-            None => self.bad_header = self.bad_header.or_else(|| Some(name.to_owned())),
-        }
+        self.headers.add(name, value);
         self
     }
 
@@ -314,7 +300,8 @@ impl HttpGet<'_> {
         self.send_with(Answer::into_success).await
     }
 
-    /// [`send`](Self::send), then the body of the 2xx answer.
+    /// [`send`](Self::send), then the body of the 2xx answer: the same
+    /// request (and retries), no copy of the body.
     pub async fn bytes(self) -> Result<Vec<u8>> {
         self.send().await.map(Answer::into_body)
     }
@@ -338,9 +325,7 @@ impl HttpGet<'_> {
     where
         F: Fn(Answer) -> Result<T>,
     {
-        if let Some(name) = &self.bad_header {
-            return Err(bad_header(name));
-        }
+        self.headers.checked()?;
         let (this, classify) = (&self, &classify);
         self.http
             .upstream
@@ -354,7 +339,7 @@ impl HttpGet<'_> {
         let mut response = http
             .client
             .get(self.url.clone())
-            .headers(self.headers.clone())
+            .headers(self.headers.checked()?.clone())
             .send()
             .await
             .map_err(|e| transport(e, &http.label, &self.what))?;
@@ -373,20 +358,6 @@ impl HttpGet<'_> {
             self.what.clone(),
         ))
     }
-}
-
-fn parse_header(name: &str, value: &str) -> Option<(HeaderName, HeaderValue)> {
-    let name = HeaderName::from_bytes(name.as_bytes()).ok()?;
-    let mut value = HeaderValue::from_str(value).ok()?;
-    value.set_sensitive(true);
-    Some((name, value))
-}
-
-fn bad_header(name: &str) -> Error {
-    Error::invalid_input(format!(
-        "the HTTP header {} has a name or value that cannot be sent",
-        echo(name)
-    ))
 }
 
 /// The redirect policy: follow a redirect to the same scheme, host and port

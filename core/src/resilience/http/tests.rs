@@ -3,6 +3,8 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use reqwest::header::HeaderName;
+
 use super::*;
 use crate::resilience::BreakerState;
 

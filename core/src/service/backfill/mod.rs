@@ -340,7 +340,8 @@ impl Backfill {
         })
     }
 
-    /// Every kept status of `interval` (of all intervals when `None`), by symbol.
+    /// Every kept status of `interval` (of all intervals when `None`), by
+    /// symbol: one store query, O(symbols) rows.
     pub async fn statuses(&self, interval: Option<Interval>) -> Result<Vec<BackfillStatus>> {
         self.statuses.backfill_statuses(interval).await
     }

@@ -115,10 +115,8 @@ impl PostgresOptions {
     /// Reads `text` as a `postgres://` or `postgresql://` URL (see
     /// [`PostgresOptions::from_url`]).
     pub fn parse(text: &str) -> Result<Self> {
-        let url = BackendUrl::parse(text, "store", "postgres://USER@HOST/DB")?;
-        if !matches!(url.scheme(), "postgres" | "postgresql") {
-            return Err(url.unknown_scheme("store", "postgres://USER@HOST/DB"));
-        }
+        let accepted = "postgres://USER@HOST/DB";
+        let url = BackendUrl::parse_scheme(text, "store", accepted, &["postgres", "postgresql"])?;
         Self::from_url(&url)
     }
 

@@ -43,12 +43,14 @@ pub(super) fn from_ms(ms: i64) -> Result<DateTime<Utc>> {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and migrates it.
-    /// `:memory:` gives a private in-memory database.
+    /// `:memory:` gives a private in-memory database. Costs opening the
+    /// file and reading (or applying) the migrations.
     pub async fn open(path: &str) -> Result<Self> {
         Self::open_with(path, MigrationMode::Apply).await
     }
 
     /// Opens the database at `path`, applying or only checking the schema.
+    /// Costs opening the file and reading (or applying) the migrations.
     pub async fn open_with(path: &str, migrations: MigrationMode) -> Result<Self> {
         let in_memory = path == ":memory:";
         let options = if in_memory {
