@@ -222,10 +222,12 @@ impl OwnRedis {
             .spawn();
         match child {
             Ok(child) => Some(OwnRedis { child, port }),
-            Err(err) => {
+            // CI has redis-server; elsewhere the test says why it did nothing.
+            Err(err) if std::env::var_os("CI").is_none() => {
                 eprintln!("SKIPPED: cannot start redis-server: {err}");
                 None
             }
+            Err(err) => panic!("cannot start redis-server: {err}"),
         }
     }
 

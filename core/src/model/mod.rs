@@ -7,6 +7,7 @@
 //! and their `Debug` hides the hash.
 
 mod backfill;
+pub mod limits;
 mod market;
 mod period;
 mod sentiment;

@@ -22,4 +22,4 @@ pub use backend::BackendUrl;
 pub use duration::parse_duration;
 pub use options::Options;
 pub use parsed::{BackendKind, Parsed};
-pub use redact::{redact_url, RedactedUrl};
+pub use redact::{redact_secrets, redact_url, RedactedUrl};

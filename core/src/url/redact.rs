@@ -66,3 +66,45 @@ impl fmt::Display for RedactedUrl<'_> {
         f.write_str(&redact_url(self.0))
     }
 }
+
+/// `text` (a message from code the library does not own: a user backend's
+/// exception, an upstream's error body) with the password of every URL in
+/// it replaced by `***`, as [`redact_url`] shows a URL, so that echoing
+/// the message leaks no credentials. A URL is found as a run of
+/// non-space characters holding `://`; one that holds a `user:password@`
+/// part but does not parse is shown as `scheme://***`. Borrows `text`
+/// when it holds no `://` (the usual case); else costs one pass and a copy.
+pub fn redact_secrets(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.contains("://") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        shown.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..end];
+        match word.find("://") {
+            Some(at) => {
+                // The scheme is the run of scheme characters before "://";
+                // anything before it (a quote, a bracket) is kept as it is.
+                let scheme_start = word[..at]
+                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
+                    .map_or(0, |i| i + 1);
+                // Trailing punctuation of the sentence is no part of the URL.
+                let url_end = word
+                    .trim_end_matches(|c: char| "\"'),.;:!?]}>".contains(c))
+                    .len()
+                    .max(at + 3);
+                shown.push_str(&word[..scheme_start]);
+                shown.push_str(&redact_url(&word[scheme_start..url_end]));
+                shown.push_str(&word[url_end..]);
+            }
+            None => shown.push_str(word),
+        }
+        rest = &rest[end..];
+    }
+    shown.push_str(rest);
+    std::borrow::Cow::Owned(shown)
+}

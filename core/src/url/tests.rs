@@ -276,3 +276,31 @@ fn parse_scheme_takes_only_the_schemes_named() {
     assert!(err.message().contains("unknown cache scheme"), "{err}");
     assert!(err.message().contains("redis://H"), "{err}");
 }
+
+#[test]
+fn secrets_in_free_text_are_redacted() {
+    use super::redact_secrets;
+    let plain = "the feed broke: no answer";
+    assert!(matches!(
+        redact_secrets(plain),
+        std::borrow::Cow::Borrowed(_)
+    ));
+    let shown =
+        redact_secrets("db at postgres://u:sekrit@h/db broke, and 'redis://:hunter2@r:6379/0'.");
+    assert!(
+        !shown.contains("sekrit") && !shown.contains("hunter2"),
+        "{shown}"
+    );
+    assert!(shown.contains("postgres://u:***@h/db"), "{shown}");
+    assert!(
+        shown.starts_with("db at ") && shown.ends_with("'."),
+        "{shown}"
+    );
+    let odd = redact_secrets("(x://u:pw@[bad) tail");
+    assert!(!odd.contains("pw"), "{odd}");
+    assert!(odd.ends_with(" tail"), "{odd}");
+    assert_eq!(
+        redact_secrets("see https://example.com/docs"),
+        "see https://example.com/docs"
+    );
+}
