@@ -148,8 +148,16 @@ fn read_social_list(
     backends: &mut JsBackends,
 ) -> Result<Option<String>, Refusal> {
     let array = list.coerce_to_object()?;
+    let len = array.get_array_length()?;
+    // As in the Python binding: an empty list names no source, and taking
+    // it as "none given" would silently fall back to the configured one.
+    if len == 0 {
+        return Err(Refusal::Core(tickersense::Error::invalid_input(
+            "new Client: options.social is an empty array; give at least one URL or mention source, or leave it out",
+        )));
+    }
     let mut urls = Vec::new();
-    for i in 0..array.get_array_length()? {
+    for i in 0..len {
         let item: Unknown<'_> = array.get_element(i)?;
         match Given::of(item)? {
             Given::Text(url) => urls.push(url),

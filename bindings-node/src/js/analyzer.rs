@@ -19,7 +19,12 @@ use tickersense::sentiment::Analyzer;
 use tickersense::{Error, ErrorKind, Score};
 
 use super::call::{FromJs, Method};
-use super::read::{self, BadValue, Fields};
+use tickersense::model::limits::MAX_ANSWER_POSTS;
+
+use super::read::{self, BadValue, Excess, Fields};
+
+/// Most scores read from one `scoreMany` answer: the posts of ten sources.
+const SCORES_READ: usize = MAX_ANSWER_POSTS * 10;
 
 /// A JS function or object scoring texts; see the module docs.
 pub struct JsAnalyzer {
@@ -179,8 +184,10 @@ impl FromJs for Polarity {
     }
 }
 
+/// The scores of `scoreMany`, one per text asked (checked afterwards): an
+/// array longer than [`SCORES_READ`] is refused before any item is read.
 impl FromJs for Vec<Polarity> {
     fn from_js(value: &Unknown<'_>) -> Result<Self, BadValue> {
-        read::array(value, Polarity::from_js)
+        read::array(value, SCORES_READ, Excess::Refuse, Polarity::from_js)
     }
 }

@@ -19,7 +19,10 @@ use tickersense::{
 };
 
 use super::call::{bad_value, FromJs, Method};
-use super::read::{self, BadValue, Fields};
+use tickersense::model::limits::MAX_ANSWER_BARS;
+use tickersense::service::MAX_SEARCH_LIMIT;
+
+use super::read::{self, BadValue, Excess, Fields};
 
 /// The first instant asked of a JS provider for a range without a start
 /// (`"max"`): 1900, before the oldest series any provider keeps.
@@ -150,7 +153,7 @@ fn instant(value: &Unknown<'_>) -> Result<DateTime<Utc>, BadValue> {
 
 /// A symbol returned by the provider, validated as core validates one.
 fn symbol(value: &Unknown<'_>) -> Result<Symbol, BadValue> {
-    let text = read::string(value)?;
+    let text = read::field(value)?;
     Symbol::parse(&text).map_err(|e| BadValue::new("", format!("is no symbol: {}", e.message())))
 }
 
@@ -158,7 +161,8 @@ fn symbol(value: &Unknown<'_>) -> Result<Symbol, BadValue> {
 pub struct QuoteFields {
     symbol: Option<Symbol>,
     price: f64,
-    previous_close: f64,
+    /// The price when left out (no change), as the Python binding takes it.
+    previous_close: Option<f64>,
     change: Option<f64>,
     change_percent: Option<f64>,
     volume: Option<u64>,
@@ -176,14 +180,14 @@ impl FromJs for QuoteFields {
         Ok(QuoteFields {
             symbol: f.optional("symbol", symbol)?,
             price: f.required("price", read::number)?,
-            previous_close: f.required("previousClose", read::number)?,
+            previous_close: f.optional("previousClose", read::number)?,
             change: f.optional("change", read::number)?,
             change_percent: f.optional("changePercent", read::number)?,
             volume: f.optional("volume", volume)?,
             market_cap: f.optional("marketCap", read::number)?,
             pe_ratio: f.optional("peRatio", read::number)?,
-            currency: f.optional("currency", read::string)?,
-            exchange: f.optional("exchange", read::string)?,
+            currency: f.optional("currency", read::field)?,
+            exchange: f.optional("exchange", read::field)?,
             market_time: f.optional("marketTime", read::date)?,
             fetched_at: f.optional("fetchedAt", read::date)?,
         })
@@ -200,7 +204,12 @@ impl QuoteFields {
                 format!("is {given}, not the symbol asked for ({asked})"),
             ));
         }
-        let computed = Quote::new(asked.clone(), self.price, self.previous_close, source);
+        let computed = Quote::new(
+            asked.clone(),
+            self.price,
+            self.previous_close.unwrap_or(self.price),
+            source,
+        );
         Ok(Quote {
             change: self.change.unwrap_or(computed.change),
             change_percent: self.change_percent.unwrap_or(computed.change_percent),
@@ -233,7 +242,7 @@ impl FromJs for HistoryFields {
     fn from_js(value: &Unknown<'_>) -> Result<Self, BadValue> {
         if value.is_array().unwrap_or(false) {
             return Ok(HistoryFields {
-                bars: read::array(value, bar)?,
+                bars: read::array(value, MAX_ANSWER_BARS, Excess::Refuse, bar)?,
                 currency: None,
                 timezone: None,
                 instrument_type: None,
@@ -246,21 +255,29 @@ impl FromJs for HistoryFields {
         }
         let f = Fields::of(value)?;
         let list = |key: &str, item: fn(&Unknown<'_>) -> Result<Dividend, BadValue>| {
-            f.optional(key, |v| read::array(v, item))
+            f.optional(key, |v| {
+                read::array(v, MAX_ANSWER_BARS, Excess::Refuse, item)
+            })
                 .map(Option::unwrap_or_default)
         };
         Ok(HistoryFields {
-            bars: f.required("bars", |v| read::array(v, bar))?,
-            currency: f.optional("currency", read::string)?,
-            timezone: f.optional("timezone", read::string)?,
-            instrument_type: f.optional("instrumentType", read::string)?,
+            bars: f.required("bars", |v| {
+                read::array(v, MAX_ANSWER_BARS, Excess::Refuse, bar)
+            })?,
+            currency: f.optional("currency", read::field)?,
+            timezone: f.optional("timezone", read::field)?,
+            instrument_type: f.optional("instrumentType", read::field)?,
             dividends: list("dividends", dividend)?,
             splits: f
-                .optional("splits", |v| read::array(v, split))?
+                .optional("splits", |v| {
+                    read::array(v, MAX_ANSWER_BARS, Excess::Refuse, split)
+                })?
                 .unwrap_or_default(),
             capital_gains: list("capitalGains", dividend)?,
             gaps: f
-                .optional("gaps", |v| read::array(v, instant))?
+                .optional("gaps", |v| {
+                    read::array(v, MAX_ANSWER_BARS, Excess::Refuse, instant)
+                })?
                 .unwrap_or_default(),
             fetched_at: f.optional("fetchedAt", read::date)?,
         })
@@ -352,9 +369,9 @@ impl FromJs for HitFields {
         let f = Fields::of(value)?;
         Ok(HitFields {
             symbol: f.required("symbol", symbol)?,
-            name: f.optional("name", read::string)?,
-            kind: f.optional("kind", read::string)?,
-            exchange: f.optional("exchange", read::string)?,
+            name: f.optional("name", read::field)?,
+            kind: f.optional("kind", read::field)?,
+            exchange: f.optional("exchange", read::field)?,
         })
     }
 }
@@ -370,9 +387,11 @@ impl HitFields {
     }
 }
 
-/// The hits of a search: an array of hits.
+/// The hits of a search: an array of hits, of which only the first
+/// [`MAX_SEARCH_LIMIT`] are read (no call asks for more; the search then
+/// keeps the first `limit` asked for), so a huge answer costs no time.
 impl FromJs for Vec<HitFields> {
     fn from_js(value: &Unknown<'_>) -> Result<Self, BadValue> {
-        read::array(value, HitFields::from_js)
+        read::array(value, MAX_SEARCH_LIMIT, Excess::Ignore, HitFields::from_js)
     }
 }

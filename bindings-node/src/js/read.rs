@@ -11,6 +11,7 @@ use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::{JsObjectValue, JsValue, Object, Unknown};
 use napi::ValueType;
 use tickersense::error::echo;
+use tickersense::model::limits::{MAX_FIELD_CHARS, MAX_TEXT_CHARS};
 
 /// Why a returned value is not what the library takes: `path` is where
 /// (empty for the value itself), `problem` what is wrong.
@@ -66,8 +67,9 @@ pub fn describe(value: &Unknown<'_>) -> String {
             Ok(n) => format!("the number {}", js_number(n)),
             Err(_) => "a number".to_owned(),
         },
-        Ok(ValueType::String) => match string_of(value) {
-            Ok(text) => format!("the string {}", echo(&text)),
+        Ok(ValueType::String) => match string_of(value, ECHOED_CHARS) {
+            Ok(Some(text)) => format!("the string {}", echo(&text)),
+            Ok(None) => "a long string".to_owned(),
             Err(_) => "a string".to_owned(),
         },
         Ok(ValueType::Symbol) => "a symbol".to_owned(),
@@ -90,9 +92,21 @@ fn js_number(value: f64) -> String {
     }
 }
 
-/// The text of a JS string value.
-fn string_of(value: &Unknown<'_>) -> napi::Result<String> {
-    value.coerce_to_string()?.into_utf8()?.into_owned()
+/// The longest string [`describe`] copies to echo it: anything longer is
+/// only called long (echoing truncates far below this anyway).
+const ECHOED_CHARS: usize = 1_000;
+
+/// The text of a JS string value, or `None` when it has more than
+/// `max_chars` characters. The length is checked before the text is
+/// copied: a JS string holds at most two UTF-16 units per character, so
+/// one of more than twice `max_chars` units is refused without a copy.
+fn string_of(value: &Unknown<'_>, max_chars: usize) -> napi::Result<Option<String>> {
+    let js = value.coerce_to_string()?;
+    if js.utf16_len()? > max_chars.saturating_mul(2) {
+        return Ok(None);
+    }
+    let text = js.into_utf8()?.into_owned()?;
+    Ok((text.chars().count() <= max_chars).then_some(text))
 }
 
 /// True for `undefined` and `null`.
@@ -115,17 +129,37 @@ pub fn number(value: &Unknown<'_>) -> Result<f64, BadValue> {
     ))
 }
 
-/// A JS string.
-pub fn string(value: &Unknown<'_>) -> Result<String, BadValue> {
+/// A JS string of at most `max_chars` characters (longer is bad, refused
+/// before its text is copied).
+pub fn string(value: &Unknown<'_>, max_chars: usize) -> Result<String, BadValue> {
     if value.get_type().ok() == Some(ValueType::String) {
-        if let Ok(text) = string_of(value) {
-            return Ok(text);
+        match string_of(value, max_chars) {
+            Ok(Some(text)) => return Ok(text),
+            Ok(None) => {
+                return Err(BadValue::new(
+                    "",
+                    format!("is longer than the limit of {max_chars} characters"),
+                ))
+            }
+            Err(_) => {}
         }
     }
     Err(BadValue::new(
         "",
         format!("must be a string, not {}", describe(value)),
     ))
+}
+
+/// A short text field (a currency, a name, an id): at most
+/// [`MAX_FIELD_CHARS`] characters.
+pub fn field(value: &Unknown<'_>) -> Result<String, BadValue> {
+    string(value, MAX_FIELD_CHARS)
+}
+
+/// A long text field (a post's text, a link): at most [`MAX_TEXT_CHARS`]
+/// characters.
+pub fn text(value: &Unknown<'_>) -> Result<String, BadValue> {
+    string(value, MAX_TEXT_CHARS)
 }
 
 /// A valid JS `Date`, or a string in RFC 3339 (`2024-05-01T13:30:00Z`),
@@ -144,7 +178,11 @@ pub fn date(value: &Unknown<'_>) -> Result<DateTime<Utc>, BadValue> {
             .ok_or_else(|| bad("is an invalid Date".to_owned()));
     }
     if value.get_type().ok() == Some(ValueType::String) {
-        let text = string_of(value).unwrap_or_default();
+        // An RFC 3339 time is some 35 characters: a longer string is no time.
+        let text = string_of(value, MAX_FIELD_CHARS)
+            .ok()
+            .flatten()
+            .unwrap_or_default();
         return DateTime::parse_from_rfc3339(&text)
             .map(|d| d.with_timezone(&Utc))
             .map_err(|_| {
@@ -157,9 +195,25 @@ pub fn date(value: &Unknown<'_>) -> Result<DateTime<Utc>, BadValue> {
     Err(bad(format!("must be a Date, not {}", describe(value))))
 }
 
-/// The elements of a JS array, each read by `read` (a bad one names its index).
+/// What [`array`] does with an array longer than its limit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Excess {
+    /// The array is bad, naming the limit: an answer that cannot be
+    /// cut short without changing what it means (the bars of a range).
+    Refuse,
+    /// Only the first items, up to the limit, are read: an answer of which
+    /// a caller takes the first ones anyway (search hits, posts).
+    Ignore,
+}
+
+/// The elements of a JS array, each read by `read` (a bad one names its
+/// index), at most `max` of them: the length is checked before any item is
+/// read, so a huge array costs no time on the JS thread. A longer one is
+/// bad or cut to its first `max` items, as `excess` says.
 pub fn array<T>(
     value: &Unknown<'_>,
+    max: usize,
+    excess: Excess,
     mut read: impl FnMut(&Unknown<'_>) -> Result<T, BadValue>,
 ) -> Result<Vec<T>, BadValue> {
     if !value.is_array().unwrap_or(false) {
@@ -174,9 +228,16 @@ pub fn array<T>(
         .map_err(|_| unreadable("not an object"))?;
     let len = object
         .get_array_length()
-        .map_err(|_| unreadable("no length"))?;
-    let mut items = Vec::with_capacity(len.min(1 << 16) as usize);
-    for i in 0..len {
+        .map_err(|_| unreadable("no length"))? as usize;
+    if len > max && excess == Excess::Refuse {
+        return Err(BadValue::new(
+            "",
+            format!("has {len} items, more than the limit of {max}"),
+        ));
+    }
+    let len = len.min(max);
+    let mut items = Vec::with_capacity(len);
+    for i in 0..len as u32 {
         let item: Unknown<'_> = object
             .get_element(i)
             .map_err(|_| unreadable("an element threw").within(&format!("[{i}]")))?;

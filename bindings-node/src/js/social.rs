@@ -12,7 +12,9 @@ use tickersense::social::MentionSource;
 use tickersense::{ErrorKind, Post, Symbol};
 
 use super::call::{FromJs, Method};
-use super::read::{self, BadValue, Fields};
+use tickersense::model::limits::MAX_ANSWER_POSTS;
+
+use super::read::{self, BadValue, Excess, Fields};
 
 /// A JS object giving posts that mention a symbol; see the module docs.
 pub struct JsMentionSource {
@@ -91,15 +93,17 @@ pub struct PostFields {
     created_at: DateTime<Utc>,
 }
 
+/// The posts of an answer: only the first [`MAX_ANSWER_POSTS`] are read,
+/// so a huge answer costs no time on the JS thread.
 impl FromJs for Vec<PostFields> {
     fn from_js(value: &Unknown<'_>) -> Result<Self, BadValue> {
-        read::array(value, |post| {
+        read::array(value, MAX_ANSWER_POSTS, Excess::Ignore, |post| {
             let f = Fields::of(post)?;
             Ok(PostFields {
                 id: f.required("id", id)?,
-                platform: f.optional("platform", read::string)?,
-                text: f.required("text", read::string)?,
-                url: f.optional("url", read::string)?,
+                platform: f.optional("platform", read::field)?,
+                text: f.required("text", read::text)?,
+                url: f.optional("url", read::text)?,
                 created_at: f.required("createdAt", read::date)?,
             })
         })
@@ -108,7 +112,7 @@ impl FromJs for Vec<PostFields> {
 
 /// A post id: a string, or a number (platforms number their posts).
 fn id(value: &Unknown<'_>) -> Result<String, BadValue> {
-    read::string(value).or_else(|not_string| match read::number(value) {
+    read::field(value).or_else(|not_string| match read::number(value) {
         Ok(n) if n.fract() == 0.0 => Ok(format!("{n}")),
         _ => Err(not_string),
     })
