@@ -28,7 +28,7 @@ mod progress;
 
 pub use health::{role_names, status_names, BackendHealth};
 pub use options::{
-    BackfillOptions, ClientOptions, HealthOptions, HistoryManyOptions, HistoryOptions,
+    BackfillOptions, CallOptions, ClientOptions, HealthOptions, HistoryManyOptions, HistoryOptions,
 };
 use progress::{ProgressCallback, ProgressRelay};
 
@@ -76,16 +76,20 @@ impl Client {
         })
     }
 
-    /// The latest quote of `symbol`.
+    /// The latest quote of `symbol`. `options.signal` aborts the call (as
+    /// in `history`).
     #[napi(ts_return_type = "Promise<Quote>")]
     pub fn quote<'env>(
         &self,
         env: &'env Env,
         symbol: String,
+        #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
     ) -> napi::Result<PromiseRaw<'env, Quote>> {
         let inner = Arc::clone(&self.inner);
-        promise::spawn(env, None, async move {
-            inner.quote(&symbol).await.map(Quote::from)
+        promise::call(env, || {
+            let signal = CallOptions::read(env, options, "quote")?.signal;
+            let work = async move { inner.quote(&symbol).await.map(Quote::from) };
+            Ok((signal, work))
         })
     }
 
@@ -161,12 +165,14 @@ impl Client {
 
     /// Instruments matching `query`, best first, at most `limit` (default
     /// 10; a whole number from 1 to core's maximum, else `"InvalidInput"`).
+    /// `options.signal` aborts the call (as in `history`).
     #[napi(ts_return_type = "Promise<Array<SearchHit>>")]
     pub fn search<'env>(
         &self,
         env: &'env Env,
         query: String,
         limit: Option<f64>,
+        #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
     ) -> napi::Result<PromiseRaw<'env, Vec<SearchHit>>> {
         let inner = Arc::clone(&self.inner);
         promise::call(env, || {
@@ -174,11 +180,12 @@ impl Client {
                 Some(n) => checked_search_limit(whole_number("search: limit", n)?)?,
                 None => DEFAULT_SEARCH_LIMIT,
             };
+            let signal = CallOptions::read(env, options, "search")?.signal;
             let work = async move {
                 let hits = inner.search(&query, limit).await?;
                 Ok(hits.into_iter().map(SearchHit::from).collect())
             };
-            Ok((None, work))
+            Ok((signal, work))
         })
     }
 
@@ -186,16 +193,19 @@ impl Client {
     /// the trend compares it with the stored ones of the last days. A store
     /// that is down does not fail the call: the analysis resolves with
     /// `stored` false (and the trend `"unknown"` when the store cannot be
-    /// read).
+    /// read). `options.signal` aborts the call (as in `history`).
     #[napi(ts_return_type = "Promise<SentimentAnalysis>")]
     pub fn sentiment<'env>(
         &self,
         env: &'env Env,
         symbol: String,
+        #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
     ) -> napi::Result<PromiseRaw<'env, SentimentAnalysis>> {
         let inner = Arc::clone(&self.inner);
-        promise::spawn(env, None, async move {
-            inner.sentiment(&symbol).await.map(SentimentAnalysis::from)
+        promise::call(env, || {
+            let signal = CallOptions::read(env, options, "sentiment")?.signal;
+            let work = async move { inner.sentiment(&symbol).await.map(SentimentAnalysis::from) };
+            Ok((signal, work))
         })
     }
 
@@ -233,24 +243,27 @@ impl Client {
 
     /// Per-UTC-day sums of the stored sentiment analyses of `symbol` over the
     /// last `days` days (default 30; 1 to 3650, else `"InvalidInput"`),
-    /// oldest first, one entry per day that has any.
+    /// oldest first, one entry per day that has any. `options.signal`
+    /// aborts the call (as in `history`).
     #[napi(ts_return_type = "Promise<Array<DailySentiment>>")]
     pub fn sentiment_daily<'env>(
         &self,
         env: &'env Env,
         symbol: String,
         days: Option<f64>,
+        #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
     ) -> napi::Result<PromiseRaw<'env, Vec<DailySentiment>>> {
         let inner = Arc::clone(&self.inner);
         promise::call(env, || {
             let days = days.map_or(Ok(DEFAULT_SENTIMENT_DAYS), |n| {
                 whole_number("sentimentDaily: days", n)
             })?;
+            let signal = CallOptions::read(env, options, "sentimentDaily")?.signal;
             let work = async move {
                 let days = inner.sentiment_daily(&symbol, days).await?;
                 Ok(days.into_iter().map(DailySentiment::from).collect())
             };
-            Ok((None, work))
+            Ok((signal, work))
         })
     }
 
@@ -310,12 +323,14 @@ impl Client {
     }
 
     /// The kept backfill status of every symbol, of `interval` (e.g. `"1d"`)
-    /// or of every interval when left out.
+    /// or of every interval when left out. `options.signal` aborts the call
+    /// (as in `history`).
     #[napi(ts_return_type = "Promise<Array<BackfillStatus>>")]
     pub fn backfill_statuses<'env>(
         &self,
         env: &'env Env,
         #[napi(ts_arg_type = "Interval | undefined | null")] interval: Option<String>,
+        #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
     ) -> napi::Result<PromiseRaw<'env, Vec<BackfillStatus>>> {
         let inner = Arc::clone(&self.inner);
         promise::call(env, || {
@@ -323,53 +338,70 @@ impl Client {
                 .as_deref()
                 .map(str::parse::<Interval>)
                 .transpose()?;
+            let signal = CallOptions::read(env, options, "backfillStatuses")?.signal;
             let work = async move {
                 let statuses = inner.backfill_statuses(interval).await?;
                 Ok(statuses.into_iter().map(BackfillStatus::from).collect())
             };
-            Ok((None, work))
+            Ok((signal, work))
         })
     }
 
     /// Every stored price series with its bar count, extent and coverage.
+    /// `options.signal` aborts the call (as in `history`).
     #[napi(ts_return_type = "Promise<Array<StoredSeries>>")]
     pub fn stored_series<'env>(
         &self,
         env: &'env Env,
+        #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
     ) -> napi::Result<PromiseRaw<'env, Vec<StoredSeries>>> {
         let inner = Arc::clone(&self.inner);
-        promise::spawn(env, None, async move {
-            let series = inner.stored_series().await?;
-            Ok(series.into_iter().map(StoredSeries::from).collect())
+        promise::call(env, || {
+            let signal = CallOptions::read(env, options, "storedSeries")?.signal;
+            let work = async move {
+                let series = inner.stored_series().await?;
+                Ok(series.into_iter().map(StoredSeries::from).collect())
+            };
+            Ok((signal, work))
         })
     }
 
     /// Cache hit, miss, entry and error counts per namespace.
+    /// `options.signal` aborts the call (as in `history`).
     #[napi(ts_return_type = "Promise<Array<NamespaceStats>>")]
     pub fn cache_stats<'env>(
         &self,
         env: &'env Env,
+        #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
     ) -> napi::Result<PromiseRaw<'env, Vec<NamespaceStats>>> {
         let inner = Arc::clone(&self.inner);
-        promise::spawn(env, None, async move {
-            let stats = inner.cache_stats().await?;
-            Ok(stats.into_iter().map(NamespaceStats::from).collect())
+        promise::call(env, || {
+            let signal = CallOptions::read(env, options, "cacheStats")?.signal;
+            let work = async move {
+                let stats = inner.cache_stats().await?;
+                Ok(stats.into_iter().map(NamespaceStats::from).collect())
+            };
+            Ok((signal, work))
         })
     }
 
     /// Drops one cached key of `namespace`, or the whole namespace when `key`
     /// is left out (namespaces: `stock_quote`, `stock_history`, `stock_search`,
     /// `sentiment_current`, ...; any other rejects with `"InvalidInput"`).
+    /// `options.signal` aborts the call (as in `history`).
     #[napi(ts_return_type = "Promise<void>")]
     pub fn invalidate<'env>(
         &self,
         env: &'env Env,
         namespace: String,
         key: Option<String>,
+        #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
     ) -> napi::Result<PromiseRaw<'env, ()>> {
         let inner = Arc::clone(&self.inner);
-        promise::spawn(env, None, async move {
-            inner.invalidate(&namespace, key.as_deref()).await
+        promise::call(env, || {
+            let signal = CallOptions::read(env, options, "invalidate")?.signal;
+            let work = async move { inner.invalidate(&namespace, key.as_deref()).await };
+            Ok((signal, work))
         })
     }
 

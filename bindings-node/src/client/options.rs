@@ -383,6 +383,35 @@ impl HealthOptions {
     }
 }
 
+/// The signal that aborts one of the other calls that do I/O (`quote`,
+/// `search`, `sentiment`, `sentimentDaily`, `backfillStatuses`,
+/// `storedSeries`, `cacheStats`, `invalidate`), given as their last argument.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
+pub struct CallOptions {
+    /// As in `HistoryOptions`: the promise rejects at once with the
+    /// signal's `reason`, whatever a backend of your own is doing, and the
+    /// work under way is dropped.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+impl CallOptions {
+    /// The options given as the last argument of `call` (`"quote"`).
+    pub(super) fn read(
+        env: &Env,
+        value: Option<Unknown<'_>>,
+        call: &'static str,
+    ) -> Result<Self, Refusal> {
+        match Options::read(env, value, call, &["signal"])? {
+            Some(options) => Ok(CallOptions {
+                signal: options.signal("signal")?,
+            }),
+            None => Ok(CallOptions::default()),
+        }
+    }
+}
+
 /// An interval in yfinance's spelling, core's default when left out.
 pub(super) fn parse_interval(interval: Option<&str>) -> tickersense::Result<Interval> {
     interval.map_or(

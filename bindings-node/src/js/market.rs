@@ -258,7 +258,7 @@ impl FromJs for HistoryFields {
             f.optional(key, |v| {
                 read::array(v, MAX_ANSWER_BARS, Excess::Refuse, item)
             })
-                .map(Option::unwrap_or_default)
+            .map(Option::unwrap_or_default)
         };
         Ok(HistoryFields {
             bars: f.required("bars", |v| {
