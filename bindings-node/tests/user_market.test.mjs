@@ -185,7 +185,7 @@ describe('a value that does not fit', () => {
   it('names the method and the field', async () => {
     assert.match(await failing(() => ({ price: NaN, previousClose: 1 })),
       /marketData\.quote returned a bad value: `price` must be a finite number, not the number NaN/)
-    assert.match(await failing(() => ({ price: 1 })), /`previousClose` is missing/)
+    assert.match(await failing(() => ({ previousClose: 1 })), /`price` is missing/)
     assert.match(await failing(() => ({ price: '12', previousClose: 1 })), /`price` must be a finite number, not the string "12"/)
     assert.match(await failing(() => ({ price: 1, previousClose: 1, volume: -5 })), /`volume` must be a share count/)
     assert.match(await failing(() => ({ price: 1, previousClose: 1, marketTime: new Date('x') })), /`marketTime` is an invalid Date/)

@@ -75,10 +75,11 @@ export type MaybePromise<T> = T | PromiseLike<T>
 /** A time your backends may give: a `Date`, or an RFC 3339 string (`'2024-05-01T13:30:00Z'`). */
 export type TimeInput = Date | string
 
-/** A quote as your `MarketDataSource` gives it: `Quote`'s fields, only `price` and `previousClose` required. */
+/** A quote as your `MarketDataSource` gives it: `Quote`'s fields, only `price` required. */
 export interface QuoteInput {
   price: number
-  previousClose: number
+  /** `price` when left out (no change). */
+  previousClose?: number
   /** When given, the symbol asked for. */
   symbol?: string
   /** Computed from `price` and `previousClose` when left out. */
@@ -108,7 +109,7 @@ export interface BarInput {
   volume?: number
 }
 
-/** A history as your `MarketDataSource` gives it: its bars (in any order, no two at the same time) and, optionally, `History`'s other fields. */
+/** A history as your `MarketDataSource` gives it: its bars (in any order, no two at the same time, at most 100,000) and, optionally, `History`'s other fields. */
 export interface HistoryInput {
   bars: Array<BarInput>
   currency?: string
