@@ -75,10 +75,11 @@ export type MaybePromise<T> = T | PromiseLike<T>
 /** A time your backends may give: a `Date`, or an RFC 3339 string (`'2024-05-01T13:30:00Z'`). */
 export type TimeInput = Date | string
 
-/** A quote as your `MarketDataSource` gives it: `Quote`'s fields, only `price` and `previousClose` required. */
+/** A quote as your `MarketDataSource` gives it: `Quote`'s fields, only `price` required. */
 export interface QuoteInput {
   price: number
-  previousClose: number
+  /** `price` when left out (no change). */
+  previousClose?: number
   /** When given, the symbol asked for. */
   symbol?: string
   /** Computed from `price` and `previousClose` when left out. */
@@ -108,7 +109,7 @@ export interface BarInput {
   volume?: number
 }
 
-/** A history as your `MarketDataSource` gives it: its bars (in any order, no two at the same time) and, optionally, `History`'s other fields. */
+/** A history as your `MarketDataSource` gives it: its bars (in any order, no two at the same time, at most 100,000) and, optionally, `History`'s other fields. */
 export interface HistoryInput {
   bars: Array<BarInput>
   currency?: string
@@ -222,8 +223,11 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class Client {
   /** A client for `options`; no I/O happens until the first call. */
   constructor(options?: ClientOptions | undefined | null)
-  /** The latest quote of `symbol`. */
-  quote(symbol: string): Promise<Quote>
+  /**
+   * The latest quote of `symbol`. `options.signal` aborts the call (as
+   * in `history`).
+   */
+  quote(symbol: string, options?: CallOptions | undefined | null): Promise<Quote>
   /**
    * Bars of `symbol`, oldest first. `periodOrOptions` is either an
    * options object (`period`, `interval`, `start`, `end`, `signal`) or, as
@@ -248,16 +252,17 @@ export declare class Client {
   /**
    * Instruments matching `query`, best first, at most `limit` (default
    * 10; a whole number from 1 to core's maximum, else `"InvalidInput"`).
+   * `options.signal` aborts the call (as in `history`).
    */
-  search(query: string, limit?: number | undefined | null): Promise<Array<SearchHit>>
+  search(query: string, limit?: number | undefined | null, options?: CallOptions | undefined | null): Promise<Array<SearchHit>>
   /**
    * The current social sentiment of `symbol`; each analysis is stored, and
    * the trend compares it with the stored ones of the last days. A store
    * that is down does not fail the call: the analysis resolves with
    * `stored` false (and the trend `"unknown"` when the store cannot be
-   * read).
+   * read). `options.signal` aborts the call (as in `history`).
    */
-  sentiment(symbol: string): Promise<SentimentAnalysis>
+  sentiment(symbol: string, options?: CallOptions | undefined | null): Promise<SentimentAnalysis>
   /**
    * Bars of `symbol` already in the store, without asking the provider
    * or the cache, as a `History` whose `origin` is `"store"` (and
@@ -272,9 +277,10 @@ export declare class Client {
   /**
    * Per-UTC-day sums of the stored sentiment analyses of `symbol` over the
    * last `days` days (default 30; 1 to 3650, else `"InvalidInput"`),
-   * oldest first, one entry per day that has any.
+   * oldest first, one entry per day that has any. `options.signal`
+   * aborts the call (as in `history`).
    */
-  sentimentDaily(symbol: string, days?: number | undefined | null): Promise<Array<DailySentiment>>
+  sentimentDaily(symbol: string, days?: number | undefined | null, options?: CallOptions | undefined | null): Promise<Array<DailySentiment>>
   /**
    * Fetches the history of `symbols` and keeps it in the store, at most
    * `concurrency` (default 4) at a time, over `period` (default `"1y"`)
@@ -295,19 +301,27 @@ export declare class Client {
   backfill(symbols: Array<string>, options?: BackfillOptions | undefined | null, onProgress?: ((progress: BackfillProgress) => void) | undefined | null): Promise<BackfillReport>
   /**
    * The kept backfill status of every symbol, of `interval` (e.g. `"1d"`)
-   * or of every interval when left out.
+   * or of every interval when left out. `options.signal` aborts the call
+   * (as in `history`).
    */
-  backfillStatuses(interval?: Interval | undefined | null): Promise<Array<BackfillStatus>>
-  /** Every stored price series with its bar count, extent and coverage. */
-  storedSeries(): Promise<Array<StoredSeries>>
-  /** Cache hit, miss, entry and error counts per namespace. */
-  cacheStats(): Promise<Array<NamespaceStats>>
+  backfillStatuses(interval?: Interval | undefined | null, options?: CallOptions | undefined | null): Promise<Array<BackfillStatus>>
+  /**
+   * Every stored price series with its bar count, extent and coverage.
+   * `options.signal` aborts the call (as in `history`).
+   */
+  storedSeries(options?: CallOptions | undefined | null): Promise<Array<StoredSeries>>
+  /**
+   * Cache hit, miss, entry and error counts per namespace.
+   * `options.signal` aborts the call (as in `history`).
+   */
+  cacheStats(options?: CallOptions | undefined | null): Promise<Array<NamespaceStats>>
   /**
    * Drops one cached key of `namespace`, or the whole namespace when `key`
    * is left out (namespaces: `stock_quote`, `stock_history`, `stock_search`,
    * `sentiment_current`, ...; any other rejects with `"InvalidInput"`).
+   * `options.signal` aborts the call (as in `history`).
    */
-  invalidate(namespace: string, key?: string | undefined | null): Promise<void>
+  invalidate(namespace: string, key?: string | undefined | null, options?: CallOptions | undefined | null): Promise<void>
   /**
    * Every backend's health, one entry per role (one per social source),
    * in core's order: `"up"`, `"down"` (with `reason`, never a password,
@@ -546,6 +560,20 @@ export interface Bar {
    * `Number.MAX_SAFE_INTEGER`).
    */
   volume: number
+}
+
+/**
+ * The signal that aborts one of the other calls that do I/O (`quote`,
+ * `search`, `sentiment`, `sentimentDaily`, `backfillStatuses`,
+ * `storedSeries`, `cacheStats`, `invalidate`), given as their last argument.
+ */
+export interface CallOptions {
+  /**
+   * As in `HistoryOptions`: the promise rejects at once with the
+   * signal's `reason`, whatever a backend of your own is doing, and the
+   * work under way is dropped.
+   */
+  signal?: AbortSignal
 }
 
 /**

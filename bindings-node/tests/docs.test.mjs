@@ -55,6 +55,24 @@ describe('README examples run verbatim', () => {
   }
 })
 
+describe('README: backends of your own', () => {
+  it('the example market data passes its own testkit snippet', () => {
+    const readme = readFileSync(join(pkg, 'README.md'), 'utf8')
+    const example = jsBlock(readme, '## Backends of your own')
+    const check = jsBlock(readme, '### Checking a backend: `testkit`')
+    // Both blocks as one module (imports are hoisted, wherever they stand):
+    // the snippet's report of the example's `marketData` must pass.
+    const source = `${example}\n${check}\nconsole.log(JSON.stringify(report))\n`
+    const child = run('own-backends-checked.mjs', source)
+    assert.equal(child.status, 0, child.stderr)
+    const report = JSON.parse(child.stdout.trim().split('\n').at(-1))
+    assert.equal(report.backend, 'legacy-db')
+    assert.deepEqual(report.checks.filter((c) => !c.passed), [])
+    assert.equal(report.passed, true)
+    assert.ok(report.checks.some((c) => c.name === 'market_data.search_finds_the_query'))
+  })
+})
+
 describe('examples/node_app.mjs', () => {
   it('runs and prints what it promises', () => {
     const source = readFileSync(join(pkg, '..', 'examples', 'node_app.mjs'), 'utf8')
