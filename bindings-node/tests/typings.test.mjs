@@ -53,6 +53,13 @@ it('a strict ES module using the API type-checks', { skip }, () => {
     }
     const stored: boolean = (await client.sentiment('AAPL')).stored
     console.log(stored)
+    const signal = AbortSignal.timeout(1000)
+    await client.quote('AAPL', { signal })
+    await client.search('apple', 5, { signal })
+    await client.sentiment('AAPL', {})
+    await client.sentimentDaily('AAPL', undefined, { signal })
+    await client.backfillStatuses('1d', { signal })
+    await Promise.all([client.storedSeries({ signal }), client.cacheStats({}), client.invalidate('stock_quote', undefined, { signal })])
     await client[Symbol.asyncDispose]()
     await client.close()
   `)
@@ -73,7 +80,7 @@ it('backends of your own type-check, sync and async', { skip }, () => {
     import { Client, testkit, type MarketDataSource, type MentionSource, type Analyzer, type AnalyzerFunction } from 'tickersense'
     const market: MarketDataSource = {
       name: 'mine',
-      quote: (symbol) => (symbol === 'AAPL' ? { price: 1, previousClose: 1, symbol, marketCap: null } : null),
+      quote: (symbol) => (symbol === 'AAPL' ? { price: 1, previousClose: 1, symbol, marketCap: null } : { price: 2 }),
       history: async (symbol, start, end, interval) => [{ timestamp: start, open: 1, high: 1, low: 1, close: 1 }],
       search: (query, limit) => [{ symbol: query.toUpperCase() }].slice(0, limit),
     }
@@ -109,6 +116,7 @@ it('a misspelt period, state or option is a type error', { skip }, () => {
     const unfinished: MarketDataSource = { quote: () => null, history: () => null }
     const other = new Client({ analyzer: 'vadr' })
     void client.history('AAPL', { period: '2w' })
+    void client.quote('AAPL', { signl: AbortSignal.timeout(1) })
     const state: BackfillState = 'finished'
     const role: import('tickersense').BackendRole = 'store'
     const status: import('tickersense').BackendStatus = 'ok'
@@ -116,6 +124,7 @@ it('a misspelt period, state or option is a type error', { skip }, () => {
   assert.notEqual(status, 0)
   assert.match(output, /'stroe' does not exist/)
   assert.match(output, /"2w"' is not assignable to type 'Period/)
+  assert.match(output, /'signl' does not exist/)
   assert.match(output, /"finished"' is not assignable to type 'BackfillState'/)
   assert.match(output, /"store"' is not assignable to type 'BackendRole'/)
   assert.match(output, /"ok"' is not assignable to type 'BackendStatus'/)
