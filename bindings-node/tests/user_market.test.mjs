@@ -215,9 +215,12 @@ describe('a value that does not fit', () => {
     }))
     assert.match(message, /`price` could not be read \(its getter threw\)/)
   })
-  it('echoes a long value truncated', async () => {
+  it('echoes a long value truncated, and a huge one by its length alone', async () => {
+    const long = await failing(() => ({ price: 'x'.repeat(600), previousClose: 1 }))
+    assert.match(long, /\(600 characters\)/)
+    assert.ok(long.length < 500, `${long.length} characters`)
     const message = await failing(() => ({ price: 'x'.repeat(100_000), previousClose: 1 }))
-    assert.match(message, /\(100000 characters\)/)
+    assert.match(message, /`price` must be a finite number, not a long string \(100000 UTF-16 units\)/)
     assert.ok(message.length < 500, `${message.length} characters`)
   })
 })

@@ -69,7 +69,11 @@ pub fn describe(value: &Unknown<'_>) -> String {
         },
         Ok(ValueType::String) => match string_of(value, ECHOED_CHARS) {
             Ok(Some(text)) => format!("the string {}", echo(&text)),
-            Ok(None) => "a long string".to_owned(),
+            // Too long to copy for an echo: only its length is told.
+            Ok(None) => match value.coerce_to_string().and_then(|s| s.utf16_len()) {
+                Ok(units) => format!("a long string ({units} UTF-16 units)"),
+                Err(_) => "a long string".to_owned(),
+            },
             Err(_) => "a string".to_owned(),
         },
         Ok(ValueType::Symbol) => "a symbol".to_owned(),
