@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::guard::UserObject;
 use super::Tickersense;
 use crate::cache::{Cache, CachePolicies, CachePolicy};
 use crate::config::{Config, ConfigOverrides};
@@ -52,9 +53,9 @@ pub struct TickersenseBuilder {
 /// The backend objects a user gave, role by role.
 #[derive(Clone, Default)]
 pub(super) struct UserBackends {
-    pub(super) market_data: Option<Arc<dyn MarketData>>,
-    pub(super) mention_sources: Vec<Arc<dyn MentionSource>>,
-    pub(super) analyzer: Option<Arc<dyn Analyzer>>,
+    pub(super) market_data: Option<UserObject<dyn MarketData>>,
+    pub(super) mention_sources: Vec<UserObject<dyn MentionSource>>,
+    pub(super) analyzer: Option<UserObject<dyn Analyzer>>,
     pub(super) cache: Option<Arc<dyn Cache>>,
     pub(super) price_store: Option<Arc<dyn PriceStore>>,
     pub(super) sentiment_store: Option<Arc<dyn SentimentStore>>,
@@ -87,17 +88,17 @@ impl fmt::Debug for UserBackends {
         if let Some(m) = &self.market_data {
             list.entry(&format_args!(
                 "{}",
-                user_object("MarketData", Some(m.name()))
+                user_object("MarketData", Some(m.object.name()))
             ));
         }
         for s in &self.mention_sources {
             list.entry(&format_args!(
                 "{}",
-                user_object("MentionSource", Some(s.platform()))
+                user_object("MentionSource", Some(s.object.platform()))
             ));
         }
         if let Some(a) = &self.analyzer {
-            list.entry(&format_args!("{}", user_object("Analyzer", Some(a.name()))));
+            list.entry(&format_args!("{}", user_object("Analyzer", Some(a.object.name()))));
         }
         let unnamed = [
             ("Cache", self.cache.is_some()),
@@ -194,20 +195,20 @@ impl TickersenseBuilder {
     /// Quotes, history and search from `provider` instead of the market-data
     /// URL's. Cached values are scoped by `user:` and its [`MarketData::name`].
     pub fn with_market_data(mut self, provider: Arc<dyn MarketData>) -> Self {
-        self.objects.market_data = Some(provider);
+        self.objects.market_data = Some(UserObject::new(provider));
         self
     }
 
     /// Adds `source` to the social sources: asked besides those of the
     /// social URLs (see [`social`](Self::social) to have none of those).
     pub fn with_mention_source(mut self, source: Arc<dyn MentionSource>) -> Self {
-        self.objects.mention_sources.push(source);
+        self.objects.mention_sources.push(UserObject::new(source));
         self
     }
 
     /// Scores posts with `analyzer` instead of the one named in the config.
     pub fn with_analyzer(mut self, analyzer: Arc<dyn Analyzer>) -> Self {
-        self.objects.analyzer = Some(analyzer);
+        self.objects.analyzer = Some(UserObject::new(analyzer));
         self
     }
 

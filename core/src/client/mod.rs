@@ -2,6 +2,7 @@
 //! a [`Config`], with the platform's calls as methods.
 
 mod builder;
+mod guard;
 mod health;
 mod lazy;
 mod open;
@@ -28,6 +29,7 @@ use crate::service::{
 use crate::store::{StoredSeries, UserStore};
 
 pub use builder::TickersenseBuilder;
+pub(crate) use guard::timed_out;
 use builder::UserBackends;
 pub use health::{BackendHealth, BackendRole, BackendStatus};
 use open::Backends;
@@ -144,11 +146,14 @@ impl Tickersense {
     /// store built from the store URL is probed (connected if it was not,
     /// then `SELECT 1`) and a Redis cache gets a `PING`, at once and not
     /// while either sits out its back-off window; so a call costs at most
-    /// their timeouts. The user's objects are reported `Up`, as given:
-    /// their own calls say when they fail. Once closed, every configured
+    /// their timeouts. A user's market data, mention source or analyzer
+    /// is `Down` after a call it gave no answer to within the resilience
+    /// timeout, until one it answers (it is not called here); other user
+    /// objects are reported `Up`, as given: their own calls say when they
+    /// fail. Once closed, every configured
     /// backend is `Down` ("this client is closed"), without I/O.
     pub async fn health(&self) -> Vec<BackendHealth> {
-        let roles = open::roles(&self.config, &self.objects);
+        let roles = open::roles(&self.config, &self.objects, &self.backends.user_outages);
         self.backends.health(roles, self.is_closed()).await
     }
 

@@ -167,6 +167,12 @@ impl Outage {
         }
     }
 
+    /// Counts a failure that does not make the backend down (it answered,
+    /// with an error): what [`Outage::failures`] reports, no window.
+    pub fn counted(&self) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Records a success: the backend is up again, its window forgotten.
     pub fn succeeded(&self) {
         if self.down.load(Ordering::Acquire) {
