@@ -131,7 +131,10 @@ async fn a_provider_that_never_answers_times_out_then_sits_out_its_window() {
             retry_in_ms,
         } => {
             assert_eq!(reason, "no answer to quote within 300ms");
-            assert!(retry_in_ms.is_some_and(|ms| ms > 0 && ms <= 2000), "{market:?}");
+            assert!(
+                retry_in_ms.is_some_and(|ms| ms > 0 && ms <= 2000),
+                "{market:?}"
+            );
         }
         other => panic!("not down: {other:?}"),
     }
@@ -320,4 +323,15 @@ async fn objects_of_one_name_never_read_each_others_cached_values() {
         first.sentiment("AAPL").await.unwrap().analysis_timestamp,
         mine.analysis_timestamp
     );
+}
+
+#[tokio::test]
+async fn describe_store_fails_while_the_store_is_down() {
+    let ts = Tickersense::builder()
+        .store("postgres://ts:hunter2@127.0.0.1:1/none")
+        .build()
+        .unwrap();
+    let err = ts.describe_store().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
+    assert!(!err.message().contains("hunter2"), "{err}");
 }

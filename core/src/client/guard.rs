@@ -170,7 +170,9 @@ impl MarketData for GuardedMarketData {
     }
 
     async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        self.guard.run("search", self.inner.search(query, limit)).await
+        self.guard
+            .run("search", self.inner.search(query, limit))
+            .await
     }
 
     fn bars_are_final(&self) -> bool {

@@ -29,8 +29,8 @@ use crate::service::{
 use crate::store::{StoredSeries, UserStore};
 
 pub use builder::TickersenseBuilder;
-pub(crate) use guard::timed_out;
 use builder::UserBackends;
+pub(crate) use guard::timed_out;
 pub use health::{BackendHealth, BackendRole, BackendStatus};
 use open::Backends;
 
@@ -416,6 +416,9 @@ impl Tickersense {
     /// One line describing the stores in use, without secrets: the store
     /// URL's description, `user-defined` where a user object serves (the
     /// price store, or all of them), and which other roles are the user's.
+    /// Connects the store built from the store URL when not yet connected,
+    /// so it fails with `Unavailable` while that store is down, as the other
+    /// calls that need the store do.
     pub async fn describe_store(&self) -> Result<String> {
         self.backends().await?.describe_store().await
     }

@@ -48,11 +48,7 @@ impl Backends {
     /// analyzers (which connect per request, or not at all) are `Up`. `closed` makes every configured role `Down`
     /// ("this client is closed"), without I/O. Costs at most the store's
     /// connect (or acquire) timeout and Redis's timeouts, at the same time.
-    pub(super) async fn health(
-        &self,
-        roles: Vec<RoleEntry>,
-        closed: bool,
-    ) -> Vec<BackendHealth> {
+    pub(super) async fn health(&self, roles: Vec<RoleEntry>, closed: bool) -> Vec<BackendHealth> {
         let (store, cache) = if closed {
             let closed = || BackendStatus::Down {
                 reason: super::closed().message().to_owned(),

@@ -5,10 +5,10 @@ use chrono::{Duration, Utc};
 
 use crate::cache::{get_value, namespace, set_value, Cache, KeyScope};
 use crate::error::{Error, Result};
-use crate::resilience::Outage;
 use crate::model::{
     DailySentiment, PlatformSentiment, Post, SentimentAnalysis, SentimentRecord, Symbol, Trend,
 };
+use crate::resilience::Outage;
 use crate::sentiment::{top_keywords, Analyzer};
 use crate::social::MentionSource;
 use crate::store::SentimentStore;
