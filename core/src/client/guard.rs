@@ -13,13 +13,13 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use crate::error::{echo, Error, ErrorKind, Result};
+use crate::error::{echo, Error, Result};
 use crate::model::{History, HistoryRange, Interval, Post, Quote, Score, SearchHit, Symbol};
 use crate::provider::MarketData;
 use crate::resilience::Outage;
 use crate::sentiment::Analyzer;
 use crate::social::MentionSource;
-use crate::url::{format_duration, redact_secrets};
+use crate::url::redact_secrets;
 
 /// An object of the user's as the builder took it, with an id no other
 /// object taken in any process has: a random number drawn once per process
@@ -74,19 +74,18 @@ pub(crate) fn redacted(err: Error) -> Error {
     }
 }
 
-/// The bound and outage state of one user object.
+/// The bound and outage state (which names the object) of one user object.
 struct Guard {
-    /// The object in messages, e.g. `user market data "mine"`.
-    what: String,
     timeout: Duration,
     outage: Arc<Outage>,
 }
 
 impl Guard {
+    /// A guard for the object called `what` in messages (e.g. `user
+    /// market data "mine"`).
     fn new(what: String, timeout: Duration) -> Self {
         Guard {
-            outage: Arc::new(Outage::new(what.clone())),
-            what,
+            outage: Arc::new(Outage::new(what)),
             timeout,
         }
     }
@@ -108,17 +107,9 @@ impl Guard {
                     redacted(err)
                 })
             }
-            Err(_) => Err(timed_out(&self.what, call, self.timeout, &self.outage)),
+            Err(_) => Err(self.outage.timed_out(call, self.timeout)),
         }
     }
-}
-
-/// The `Timeout` of `what`'s `call` that gave no answer within `timeout`,
-/// recorded in `outage` (opening its window).
-pub(crate) fn timed_out(what: &str, call: &str, timeout: Duration, outage: &Outage) -> Error {
-    let reason = format!("no answer to {call} within {}", format_duration(timeout));
-    outage.failed(&reason);
-    Error::new(ErrorKind::Timeout, format!("{what} gave {reason}"))
 }
 
 /// What a user object is called in messages: `user KIND "NAME"`, the name
@@ -245,6 +236,7 @@ impl Analyzer for RedactingAnalyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn objects_get_distinct_identities_and_clones_keep_theirs() {

@@ -30,7 +30,6 @@ use crate::store::{StoredSeries, UserStore};
 
 pub use builder::TickersenseBuilder;
 use builder::UserBackends;
-pub(crate) use guard::timed_out;
 pub use health::{BackendHealth, BackendRole, BackendStatus};
 use open::Backends;
 

@@ -117,14 +117,7 @@ impl SentimentService {
                         }
                         scored
                     }
-                    Err(_) => {
-                        return Err(crate::client::timed_out(
-                            outage.what(),
-                            "score",
-                            *timeout,
-                            outage,
-                        ))
-                    }
+                    Err(_) => return Err(outage.timed_out("score", *timeout)),
                 },
                 None => scoring.await,
             };
