@@ -4,6 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use super::guard::UserObject;
 use super::Tickersense;
 use crate::cache::{Cache, CachePolicies, CachePolicy};
 use crate::config::{Config, ConfigOverrides};
@@ -27,12 +28,25 @@ use crate::store::{BackfillStore, PriceStore, SentimentStore, UserStore};
 ///
 /// Objects belong to the caller: [`Tickersense::close`] closes only what
 /// the client built from URLs, never a user object. Cache keys are scoped
-/// by who produced a value: a user market-data provider, mention source or
-/// analyzer by `user:` and its name, so two clients sharing one cache on
-/// different providers never read each other's values (two user objects of
-/// the same name are taken for the same provider). A user cache applies its
-/// own expiry: the [`cache_policy`](Self::cache_policy) knobs shape only
-/// caches built from URLs.
+/// by who produced a value, and values of a backend of your own are cached
+/// per object: a user market-data provider, mention source or analyzer by
+/// `user:`, its name and an id given to the object when the builder takes
+/// it (unique in the process, drawn anew in each process), so two clients
+/// sharing one cache never read each other's values unless built from one
+/// builder holding the same object, whatever the objects' names. A user
+/// cache applies its own expiry: the [`cache_policy`](Self::cache_policy)
+/// knobs shape only caches built from URLs.
+///
+/// A user market-data provider, mention source and analyzer are guarded:
+/// each call is bounded by [`ResiliencePolicy::timeout`](crate::resilience::ResiliencePolicy::timeout)
+/// (`Timeout` naming the object, e.g. `user market data "mine" gave no
+/// answer to quote within 10s`), after which the object is skipped with
+/// `Unavailable` for a back-off window ([`Outage`](crate::resilience::Outage))
+/// and [`Tickersense::health`] shows it down. A future cut off is dropped;
+/// an analyzer, which runs on a blocking thread, is left to finish there,
+/// its scores dropped. Errors the objects return keep their kind and source,
+/// their messages shown with the credentials of any URL in them hidden
+/// ([`redact_secrets`](crate::url::redact_secrets)).
 ///
 /// URLs given as text ([`store`](Self::store), ...) are parsed by
 /// [`build`](Self::build), which fails on a bad one, unless an object took
@@ -52,9 +66,9 @@ pub struct TickersenseBuilder {
 /// The backend objects a user gave, role by role.
 #[derive(Clone, Default)]
 pub(super) struct UserBackends {
-    pub(super) market_data: Option<Arc<dyn MarketData>>,
-    pub(super) mention_sources: Vec<Arc<dyn MentionSource>>,
-    pub(super) analyzer: Option<Arc<dyn Analyzer>>,
+    pub(super) market_data: Option<UserObject<dyn MarketData>>,
+    pub(super) mention_sources: Vec<UserObject<dyn MentionSource>>,
+    pub(super) analyzer: Option<UserObject<dyn Analyzer>>,
     pub(super) cache: Option<Arc<dyn Cache>>,
     pub(super) price_store: Option<Arc<dyn PriceStore>>,
     pub(super) sentiment_store: Option<Arc<dyn SentimentStore>>,
@@ -87,17 +101,20 @@ impl fmt::Debug for UserBackends {
         if let Some(m) = &self.market_data {
             list.entry(&format_args!(
                 "{}",
-                user_object("MarketData", Some(m.name()))
+                user_object("MarketData", Some(m.object.name()))
             ));
         }
         for s in &self.mention_sources {
             list.entry(&format_args!(
                 "{}",
-                user_object("MentionSource", Some(s.platform()))
+                user_object("MentionSource", Some(s.object.platform()))
             ));
         }
         if let Some(a) = &self.analyzer {
-            list.entry(&format_args!("{}", user_object("Analyzer", Some(a.name()))));
+            list.entry(&format_args!(
+                "{}",
+                user_object("Analyzer", Some(a.object.name()))
+            ));
         }
         let unnamed = [
             ("Cache", self.cache.is_some()),
@@ -192,22 +209,27 @@ impl TickersenseBuilder {
     }
 
     /// Quotes, history and search from `provider` instead of the market-data
-    /// URL's. Cached values are scoped by `user:` and its [`MarketData::name`].
+    /// URL's, each call bounded by the resilience timeout. Cached values
+    /// are this object's own (scoped by `user:`, its [`MarketData::name`]
+    /// and the object's id).
     pub fn with_market_data(mut self, provider: Arc<dyn MarketData>) -> Self {
-        self.objects.market_data = Some(provider);
+        self.objects.market_data = Some(UserObject::new(provider));
         self
     }
 
     /// Adds `source` to the social sources: asked besides those of the
-    /// social URLs (see [`social`](Self::social) to have none of those).
+    /// social URLs (see [`social`](Self::social) to have none of those),
+    /// each call bounded by the resilience timeout.
     pub fn with_mention_source(mut self, source: Arc<dyn MentionSource>) -> Self {
-        self.objects.mention_sources.push(source);
+        self.objects.mention_sources.push(UserObject::new(source));
         self
     }
 
-    /// Scores posts with `analyzer` instead of the one named in the config.
+    /// Scores posts with `analyzer` instead of the one named in the config,
+    /// on a blocking thread, each batch waited for at most the resilience
+    /// timeout.
     pub fn with_analyzer(mut self, analyzer: Arc<dyn Analyzer>) -> Self {
-        self.objects.analyzer = Some(analyzer);
+        self.objects.analyzer = Some(UserObject::new(analyzer));
         self
     }
 

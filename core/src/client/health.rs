@@ -101,7 +101,9 @@ pub struct BackendHealth {
     /// Whether it answers.
     pub status: BackendStatus,
     /// Calls to it that failed since the client was made (connects and
-    /// operations the client guards: the URL store and a Redis cache;
+    /// operations the client guards: the URL store, a Redis cache, and a
+    /// user's market data, mention source or analyzer, whose calls that
+    /// gave no answer in time or failed with a backend-fault kind count;
     /// always 0 for the others, whose failures their calls report).
     pub failures: u64,
 }

@@ -2,6 +2,7 @@
 //! a [`Config`], with the platform's calls as methods.
 
 mod builder;
+mod guard;
 mod health;
 mod lazy;
 mod open;
@@ -144,11 +145,14 @@ impl Tickersense {
     /// store built from the store URL is probed (connected if it was not,
     /// then `SELECT 1`) and a Redis cache gets a `PING`, at once and not
     /// while either sits out its back-off window; so a call costs at most
-    /// their timeouts. The user's objects are reported `Up`, as given:
-    /// their own calls say when they fail. Once closed, every configured
+    /// their timeouts. A user's market data, mention source or analyzer
+    /// is `Down` after a call it gave no answer to within the resilience
+    /// timeout, until one it answers (it is not called here); other user
+    /// objects are reported `Up`, as given: their own calls say when they
+    /// fail. Once closed, every configured
     /// backend is `Down` ("this client is closed"), without I/O.
     pub async fn health(&self) -> Vec<BackendHealth> {
-        let roles = open::roles(&self.config, &self.objects);
+        let roles = open::roles(&self.config, &self.objects, &self.backends.user_outages);
         self.backends.health(roles, self.is_closed()).await
     }
 
@@ -411,6 +415,9 @@ impl Tickersense {
     /// One line describing the stores in use, without secrets: the store
     /// URL's description, `user-defined` where a user object serves (the
     /// price store, or all of them), and which other roles are the user's.
+    /// Connects the store built from the store URL when not yet connected,
+    /// so it fails with `Unavailable` while that store is down, as the other
+    /// calls that need the store do.
     pub async fn describe_store(&self) -> Result<String> {
         self.backends().await?.describe_store().await
     }

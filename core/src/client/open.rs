@@ -6,11 +6,13 @@
 use std::sync::Arc;
 
 use super::builder::UserBackends;
+use super::guard::{user_what, GuardedMarketData, GuardedSource, RedactingAnalyzer};
 use super::health::BackendRole;
 use super::lazy::LazyStore;
 use crate::cache::{Cache, CacheBackend, CachePolicies};
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::resilience::Outage;
 use crate::service::{Backfill, SentimentService, StockService};
 use crate::store::{PriceStore, UserStore};
 use crate::url::redact_url;
@@ -32,6 +34,17 @@ pub(super) struct Backends {
     pub(super) built_cache: bool,
     /// The store roles filled by user objects, in [`BackendRole::ALL`] order.
     user_store_roles: Vec<BackendRole>,
+    /// The outage state of each guarded user object.
+    pub(super) user_outages: UserOutages,
+}
+
+/// The outage state of the user's market data, mention sources (in the
+/// order given) and analyzer, kept by their guards.
+#[derive(Default)]
+pub(super) struct UserOutages {
+    market_data: Option<Arc<Outage>>,
+    sources: Vec<Arc<Outage>>,
+    analyzer: Option<Arc<Outage>>,
 }
 
 /// What a client needs that its parsed [`Config`] does not say by itself:
@@ -77,8 +90,17 @@ impl Backends {
             Some(cache) => (cache.clone(), false),
             None => (config.cache.connect(policies.clone())?, true),
         };
-        let provider = match &objects.market_data {
-            Some(provider) => provider.clone(),
+        // Every user object answers within the resilience timeout, or is
+        // skipped for a back-off window: one that hangs must not hang the
+        // calls (and, through single flight, their every caller).
+        let timeout = config.resilience.timeout;
+        let mut user_outages = UserOutages::default();
+        let provider: Arc<dyn crate::provider::MarketData> = match &objects.market_data {
+            Some(provider) => {
+                let guarded = GuardedMarketData::new(provider.object.clone(), timeout);
+                user_outages.market_data = Some(guarded.outage());
+                Arc::new(guarded)
+            }
             None => config.market_data.connect(config.resilience)?,
         };
         let mut sources = config
@@ -86,12 +108,16 @@ impl Backends {
             .iter()
             .map(|source| source.connect())
             .collect::<Result<Vec<_>>>()?;
-        sources.extend(objects.mention_sources.iter().cloned());
+        for source in &objects.mention_sources {
+            let guarded = GuardedSource::new(source.object.clone(), timeout);
+            user_outages.sources.push(guarded.outage());
+            sources.push(Arc::new(guarded));
+        }
         if sources.is_empty() {
             return Err(no_social_source());
         }
-        let analyzer = match &objects.analyzer {
-            Some(analyzer) => analyzer.clone(),
+        let analyzer: Arc<dyn crate::sentiment::Analyzer> = match &objects.analyzer {
+            Some(analyzer) => Arc::new(RedactingAnalyzer(analyzer.object.clone())),
             None => config.analyzer.build(),
         };
         // Each closure upcasts the URL store to the role's trait.
@@ -103,9 +129,14 @@ impl Backends {
         let stocks = StockService::new(provider.clone(), cache.clone(), prices.clone())
             .with_cache_scope(&market_data_identity(config, objects));
         let backfill = Backfill::new(provider, prices.clone(), statuses);
-        let sentiment = SentimentService::new(sources, analyzer, cache.clone(), sentiments)
+        let mut sentiment = SentimentService::new(sources, analyzer, cache.clone(), sentiments)
             .with_cache_scope(&sentiment_identity(config, objects))
             .with_blocking_analyzer(objects.analyzer.is_some());
+        if let Some(analyzer) = &objects.analyzer {
+            let outage = Arc::new(Outage::new(user_what("analyzer", analyzer.object.name())));
+            user_outages.analyzer = Some(outage.clone());
+            sentiment = sentiment.with_analyzer_deadline(timeout, outage);
+        }
         let user_store_roles = [
             (BackendRole::PriceStore, objects.price_store.is_some()),
             (
@@ -128,6 +159,7 @@ impl Backends {
             built_store,
             built_cache,
             user_store_roles,
+            user_outages,
         })
     }
 
@@ -165,23 +197,23 @@ impl Backends {
     }
 }
 
-/// The cache identity of a user object named `name`: `user:NAME`, which no
-/// URL's identity is (no backend URL has the scheme `user`).
+/// What a user object named `name` is called in health reports: `user:NAME`.
 fn user_identity(name: &str) -> String {
     format!("user:{name}")
 }
 
-/// Who produces the stock service's values: the user's provider by name,
+/// Who produces the stock service's values: the user's provider, by name
+/// and the id of the object ([`UserObject::identity`](super::guard::UserObject::identity)),
 /// else the market-data URL.
 fn market_data_identity(config: &Config, objects: &UserBackends) -> String {
     match &objects.market_data {
-        Some(provider) => user_identity(provider.name()),
+        Some(provider) => provider.identity(provider.object.name()),
         None => cache_identity(config.market_data.as_str()),
     }
 }
 
 /// Who produces the sentiment service's values: its sources (URLs, then
-/// the user's by platform) and its analyzer. Without user objects this is
+/// the user's objects, each by platform and id) and its analyzer. Without user objects this is
 /// what it always was, so cached values survive an upgrade.
 fn sentiment_identity(config: &Config, objects: &UserBackends) -> String {
     let mut sources = Vec::new();
@@ -193,45 +225,90 @@ fn sentiment_identity(config: &Config, objects: &UserBackends) -> String {
         objects
             .mention_sources
             .iter()
-            .map(|s| user_identity(s.platform())),
+            .map(|s| s.identity(s.object.platform())),
     );
     let analyzer = match &objects.analyzer {
-        Some(analyzer) => user_identity(analyzer.name()),
+        Some(analyzer) => analyzer.identity(analyzer.object.name()),
         None => config.analyzer.as_str().to_owned(),
     };
     format!("{}|{analyzer}", sources.join(","))
 }
 
-/// Each role's backend as reports name it, and whether the role is
-/// switched off (the `none://` cache): one entry per role, one per social
-/// source. No I/O.
-pub(super) fn roles(config: &Config, objects: &UserBackends) -> Vec<(BackendRole, String, bool)> {
+/// One role's backend as health reports see it.
+pub(super) struct RoleEntry {
+    pub(super) role: BackendRole,
+    /// What reports name it (redacted).
+    pub(super) name: String,
+    /// True when the role is switched off (the `none://` cache).
+    pub(super) switched_off: bool,
+    /// The outage state of a guarded user object.
+    pub(super) outage: Option<Arc<Outage>>,
+}
+
+impl RoleEntry {
+    fn new(role: BackendRole, name: String, switched_off: bool) -> Self {
+        RoleEntry {
+            role,
+            name,
+            switched_off,
+            outage: None,
+        }
+    }
+
+    fn guarded(role: BackendRole, name: String, outage: Option<&Arc<Outage>>) -> Self {
+        RoleEntry {
+            outage: outage.cloned(),
+            ..RoleEntry::new(role, name, false)
+        }
+    }
+}
+
+/// Each role's backend as reports name it: one entry per role, one per
+/// social source, user objects with the outage state their guards keep
+/// (`outages`). No I/O.
+pub(super) fn roles(
+    config: &Config,
+    objects: &UserBackends,
+    outages: &UserOutages,
+) -> Vec<RoleEntry> {
     let mut roles = Vec::new();
-    roles.push((
-        BackendRole::MarketData,
-        match &objects.market_data {
-            Some(provider) => user_identity(provider.name()),
-            None => config.market_data.to_string(),
-        },
-        false,
-    ));
+    roles.push(match &objects.market_data {
+        Some(provider) => RoleEntry::guarded(
+            BackendRole::MarketData,
+            user_identity(provider.object.name()),
+            outages.market_data.as_ref(),
+        ),
+        None => RoleEntry::new(
+            BackendRole::MarketData,
+            config.market_data.to_string(),
+            false,
+        ),
+    });
     for url in &config.social {
-        roles.push((BackendRole::Social, url.to_string(), false));
+        roles.push(RoleEntry::new(BackendRole::Social, url.to_string(), false));
     }
-    for source in &objects.mention_sources {
-        roles.push((BackendRole::Social, user_identity(source.platform()), false));
+    for (index, source) in objects.mention_sources.iter().enumerate() {
+        roles.push(RoleEntry::guarded(
+            BackendRole::Social,
+            user_identity(source.object.platform()),
+            outages.sources.get(index),
+        ));
     }
-    roles.push((
-        BackendRole::Analyzer,
-        match &objects.analyzer {
-            Some(analyzer) => user_identity(analyzer.name()),
-            None => config.analyzer.as_str().to_owned(),
-        },
-        false,
-    ));
+    roles.push(match &objects.analyzer {
+        Some(analyzer) => RoleEntry::guarded(
+            BackendRole::Analyzer,
+            user_identity(analyzer.object.name()),
+            outages.analyzer.as_ref(),
+        ),
+        None => RoleEntry::new(
+            BackendRole::Analyzer,
+            config.analyzer.as_str().to_owned(),
+            false,
+        ),
+    });
     roles.push(match &objects.cache {
-        Some(_) => (BackendRole::Cache, USER_DEFINED.to_owned(), false),
-        None => (
+        Some(_) => RoleEntry::new(BackendRole::Cache, USER_DEFINED.to_owned(), false),
+        None => RoleEntry::new(
             BackendRole::Cache,
             config.cache.to_string(),
             matches!(config.cache.backend(), CacheBackend::None),
@@ -252,7 +329,7 @@ pub(super) fn roles(config: &Config, objects: &UserBackends) -> Vec<(BackendRole
         } else {
             store.clone()
         };
-        roles.push((role, name, false));
+        roles.push(RoleEntry::new(role, name, false));
     }
     roles
 }

@@ -170,6 +170,14 @@ impl Error {
         self
     }
 
+    /// The same error with its message replaced by `message`: kind,
+    /// retry-after and source are kept. For showing an error of code the
+    /// library does not own with its secrets taken out.
+    pub fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.message = message.into();
+        self
+    }
+
     /// Sets how long the caller should wait before retrying ([`ErrorKind::RateLimited`]).
     pub fn with_retry_after(mut self, after: Duration) -> Self {
         self.retry_after = Some(after);

@@ -167,6 +167,25 @@ impl Outage {
         }
     }
 
+    /// Records that the backend's `call` gave no answer within `timeout`
+    /// ([`Outage::failed`], opening a window) and returns the `Timeout` to
+    /// give: `WHAT gave no answer to CALL within 10s`. The window's reason
+    /// is the same without the name.
+    pub fn timed_out(&self, call: &str, timeout: Duration) -> Error {
+        let reason = format!(
+            "no answer to {call} within {}",
+            crate::url::format_duration(timeout)
+        );
+        self.failed(&reason);
+        Error::new(ErrorKind::Timeout, format!("{} gave {reason}", self.what))
+    }
+
+    /// Counts a failure that does not make the backend down (it answered,
+    /// with an error): what [`Outage::failures`] reports, no window.
+    pub fn counted(&self) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// Records a success: the backend is up again, its window forgotten.
     pub fn succeeded(&self) {
         if self.down.load(Ordering::Acquire) {
@@ -231,6 +250,21 @@ mod tests {
         assert!(outage.status().is_none());
         assert!(outage.check().is_ok());
         assert_eq!(outage.failed("refused"), ms(40), "a new run starts small");
+    }
+
+    #[test]
+    fn a_timeout_names_the_backend_and_opens_a_window() {
+        let outage = Outage::new("user market data \"mine\"");
+        let err = outage.timed_out("quote", Duration::from_millis(300));
+        assert_eq!(err.kind(), ErrorKind::Timeout);
+        assert_eq!(
+            err.message(),
+            "user market data \"mine\" gave no answer to quote within 300ms"
+        );
+        let down = outage.status().expect("down");
+        assert_eq!(down.reason, "no answer to quote within 300ms");
+        assert!(outage.check().is_err());
+        assert_eq!(outage.failures(), 1);
     }
 
     #[test]

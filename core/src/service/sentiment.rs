@@ -8,6 +8,7 @@ use crate::error::{Error, Result};
 use crate::model::{
     DailySentiment, PlatformSentiment, Post, SentimentAnalysis, SentimentRecord, Symbol, Trend,
 };
+use crate::resilience::Outage;
 use crate::sentiment::{top_keywords, Analyzer};
 use crate::social::MentionSource;
 use crate::store::SentimentStore;
@@ -40,6 +41,9 @@ pub struct SentimentService {
     /// Score on a blocking thread: the analyzer is the user's and may call
     /// into Python or JS, or do anything else that blocks.
     analyzer_blocks: bool,
+    /// How long a blocking analyzer may take per batch, and its outage
+    /// state (named as the analyzer is in messages).
+    analyzer_deadline: Option<(std::time::Duration, Arc<Outage>)>,
 }
 
 impl SentimentService {
@@ -58,6 +62,7 @@ impl SentimentService {
             store,
             scope,
             analyzer_blocks: false,
+            analyzer_deadline: None,
         }
     }
 
@@ -73,17 +78,49 @@ impl SentimentService {
         self
     }
 
+    /// The same service giving a blocking analyzer (see
+    /// [`with_blocking_analyzer`](Self::with_blocking_analyzer)) at most
+    /// `timeout` per batch: past it the analysis fails with `Timeout`
+    /// naming the analyzer as `outage` does, and `outage` keeps the analyzer
+    /// skipped (`Unavailable`) for its back-off window. A thread cannot be
+    /// stopped from outside: the one scoring is left to finish on its own,
+    /// its scores dropped, and holds a blocking-pool thread until then.
+    /// Costs a timer per batch.
+    pub fn with_analyzer_deadline(
+        mut self,
+        timeout: std::time::Duration,
+        outage: Arc<Outage>,
+    ) -> Self {
+        self.analyzer_deadline = Some((timeout, outage));
+        self
+    }
+
     /// One score per text of `texts`, from [`Analyzer::try_score_many`],
     /// on a blocking thread when the analyzer may block.
     async fn score(&self, texts: &[&str]) -> Result<Vec<crate::model::Score>> {
         let scores = if self.analyzer_blocks {
+            if let Some((_, outage)) = &self.analyzer_deadline {
+                outage.check()?;
+            }
             let analyzer = self.analyzer.clone();
             let owned: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
-            let scored = tokio::task::spawn_blocking(move || {
+            let scoring = tokio::task::spawn_blocking(move || {
                 let texts: Vec<&str> = owned.iter().map(String::as_str).collect();
                 analyzer.try_score_many(&texts)
-            })
-            .await;
+            });
+            let scored = match &self.analyzer_deadline {
+                Some((timeout, outage)) => match tokio::time::timeout(*timeout, scoring).await {
+                    Ok(scored) => {
+                        outage.succeeded();
+                        if matches!(&scored, Ok(Err(err)) if err.kind().is_upstream_fault()) {
+                            outage.counted();
+                        }
+                        scored
+                    }
+                    Err(_) => return Err(outage.timed_out("score", *timeout)),
+                },
+                None => scoring.await,
+            };
             match scored {
                 Ok(scores) => scores?,
                 Err(err) if err.is_panic() => return Err(Error::from_panic(&*err.into_panic())),

@@ -38,3 +38,27 @@ pub fn parse_duration(what: &str, text: &str) -> Result<Duration> {
     let value: f64 = number.parse().map_err(|_| invalid())?;
     Duration::try_from_secs_f64(value * scale).map_err(|_| invalid())
 }
+
+/// `duration` as messages show it, in the spelling [`parse_duration`]
+/// reads: whole or fractional milliseconds below a second (`300ms`),
+/// seconds from there (`10s`, `1.5s`). No allocation beyond the text.
+pub fn format_duration(duration: Duration) -> String {
+    if duration < Duration::from_secs(1) {
+        format!("{}ms", duration.as_micros() as f64 / 1000.0)
+    } else {
+        format!("{}s", duration.as_secs_f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formatted_durations_read_back_as_themselves() {
+        for shown in ["300ms", "10s", "1.5s", "0.5ms"] {
+            let duration = parse_duration("timeout", shown).unwrap();
+            assert_eq!(format_duration(duration), shown);
+        }
+    }
+}

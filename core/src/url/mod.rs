@@ -2,7 +2,7 @@
 //! override, the location after `://` and the query options, percent-decoded
 //! ([`BackendUrl`]); the way a backend takes its own options and refuses the
 //! rest ([`Options`]); option values that are durations
-//! ([`parse_duration`]); how a URL is shown without its secrets
+//! ([`parse_duration`], shown by [`format_duration`]); how a URL is shown without its secrets
 //! ([`redact_url`], [`RedactedUrl`]); and a URL parsed together with the
 //! backend it names ([`Parsed`], for each family a [`BackendKind`]).
 //!
@@ -19,7 +19,7 @@ mod redact;
 mod tests;
 
 pub use backend::BackendUrl;
-pub use duration::parse_duration;
+pub use duration::{format_duration, parse_duration};
 pub use options::Options;
 pub use parsed::{BackendKind, Parsed};
 pub use redact::{redact_secrets, redact_url, RedactedUrl};
