@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::IntoPyObject;
 
 use super::asyncio::helpers;
-use super::{catching, into_py_result, runtime, shut_down_error, with_python, Outcome};
+use super::{catching, exiting, into_py_result, runtime, shut_down_error, with_python, Outcome};
 use crate::error::IntoPyErr;
 
 /// Runs `fut` on the runtime and waits for it with the GIL released. Works
@@ -144,7 +144,34 @@ where
                 }
             }
             // The task was dropped unfinished: only the exit hook does that.
-            Err(RecvTimeoutError::Disconnected) => return Err(shut_down_error().into_py_err()),
+            Err(RecvTimeoutError::Disconnected) => {
+                park_if_cut_off_by_exit(py);
+                return Err(shut_down_error().into_py_err());
+            }
         }
     }
+}
+
+/// Never returns when the interpreter is exiting and this is not its main
+/// thread: the call was cut off by the exit, and the thread (a daemon one,
+/// as the others were joined before the exit hook ran) waits with the GIL
+/// released until the process ends, as Python leaves daemon threads, rather
+/// than raising an error nobody asked about into its traceback printer.
+fn park_if_cut_off_by_exit(py: Python<'_>) {
+    if !exiting() {
+        return;
+    }
+    let main = py
+        .import("threading")
+        .and_then(|threading| {
+            let current = threading.call_method0("current_thread")?;
+            Ok(current.is(&threading.call_method0("main_thread")?))
+        })
+        .unwrap_or(true);
+    if main {
+        return;
+    }
+    py.allow_threads(|| loop {
+        std::thread::park();
+    });
 }
