@@ -131,8 +131,13 @@ where
     let mut rx = rx;
     loop {
         // The receiver is Send but not Sync: move it into the GIL-free closure and back.
-        let (received, returned) =
-            py.allow_threads(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
+        let (received, returned) = py.allow_threads(move || {
+            let received = rx.recv_timeout(Duration::from_millis(100));
+            if matches!(received, Err(RecvTimeoutError::Disconnected)) && exiting() {
+                stay_cut_off();
+            }
+            (received, rx)
+        });
         rx = returned;
         match received {
             Ok(Message::Done(outcome)) => return into_py_result(outcome),
@@ -144,34 +149,20 @@ where
                 }
             }
             // The task was dropped unfinished: only the exit hook does that.
-            Err(RecvTimeoutError::Disconnected) => {
-                park_if_cut_off_by_exit(py);
-                return Err(shut_down_error().into_py_err());
-            }
+            Err(RecvTimeoutError::Disconnected) => return Err(shut_down_error().into_py_err()),
         }
     }
 }
 
-/// Never returns when the interpreter is exiting and this is not its main
-/// thread: the call was cut off by the exit, and the thread (a daemon one,
-/// as the others were joined before the exit hook ran) waits with the GIL
-/// released until the process ends, as Python leaves daemon threads, rather
-/// than raising an error nobody asked about into its traceback printer.
-fn park_if_cut_off_by_exit(py: Python<'_>) {
-    if !exiting() {
-        return;
-    }
-    let main = py
-        .import("threading")
-        .and_then(|threading| {
-            let current = threading.call_method0("current_thread")?;
-            Ok(current.is(&threading.call_method0("main_thread")?))
-        })
-        .unwrap_or(true);
-    if main {
-        return;
-    }
-    py.allow_threads(|| loop {
+/// Never returns: the wait of a call cut off by the interpreter's exit
+/// (its task dropped by the exit hook) stays here, without the GIL, until
+/// the process ends, as Python leaves daemon threads. Taking the GIL again
+/// to raise an error would race the interpreter's finalization (a thread
+/// that takes it then is ended by force, through Rust frames), and the
+/// error would only be printed as a traceback. The thread is a daemon one:
+/// the exit hook runs on the main thread after the others were joined.
+fn stay_cut_off() -> ! {
+    loop {
         std::thread::park();
-    });
+    }
 }
