@@ -34,7 +34,19 @@ pub struct Options {
 pub struct Objects {
     market_data: Option<(Arc<dyn MarketData>, String)>,
     social: Vec<(Arc<dyn MentionSource>, String)>,
+    /// The order of a `social=[...]` list, for `repr`: empty when `social`
+    /// was no list.
+    social_order: Vec<SocialItem>,
     analyzer: Option<(Arc<dyn Analyzer>, String)>,
+}
+
+/// One item of a `social=[...]` list, as `repr` shows them in turn.
+#[derive(Clone, Copy)]
+enum SocialItem {
+    /// A str of this many comma-separated URLs.
+    Urls(usize),
+    /// The next object source.
+    Object,
 }
 
 impl Objects {
@@ -103,10 +115,16 @@ impl Options {
                     for item in items {
                         let item = item?;
                         match text(&item)? {
-                            Some(url) => urls.push(url),
+                            Some(url) => {
+                                // Counted as core's parse_many splits them.
+                                let count = url.split(',').filter(|u| !u.trim().is_empty()).count();
+                                objects.social_order.push(SocialItem::Urls(count));
+                                urls.push(url);
+                            }
                             None => {
                                 let source = PyMentionSource::new(&item)?;
                                 objects.social.push((Arc::new(source), describe(&item)));
+                                objects.social_order.push(SocialItem::Object);
                             }
                         }
                     }
@@ -159,8 +177,18 @@ pub fn repr(class: &str, config: &Config, objects: &Objects) -> String {
         || format!("{:?}", config.market_data.to_string()),
         |(_, name)| object(name),
     );
-    let mut social: Vec<String> = config.social.iter().map(ToString::to_string).collect();
-    social.extend(objects.social.iter().map(|(_, name)| object(name)));
+    // In the order given; whatever the order does not account for follows.
+    let mut urls = config.social.iter().map(ToString::to_string);
+    let mut sources = objects.social.iter().map(|(_, name)| object(name));
+    let mut social: Vec<String> = Vec::new();
+    for item in &objects.social_order {
+        match item {
+            SocialItem::Urls(count) => social.extend(urls.by_ref().take(*count)),
+            SocialItem::Object => social.extend(sources.next()),
+        }
+    }
+    social.extend(urls);
+    social.extend(sources);
     let analyzer = objects.analyzer.as_ref().map_or_else(
         || format!("{:?}", config.analyzer.as_str()),
         |(_, name)| object(name),

@@ -7,14 +7,23 @@ it may block) or an ``async def`` (it runs on the event loop of the
 ``AsyncClient`` call that needs it, else on an event-loop thread of the
 library's own). Records are dicts (or objects with attributes) keyed by the
 library's own field names; a missing or ill-typed field is an
-``UpstreamError`` naming the method and the field.
+``UpstreamError`` naming the method and the field. ``quote`` or ``history``
+returning ``None`` is ``NotFoundError``.
+
+An answer is bounded, and a larger one is an ``UpstreamError`` naming the
+method and the limit, refused before it is read: at most 100,000 bars in a
+history, 1,000 posts from ``mentions``, 256 characters in a short text
+(currency, exchange, time zone, name, id), 40,000 in a post's text or
+link. ``search`` may give more hits than ``limit``: only the first
+``limit`` are read.
 
 An exception raised in your code reaches the caller as the matching
 ``TickersenseError`` with your exception as ``__cause__``: a tickersense
 exception keeps its kind, ``TimeoutError`` is ``TimeoutError``,
 ``ConnectionError`` ``UnavailableError``, ``LookupError`` (``KeyError``)
 ``NotFoundError``, anything else ``UpstreamError`` (``InternalError`` from
-an analyzer). A quote or history call with no earlier copy cached reports a
+an analyzer, as is a score that is no number from -1 to 1, or a
+``score_many`` of the wrong length). A quote or history call with no earlier copy cached reports a
 provider that answered badly as ``UnavailableError`` with ``cause_kind ==
 "Upstream"``, as it does for the built-in providers.
 

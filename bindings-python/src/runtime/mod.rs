@@ -52,8 +52,13 @@ static CLOSING: AtomicBool = AtomicBool::new(false);
 /// Threads inside [`with_python`] right now.
 static IN_PYTHON: AtomicUsize = AtomicUsize::new(0);
 
-/// How long the exit hook waits for running work to let go, at most.
+/// How long the exit hook waits for running work to let go, at most, in all.
 const EXIT_GRACE: Duration = Duration::from_secs(5);
+
+/// True once the exit hook has run.
+pub(crate) fn exiting() -> bool {
+    CLOSING.load(Ordering::SeqCst)
+}
 
 pub(crate) fn shut_down_error() -> tickersense::Error {
     tickersense::Error::unavailable("tickersense has shut down: the interpreter is exiting")
@@ -127,10 +132,13 @@ fn shut_down(py: Python<'_>) {
         }
     };
     py.allow_threads(|| {
-        if let Some(runtime) = runtime {
-            runtime.shutdown_timeout(EXIT_GRACE);
-        }
+        // One grace for both waits: user code blocked in Python (a `def`
+        // sleeping) keeps a blocking thread, counted in IN_PYTHON, that the
+        // runtime's shutdown waits for too; waiting for it twice gains nothing.
         let deadline = Instant::now() + EXIT_GRACE;
+        if let Some(runtime) = runtime {
+            runtime.shutdown_timeout(deadline.saturating_duration_since(Instant::now()));
+        }
         while IN_PYTHON.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(1));
         }

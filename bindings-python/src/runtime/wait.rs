@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::IntoPyObject;
 
 use super::asyncio::helpers;
-use super::{catching, into_py_result, runtime, shut_down_error, with_python, Outcome};
+use super::{catching, exiting, into_py_result, runtime, shut_down_error, with_python, Outcome};
 use crate::error::IntoPyErr;
 
 /// Runs `fut` on the runtime and waits for it with the GIL released. Works
@@ -131,8 +131,13 @@ where
     let mut rx = rx;
     loop {
         // The receiver is Send but not Sync: move it into the GIL-free closure and back.
-        let (received, returned) =
-            py.allow_threads(move || (rx.recv_timeout(Duration::from_millis(100)), rx));
+        let (received, returned) = py.allow_threads(move || {
+            let received = rx.recv_timeout(Duration::from_millis(100));
+            if matches!(received, Err(RecvTimeoutError::Disconnected)) && exiting() {
+                stay_cut_off();
+            }
+            (received, rx)
+        });
         rx = returned;
         match received {
             Ok(Message::Done(outcome)) => return into_py_result(outcome),
@@ -146,5 +151,18 @@ where
             // The task was dropped unfinished: only the exit hook does that.
             Err(RecvTimeoutError::Disconnected) => return Err(shut_down_error().into_py_err()),
         }
+    }
+}
+
+/// Never returns: the wait of a call cut off by the interpreter's exit
+/// (its task dropped by the exit hook) stays here, without the GIL, until
+/// the process ends, as Python leaves daemon threads. Taking the GIL again
+/// to raise an error would race the interpreter's finalization (a thread
+/// that takes it then is ended by force, through Rust frames), and the
+/// error would only be printed as a traceback. The thread is a daemon one:
+/// the exit hook runs on the main thread after the others were joined.
+fn stay_cut_off() -> ! {
+    loop {
+        std::thread::park();
     }
 }

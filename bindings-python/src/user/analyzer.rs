@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::sync::GILOnceCell;
 use pyo3::types::{PyDict, PyList};
 use tickersense::sentiment::Analyzer;
-use tickersense::{ErrorKind, Result, Score};
+use tickersense::{Error, ErrorKind, Result, Score};
 
 use super::convert::{bad, items, shown};
 use super::describe;
@@ -73,49 +73,24 @@ impl PyAnalyzer {
     }
 }
 
-impl Analyzer for PyAnalyzer {
-    fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The score of `text`; neutral (0) when the user's analyzer fails,
-    /// since this method cannot fail. The sentiment service calls
-    /// [`Analyzer::try_score_many`], which reports the failure.
-    fn score(&self, text: &str) -> Score {
-        self.try_score_many(&[text])
-            .ok()
-            .and_then(|scores| scores.into_iter().next())
-            .unwrap_or(Score { polarity: 0.0 })
-    }
-
-    /// As [`PyAnalyzer::score`], text by text: neutral scores on failure.
-    fn score_many(&self, texts: &[&str]) -> Vec<Score> {
-        self.try_score_many(texts)
-            .unwrap_or_else(|_| vec![Score { polarity: 0.0 }; texts.len()])
-    }
-
-    /// One call of `score_many(texts)` when the object has it, else one of
-    /// `score(text)` per text (their awaitables awaited in turn), all in
-    /// one hold of the GIL.
-    fn try_score_many(&self, texts: &[&str]) -> Result<Vec<Score>> {
-        if texts.is_empty() {
-            return Ok(Vec::new());
-        }
-        let (site, many) = match self.shape {
-            Shape::Object { many: true } => (self.site("score_many"), true),
-            _ => (self.site("score"), false),
-        };
-        let expected = texts.len();
-        call_python_blocking(
+impl PyAnalyzer {
+    /// Calls the user's analyzer on `texts` (its `score_many` when `batch`
+    /// and it has one, else its `score` or itself per text) and reads each
+    /// score it gives, as many as it gives. The outer error is the call's
+    /// failure (an exception, or not a list); the inner ones a bad score's.
+    fn run(&self, texts: &[&str], batch: bool) -> Result<(Site, Vec<Result<Score>>)> {
+        let many = batch && matches!(self.shape, Shape::Object { many: true });
+        let site = self.site(if many { "score_many" } else { "score" });
+        let scores = call_python_blocking(
             &site,
             |py| {
                 let texts = PyList::new(py, texts)?;
                 let object = self.object.bind(py);
                 match self.shape {
-                    Shape::Object { many: true } => object
+                    Shape::Object { .. } if many => object
                         .call_method1("score_many", (texts,))
                         .map(Bound::unbind),
-                    Shape::Object { many: false } => {
+                    Shape::Object { .. } => {
                         let score = object.getattr("score")?;
                         helper(py)?.call1(py, (score, texts))
                     }
@@ -123,14 +98,10 @@ impl Analyzer for PyAnalyzer {
                 }
             },
             |_, returned| {
-                let scores = items(&site.name, returned)?;
-                if scores.len() != expected {
-                    return Err(bad(
-                        &site.name,
-                        format_args!("{} scores for {expected} texts", scores.len()),
-                    ));
-                }
-                scores
+                // A list longer than the texts is refused before it is read.
+                let scores =
+                    items(&site.name, returned, texts.len(), "scores").map_err(internal)?;
+                Ok(scores
                     .iter()
                     .enumerate()
                     .map(|(i, score)| {
@@ -141,13 +112,79 @@ impl Analyzer for PyAnalyzer {
                         };
                         score_from(&at, score)
                     })
-                    .collect()
+                    .collect())
             },
-        )
+        )?;
+        Ok((site, scores))
     }
 }
 
-/// A number from -1 to 1, or a dict or object with `polarity` or `compound`.
+/// What stands for a score the user's analyzer failed to give in the
+/// infallible methods: NaN, which no analyzer may give, so that a check of
+/// the scores (the test kit's "finite and in range") names the failure
+/// rather than taking a neutral 0.
+const FAILED: Score = Score { polarity: f64::NAN };
+
+impl Analyzer for PyAnalyzer {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The score of `text` from the user's `score` (or the callable), never
+    /// its `score_many`; NaN when that fails, since this method cannot fail
+    /// (see [`FAILED`]). The sentiment service calls
+    /// [`Analyzer::try_score_many`], which reports the failure.
+    fn score(&self, text: &str) -> Score {
+        match self.run(&[text], false) {
+            Ok((_, scores)) => scores
+                .into_iter()
+                .next()
+                .and_then(Result::ok)
+                .unwrap_or(FAILED),
+            Err(_) => FAILED,
+        }
+    }
+
+    /// The scores the user's analyzer gives `texts`, as many as it gives
+    /// (a wrong number is kept, not padded, for a caller to see), each one
+    /// it could not give NaN; one NaN per text when the call itself fails.
+    fn score_many(&self, texts: &[&str]) -> Vec<Score> {
+        if texts.is_empty() {
+            return Vec::new();
+        }
+        match self.run(texts, true) {
+            Ok((_, scores)) => scores.into_iter().map(|s| s.unwrap_or(FAILED)).collect(),
+            Err(_) => vec![FAILED; texts.len()],
+        }
+    }
+
+    /// One call of `score_many(texts)` when the object has it, else one of
+    /// `score(text)` per text (their awaitables awaited in turn), all in
+    /// one hold of the GIL. A failure, a bad score or a wrong number of
+    /// them is `InternalError` naming the analyzer.
+    fn try_score_many(&self, texts: &[&str]) -> Result<Vec<Score>> {
+        if texts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (site, scores) = self.run(texts, true)?;
+        if scores.len() != texts.len() {
+            return Err(internal(bad(
+                &site.name,
+                format_args!("{} scores for {} texts", scores.len(), texts.len()),
+            )));
+        }
+        scores.into_iter().collect()
+    }
+}
+
+/// `err` as `Internal`: a user analyzer's failures are the library's
+/// failure to score, not an upstream service's.
+fn internal(err: Error) -> Error {
+    Error::new(ErrorKind::Internal, err.message())
+}
+
+/// A number from -1 to 1, or a dict or object with `polarity` or
+/// `compound`; anything else is `InternalError` naming `site` and the value.
 fn score_from(site: &str, value: &Bound<'_, PyAny>) -> Result<Score> {
     let number = if let Ok(dict) = value.downcast::<PyDict>() {
         dict.get_item("polarity")
@@ -167,16 +204,17 @@ fn score_from(site: &str, value: &Bound<'_, PyAny>) -> Result<Score> {
     let polarity = number
         .and_then(|n| n.extract::<f64>().ok())
         .ok_or_else(|| {
-            bad(
+            internal(bad(
                 site,
                 format_args!("a score that is not a number: {}", shown(value)),
-            )
+            ))
         })?;
+    // NaN is outside too: the range test is false for it.
     if !(-1.0..=1.0).contains(&polarity) {
-        return Err(bad(
+        return Err(internal(bad(
             site,
             format_args!("a score outside -1 to 1: {}", shown(value)),
-        ));
+        )));
     }
     Ok(Score { polarity })
 }

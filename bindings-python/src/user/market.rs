@@ -8,12 +8,13 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::Utc;
 use pyo3::prelude::*;
+use tickersense::model::limits::MAX_ANSWER_BARS;
 use tickersense::provider::MarketData;
 use tickersense::{
-    Bar, ErrorKind, History, HistoryRange, Interval, Quote, Result, SearchHit, Symbol,
+    Bar, Error, ErrorKind, History, HistoryRange, Interval, Quote, Result, SearchHit, Symbol,
 };
 
-use super::convert::{bad, frame_rows, is_frame, items, Fields};
+use super::convert::{bad, first_items, frame_rows, is_frame, is_sequence, items, Fields};
 use super::{describe, require_methods};
 use crate::runtime::{call_python, Site};
 
@@ -86,20 +87,31 @@ impl MarketData for PyMarketData {
             site,
             move |py| object.call_method1(py, "search", (query, limit)),
             move |_, returned| {
-                let mut hits = items(&name, returned)?
+                // Only the hits asked for are read: a longer list costs nothing more.
+                first_items(&name, returned, limit)?
                     .iter()
                     .enumerate()
                     .map(|(i, hit)| search_hit_from(format!("{name}[{i}]"), hit))
-                    .collect::<Result<Vec<_>>>()?;
-                hits.truncate(limit);
-                Ok(hits)
+                    .collect::<Result<Vec<_>>>()
             },
         )
         .await
     }
 }
 
-/// A quote dict: `price` needed; `previous_close` (else the price),
+/// The `NotFoundError` for a method that returned `None` for `symbol`, as
+/// the built-in providers say of a symbol they do not know.
+fn none_found(site: &str, returned: &Bound<'_, PyAny>, symbol: &Symbol, what: &str) -> Result<()> {
+    if returned.is_none() {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            format!("{site} returned None: no {what} for {symbol}"),
+        ));
+    }
+    Ok(())
+}
+
+/// A quote dict (`None`: `NotFoundError`): `price` needed; `previous_close` (else the price),
 /// `volume`, `market_cap`, `pe_ratio`, `currency`, `exchange`,
 /// `market_time` (else now) and `source` (else the provider's name) taken
 /// when there. Change and change percent are computed.
@@ -109,6 +121,7 @@ fn quote_from(
     symbol: Symbol,
     source: &str,
 ) -> Result<Quote> {
+    none_found(site, returned, &symbol, "quote")?;
     let fields = Fields::of(site.to_owned(), returned, "Quote")?;
     let price = fields.number("price")?;
     let previous_close = fields.opt_number("previous_close")?.unwrap_or(price);
@@ -129,7 +142,9 @@ fn quote_from(
 
 /// A history: a list of bar dicts, a DataFrame of bars, or a dict with
 /// `bars` (either of those) and optionally `currency`, `timezone`,
-/// `instrument_type`. Bars are put oldest first.
+/// `instrument_type`; `None` is `NotFoundError`. More than
+/// [`MAX_ANSWER_BARS`] bars are refused before any is read. Bars are put
+/// oldest first.
 fn history_from(
     site: &str,
     returned: &Bound<'_, PyAny>,
@@ -137,8 +152,9 @@ fn history_from(
     interval: Interval,
     source: &str,
 ) -> Result<History> {
+    none_found(site, returned, &symbol, "history")?;
     let mut history = History::empty(symbol, interval, source);
-    let bars = if is_frame(returned) || items(site, returned).is_ok() {
+    let bars = if is_frame(returned) || is_sequence(returned) {
         returned.clone()
     } else {
         let fields = Fields::of(site.to_owned(), returned, "History")?;
@@ -152,9 +168,9 @@ fn history_from(
             .map_err(|_| bad(site, "a dict without 'bars'"))?
     };
     let rows = if is_frame(&bars) {
-        frame_rows(site, &bars)?
+        frame_rows(site, &bars, MAX_ANSWER_BARS, "bars")?
     } else {
-        items(site, &bars)?
+        items(site, &bars, MAX_ANSWER_BARS, "bars")?
     };
     history.bars = rows
         .iter()

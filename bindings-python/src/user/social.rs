@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
+use tickersense::model::limits::{MAX_ANSWER_POSTS, MAX_FIELD_CHARS, MAX_TEXT_CHARS};
 use tickersense::social::MentionSource;
 use tickersense::{ErrorKind, Post, Result, Symbol};
 
@@ -42,6 +43,12 @@ impl PyMentionSource {
             })?
             .extract::<crate::args::Text>()?
             .0;
+        if platform.chars().count() > MAX_FIELD_CHARS {
+            return Err(PyTypeError::new_err(format!(
+                "{}'s platform is longer than {MAX_FIELD_CHARS} characters",
+                describe(object)
+            )));
+        }
         Ok(PyMentionSource {
             object: Arc::new(object.clone().unbind()),
             platform,
@@ -76,7 +83,8 @@ impl MentionSource for PyMentionSource {
             site,
             move |py| object.call_method1(py, "mentions", (asked, since, limit)),
             move |_, returned| {
-                let mut posts = items(&name, returned)?
+                // All of them are read to keep the newest, so their number is bounded.
+                let mut posts = items(&name, returned, MAX_ANSWER_POSTS, "posts")?
                     .iter()
                     .enumerate()
                     .map(|(i, post)| post_from(format!("{name}[{i}]"), post, &platform))
@@ -93,7 +101,8 @@ impl MentionSource for PyMentionSource {
 }
 
 /// A post dict: `text` and `created_at` needed; `id` (else its position)
-/// and `url` taken when there. The platform is the source's.
+/// and `url` taken when there. The platform is the source's. The text and
+/// the link may hold [`MAX_TEXT_CHARS`], the id [`MAX_FIELD_CHARS`].
 fn post_from(site: String, post: &Bound<'_, PyAny>, platform: &str) -> Result<Post> {
     let position = site
         .rsplit('[')
@@ -102,16 +111,18 @@ fn post_from(site: String, post: &Bound<'_, PyAny>, platform: &str) -> Result<Po
         .trim_end_matches(']')
         .to_owned();
     let fields = Fields::of(site, post, "Post")?;
-    let id = match fields.opt_text("id") {
+    let id = match fields.opt_text_within("id", MAX_FIELD_CHARS) {
         Ok(Some(id)) => id,
         Ok(None) => position,
-        Err(_) => fields.text("id")?,
+        Err(_) => fields.text_within("id", MAX_FIELD_CHARS)?,
     };
     Ok(Post {
         id,
         platform: platform.to_owned(),
-        text: fields.text("text")?,
-        url: fields.opt_text("url")?.unwrap_or_default(),
+        text: fields.text_within("text", MAX_TEXT_CHARS)?,
+        url: fields
+            .opt_text_within("url", MAX_TEXT_CHARS)?
+            .unwrap_or_default(),
         created_at: fields.time("created_at")?,
     })
 }
