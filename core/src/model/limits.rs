@@ -6,9 +6,9 @@
 //! naming the limit. The built-in HTTP providers are bounded by their body
 //! cap instead ([`ResiliencePolicy::max_body_bytes`](crate::resilience::ResiliencePolicy::max_body_bytes)).
 
-/// Most bars in one history answer: 100,000, some forty years of hourly
-/// bars or ten of 1-minute bars of one trading session a day; far above
-/// what any provider's range limits give.
+/// Most bars in one history answer: 100,000, some sixty years of hourly
+/// bars or a year of 1-minute bars of a 6.5-hour trading day; far above
+/// what providers' range limits give (Yahoo: 1-minute bars for 7 days).
 pub const MAX_ANSWER_BARS: usize = 100_000;
 
 /// Most characters of a short text field (currency, time zone, exchange,
