@@ -22,8 +22,9 @@ use crate::social::MentionSource;
 use crate::url::redact_secrets;
 
 /// An object of the user's as the builder took it, with an id no other
-/// object taken in any process has: a random number drawn once per process
-/// and a count of the objects taken so far. Clones (of the builder) keep
+/// object taken in any process has: a random number drawn once per process,
+/// the process id (a forked child keeps the number) and a count of the
+/// objects taken so far. Clones (of the builder) keep
 /// the id, so one object given once shares its cached values between the
 /// clients built from that builder; objects given separately never do.
 pub(super) struct UserObject<T: ?Sized> {
@@ -47,9 +48,12 @@ impl<T: ?Sized> UserObject<T> {
         static TAKEN: AtomicU64 = AtomicU64::new(0);
         let process = *PROCESS.get_or_init(rand::random);
         let count = TAKEN.fetch_add(1, Ordering::Relaxed);
+        // The process id as well: a forked child keeps the random number
+        // and the count, and its objects must not take its parent's ids.
+        let pid = std::process::id();
         UserObject {
             object,
-            id: format!("{process:016x}.{count}"),
+            id: format!("{process:016x}.{pid}.{count}"),
         }
     }
 
