@@ -148,16 +148,18 @@ describe('an answer too large to take', () => {
     assert.ok(ms < 500, `refusing took ${ms} ms`)
   })
 
-  it('reads at most 1,000 posts and refuses a text past 40,000 characters', async () => {
+  it('refuses more than 1,000 posts before reading one, and a text past 40,000 characters', async () => {
     const now = Date.now()
     const many = Array.from({ length: 200_000 }, (_, i) => ({ id: i, text: `AAPL up ${i}`, createdAt: new Date(now - i) }))
-    const asked = []
-    const forum = { platform: 'forum', mentions: (symbol, since, limit) => (asked.push(limit), many) }
+    const forum = { platform: 'forum', mentions: () => many }
     const client = new Client({ store: 'memory://', social: [forum] })
-    const { value, error, ms } = await ticking(() => client.sentiment('AAPL'))
-    assert.equal(error, undefined)
-    assert.ok(value.mentionVolume > 0 && value.mentionVolume <= Math.min(1_000, asked[0]), `${value.mentionVolume} posts`)
-    assert.ok(ms < 2_000, `the sentiment took ${ms} ms`)
+    const { error, ms } = await ticking(() => client.sentiment('AAPL'))
+    assert.equal(error?.code, 'Upstream', String(error))
+    assert.match(error.message, /has 200000 items, more than the limit of 1000/)
+    assert.ok(ms < 2_000, `refusing took ${ms} ms`)
+    const fine = { platform: 'forum', mentions: () => many.slice(0, 1_000) }
+    const analysis = await new Client({ store: 'memory://', social: [fine] }).sentiment('AAPL')
+    assert.ok(analysis.mentionVolume > 0, 'a thousand posts are taken')
 
     const longText = { platform: 'forum', mentions: () => [{ id: 1, text: 'y'.repeat(40_001), createdAt: new Date() }] }
     const refused = await rejectsWith(new Client({ store: 'memory://', social: [longText] }).sentiment('AAPL'), 'Upstream')

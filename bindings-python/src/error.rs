@@ -142,8 +142,7 @@ pub fn from_python(
             .and_then(|r| r.extract::<Option<f64>>())
             .ok()
             .flatten()
-            .filter(|secs| secs.is_finite() && *secs >= 0.0)
-            .map(std::time::Duration::from_secs_f64);
+            .and_then(|secs| std::time::Duration::try_from_secs_f64(secs).ok());
         value
             .getattr("kind")
             .and_then(|k| k.extract::<String>())

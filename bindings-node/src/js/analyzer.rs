@@ -130,13 +130,14 @@ impl Analyzer for JsAnalyzer {
     fn score(&self, text: &str) -> Score {
         let work = self.score.call((text.to_owned(),), ErrorKind::Internal);
         Score {
-            polarity: self.wait(work).map_or(0.0, |p| p.0),
+            // NaN, not a neutral 0: a failure must not pass for a score.
+            polarity: self.wait(work).map_or(f64::NAN, |p| p.0),
         }
     }
 
     fn score_many(&self, texts: &[&str]) -> Vec<Score> {
         self.try_score_many(texts)
-            .unwrap_or_else(|_| vec![Score { polarity: 0.0 }; texts.len()])
+            .unwrap_or_else(|_| vec![Score { polarity: f64::NAN }; texts.len()])
     }
 
     fn try_score_many(&self, texts: &[&str]) -> tickersense::Result<Vec<Score>> {

@@ -288,22 +288,12 @@ impl HistoryFields {
     /// The history of `symbol` in `interval` bars from `source`, its bars
     /// put oldest first; two bars starting at the same instant are bad.
     fn into_history(
-        mut self,
+        self,
         symbol: &Symbol,
         interval: Interval,
         source: &str,
     ) -> Result<History, BadValue> {
-        self.bars.sort_by_key(|b| b.timestamp);
-        if let Some(twice) = self
-            .bars
-            .windows(2)
-            .find(|w| w[0].timestamp == w[1].timestamp)
-        {
-            return Err(BadValue::new(
-                "bars",
-                format!("has two bars starting at {}", twice[0].timestamp),
-            ));
-        }
+        // Core puts the bars oldest first and refuses two at one instant.
         Ok(History {
             symbol: symbol.clone(),
             interval,

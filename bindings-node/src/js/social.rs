@@ -64,15 +64,10 @@ impl MentionSource for JsMentionSource {
                 ErrorKind::Upstream,
             )
             .await?;
-        let mut posts: Vec<PostFields> = posts
-            .into_iter()
-            .filter(|p| p.created_at >= since)
-            .collect();
-        // Newest first, as the trait promises, whatever order JS gave.
-        posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
+        // Core puts them newest first, drops those before `since` and
+        // keeps `limit`, for every binding's sources.
         Ok(posts
             .into_iter()
-            .take(limit)
             .map(|p| Post {
                 id: p.id,
                 platform: p.platform.unwrap_or_else(|| self.platform.clone()),
@@ -93,11 +88,12 @@ pub struct PostFields {
     created_at: DateTime<Utc>,
 }
 
-/// The posts of an answer: only the first [`MAX_ANSWER_POSTS`] are read,
-/// so a huge answer costs no time on the JS thread.
+/// The posts of an answer, at most [`MAX_ANSWER_POSTS`]: a longer one is
+/// refused before any post is read (reading only the first ones could
+/// drop the newest), so a huge answer costs no time on the JS thread.
 impl FromJs for Vec<PostFields> {
     fn from_js(value: &Unknown<'_>) -> Result<Self, BadValue> {
-        read::array(value, MAX_ANSWER_POSTS, Excess::Ignore, |post| {
+        read::array(value, MAX_ANSWER_POSTS, Excess::Refuse, |post| {
             let f = Fields::of(post)?;
             Ok(PostFields {
                 id: f.required("id", id)?,

@@ -84,15 +84,13 @@ impl MentionSource for PyMentionSource {
             move |py| object.call_method1(py, "mentions", (asked, since, limit)),
             move |_, returned| {
                 // All of them are read to keep the newest, so their number is bounded.
-                let mut posts = items(&name, returned, MAX_ANSWER_POSTS, "posts")?
+                let posts = items(&name, returned, MAX_ANSWER_POSTS, "posts")?
                     .iter()
                     .enumerate()
                     .map(|(i, post)| post_from(format!("{name}[{i}]"), post, &platform))
                     .collect::<Result<Vec<_>>>()?;
-                // The trait's promise, kept for sources that overlook it.
-                posts.retain(|p| p.created_at >= since);
-                posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
-                posts.truncate(limit);
+                // Core puts them newest first, drops those before `since`
+                // and keeps `limit`, for every binding's sources.
                 Ok(posts)
             },
         )

@@ -161,7 +161,25 @@ impl MarketData for GuardedMarketData {
         interval: Interval,
     ) -> Result<History> {
         let answer = self.inner.history(symbol, range, interval);
-        self.guard.run("history", answer).await
+        let mut history = self.guard.run("history", answer).await?;
+        // The trait's promise (oldest first, one bar a timestamp), kept here
+        // for every binding's objects rather than in each binding.
+        history.bars.sort_by_key(|b| b.timestamp);
+        if let Some(twice) = history
+            .bars
+            .windows(2)
+            .find(|w| w[0].timestamp == w[1].timestamp)
+        {
+            return Err(Error::new(
+                crate::ErrorKind::Upstream,
+                format!(
+                    "{} gave two bars starting at {}",
+                    self.guard.outage.what(),
+                    twice[0].timestamp
+                ),
+            ));
+        }
+        Ok(history)
     }
 
     async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
@@ -210,7 +228,13 @@ impl MentionSource for GuardedSource {
         limit: usize,
     ) -> Result<Vec<Post>> {
         let answer = self.inner.mentions(symbol, since, limit);
-        self.guard.run("mentions", answer).await
+        let mut posts = self.guard.run("mentions", answer).await?;
+        // The trait's promise (newest first, none before `since`, at most
+        // `limit`), kept here for every binding's objects.
+        posts.retain(|p| p.created_at >= since);
+        posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
+        posts.truncate(limit);
+        Ok(posts)
     }
 }
 

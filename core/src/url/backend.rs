@@ -38,7 +38,10 @@ impl BackendUrl {
     /// with a base override, one URL parse.
     pub fn parse(text: &str, role: &str, accepted: &str) -> Result<Self> {
         let text = text.trim();
-        let Some((scheme, rest)) = text.split_once("://").filter(|(s, _)| !s.is_empty()) else {
+        let Some((scheme, rest)) = text
+            .split_once("://")
+            .filter(|(s, _)| super::redact::is_scheme(s))
+        else {
             // Nothing of the text is echoed: without a scheme it may be
             // `user:password@host`.
             return Err(Error::invalid_input(format!(

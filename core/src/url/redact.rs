@@ -16,17 +16,17 @@ const SECRET_KEYS: [&str; 7] = [
 pub fn redact_url(url: &str) -> String {
     // Without "://" the text is no URL we understand ("user:pass@host" parses
     // as scheme "user"), so nothing of it is safe to show.
-    let parsed = if url.contains("://") {
-        ::url::Url::parse(url)
-    } else {
-        Err(::url::ParseError::RelativeUrlWithoutBase)
+    // Only a text that starts with a scheme and "://" is taken apart:
+    // `user:secret@db/x?next=http://a` parses as the scheme `user` with a
+    // path holding the password, so it, like any text before "://" that is
+    // no scheme, is shown as nothing at all.
+    let scheme = match url.split_once("://") {
+        Some((scheme, _)) if is_scheme(scheme) => scheme,
+        _ => return "***".to_owned(),
     };
-    let Ok(mut parsed) = parsed else {
+    let Ok(mut parsed) = ::url::Url::parse(url) else {
         // Not a URL we can take apart: keep only the scheme, which is never secret.
-        return match url.split_once("://") {
-            Some((scheme, _)) => format!("{scheme}://***"),
-            None => "***".to_owned(),
-        };
+        return format!("{scheme}://***");
     };
     if parsed.password().is_some() {
         let _ = parsed.set_password(Some("***"));
@@ -47,6 +47,14 @@ pub fn redact_url(url: &str) -> String {
         parsed.query_pairs_mut().clear().extend_pairs(pairs);
     }
     parsed.to_string()
+}
+
+/// True when `text` is a URL scheme as RFC 3986 writes one: a letter,
+/// then letters, digits, `+`, `-` or `.`.
+pub(crate) fn is_scheme(text: &str) -> bool {
+    let mut chars = text.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
 }
 
 /// A URL that shows as [`redact_url`] has it, in both `Display` and
@@ -90,8 +98,10 @@ pub fn redact_secrets(text: &str) -> std::borrow::Cow<'_, str> {
                 // The scheme is the run of scheme characters before "://";
                 // anything before it (a quote, a bracket) is kept as it is.
                 let scheme_start = word[..at]
-                    .rfind(|c: char| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
-                    .map_or(0, |i| i + 1);
+                    .char_indices()
+                    .rev()
+                    .find(|&(_, c)| !(c.is_ascii_alphanumeric() || "+-.".contains(c)))
+                    .map_or(0, |(i, c)| i + c.len_utf8());
                 // Trailing punctuation of the sentence is no part of the URL.
                 let url_end = word
                     .trim_end_matches(|c: char| "\"'),.;:!?]}>".contains(c))

@@ -304,3 +304,18 @@ fn secrets_in_free_text_are_redacted() {
         "see https://example.com/docs"
     );
 }
+
+#[test]
+fn text_before_a_scheme_separator_that_is_no_scheme_shows_nothing() {
+    use super::{redact_secrets, redact_url};
+    // Parses as the scheme `user` with the password in its path.
+    assert_eq!(redact_url("user:secret@db/x?next=http://a"), "***");
+    assert_eq!(redact_url("u:secret@h/x://y"), "***");
+    let err =
+        BackendUrl::parse("user:secret@db/x?next=http://a", "store", "memory://").unwrap_err();
+    assert!(!err.message().contains("secret"), "{err}");
+    // A character of several bytes right before "://" is no panic.
+    let shown = redact_secrets("é://u:pw@h x");
+    assert!(!shown.contains("pw"), "{shown}");
+    assert!(shown.starts_with('é') && shown.ends_with(" x"), "{shown}");
+}
