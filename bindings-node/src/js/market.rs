@@ -98,9 +98,11 @@ impl MarketData for JsMarketData {
             .call(args, ErrorKind::Upstream)
             .await?
             .ok_or_else(|| not_found(self.history.what(), symbol))?;
-        fields
+        let mut history = fields
             .into_history(symbol, interval, &self.name)
-            .map_err(|bad| bad_value(self.history.what(), &bad))
+            .map_err(|bad| bad_value(self.history.what(), &bad))?;
+        tickersense::provider::keep_history_promise(&mut history, self.history.what())?;
+        Ok(history)
     }
 
     async fn search(&self, query: &str, limit: usize) -> tickersense::Result<Vec<SearchHit>> {
@@ -286,14 +288,13 @@ impl FromJs for HistoryFields {
 
 impl HistoryFields {
     /// The history of `symbol` in `interval` bars from `source`, its bars
-    /// put oldest first; two bars starting at the same instant are bad.
+    /// as given (the caller puts them in the trait's order).
     fn into_history(
         self,
         symbol: &Symbol,
         interval: Interval,
         source: &str,
     ) -> Result<History, BadValue> {
-        // Core puts the bars oldest first and refuses two at one instant.
         Ok(History {
             symbol: symbol.clone(),
             interval,

@@ -64,9 +64,7 @@ impl MentionSource for JsMentionSource {
                 ErrorKind::Upstream,
             )
             .await?;
-        // Core puts them newest first, drops those before `since` and
-        // keeps `limit`, for every binding's sources.
-        Ok(posts
+        let mut posts: Vec<Post> = posts
             .into_iter()
             .map(|p| Post {
                 id: p.id,
@@ -75,7 +73,9 @@ impl MentionSource for JsMentionSource {
                 url: p.url.unwrap_or_default(),
                 created_at: p.created_at,
             })
-            .collect())
+            .collect();
+        tickersense::social::keep_mention_promise(&mut posts, since, limit);
+        Ok(posts)
     }
 }
 

@@ -177,7 +177,7 @@ fn history_from(
         .enumerate()
         .map(|(i, row)| bar_from(format!("{site}[{i}]"), row))
         .collect::<Result<_>>()?;
-    // Core puts the bars oldest first and refuses two at one instant.
+    tickersense::provider::keep_history_promise(&mut history, site)?;
     Ok(history)
 }
 

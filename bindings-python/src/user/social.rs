@@ -84,13 +84,12 @@ impl MentionSource for PyMentionSource {
             move |py| object.call_method1(py, "mentions", (asked, since, limit)),
             move |_, returned| {
                 // All of them are read to keep the newest, so their number is bounded.
-                let posts = items(&name, returned, MAX_ANSWER_POSTS, "posts")?
+                let mut posts = items(&name, returned, MAX_ANSWER_POSTS, "posts")?
                     .iter()
                     .enumerate()
                     .map(|(i, post)| post_from(format!("{name}[{i}]"), post, &platform))
                     .collect::<Result<Vec<_>>>()?;
-                // Core puts them newest first, drops those before `since`
-                // and keeps `limit`, for every binding's sources.
+                tickersense::social::keep_mention_promise(&mut posts, since, limit);
                 Ok(posts)
             },
         )

@@ -162,23 +162,9 @@ impl MarketData for GuardedMarketData {
     ) -> Result<History> {
         let answer = self.inner.history(symbol, range, interval);
         let mut history = self.guard.run("history", answer).await?;
-        // The trait's promise (oldest first, one bar a timestamp), kept here
-        // for every binding's objects rather than in each binding.
-        history.bars.sort_by_key(|b| b.timestamp);
-        if let Some(twice) = history
-            .bars
-            .windows(2)
-            .find(|w| w[0].timestamp == w[1].timestamp)
-        {
-            return Err(Error::new(
-                crate::ErrorKind::Upstream,
-                format!(
-                    "{} gave two bars starting at {}",
-                    self.guard.outage.what(),
-                    twice[0].timestamp
-                ),
-            ));
-        }
+        // The trait's promise, kept for a Rust user's provider as the
+        // bindings keep it for theirs.
+        crate::provider::keep_history_promise(&mut history, self.guard.outage.what())?;
         Ok(history)
     }
 
@@ -229,11 +215,7 @@ impl MentionSource for GuardedSource {
     ) -> Result<Vec<Post>> {
         let answer = self.inner.mentions(symbol, since, limit);
         let mut posts = self.guard.run("mentions", answer).await?;
-        // The trait's promise (newest first, none before `since`, at most
-        // `limit`), kept here for every binding's objects.
-        posts.retain(|p| p.created_at >= since);
-        posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
-        posts.truncate(limit);
+        crate::social::keep_mention_promise(&mut posts, since, limit);
         Ok(posts)
     }
 }

@@ -68,3 +68,23 @@ pub trait MarketData: Send + Sync {
         false
     }
 }
+
+/// `history`'s bars as [`MarketData::history`] promises them: oldest
+/// first, one bar a timestamp. For adapters over providers the library
+/// does not own (the bindings' Python and JS providers, the client's guard
+/// around a Rust one). Two bars at one instant are `Upstream`, naming
+/// `what` gave them. One sort.
+pub fn keep_history_promise(history: &mut crate::model::History, what: &str) -> crate::Result<()> {
+    history.bars.sort_by_key(|b| b.timestamp);
+    match history
+        .bars
+        .windows(2)
+        .find(|w| w[0].timestamp == w[1].timestamp)
+    {
+        Some(twice) => Err(crate::Error::new(
+            crate::ErrorKind::Upstream,
+            format!("{what} gave two bars starting at {}", twice[0].timestamp),
+        )),
+        None => Ok(()),
+    }
+}

@@ -95,3 +95,14 @@ impl SourceUrl {
         }
     }
 }
+
+/// `posts` as [`MentionSource::mentions`] promises them: none before
+/// `since`, newest first, at most `limit`. For adapters over sources the
+/// library does not own (the bindings' Python and JS sources, the client's
+/// guard around a Rust one), so each keeps the promise the same way. One
+/// sort of what is kept.
+pub fn keep_mention_promise(posts: &mut Vec<Post>, since: DateTime<Utc>, limit: usize) {
+    posts.retain(|p| p.created_at >= since);
+    posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
+    posts.truncate(limit);
+}
