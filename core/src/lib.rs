@@ -32,6 +32,8 @@ pub mod cache;
 mod client;
 pub mod config;
 pub mod error;
+#[cfg(feature = "server")]
+pub mod http;
 pub mod model;
 pub mod provider;
 pub mod resilience;

@@ -1,0 +1,37 @@
+//! The HTTP API and gateway (feature `server`): the seed's `/api/v1/...`
+//! services served natively from one [`Tickersense`](crate::Tickersense),
+//! behind the gateway's rate limits, body limit, timeouts, CORS and request
+//! ids, with strangler routing to a legacy upstream (each route group
+//! `native`, `legacy` or `shadow`) and the operations endpoints `/health`,
+//! `/ready` and `/metrics`. The `tickersense serve` command runs it.
+//!
+//! Layout, outermost first, as a request meets it:
+//! - `ops`: request id, trace span, request metrics; `/health`, `/ready`, `/metrics`.
+//! - `gateway`: CORS, the body limit and the per-group rate limits.
+//! - `strangler`: sends a route group to the legacy upstream, to both
+//!   (shadow), or to the native handlers, by the route table.
+//! - `api`: the native handlers, one file per seed service, each route
+//!   group under its own timeout.
+//!
+//! Every error answers `{"detail": message, "code": kind}` with the status
+//! of [`ErrorKind::http_status`](crate::ErrorKind::http_status).
+
+mod api;
+mod error;
+mod gateway;
+mod ops;
+mod route_group;
+mod server;
+mod settings;
+mod state;
+mod strangler;
+
+pub use api::{Problem, Unprocessable};
+pub use error::ErrorBody;
+pub use route_group::RouteGroup;
+pub use server::{app, serve};
+pub use settings::{
+    LogFormat, RateLimitSetting, ServerSettings, DEFAULT_BODY_LIMIT, DEFAULT_LISTEN,
+    DEFAULT_REQUEST_TIMEOUT,
+};
+pub use state::AppState;

@@ -1,0 +1,37 @@
+use std::future::Future;
+
+use axum::Router;
+use tokio::net::TcpListener;
+
+use crate::error::{Error, Result};
+
+use super::{api, gateway, ops, strangler, AppState};
+
+/// The whole application as one router: the native API behind the
+/// strangler, the gateway layers and the operations endpoints. Serve it
+/// with [`serve`], or call it in process (`tower::ServiceExt::oneshot`).
+pub fn app(state: AppState) -> Router {
+    let native = api::routes(&state);
+    let routed = strangler::route(native, &state);
+    let limited = gateway::layers(routed, &state);
+    let with_ops = limited.merge(ops::routes(&state));
+    ops::observe(with_ops, &state)
+}
+
+/// Serves [`app`] on `listener` until `shutdown` completes; then stops
+/// accepting, lets the requests in flight finish, and closes the client's
+/// pools.
+pub async fn serve(
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    let client = state.client().clone();
+    let app = app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let served = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(|e| Error::unavailable("the server stopped").with_source(e));
+    client.close().await;
+    served
+}
