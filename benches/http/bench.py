@@ -240,6 +240,9 @@ def main():
     parser.add_argument("--route-file-template", default='[groups]\nstocks = "{mode}"\n')
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
+    # The servers run in a scratch directory: programs by absolute path.
+    args.tickersense, args.bare, args.python = (
+        os.path.abspath(p) for p in (args.tickersense, args.bare, args.python))
     results, started = {}, []
     with tempfile.TemporaryDirectory() as workdir:
         try:
