@@ -1,6 +1,5 @@
-//! The stock service (seed section 4.2): quote and history (search is in
-//! `search.rs`), with
-//! the seed's paths, parameters and field names.
+//! The stock service (seed section 4.2): quote and history with the seed's
+//! paths, parameters and field names (search is in `search.rs`).
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
