@@ -9,8 +9,10 @@
 //! client accepts it. A path no native route serves answers JSON 404, a
 //! known path with another method JSON 405.
 //!
-//! Adding a group is one line in [`GROUPS`]'s list in [`routes`]: its router
-//! (state applied), and its paths one line each in `openapi.rs`.
+//! Adding a group is one line in the `groups` list of [`routes`],
+//! `(RouteGroup::Cache, cache::routes(state)),` (its router with its state
+//! applied), and one line per path in `openapi.rs`'s `paths(...)` list. A
+//! router outside every group (`/openapi.json`) is merged after the list.
 
 use std::time::Duration;
 
@@ -26,6 +28,7 @@ use crate::error::{Error, ErrorKind};
 
 mod openapi;
 mod params;
+mod search;
 mod sentiment;
 mod stocks;
 

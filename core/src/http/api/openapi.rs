@@ -29,7 +29,7 @@ use crate::http::AppState;
     paths(
         super::stocks::quote,
         super::stocks::history,
-        super::stocks::search,
+        super::search::search,
         super::sentiment::current,
         super::sentiment::history,
         openapi_json,
