@@ -13,6 +13,11 @@ pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
 /// How long a native handler may take, when its group has no timeout of
 /// its own: the seed's proxy timeout.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long connecting to the legacy upstream may take, when not told.
+pub const DEFAULT_LEGACY_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long the legacy upstream may take to begin its answer (its status
+/// and headers), when not told: the seed's proxy timeout.
+pub const DEFAULT_LEGACY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Everything the server reads besides the [`Tickersense`](crate::Tickersense)
 /// it serves. `tickersense serve` fills it from its flags and the
@@ -50,12 +55,19 @@ pub struct ServerSettings {
     pub group_timeouts: BTreeMap<RouteGroup, Duration>,
     /// How log lines are written.
     pub log_format: LogFormat,
+    /// How long connecting to the legacy upstream may take (504 beyond).
+    pub legacy_connect_timeout: Duration,
+    /// How long the legacy upstream may take to begin its answer (504
+    /// beyond); the body then streams for as long as it takes.
+    pub legacy_timeout: Duration,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
         ServerSettings {
-            listen: DEFAULT_LISTEN.parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            listen: DEFAULT_LISTEN
+                .parse()
+                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
             admin_token: None,
             legacy_url: None,
             routes_file: None,
@@ -67,6 +79,8 @@ impl Default for ServerSettings {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             group_timeouts: BTreeMap::new(),
             log_format: LogFormat::Text,
+            legacy_connect_timeout: DEFAULT_LEGACY_CONNECT_TIMEOUT,
+            legacy_timeout: DEFAULT_LEGACY_TIMEOUT,
         }
     }
 }
@@ -97,7 +111,10 @@ impl fmt::Debug for ServerSettings {
             .field("admin_token", &self.admin_token.as_ref().map(|_| "<set>"))
             .field(
                 "legacy_url",
-                &self.legacy_url.as_ref().map(|u| crate::url::redact_url(u.as_str())),
+                &self
+                    .legacy_url
+                    .as_ref()
+                    .map(|u| crate::url::redact_url(u.as_str())),
             )
             .field("routes_file", &self.routes_file)
             .field("cors_origins", &self.cors_origins)
@@ -108,6 +125,8 @@ impl fmt::Debug for ServerSettings {
             .field("request_timeout", &self.request_timeout)
             .field("group_timeouts", &self.group_timeouts)
             .field("log_format", &self.log_format)
+            .field("legacy_connect_timeout", &self.legacy_connect_timeout)
+            .field("legacy_timeout", &self.legacy_timeout)
             .finish()
     }
 }

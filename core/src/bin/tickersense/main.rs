@@ -44,9 +44,9 @@ async fn run(cli: Cli) -> tickersense::Result<()> {
                 listen,
                 ..ServerSettings::default()
             };
-            let listener = tokio::net::TcpListener::bind(listen)
-                .await
-                .map_err(|e| tickersense::Error::unavailable(format!("cannot listen on {listen}")).with_source(e))?;
+            let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
+                tickersense::Error::unavailable(format!("cannot listen on {listen}")).with_source(e)
+            })?;
             let state = AppState::new(client, settings)?;
             tickersense::http::serve(state, listener, async {
                 let _ = tokio::signal::ctrl_c().await;

@@ -38,7 +38,10 @@ pub(crate) enum ShadowOutcome {
 /// `/health`, `/ready` and `/metrics`.
 pub(crate) fn routes(state: &AppState) -> Router {
     Router::new()
-        .route("/health", get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }))
+        .route(
+            "/health",
+            get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
+        )
         .with_state(state.clone())
 }
 
