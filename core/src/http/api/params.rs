@@ -5,11 +5,15 @@
 
 use std::str::FromStr;
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
+
+use crate::error::Error;
+use crate::model::Symbol;
 
 /// Most parameters read from one query string; the rest are ignored.
 const MAX_PARAMS: usize = 64;
@@ -102,6 +106,104 @@ impl Params {
             ));
         }
         Ok(value)
+    }
+}
+
+impl Params {
+    /// `name` as one of `T`'s spellings (`T::from_str`), `default` when
+    /// absent, or 422 `enum` listing the `allowed` spellings as FastAPI
+    /// words it for an enum parameter.
+    pub(crate) fn one_of<T: FromStr>(
+        &self,
+        name: &'static str,
+        default: T,
+        allowed: &[&str],
+    ) -> Result<T, Unprocessable> {
+        match self.get(name) {
+            None => Ok(default),
+            Some(raw) => raw.parse().map_err(|_| {
+                let listed: Vec<String> = allowed.iter().map(|a| format!("'{a}'")).collect();
+                Unprocessable::query(
+                    name,
+                    "enum",
+                    &format!("Input should be {}", listed.join(", ")),
+                    Some(raw),
+                )
+            }),
+        }
+    }
+
+    /// `name` as an instant: a date (`2024-01-31`, its midnight UTC) or an
+    /// RFC 3339 date and time (`2024-01-31T14:30:00Z`, any offset);
+    /// `None` when absent; else 422 `datetime_from_date_parsing`.
+    pub(crate) fn instant(
+        &self,
+        name: &'static str,
+    ) -> Result<Option<DateTime<Utc>>, Unprocessable> {
+        let Some(raw) = self.get(name) else {
+            return Ok(None);
+        };
+        let text = raw.trim();
+        if let Ok(at) = DateTime::parse_from_rfc3339(text) {
+            return Ok(Some(at.with_timezone(&Utc)));
+        }
+        if let Some(midnight) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+        {
+            return Ok(Some(midnight.and_utc()));
+        }
+        Err(Unprocessable::query(
+            name,
+            "datetime_from_date_parsing",
+            "Input should be a valid datetime or date: YYYY-MM-DD or RFC 3339",
+            Some(raw),
+        ))
+    }
+}
+
+/// `text` when it has `1..=max` characters once trimmed; else 422
+/// `string_too_short` / `string_too_long` at `loc`, as FastAPI words a
+/// length-bounded string.
+pub(crate) fn bounded_text<'a>(
+    text: &'a str,
+    loc: Vec<String>,
+    max: usize,
+) -> Result<&'a str, Unprocessable> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err(Unprocessable::at(
+            loc,
+            "string_too_short",
+            "String should have at least 1 character",
+            Some(text),
+        ));
+    }
+    if trimmed.chars().count() > max {
+        return Err(Unprocessable::at(
+            loc,
+            "string_too_long",
+            &format!("String should have at most {max} characters"),
+            Some(text),
+        ));
+    }
+    Ok(trimmed)
+}
+
+/// The `{symbol}` segment of a path, checked by [`Symbol::parse`]: a bad
+/// one answers 400 `InvalidInput` (never 422: the seed took any text and
+/// the provider refused it).
+#[derive(Debug)]
+pub(crate) struct SymbolPath(pub(crate) Symbol);
+
+impl<S: Send + Sync> FromRequestParts<S> for SymbolPath {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| Error::invalid_input("the symbol in the path is not valid text"))?;
+        Symbol::parse(&raw).map(SymbolPath)
     }
 }
 
