@@ -371,7 +371,8 @@ async fn shadow_serves_legacy_and_counts_one_match_and_one_mismatch() {
     let (url, legacy) = start_legacy().await;
     let native = native_quote().await;
     *legacy.quote.lock().expect("lock") = native.clone();
-    let file = route_file("[groups]\nstocks = \"shadow\"\n");
+    // A live quote's market time is the clock's: not compared.
+    let file = route_file("[groups]\nstocks = \"shadow\"\n[shadow]\nignore = [\"market_time\"]\n");
     let app = app(state(Some(&url), Some(&file)));
 
     let (status, _, body) = call(&app, "/api/v1/stocks/AAPL/quote").await;

@@ -14,7 +14,7 @@
 //! [shadow]
 //! tolerance = 1e-9            # relative difference allowed between two numbers
 //! absolute_tolerance = 1e-9   # ... and the absolute floor under it
-//! ignore = ["analysis_timestamp", "timestamp"]   # field names skipped at any depth
+//! ignore = ["analysis_timestamp", "timestamp", "market_time"]   # skipped at any depth
 //! ```
 //!
 //! Unknown keys, groups and modes are errors that name them.
@@ -43,8 +43,9 @@ pub(crate) const DEFAULT_TOLERANCE: f64 = 1e-9;
 /// The absolute floor when the file names none, so values near zero
 /// (a change of `0.0` against `1e-15`) match too.
 pub(crate) const DEFAULT_ABSOLUTE_TOLERANCE: f64 = 1e-9;
-/// The field names ignored when the file names none: the answers' clocks.
-pub(crate) const DEFAULT_IGNORED: [&str; 2] = ["analysis_timestamp", "timestamp"];
+/// The field names ignored when the file names none: the answers' clocks
+/// (the sentiment analysis time, event times, a live quote's market time).
+pub(crate) const DEFAULT_IGNORED: [&str; 3] = ["analysis_timestamp", "timestamp", "market_time"];
 
 /// Who serves a route group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
