@@ -92,6 +92,13 @@ async fn start_legacy() -> (Url, Legacy) {
                 )
             }),
         )
+        .route(
+            "/api/v1/users/slow/now",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                axum::Json(json!({"late": true}))
+            }),
+        )
         .with_state(legacy.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -316,6 +323,26 @@ async fn a_storm_of_legacy_5xx_opens_the_breaker() {
         legacy.hits.load(Ordering::SeqCst),
         5,
         "the open breaker keeps calls away"
+    );
+}
+
+#[tokio::test]
+async fn a_legacy_answer_slower_than_the_first_byte_timeout_is_504() {
+    let (url, _legacy) = start_legacy().await;
+    let settings = ServerSettings {
+        legacy_url: Some(url),
+        legacy_timeout: Duration::from_millis(200),
+        rate_limits: RateLimitSetting::Off,
+        ..ServerSettings::default()
+    };
+    let app = app(AppState::new(client(), settings).expect("a state"));
+    let started = std::time::Instant::now();
+    let (status, _, body) = call(&app, "/api/v1/users/slow/now").await;
+    assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
+    assert_eq!(body["code"], "Timeout");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "cut off at the timeout"
     );
 }
 
