@@ -114,18 +114,9 @@ mod tests {
 
     #[test]
     fn groups_are_read_from_the_path_segment() {
-        assert_eq!(
-            RouteGroup::of_path("/api/v1/stocks/AAPL/quote"),
-            Some(RouteGroup::Stocks)
-        );
-        assert_eq!(
-            RouteGroup::of_path("/api/v1/cache/stats"),
-            Some(RouteGroup::Cache)
-        );
-        assert_eq!(
-            RouteGroup::of_path("/api/v1/stocks"),
-            Some(RouteGroup::Stocks)
-        );
+        assert_eq!(RouteGroup::of_path("/api/v1/stocks/AAPL/quote"), Some(RouteGroup::Stocks));
+        assert_eq!(RouteGroup::of_path("/api/v1/cache/stats"), Some(RouteGroup::Cache));
+        assert_eq!(RouteGroup::of_path("/api/v1/stocks"), Some(RouteGroup::Stocks));
         assert_eq!(RouteGroup::of_path("/api/v1/stocksx/a"), None);
         assert_eq!(RouteGroup::of_path("/health"), None);
         for group in RouteGroup::ALL {

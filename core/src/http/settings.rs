@@ -55,9 +55,7 @@ pub struct ServerSettings {
 impl Default for ServerSettings {
     fn default() -> Self {
         ServerSettings {
-            listen: DEFAULT_LISTEN
-                .parse()
-                .unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
+            listen: DEFAULT_LISTEN.parse().unwrap_or(SocketAddr::from(([127, 0, 0, 1], 8080))),
             admin_token: None,
             legacy_url: None,
             routes_file: None,
@@ -99,10 +97,7 @@ impl fmt::Debug for ServerSettings {
             .field("admin_token", &self.admin_token.as_ref().map(|_| "<set>"))
             .field(
                 "legacy_url",
-                &self
-                    .legacy_url
-                    .as_ref()
-                    .map(|u| crate::url::redact_url(u.as_str())),
+                &self.legacy_url.as_ref().map(|u| crate::url::redact_url(u.as_str())),
             )
             .field("routes_file", &self.routes_file)
             .field("cors_origins", &self.cors_origins)

@@ -57,11 +57,7 @@ impl Params {
 
     /// `name` as a whole number, `default` when absent, or 422
     /// `int_parsing` as FastAPI words it.
-    pub(crate) fn int<T: FromStr>(
-        &self,
-        name: &'static str,
-        default: T,
-    ) -> Result<T, Unprocessable> {
+    pub(crate) fn int<T: FromStr>(&self, name: &'static str, default: T) -> Result<T, Unprocessable> {
         match self.get(name) {
             None => Ok(default),
             Some(raw) => raw.trim().parse().map_err(|_| {
