@@ -26,10 +26,12 @@ impl Server {
     async fn start(args: &[&str], env: &[(&str, &str)]) -> Server {
         let mut command = Command::new(BIN);
         command
-            .args(["serve", "--listen", "127.0.0.1:0", "--store", "memory://"])
+            .args(["serve", "--listen", "127.0.0.1:0"])
             .args(["--rate-limits", "off"])
             .args(args)
             .env("RUST_LOG", "info")
+            // Under the flags given: a flag wins over its variable.
+            .env("TICKERSENSE_STORE", "memory://")
             .env_remove("OTEL_EXPORTER_OTLP_ENDPOINT")
             .stdin(Stdio::null())
             .stdout(Stdio::null())

@@ -121,12 +121,14 @@ async fn metrics_count_requests_by_group_method_and_status() {
         ),
         "# TYPE tickersense_http_requests counter",
         "# TYPE tickersense_http_request_duration_seconds histogram",
-        "# TYPE tickersense_rate_limited counter",
-        "# TYPE tickersense_shadow_comparisons counter",
-        "# TYPE tickersense_upstream_breaker_state gauge",
+        "# TYPE tickersense_cache_hits counter",
     ] {
         assert!(text.contains(line), "{line} missing from\n{text}");
     }
+
+    // Families with no series yet (no rate limit hit, no shadow route, no
+    // legacy upstream) are left out.
+    assert!(!text.contains("tickersense_rate_limited_total"), "{text}");
 
     // The other server counted nothing of these.
     let (_, text, _) = call(&other, "GET", "/metrics").await;
@@ -309,4 +311,37 @@ async fn ready_is_503_when_the_market_data_stops_answering() {
     assert_eq!(body["status"], "unavailable");
     assert_eq!(body["degraded"], serde_json::json!(["market_data"]));
     assert_eq!(body["backends"][0]["name"], "user:hung");
+}
+
+#[tokio::test]
+async fn metrics_read_the_redis_cache_counters_without_scanning() {
+    let Some(url) = tickersense_tests::service_url("TICKERSENSE_TEST_REDIS_URL") else {
+        return;
+    };
+    let client = Tickersense::builder()
+        .store("memory://")
+        .cache(tickersense_tests::redis_with_own_prefix(&url))
+        .build()
+        .unwrap();
+    let state = state_for(client);
+    state.client().quote("MSFT").await.unwrap();
+    state.client().quote("MSFT").await.unwrap();
+    let (status, text, _) = call(&state, "GET", "/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_valid_exposition(&text);
+    assert!(
+        text.contains(r#"tickersense_cache_hits_total{namespace="stock_quote"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"tickersense_cache_misses_total{namespace="stock_quote"} 1"#),
+        "{text}"
+    );
+    let counters = state.client().cache_counters().await.unwrap();
+    let quote = counters
+        .iter()
+        .find(|s| s.namespace == "stock_quote")
+        .unwrap();
+    assert_eq!((quote.hits, quote.misses, quote.entries), (1, 1, 0));
+    state.client().close().await;
 }

@@ -4,6 +4,10 @@
 //! SIGTERM or Ctrl-C stops accepting, lets the requests in flight finish,
 //! closes the pools and exits 0; SIGHUP re-reads the route file (a file
 //! that does not parse is logged and the table in force stays).
+//!
+//! `--timeout` (a native handler's budget) reads `TICKERSENSE_REQUEST_TIMEOUT`:
+//! `TICKERSENSE_TIMEOUT` is the HTTP upstreams' timeout of the client's
+//! configuration, `--upstream-timeout` here.
 
 use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
@@ -263,6 +267,7 @@ async fn serve(config: Config, settings: ServerSettings) -> tickersense::Result<
 }
 
 /// Re-reads the route file on every SIGHUP, for as long as the process runs.
+#[cfg(unix)]
 fn reload_on_hangup(state: AppState) -> tickersense::Result<()> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut hangups = signal(SignalKind::hangup())
@@ -281,7 +286,14 @@ fn reload_on_hangup(state: AppState) -> tickersense::Result<()> {
     Ok(())
 }
 
+/// Without SIGHUP there is nothing to watch: the route file is read at start.
+#[cfg(not(unix))]
+fn reload_on_hangup(_: AppState) -> tickersense::Result<()> {
+    Ok(())
+}
+
 /// Completes on the first SIGTERM or Ctrl-C (SIGINT).
+#[cfg(unix)]
 async fn shutdown_requested() {
     use tokio::signal::unix::{signal, SignalKind};
     let terminate = async {
@@ -300,4 +312,11 @@ async fn shutdown_requested() {
         _ = terminate => tracing::info!("SIGTERM: finishing the requests in flight, then stopping"),
         _ = tokio::signal::ctrl_c() => tracing::info!("Ctrl-C: finishing the requests in flight, then stopping"),
     }
+}
+
+/// Completes on the first Ctrl-C.
+#[cfg(not(unix))]
+async fn shutdown_requested() {
+    let _ = tokio::signal::ctrl_c().await;
+    tracing::info!("Ctrl-C: finishing the requests in flight, then stopping");
 }

@@ -305,15 +305,15 @@ impl Collector for Scraped {
         let counters: [(&str, &str, Pick); 3] = [
             (
                 "cache_hits",
-                "Cache reads that found a value, by namespace",
+                "Cache reads that found a value, by namespace.",
                 |s| s.hits,
             ),
             (
                 "cache_misses",
-                "Cache reads that found nothing, by namespace",
+                "Cache reads that found nothing, by namespace.",
                 |s| s.misses,
             ),
-            ("cache_errors", "Cache backend errors, by namespace", |s| {
+            ("cache_errors", "Cache backend errors, by namespace.", |s| {
                 s.errors
             }),
         ];
@@ -331,7 +331,7 @@ impl Collector for Scraped {
         }
         let mut family = encoder.encode_descriptor(
             "upstream_breaker_state",
-            "Circuit breaker state of each upstream: 1 for the state it is in",
+            "Circuit breaker state of each upstream: 1 for the state it is in.",
             None,
             prometheus_client::metrics::MetricType::Gauge,
         )?;
