@@ -51,7 +51,7 @@ impl Server {
                         let addr = rest.split_whitespace().next().unwrap_or("").to_owned();
                         let _ = addr_tx.send(addr);
                     }
-                    lines.lock().unwrap().push(line);
+                    lines.lock().expect("the log lock").push(line);
                 }
             }
         });
@@ -59,7 +59,12 @@ impl Server {
             .await
             .ok()
             .flatten()
-            .unwrap_or_else(|| panic!("no listening line; log: {:?}", lines.lock().unwrap()));
+            .unwrap_or_else(|| {
+                panic!(
+                    "no listening line; log: {:?}",
+                    lines.lock().expect("the log lock")
+                )
+            });
         Server { child, addr, lines }
     }
 
@@ -82,7 +87,7 @@ impl Server {
             if let Some(line) = self
                 .lines
                 .lock()
-                .unwrap()
+                .expect("test setup")
                 .iter()
                 .find(|l| l.contains(needle))
             {
@@ -91,7 +96,7 @@ impl Server {
             assert!(
                 Instant::now() < deadline,
                 "no line with {needle:?} in {:?}",
-                self.lines.lock().unwrap()
+                self.lines.lock().expect("the log lock")
             );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
@@ -108,7 +113,7 @@ impl Server {
                 let _ = self.child.kill();
                 panic!(
                     "the server did not exit; log: {:?}",
-                    self.lines.lock().unwrap()
+                    self.lines.lock().expect("the log lock")
                 );
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -120,8 +125,8 @@ impl Server {
 /// it for `hold`, then closes it: every probe of a store pointed at it is
 /// slow, then fails.
 async fn slow_database(hold: Duration) -> (u16, mpsc::UnboundedReceiver<()>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("test setup");
+    let port = listener.local_addr().expect("test setup").port();
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok((socket, _)) = listener.accept().await {
@@ -150,7 +155,7 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
     server.signal("TERM");
     let answer = request
         .await
-        .unwrap()
+        .expect("test setup")
         .expect("the request in flight is answered");
     assert_eq!(answer.status(), 200);
     assert!(
@@ -159,12 +164,13 @@ async fn sigterm_lets_the_request_in_flight_finish_then_exits_0() {
         started.elapsed()
     );
     assert!(answer.headers().contains_key("x-request-id"));
-    let body: serde_json::Value = serde_json::from_str(&answer.text().await.unwrap()).unwrap();
+    let body: serde_json::Value =
+        serde_json::from_str(&answer.text().await.expect("test setup")).expect("test setup");
     assert_eq!(body["status"], "degraded", "{body}");
     assert!(
         body["degraded"]
             .as_array()
-            .unwrap()
+            .expect("test setup")
             .contains(&"price_store".into()),
         "{body}"
     );
@@ -177,9 +183,14 @@ async fn sighup_reloads_the_routes_and_a_bad_file_keeps_the_server_up() {
     let server = Server::start(&[], &[]).await;
     server.signal("HUP");
     server.wait_for_line("SIGHUP: route table").await;
-    let answer = reqwest::get(server.url("/health")).await.unwrap();
+    let answer = reqwest::get(server.url("/health"))
+        .await
+        .expect("test setup");
     assert_eq!(answer.status(), 200);
-    assert_eq!(answer.text().await.unwrap(), r#"{"status":"ok"}"#);
+    assert_eq!(
+        answer.text().await.expect("test setup"),
+        r#"{"status":"ok"}"#
+    );
     server.signal("INT");
     assert_eq!(server.exit_code().await, 0);
 }
@@ -195,7 +206,7 @@ fn a_bad_flag_value_exits_2_naming_the_flag() {
         (&["backfill", "--concurrency", "0"], "--concurrency"),
     ];
     for (args, flag) in cases {
-        let out = Command::new(BIN).args(args).output().unwrap();
+        let out = Command::new(BIN).args(args).output().expect("test setup");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
         assert!(stderr.contains(flag), "{args:?}: {stderr}");
@@ -204,7 +215,7 @@ fn a_bad_flag_value_exits_2_naming_the_flag() {
     let out = Command::new(BIN)
         .args(["serve", "--rate-limits", "redix://user:hunter2@127.0.0.1/0"])
         .output()
-        .unwrap();
+        .expect("test setup");
     assert_eq!(out.status.code(), Some(2));
     assert!(!String::from_utf8_lossy(&out.stderr).contains("hunter2"));
 }
@@ -218,13 +229,13 @@ async fn otlp_receiver() -> (String, Arc<Mutex<Vec<bytes::Bytes>>>) {
         post({
             let bodies = bodies.clone();
             move |body: bytes::Bytes| async move {
-                bodies.lock().unwrap().push(body);
+                bodies.lock().expect("the log lock").push(body);
                 axum::http::StatusCode::OK
             }
         }),
     );
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("test setup");
+    let addr = listener.local_addr().expect("test setup");
     tokio::spawn(async move { axum::serve(listener, app).await });
     (format!("http://{addr}"), bodies)
 }
@@ -242,13 +253,13 @@ async fn the_spans_of_a_request_arrive_at_the_otlp_receiver() {
         .header("x-request-id", "otlp-probe-7f3a")
         .send()
         .await
-        .unwrap();
+        .expect("test setup");
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.headers()["x-request-id"], "otlp-probe-7f3a");
     // The batch goes out at shutdown at the latest.
     server.signal("TERM");
     assert_eq!(server.exit_code().await, 0);
-    let bodies = bodies.lock().unwrap();
+    let bodies = bodies.lock().expect("the log lock");
     assert!(!bodies.is_empty(), "no OTLP export arrived");
     let all: Vec<u8> = bodies.iter().flat_map(|b| b.iter().copied()).collect();
     // Protobuf keeps strings as they are: the span's name, its request id

@@ -30,15 +30,27 @@ async fn call(state: &AppState, method: &str, path: &str) -> (StatusCode, String
         .method(method)
         .uri(path)
         .body(Body::empty())
-        .unwrap();
-    let answer = app(state.clone()).oneshot(request).await.unwrap();
+        .expect("test setup");
+    let answer = app(state.clone())
+        .oneshot(request)
+        .await
+        .expect("test setup");
     let status = answer.status();
     let id = answer
         .headers()
         .get("x-request-id")
-        .map(|v| v.to_str().unwrap().to_owned());
-    let body = answer.into_body().collect().await.unwrap().to_bytes();
-    (status, String::from_utf8(body.to_vec()).unwrap(), id)
+        .map(|v| v.to_str().expect("test setup").to_owned());
+    let body = answer
+        .into_body()
+        .collect()
+        .await
+        .expect("test setup")
+        .to_bytes();
+    (
+        status,
+        String::from_utf8(body.to_vec()).expect("test setup"),
+        id,
+    )
 }
 
 /// Checks the exposition format's shape: every sample belongs to a family
@@ -51,7 +63,10 @@ fn assert_valid_exposition(text: &str) {
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix("# TYPE ") {
             let mut parts = rest.split(' ');
-            let (name, kind) = (parts.next().unwrap(), parts.next().unwrap());
+            let (name, kind) = (
+                parts.next().expect("test setup"),
+                parts.next().expect("test setup"),
+            );
             assert!(
                 ["counter", "gauge", "histogram", "info", "unknown"].contains(&kind),
                 "{line}"
@@ -65,7 +80,7 @@ fn assert_valid_exposition(text: &str) {
         }
         let (series, value) = line.rsplit_once(' ').expect("name and value");
         assert!(value.parse::<f64>().is_ok(), "{line}");
-        let name = series.split('{').next().unwrap();
+        let name = series.split('{').next().expect("test setup");
         assert!(
             name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
             "{line}"

@@ -29,7 +29,7 @@ enum Command {
     Serve(Box<serve::ServeArgs>),
     /// Fetches the history of many symbols into the store, a few at a time
     /// (resumable: run it again after a stop).
-    Backfill(backfill::BackfillArgs),
+    Backfill(Box<backfill::BackfillArgs>),
     /// Scores posts, one per line of FILE (or standard input), writing one
     /// JSON object per post.
     Score(score::ScoreArgs),
@@ -40,7 +40,7 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Score(args) => score::run(args),
         Command::Serve(args) => with_runtime(|runtime| serve::run(*args, runtime)),
-        Command::Backfill(args) => with_runtime(|runtime| backfill::run(args, runtime)),
+        Command::Backfill(args) => with_runtime(|runtime| backfill::run(*args, runtime)),
     }
 }
 

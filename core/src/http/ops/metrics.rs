@@ -5,17 +5,13 @@
 //! states) kept in a snapshot the scrape refreshes.
 
 use std::fmt::Write as _;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{Method, StatusCode};
-use prometheus_client::collector::Collector;
-use prometheus_client::encoding::{
-    DescriptorEncoder, EncodeLabelSet, EncodeLabelValue, EncodeMetric, LabelValueEncoder,
-};
-use prometheus_client::metrics::counter::{ConstCounter, Counter};
+use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
+use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
-use prometheus_client::metrics::gauge::ConstGauge;
 use prometheus_client::metrics::histogram::{exponential_buckets, Histogram};
 use prometheus_client::metrics::info::Info;
 use prometheus_client::registry::Registry;
@@ -24,6 +20,7 @@ use crate::cache::NamespaceStats;
 use crate::resilience::BreakerState;
 
 use super::super::RouteGroup;
+use super::scraped::{Scraped, Snapshot};
 
 /// The route group label: a group's name, or `other` for paths outside
 /// `/api/v1/GROUP` (`/health`, `/metrics`, unknown paths).
@@ -268,81 +265,12 @@ impl Metrics {
         cache: Vec<NamespaceStats>,
         breakers: Vec<(&'static str, BreakerState)>,
     ) -> Result<String, std::fmt::Error> {
-        // Scrapes may overlap: the lock makes each encode see one snapshot,
-        // the one it wrote.
-        let mut snapshot = self
-            .scraped
-            .values
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
-        *snapshot = Snapshot { cache, breakers };
-        drop(snapshot);
+        // Scrapes may overlap: each holds its turn from writing its
+        // snapshot to the end of its encode, so it encodes its own.
+        let _turn = self.scraped.set(Snapshot { cache, breakers });
         let mut text = String::with_capacity(4096);
         prometheus_client::encoding::text::encode(&mut text, &self.registry)?;
         Ok(text)
-    }
-}
-
-/// The values read at scrape time, encoded by the registry as it encodes
-/// the rest.
-#[derive(Debug, Default)]
-struct Scraped {
-    values: Mutex<Snapshot>,
-}
-
-#[derive(Debug, Default)]
-struct Snapshot {
-    cache: Vec<NamespaceStats>,
-    breakers: Vec<(&'static str, BreakerState)>,
-}
-
-const BREAKER_STATES: [&str; 3] = ["closed", "half-open", "open"];
-
-impl Collector for Scraped {
-    fn encode(&self, mut encoder: DescriptorEncoder<'_>) -> Result<(), std::fmt::Error> {
-        let snapshot = self.values.lock().unwrap_or_else(|e| e.into_inner());
-        type Pick = fn(&NamespaceStats) -> u64;
-        let counters: [(&str, &str, Pick); 3] = [
-            (
-                "cache_hits",
-                "Cache reads that found a value, by namespace.",
-                |s| s.hits,
-            ),
-            (
-                "cache_misses",
-                "Cache reads that found nothing, by namespace.",
-                |s| s.misses,
-            ),
-            ("cache_errors", "Cache backend errors, by namespace.", |s| {
-                s.errors
-            }),
-        ];
-        for (name, help, pick) in counters {
-            let mut family = encoder.encode_descriptor(
-                name,
-                help,
-                None,
-                prometheus_client::metrics::MetricType::Counter,
-            )?;
-            for stats in &snapshot.cache {
-                let labels = [("namespace", stats.namespace.as_str())];
-                ConstCounter::new(pick(stats)).encode(family.encode_family(&labels)?)?;
-            }
-        }
-        let mut family = encoder.encode_descriptor(
-            "upstream_breaker_state",
-            "Circuit breaker state of each upstream: 1 for the state it is in.",
-            None,
-            prometheus_client::metrics::MetricType::Gauge,
-        )?;
-        for &(upstream, state) in &snapshot.breakers {
-            for name in BREAKER_STATES {
-                let labels = [("upstream", upstream), ("state", name)];
-                let value = i64::from(state.as_str() == name);
-                ConstGauge::new(value).encode(family.encode_family(&labels)?)?;
-            }
-        }
-        Ok(())
     }
 }
 

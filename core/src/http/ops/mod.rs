@@ -22,6 +22,7 @@ use super::AppState;
 mod health;
 mod metrics;
 mod observe;
+mod scraped;
 mod telemetry;
 
 // The gateway and strangler parts count their rejections and comparisons here.
