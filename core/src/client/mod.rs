@@ -383,6 +383,14 @@ impl Tickersense {
         Ok(self.backends().await?.cache.stats().await)
     }
 
+    /// The cache's hit, miss and error counters per namespace, without
+    /// reading the cache (no `SCAN` on Redis; `entries` and `bytes` 0
+    /// there): O(namespaces), no I/O, cheap enough for every metrics
+    /// scrape. See [`Cache::counters`](crate::cache::Cache::counters).
+    pub async fn cache_counters(&self) -> Result<Vec<NamespaceStats>> {
+        Ok(self.backends().await?.cache.counters().await)
+    }
+
     /// Drops a whole cache namespace (`key` `None`: every provider's
     /// values), or the values under one key as the calls name it: a symbol
     /// for the quote, history and sentiment namespaces (`"aapl"` drops

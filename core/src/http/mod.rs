@@ -28,6 +28,7 @@ mod strangler;
 
 pub use api::{Problem, Unprocessable};
 pub use error::ErrorBody;
+pub use ops::{init_telemetry, Telemetry, OTLP_ENDPOINT_VAR};
 pub use route_group::RouteGroup;
 pub use server::{app, serve};
 pub use settings::{

@@ -85,7 +85,6 @@ impl Strangler {
     /// The legacy upstream's name and breaker state (an outage window after
     /// a refused connection shows as open), for `/metrics` and `/ready`;
     /// `None` without a legacy upstream. A lock held for a few instructions.
-    #[cfg_attr(not(test), allow(dead_code))] // read by ops' /metrics and /ready
     pub(crate) fn legacy_state(&self) -> Option<(&'static str, BreakerState)> {
         self.legacy
             .as_ref()

@@ -20,7 +20,6 @@ use crate::http::ServerSettings;
 use crate::resilience::{BreakerState, Outage, ResiliencePolicy, Upstream};
 
 /// The legacy upstream's name in `/metrics` and `/ready`.
-#[cfg_attr(not(test), allow(dead_code))] // read by ops' /metrics and /ready
 pub(crate) const LEGACY_NAME: &str = "legacy";
 /// What the legacy upstream is called in messages.
 const SHOWN: &str = "the legacy upstream";
@@ -91,7 +90,6 @@ impl Legacy {
     }
 
     /// The breaker's state, an outage window counting as open.
-    #[cfg_attr(not(test), allow(dead_code))] // read by ops' /metrics and /ready
     pub(crate) fn state(&self) -> BreakerState {
         match self.outage.status() {
             Some(down) if !down.retry_in.is_zero() => BreakerState::Open {
