@@ -4,16 +4,19 @@ use axum::Router;
 
 use super::AppState;
 
+mod cache;
+mod jobs;
+mod migrate;
+mod operator;
 mod params;
 
+pub(crate) use jobs::Jobs;
 pub use params::{Problem, Unprocessable};
-
-/// Batch migrations running in this process (the migration service).
-#[derive(Default)]
-pub(crate) struct Jobs {}
 
 /// Every native `/api/v1/...` route and `/openapi.json`, each route group
 /// under its own timeout.
 pub(crate) fn routes(state: &AppState) -> Router {
-    Router::new().with_state(state.clone())
+    Router::new()
+        .merge(cache::routes(state))
+        .merge(migrate::routes(state))
 }
