@@ -282,6 +282,25 @@ async fn batch_outlives_its_request(store: &str) {
         states.iter().all(|s| s == "running" || s == "pending"),
         "{states:?}"
     );
+    // Asked for a symbol the batch is fetching, a migration leaves it be.
+    let uri = format!("/api/v1/migrate/stock/{first}?days=20");
+    let (status, _, json) = send(&app, Method::POST, &uri, Some(TOKEN), None).await;
+    assert_eq!(status, StatusCode::OK, "{json}");
+    assert_eq!(
+        (
+            &json["symbol"],
+            &json["status"],
+            &json["records_migrated"],
+            &json["error_message"]
+        ),
+        (
+            &json!(first),
+            &json!("running_elsewhere"),
+            &json!(0),
+            &Value::Null
+        )
+    );
+    assert_eq!(status_of(&first).await, "running");
 
     provider.gate.add_permits(symbols.len());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);

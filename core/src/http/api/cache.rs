@@ -23,7 +23,7 @@ use serde_json::Value;
 use super::Unprocessable;
 use crate::cache::namespace;
 use crate::error::{echo, Error, Result};
-use crate::http::AppState;
+use crate::http::{AppState, ErrorBody};
 
 /// The routes, behind the operator token.
 pub(super) fn routes(state: &AppState) -> Router {
@@ -166,6 +166,21 @@ fn parse_item(body: &[u8]) -> std::result::Result<CacheItem, Unprocessable> {
 
 /// `POST /api/v1/cache/{cache_type}`: stores `value` under `key` for
 /// `ttl` seconds (the namespace's TTL at most). One cache write.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cache/{cache_type}",
+    tag = "cache",
+    params(("cache_type" = String, Path, description = "A cache namespace (the seed's CACHE_CONFIG names)")),
+    request_body = CacheItem,
+    responses(
+        (status = 200, description = "Stored", body = Message),
+        (status = 400, description = "Unknown cache type or key", body = ErrorBody),
+        (status = 401, description = "Missing or wrong operator token", body = ErrorBody),
+        (status = 404, description = "No operator token configured", body = ErrorBody),
+        (status = 422, description = "The body is no cache item", body = Unprocessable),
+    ),
+    security(("operator_token" = []))
+)]
 async fn set(
     State(state): State<AppState>,
     Path(name): Path<String>,
@@ -197,6 +212,22 @@ async fn set(
 
 /// `GET /api/v1/cache/{cache_type}/{key}`: the value and its seconds
 /// left, or `exists: false`. One cache read.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cache/{cache_type}/{key}",
+    tag = "cache",
+    params(
+        ("cache_type" = String, Path, description = "A cache namespace"),
+        ("key" = String, Path, description = "The key, 1 to 256 characters"),
+    ),
+    responses(
+        (status = 200, description = "The value, or exists: false", body = CacheResponse),
+        (status = 400, description = "Unknown cache type or key", body = ErrorBody),
+        (status = 401, description = "Missing or wrong operator token", body = ErrorBody),
+        (status = 404, description = "No operator token configured", body = ErrorBody),
+    ),
+    security(("operator_token" = []))
+)]
 async fn read(
     State(state): State<AppState>,
     Path((name, key)): Path<(String, String)>,
@@ -221,6 +252,22 @@ async fn read(
 
 /// `DELETE /api/v1/cache/{cache_type}/{key}`: 404 when nothing is held.
 /// One cache read and one delete.
+#[utoipa::path(
+    delete,
+    path = "/api/v1/cache/{cache_type}/{key}",
+    tag = "cache",
+    params(
+        ("cache_type" = String, Path, description = "A cache namespace"),
+        ("key" = String, Path, description = "The key"),
+    ),
+    responses(
+        (status = 200, description = "Deleted", body = Message),
+        (status = 400, description = "Unknown cache type or key", body = ErrorBody),
+        (status = 401, description = "Missing or wrong operator token", body = ErrorBody),
+        (status = 404, description = "No such key, or no operator token configured", body = ErrorBody),
+    ),
+    security(("operator_token" = []))
+)]
 async fn remove(
     State(state): State<AppState>,
     Path((name, key)): Path<(String, String)>,
@@ -236,6 +283,19 @@ async fn remove(
 /// `DELETE /api/v1/cache/{cache_type}`: drops the whole namespace, the
 /// services' values with the operator's. A walk over its keys (`SCAN` on
 /// Redis).
+#[utoipa::path(
+    delete,
+    path = "/api/v1/cache/{cache_type}",
+    tag = "cache",
+    params(("cache_type" = String, Path, description = "A cache namespace")),
+    responses(
+        (status = 200, description = "The namespace emptied", body = Message),
+        (status = 400, description = "Unknown cache type or key", body = ErrorBody),
+        (status = 401, description = "Missing or wrong operator token", body = ErrorBody),
+        (status = 404, description = "No operator token configured", body = ErrorBody),
+    ),
+    security(("operator_token" = []))
+)]
 async fn clear(State(state): State<AppState>, Path(name): Path<String>) -> Result<Json<Message>> {
     let namespace = cache_type(&name)?;
     state.client().invalidate(namespace, None).await?;
@@ -270,6 +330,17 @@ pub(crate) struct CacheStats {
 
 /// `GET /api/v1/cache/stats`: counters of every namespace. A walk over
 /// each namespace's keys on Redis (`SCAN`), O(entries) in memory.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cache/stats",
+    tag = "cache",
+    responses(
+        (status = 200, description = "Counters of every namespace", body = CacheStats),
+        (status = 401, description = "Missing or wrong operator token", body = ErrorBody),
+        (status = 404, description = "No operator token configured", body = ErrorBody),
+    ),
+    security(("operator_token" = []))
+)]
 async fn stats(State(state): State<AppState>) -> Result<Json<CacheStats>> {
     let mut stats: std::collections::BTreeMap<String, NamespaceCounts> = namespace::ALL
         .iter()

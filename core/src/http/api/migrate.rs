@@ -24,7 +24,7 @@ use super::jobs::joined;
 use super::params::Params;
 use super::Unprocessable;
 use crate::error::{Error, ErrorKind, Result};
-use crate::http::AppState;
+use crate::http::{AppState, ErrorBody};
 use crate::model::{BackfillState, BackfillStatus, HistoryRange, Interval, Symbol};
 use crate::service::{BackfillProgress, BackfillReport, DEFAULT_BACKFILL_CONCURRENCY};
 
@@ -178,6 +178,25 @@ fn days(params: &Params) -> std::result::Result<i64, Unprocessable> {
 /// `POST /api/v1/migrate/stock/{symbol}?days=365`: migrates one symbol and
 /// answers its status; a failure answers the status of its kind (a symbol
 /// the provider does not know is 404), its status kept for `.../status`.
+#[utoipa::path(
+    post,
+    path = "/api/v1/migrate/stock/{symbol}",
+    tag = "migrate",
+    params(
+        ("symbol" = String, Path, description = "The symbol"),
+        ("days" = Option<i64>, Query, description = "Days back, 1 to 36500 (365)"),
+    ),
+    responses(
+        (status = 200, description = "Migrated, or being migrated by another run", body = MigrationStatus),
+        (status = 400, description = "No valid symbol", body = ErrorBody),
+        (status = 401, description = "Missing or wrong operator token", body = ErrorBody),
+        (status = 404, description = "Unknown symbol, or no operator token configured", body = ErrorBody),
+        (status = 422, description = "A bad parameter", body = Unprocessable),
+        (status = 502, description = "The provider answered badly", body = ErrorBody),
+        (status = 503, description = "The provider or the store is down, or too many migrations run", body = ErrorBody),
+    ),
+    security(("operator_token" = []))
+)]
 async fn migrate_one(
     State(state): State<AppState>,
     Path(symbol): Path<String>,
@@ -202,6 +221,20 @@ async fn migrate_one(
 /// `GET /api/v1/migrate/stock/{symbol}/status`: the symbol's kept daily
 /// status, 404 when it was never migrated. One store query over every
 /// kept status (O(symbols)).
+#[utoipa::path(
+    get,
+    path = "/api/v1/migrate/stock/{symbol}/status",
+    tag = "migrate",
+    params(("symbol" = String, Path, description = "The symbol")),
+    responses(
+        (status = 200, description = "The kept status", body = MigrationStatus),
+        (status = 400, description = "No valid symbol", body = ErrorBody),
+        (status = 401, description = "Missing or wrong operator token", body = ErrorBody),
+        (status = 404, description = "Never migrated, or no operator token configured", body = ErrorBody),
+        (status = 503, description = "The store is down", body = ErrorBody),
+    ),
+    security(("operator_token" = []))
+)]
 async fn status(
     State(state): State<AppState>,
     Path(symbol): Path<String>,
@@ -237,6 +270,21 @@ fn batch_entries(body: &[u8]) -> std::result::Result<Vec<Value>, Unprocessable> 
 /// `POST /api/v1/migrate/batch?days=365` with a JSON list of symbols:
 /// migrates them, a few at a time, and answers how each went. Entries that
 /// are no symbol fail alone; a repeated symbol is migrated once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/migrate/batch",
+    tag = "migrate",
+    params(("days" = Option<i64>, Query, description = "Days back, 1 to 36500 (365)")),
+    request_body(content = Vec<String>, description = "At most 1000 symbols"),
+    responses(
+        (status = 200, description = "How each went", body = BatchResult),
+        (status = 401, description = "Missing or wrong operator token", body = ErrorBody),
+        (status = 404, description = "No operator token configured", body = ErrorBody),
+        (status = 422, description = "The body is no list, or a longer one", body = Unprocessable),
+        (status = 503, description = "Too many migrations run, or the store is down", body = ErrorBody),
+    ),
+    security(("operator_token" = []))
+)]
 async fn migrate_batch(
     State(state): State<AppState>,
     params: Params,

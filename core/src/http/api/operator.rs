@@ -69,9 +69,90 @@ fn unauthorized() -> Response {
     response
 }
 
+/// The OpenAPI description of the operator groups (the cache and
+/// migration services) and of their `operator_token` bearer scheme, for
+/// the document `/openapi.json` serves to merge in.
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    paths(
+        super::cache::set,
+        super::cache::read,
+        super::cache::remove,
+        super::cache::clear,
+        super::cache::stats,
+        super::migrate::migrate_one,
+        super::migrate::status,
+        super::migrate::migrate_batch,
+    ),
+    modifiers(&OperatorToken),
+    tags(
+        (name = "cache", description = "The cache service (operator token required)"),
+        (name = "migrate", description = "The migration service (operator token required)"),
+    )
+)]
+#[cfg_attr(
+    not(test),
+    expect(
+        dead_code,
+        reason = "merged into /openapi.json once the document lists every group"
+    )
+)]
+pub(crate) struct OperatorApi;
+
+/// Adds the `operator_token` security scheme the operator paths name.
+#[cfg_attr(
+    not(test),
+    expect(dead_code, reason = "used by OperatorApi, merged later")
+)]
+struct OperatorToken;
+
+impl utoipa::Modify for OperatorToken {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let scheme = HttpBuilder::new()
+            .scheme(HttpAuthScheme::Bearer)
+            .description(Some("The operator token (TICKERSENSE_ADMIN_TOKEN)"))
+            .build();
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("operator_token", SecurityScheme::Http(scheme));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_operator_paths_are_described_with_their_scheme() {
+        use utoipa::OpenApi;
+        let doc = serde_json::to_value(OperatorApi::openapi()).unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        let operations: usize = paths.values().map(|p| p.as_object().unwrap().len()).sum();
+        assert_eq!(operations, 8, "{paths:?}");
+        assert_eq!(
+            doc["components"]["securitySchemes"]["operator_token"]["scheme"],
+            "bearer"
+        );
+        for schema in [
+            "CacheItem",
+            "CacheResponse",
+            "CacheStats",
+            "MigrationStatus",
+            "BatchResult",
+        ] {
+            assert!(
+                doc["components"]["schemas"].get(schema).is_some(),
+                "{schema}"
+            );
+        }
+        let batch = &paths["/api/v1/migrate/batch"]["post"];
+        assert_eq!(
+            batch["security"],
+            serde_json::json!([{"operator_token": []}])
+        );
+    }
 
     fn with(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();
