@@ -6,6 +6,7 @@ mod guard;
 mod health;
 mod lazy;
 mod open;
+mod operator_cache;
 mod probe;
 
 use std::ops::Deref;
@@ -62,6 +63,8 @@ use open::Backends;
 /// ```
 pub struct Tickersense {
     config: Config,
+    /// The cache policies the cache built from the cache URL keeps.
+    policies: CachePolicies,
     objects: UserBackends,
     backends: Arc<Backends>,
     closed: AtomicBool,
@@ -84,6 +87,7 @@ impl Tickersense {
         let backends = Arc::new(Backends::assemble(&config, &policies, &objects)?);
         Ok(Tickersense {
             config,
+            policies,
             objects,
             backends,
             closed: AtomicBool::new(false),

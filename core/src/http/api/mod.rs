@@ -26,17 +26,19 @@ use tower_http::compression::CompressionLayer;
 use super::{AppState, ErrorBody, RouteGroup};
 use crate::error::{Error, ErrorKind};
 
+mod cache;
+mod jobs;
+mod migrate;
 mod openapi;
+mod operator;
 mod params;
 mod search;
 mod sentiment;
 mod stocks;
 
+pub(crate) use jobs::Jobs;
 pub use params::{Problem, Unprocessable};
 
-/// Batch migrations running in this process (the migration service).
-#[derive(Default)]
-pub(crate) struct Jobs {}
 
 /// Every native `/api/v1/...` route and `/openapi.json`, each route group
 /// under its own timeout, compressed when the client accepts it; any other
@@ -49,6 +51,8 @@ pub(crate) fn routes(state: &AppState) -> Router {
     let groups: Vec<(RouteGroup, Router)> = vec![
         (RouteGroup::Stocks, stocks::routes(state)),
         (RouteGroup::Sentiment, sentiment::routes(state)),
+        (RouteGroup::Cache, cache::routes(state)),
+        (RouteGroup::Migrate, migrate::routes(state)),
     ];
     let mut native = Router::new();
     for (group, router) in groups {
