@@ -34,6 +34,8 @@ pub mod config;
 pub mod error;
 #[cfg(feature = "server")]
 pub mod http;
+#[cfg(feature = "jobs")]
+pub mod jobs;
 pub mod model;
 pub mod provider;
 pub mod resilience;

@@ -113,6 +113,15 @@ pub trait Cache: Send + Sync {
     /// keys on Redis.
     async fn stats(&self) -> Vec<NamespaceStats>;
 
+    /// The counters of [`Cache::stats`] without reading the cache: hits,
+    /// misses and errors per namespace, sorted by namespace; `entries` and
+    /// `bytes` as far as they are known without I/O (0 on Redis). O(namespaces),
+    /// no I/O, so a metrics scrape may call it every time. The default is
+    /// [`Cache::stats`].
+    async fn counters(&self) -> Vec<NamespaceStats> {
+        self.stats().await
+    }
+
     /// Drops connections and held values; afterwards reads miss and writes
     /// are dropped, without any I/O. Idempotent; the default does nothing.
     async fn close(&self) {}

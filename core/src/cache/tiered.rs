@@ -121,24 +121,30 @@ impl Cache for TieredCache {
     /// Per namespace: hits of either tier; misses, entries, bytes and errors
     /// of Redis (a read that misses memory but hits Redis is a hit).
     async fn stats(&self) -> Vec<NamespaceStats> {
-        let mut merged: BTreeMap<String, NamespaceStats> = self
-            .far
-            .stats()
-            .await
-            .into_iter()
-            .map(|s| (s.namespace.clone(), s))
-            .collect();
-        for near in self.near.stats().await {
-            let entry = merged
-                .entry(near.namespace.clone())
-                .or_insert_with(|| NamespaceStats {
-                    namespace: near.namespace.clone(),
-                    ..NamespaceStats::default()
-                });
-            entry.hits += near.hits;
-        }
-        merged.into_values().collect()
+        merge_tiers(self.far.stats().await, self.near.stats().await)
     }
+
+    /// As [`TieredCache::stats`], from each tier's counters (no `SCAN`).
+    async fn counters(&self) -> Vec<NamespaceStats> {
+        merge_tiers(self.far.counters().await, self.near.counters().await)
+    }
+}
+
+/// Per namespace: hits of either tier; misses, entries, bytes and errors
+/// of the far tier.
+fn merge_tiers(far: Vec<NamespaceStats>, near: Vec<NamespaceStats>) -> Vec<NamespaceStats> {
+    let mut merged: BTreeMap<String, NamespaceStats> =
+        far.into_iter().map(|s| (s.namespace.clone(), s)).collect();
+    for near in near {
+        let entry = merged
+            .entry(near.namespace.clone())
+            .or_insert_with(|| NamespaceStats {
+                namespace: near.namespace.clone(),
+                ..NamespaceStats::default()
+            });
+        entry.hits += near.hits;
+    }
+    merged.into_values().collect()
 }
 
 #[cfg(test)]

@@ -28,10 +28,12 @@ mod strangler;
 
 pub use api::{Problem, Unprocessable};
 pub use error::ErrorBody;
+pub use ops::{init_telemetry, Telemetry, OTLP_ENDPOINT_VAR};
 pub use route_group::RouteGroup;
 pub use server::{app, serve};
 pub use settings::{
-    LogFormat, RateLimitSetting, ServerSettings, DEFAULT_BODY_LIMIT, DEFAULT_LISTEN,
+    LogFormat, RateLimitSetting, ServerSettings, DEFAULT_BODY_LIMIT,
+    DEFAULT_LEGACY_CONNECT_TIMEOUT, DEFAULT_LEGACY_TIMEOUT, DEFAULT_LISTEN,
     DEFAULT_REQUEST_TIMEOUT,
 };
 pub use state::AppState;

@@ -13,6 +13,11 @@ pub const DEFAULT_BODY_LIMIT: usize = 1 << 20;
 /// How long a native handler may take, when its group has no timeout of
 /// its own: the seed's proxy timeout.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long connecting to the legacy upstream may take, when not told.
+pub const DEFAULT_LEGACY_CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+/// How long the legacy upstream may take to begin its answer (its status
+/// and headers), when not told: the seed's proxy timeout.
+pub const DEFAULT_LEGACY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Everything the server reads besides the [`Tickersense`](crate::Tickersense)
 /// it serves. `tickersense serve` fills it from its flags and the
@@ -50,6 +55,11 @@ pub struct ServerSettings {
     pub group_timeouts: BTreeMap<RouteGroup, Duration>,
     /// How log lines are written.
     pub log_format: LogFormat,
+    /// How long connecting to the legacy upstream may take (504 beyond).
+    pub legacy_connect_timeout: Duration,
+    /// How long the legacy upstream may take to begin its answer (504
+    /// beyond); the body then streams for as long as it takes.
+    pub legacy_timeout: Duration,
 }
 
 impl Default for ServerSettings {
@@ -69,6 +79,8 @@ impl Default for ServerSettings {
             request_timeout: DEFAULT_REQUEST_TIMEOUT,
             group_timeouts: BTreeMap::new(),
             log_format: LogFormat::Text,
+            legacy_connect_timeout: DEFAULT_LEGACY_CONNECT_TIMEOUT,
+            legacy_timeout: DEFAULT_LEGACY_TIMEOUT,
         }
     }
 }
@@ -113,6 +125,8 @@ impl fmt::Debug for ServerSettings {
             .field("request_timeout", &self.request_timeout)
             .field("group_timeouts", &self.group_timeouts)
             .field("log_format", &self.log_format)
+            .field("legacy_connect_timeout", &self.legacy_connect_timeout)
+            .field("legacy_timeout", &self.legacy_timeout)
             .finish()
     }
 }

@@ -22,6 +22,7 @@
 //! Schemas are sqlx migrations compiled into the library and applied when the
 //! store connects, or only checked with `?migrations=check` ([`MigrationMode`]).
 
+mod claim;
 mod memory;
 mod migrations;
 #[cfg(feature = "postgres")]
@@ -39,6 +40,7 @@ use crate::error::{Error, Result};
 use crate::model::{BackfillStatus, Bar, DailySentiment, Interval, SentimentRecord, Symbol};
 use crate::model::{Credentials, NewUser, User, UserId, WatchlistItem};
 
+pub use claim::{claim_in_process, BackfillClaim};
 pub use memory::MemoryStore;
 pub use migrations::MigrationMode;
 #[cfg(feature = "postgres")]
@@ -214,6 +216,27 @@ pub trait BackfillStore: Send + Sync {
     /// Every status of `interval` (all intervals when `None`), by symbol.
     /// One query, O(statuses).
     async fn backfill_statuses(&self, interval: Option<Interval>) -> Result<Vec<BackfillStatus>>;
+
+    /// Claims (symbol, interval) for one backfill run before it fetches:
+    /// `Some(claim)` when no other run holds it, `None` while one does
+    /// (that run is fetching it: this one leaves it alone). The claim lasts
+    /// until released or dropped, and goes with its holder: a process that
+    /// dies holding one never leaves it held.
+    ///
+    /// The default claims among the runs of this process on this store
+    /// value ([`claim_in_process`]: O(1), no I/O), which is all a store of
+    /// one process (memory, SQLite) needs. A store shared by many processes
+    /// claims in its database: PostgreSQL takes a session advisory lock on
+    /// a connection of its own, which the server lets go when that
+    /// connection drops.
+    async fn claim_backfill(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+    ) -> Result<Option<BackfillClaim>> {
+        let store = self as *const Self as *const () as usize;
+        Ok(claim_in_process(store, symbol, interval))
+    }
 }
 
 /// Every analysis the sentiment service makes, one record per platform.

@@ -1,4 +1,5 @@
-//! The [`BackfillStore`] suite: one status per (symbol, interval), replaced.
+//! The [`BackfillStore`] suite: one status per (symbol, interval), replaced,
+//! and one claim per (symbol, interval) at a time.
 
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use crate::store::BackfillStore;
 ///
 /// The store need not be empty: the checks write symbols of their own
 /// (`B…`, unique per run) and look only at those. Costs a dozen small
-/// writes and reads, one of them a list of every status.
+/// writes and reads, one of them a list of every status, and four claims.
 pub async fn backfill_store(store: Arc<dyn BackfillStore>) -> Report {
     let store = &*store;
     let mut suite = Suite::new("backfill_store", "");
@@ -147,6 +148,45 @@ pub async fn backfill_store(store: Arc<dyn BackfillStore>) -> Report {
                     && holds(&c, Interval::D1),
                 "every interval's statuses should be three of this run's; got {every:?}"
             );
+            Ok(())
+        })
+        .await;
+
+    suite
+        .check("a_claim_excludes_another_until_released", async {
+            let claim = store
+                .claim_backfill(&d, Interval::D1)
+                .await
+                .called("claim_backfill")?;
+            ensure!(
+                claim.is_some(),
+                "a symbol nobody holds could not be claimed"
+            );
+            let second = store
+                .claim_backfill(&d, Interval::D1)
+                .await
+                .called("claim_backfill")?;
+            ensure!(second.is_none(), "a symbol was claimed twice at once");
+            let other = store
+                .claim_backfill(&d, Interval::Wk1)
+                .await
+                .called("claim_backfill")?;
+            ensure!(
+                other.is_some(),
+                "another interval of a claimed symbol could not be claimed"
+            );
+            if let Some(claim) = claim {
+                claim.release().await;
+            }
+            let again = store
+                .claim_backfill(&d, Interval::D1)
+                .await
+                .called("claim_backfill")?;
+            ensure!(again.is_some(), "a released claim could not be taken again");
+            drop(other);
+            if let Some(again) = again {
+                again.release().await;
+            }
             Ok(())
         })
         .await;

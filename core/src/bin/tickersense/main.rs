@@ -1,11 +1,19 @@
 //! The `tickersense` command: `serve` (the HTTP API and gateway),
-//! `backfill` and `score`.
+//! `backfill` (history of many symbols into the store) and `score` (posts,
+//! one per line, scored as JSON lines).
+//!
+//! Every flag also reads a `TICKERSENSE_*` variable (`--help` names it);
+//! a flag given wins over its variable. A bad value exits with status 2
+//! and a message naming the flag; a failure once running exits with 1.
 
-use std::sync::Arc;
+use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
-use tickersense::http::{AppState, ServerSettings};
-use tickersense::{Config, Tickersense};
+use clap::{CommandFactory, Parser, Subcommand};
+
+mod backends;
+mod backfill;
+mod score;
+mod serve;
 
 #[derive(Parser)]
 #[command(name = "tickersense", version, about)]
@@ -16,42 +24,46 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Serves the HTTP API and gateway.
-    Serve {
-        /// The address to listen on.
-        #[arg(long, env = "TICKERSENSE_LISTEN", default_value = tickersense::http::DEFAULT_LISTEN)]
-        listen: std::net::SocketAddr,
-    },
+    /// Serves the HTTP API and gateway until SIGTERM or Ctrl-C; SIGHUP
+    /// re-reads the route file.
+    Serve(Box<serve::ServeArgs>),
+    /// Fetches the history of many symbols into the store, a few at a time
+    /// (resumable: run it again after a stop).
+    Backfill(Box<backfill::BackfillArgs>),
+    /// Scores posts, one per line of FILE (or standard input), writing one
+    /// JSON object per post.
+    Score(score::ScoreArgs),
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
+fn main() -> ExitCode {
     let cli = Cli::parse();
-    match run(cli).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+    match cli.command {
+        Command::Score(args) => score::run(args),
+        Command::Serve(args) => with_runtime(|runtime| serve::run(*args, runtime)),
+        Command::Backfill(args) => with_runtime(|runtime| backfill::run(*args, runtime)),
+    }
+}
+
+fn with_runtime(job: impl FnOnce(&tokio::runtime::Runtime) -> ExitCode) -> ExitCode {
+    match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => job(&runtime),
         Err(e) => {
-            eprintln!("tickersense: {e}");
-            std::process::ExitCode::FAILURE
+            eprintln!("tickersense: cannot start the async runtime: {e}");
+            ExitCode::FAILURE
         }
     }
 }
 
-async fn run(cli: Cli) -> tickersense::Result<()> {
-    match cli.command {
-        Command::Serve { listen } => {
-            let client = Arc::new(Tickersense::new(Config::from_env()?)?);
-            let settings = ServerSettings {
-                listen,
-                ..ServerSettings::default()
-            };
-            let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-                tickersense::Error::unavailable(format!("cannot listen on {listen}")).with_source(e)
-            })?;
-            let state = AppState::new(client, settings)?;
-            tickersense::http::serve(state, listener, async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-        }
-    }
+/// Exits with status 2, saying `flag`'s value is bad and why, after the
+/// usage line. `why` must not hold the value when it may be a secret.
+pub(crate) fn bad_flag(flag: &str, why: impl std::fmt::Display) -> ! {
+    Cli::command()
+        .error(
+            clap::error::ErrorKind::ValueValidation,
+            format!("invalid value for '{flag}': {why}"),
+        )
+        .exit()
 }

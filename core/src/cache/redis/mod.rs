@@ -502,6 +502,26 @@ impl Cache for RedisCache {
         Some(&self.outage)
     }
 
+    /// The counters alone: no `SCAN`, so `entries` and `bytes` are 0.
+    async fn counters(&self) -> Vec<NamespaceStats> {
+        let mut out: Vec<NamespaceStats> = self
+            .counters
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .iter()
+            .map(|(namespace, c)| NamespaceStats {
+                namespace: namespace.clone(),
+                hits: c.hits.load(Ordering::Relaxed),
+                misses: c.misses.load(Ordering::Relaxed),
+                entries: 0,
+                bytes: 0,
+                errors: c.errors.load(Ordering::Relaxed),
+            })
+            .collect();
+        out.sort_by(|a, b| a.namespace.cmp(&b.namespace));
+        out
+    }
+
     async fn stats(&self) -> Vec<NamespaceStats> {
         let counted: Vec<(String, Arc<Counters>)> = self
             .counters

@@ -8,7 +8,9 @@ use super::LazyStore;
 use crate::error::Result;
 use crate::model::{BackfillStatus, Bar, DailySentiment, Interval, SentimentRecord, Symbol};
 use crate::model::{Credentials, NewUser, User, UserId, WatchlistItem};
-use crate::store::{BackfillStore, Coverage, PriceStore, SentimentStore, StoredSeries, UserStore};
+use crate::store::{
+    BackfillClaim, BackfillStore, Coverage, PriceStore, SentimentStore, StoredSeries, UserStore,
+};
 
 #[async_trait]
 impl PriceStore for LazyStore {
@@ -71,6 +73,15 @@ impl BackfillStore for LazyStore {
 
     async fn backfill_statuses(&self, interval: Option<Interval>) -> Result<Vec<BackfillStatus>> {
         self.call(|s| async move { s.backfill_statuses(interval).await })
+            .await
+    }
+
+    async fn claim_backfill(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+    ) -> Result<Option<BackfillClaim>> {
+        self.call(|s| async move { s.claim_backfill(symbol, interval).await })
             .await
     }
 }

@@ -9,8 +9,10 @@
 //! client accepts it. A path no native route serves answers JSON 404, a
 //! known path with another method JSON 405.
 //!
-//! Adding a group is one line in [`GROUPS`]'s list in [`routes`]: its router
-//! (state applied), and its paths one line each in `openapi.rs`.
+//! Adding a group is one line in the `groups` list of [`routes`],
+//! `(RouteGroup::Cache, cache::routes(state)),` (its router with its state
+//! applied), and one line per path in `openapi.rs`'s `paths(...)` list. A
+//! router outside every group (`/openapi.json`) is merged after the list.
 
 use std::time::Duration;
 
@@ -24,16 +26,19 @@ use tower_http::compression::CompressionLayer;
 use super::{AppState, ErrorBody, RouteGroup};
 use crate::error::{Error, ErrorKind};
 
+mod cache;
+mod jobs;
+mod migrate;
 mod openapi;
+mod operator;
 mod params;
+mod search;
 mod sentiment;
 mod stocks;
 
+pub(crate) use jobs::Jobs;
 pub use params::{Problem, Unprocessable};
 
-/// Batch migrations running in this process (the migration service).
-#[derive(Default)]
-pub(crate) struct Jobs {}
 
 /// Every native `/api/v1/...` route and `/openapi.json`, each route group
 /// under its own timeout, compressed when the client accepts it; any other
@@ -46,6 +51,8 @@ pub(crate) fn routes(state: &AppState) -> Router {
     let groups: Vec<(RouteGroup, Router)> = vec![
         (RouteGroup::Stocks, stocks::routes(state)),
         (RouteGroup::Sentiment, sentiment::routes(state)),
+        (RouteGroup::Cache, cache::routes(state)),
+        (RouteGroup::Migrate, migrate::routes(state)),
     ];
     let mut native = Router::new();
     for (group, router) in groups {

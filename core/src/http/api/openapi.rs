@@ -29,23 +29,29 @@ use crate::http::AppState;
     paths(
         super::stocks::quote,
         super::stocks::history,
-        super::stocks::search,
+        super::search::search,
         super::sentiment::current,
         super::sentiment::history,
         openapi_json,
+        health,
+        ready,
+        metrics,
     ),
     components(schemas(crate::http::ErrorBody, super::Unprocessable, super::Problem)),
     tags(
         (name = "stocks", description = "Quotes, history and search (seed 4.2)"),
         (name = "sentiment", description = "Social sentiment (seed 4.3)"),
         (name = "docs", description = "This document"),
+        (name = "ops", description = "Liveness, readiness and metrics"),
     )
 )]
 pub(super) struct ApiDoc;
 
 /// `/openapi.json`, the document rendered once when the router is built.
 pub(super) fn routes(state: &AppState) -> Router {
-    let rendered: Arc<str> = ApiDoc::openapi()
+    let mut document = ApiDoc::openapi();
+    document.merge(super::operator::OperatorApi::openapi());
+    let rendered: Arc<str> = document
         .to_json()
         .unwrap_or_else(|_| "{}".to_owned())
         .into();
@@ -80,3 +86,36 @@ fn json_document(rendered: &str) -> Response {
 )]
 #[allow(dead_code)] // Documents the route above; the router serves a pre-rendered copy.
 async fn openapi_json() {}
+
+/// Liveness: answers without any I/O while the process serves.
+#[utoipa::path(
+    get,
+    path = "/health",
+    tag = "ops",
+    responses((status = 200, description = "The server is alive", content_type = "application/json"))
+)]
+#[allow(dead_code)] // Documents the route `ops` serves.
+async fn health() {}
+
+/// Readiness: each backend and upstream with its state.
+#[utoipa::path(
+    get,
+    path = "/ready",
+    tag = "ops",
+    responses(
+        (status = 200, description = "Ready, or degraded (the backends down are listed)", content_type = "application/json"),
+        (status = 503, description = "The market data, which every stock route reads, is down", content_type = "application/json"),
+    )
+)]
+#[allow(dead_code)] // Documents the route `ops` serves.
+async fn ready() {}
+
+/// The server's metrics in Prometheus text format.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "ops",
+    responses((status = 200, description = "Prometheus text exposition", content_type = "text/plain"))
+)]
+#[allow(dead_code)] // Documents the route `ops` serves.
+async fn metrics() {}

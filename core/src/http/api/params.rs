@@ -133,25 +133,19 @@ impl Params {
         }
     }
 
-    /// `name` as an instant: a date (`2024-01-31`, its midnight UTC) or an
-    /// RFC 3339 date and time (`2024-01-31T14:30:00Z`, any offset);
-    /// `None` when absent; else 422 `datetime_from_date_parsing`.
-    pub(crate) fn instant(
-        &self,
-        name: &'static str,
-    ) -> Result<Option<DateTime<Utc>>, Unprocessable> {
+    /// `name` as a bound of a range: a date (`2024-01-31`) or an RFC 3339
+    /// date and time (`2024-01-31T14:30:00Z`, any offset); `None` when
+    /// absent; else 422 `datetime_from_date_parsing`.
+    pub(crate) fn bound(&self, name: &'static str) -> Result<Option<Bound>, Unprocessable> {
         let Some(raw) = self.get(name) else {
             return Ok(None);
         };
         let text = raw.trim();
         if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-            return Ok(Some(at.with_timezone(&Utc)));
+            return Ok(Some(Bound::Instant(at.with_timezone(&Utc))));
         }
-        if let Some(midnight) = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-            .ok()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-        {
-            return Ok(Some(midnight.and_utc()));
+        if let Ok(day) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
+            return Ok(Some(Bound::Date(day)));
         }
         Err(Unprocessable::query(
             name,
@@ -162,14 +156,24 @@ impl Params {
     }
 }
 
+/// One end of a range as given: a calendar date (of the exchange's clock,
+/// as yfinance reads `start="2024-01-02"`) or an exact instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Bound {
+    /// A day on the exchange's calendar.
+    Date(NaiveDate),
+    /// An instant.
+    Instant(DateTime<Utc>),
+}
+
 /// `text` when it has `1..=max` characters once trimmed; else 422
 /// `string_too_short` / `string_too_long` at `loc`, as FastAPI words a
 /// length-bounded string.
-pub(crate) fn bounded_text<'a>(
-    text: &'a str,
+pub(crate) fn bounded_text(
+    text: &str,
     loc: Vec<String>,
     max: usize,
-) -> Result<&'a str, Unprocessable> {
+) -> Result<&str, Unprocessable> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
         return Err(Unprocessable::at(

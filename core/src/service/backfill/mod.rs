@@ -3,16 +3,18 @@ use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use futures::FutureExt;
 
 use crate::error::{Error, Result};
-use crate::model::{BackfillState, BackfillStatus, Bar, HistoryRange, Interval, Period, Symbol};
+use crate::model::{BackfillState, BackfillStatus, HistoryRange, Interval, Period, Symbol};
 use crate::provider::MarketData;
-use crate::store::{BackfillStore, Coverage, PriceStore};
+use crate::store::{BackfillStore, PriceStore};
 
+mod symbol;
 mod window;
 
+use symbol::Ended;
 use window::Window;
 
 /// The stretch of history backfilled when the caller does not say.
@@ -58,7 +60,8 @@ pub struct BackfillRequest {
 pub struct BackfillProgress {
     /// The symbol's new status.
     pub status: BackfillStatus,
-    /// Symbols finished (done, failed, or found done already) so far.
+    /// Symbols finished (done, failed, found done already, or left to
+    /// another run that holds them) so far.
     pub finished: usize,
     /// Symbols in the run.
     pub total: usize,
@@ -89,6 +92,13 @@ pub struct BackfillReport {
     /// asked (each text once): never fetched, the rest of the run went on.
     #[serde(default)]
     pub rejected: Vec<RejectedSymbol>,
+    /// The symbols another run was backfilling when this one reached them
+    /// (in this process, or in another instance on the same database), in
+    /// the order asked: this run fetched and wrote nothing for them, and
+    /// their entry in `statuses` is the one that run last wrote (usually
+    /// running). See [`BackfillStore::claim_backfill`].
+    #[serde(default)]
+    pub claimed_elsewhere: Vec<Symbol>,
 }
 
 /// An entry of a backfill's symbol list that is no valid symbol: reported
@@ -124,7 +134,11 @@ impl BackfillReport {
 /// - a run interrupted at any point (process killed, callback said stop)
 ///   resumes where it stopped when run again: finished symbols are skipped,
 ///   the others redone, and upserts by (symbol, interval, time) make the
-///   redone writes replace rather than duplicate.
+///   redone writes replace rather than duplicate;
+/// - a symbol is fetched by one run at a time: each claims it first
+///   ([`BackfillStore::claim_backfill`]; on PostgreSQL the claim holds
+///   across instances), and a run finding it claimed leaves it to the
+///   holder and lists it in [`BackfillReport::claimed_elsewhere`].
 #[derive(Clone)]
 pub struct Backfill {
     provider: Arc<dyn MarketData>,
@@ -157,7 +171,7 @@ enum Event {
     /// The symbol (at this index of the run) has started: tell the callback.
     Running(BackfillStatus),
     /// The symbol's task is over, with its last status.
-    Ended(usize, BackfillStatus),
+    Ended(usize, Ended),
 }
 
 /// The driving task's view of a run: the callback and its counters.
@@ -267,9 +281,13 @@ impl Backfill {
             } else {
                 let pending =
                     BackfillStatus::new(symbol.clone(), request.interval, BackfillState::Pending);
-                self.statuses.put_backfill_status(&pending).await?;
+                // A symbol shown running may be another run's, whose status
+                // stays; this run's task writes its own once it claims it.
+                if previous.is_none_or(|p| p.state != BackfillState::Running) {
+                    self.statuses.put_backfill_status(&pending).await?;
+                }
                 last[i] = Some(pending);
-                todo.push((i, symbol.clone(), coverage, previous));
+                todo.push((i, symbol.clone()));
             }
             if run.stopped() {
                 break;
@@ -285,31 +303,36 @@ impl Backfill {
         let mut tasks = tokio::task::JoinSet::new();
         let mut todo = todo.into_iter();
         let mut under_way = 0;
+        let mut elsewhere_at = Vec::new();
         loop {
             while under_way < request.concurrency && !run.stopped() {
-                let Some((i, symbol, coverage, previous)) = todo.next() else {
+                let Some((i, symbol)) = todo.next() else {
                     break;
                 };
                 under_way += 1;
                 let (backfill, window, shared) = (self.clone(), window.clone(), run.shared.clone());
                 let events = events_tx.clone();
                 tasks.spawn(async move {
-                    let one = backfill.one(&symbol, coverage, previous, &window, &shared, &events);
-                    let status = match std::panic::AssertUnwindSafe(one).catch_unwind().await {
-                        Ok(status) => status,
+                    let one = backfill.one(&symbol, &window, &shared, &events);
+                    let ended = match std::panic::AssertUnwindSafe(one).catch_unwind().await {
+                        Ok(ended) => ended,
                         Err(panic) => {
                             let err = Error::from_panic(&*panic);
-                            BackfillStatus {
+                            let status = BackfillStatus {
                                 reason: Some(err.to_string()),
                                 ..BackfillStatus::new(
                                     symbol,
                                     window.interval,
                                     BackfillState::Failed,
                                 )
+                            };
+                            Ended {
+                                status,
+                                elsewhere: false,
                             }
                         }
                     };
-                    let _ = events.send(Event::Ended(i, status));
+                    let _ = events.send(Event::Ended(i, ended));
                 });
             }
             if under_way == 0 {
@@ -321,9 +344,12 @@ impl Backfill {
             };
             match event {
                 Event::Running(status) => run.tell(&status),
-                Event::Ended(i, status) => {
+                Event::Ended(i, Ended { status, elsewhere }) => {
                     under_way -= 1;
-                    if status.state.is_finished() {
+                    if elsewhere {
+                        elsewhere_at.push(i);
+                    }
+                    if elsewhere || status.state.is_finished() {
                         run.finished.fetch_add(1, Ordering::Relaxed);
                         run.tell(&status);
                     }
@@ -332,11 +358,16 @@ impl Backfill {
             }
         }
         drop(tasks);
+        elsewhere_at.sort_unstable();
         Ok(BackfillReport {
             statuses: last.into_iter().flatten().collect(),
             rows_written: run.shared.rows_written.load(Ordering::Relaxed),
             stopped: run.stopped(),
             rejected: Vec::new(),
+            claimed_elsewhere: elsewhere_at
+                .into_iter()
+                .map(|i| symbols[i].clone())
+                .collect(),
         })
     }
 
@@ -344,111 +375,5 @@ impl Backfill {
     /// symbol: one store query, O(symbols) rows.
     pub async fn statuses(&self, interval: Option<Interval>) -> Result<Vec<BackfillStatus>> {
         self.statuses.backfill_statuses(interval).await
-    }
-
-    /// Backfills one symbol and returns its last status: done or failed,
-    /// or pending again when the run was stopped before its bars were in.
-    async fn one(
-        &self,
-        symbol: &Symbol,
-        coverage: Option<Coverage>,
-        previous: Option<BackfillStatus>,
-        window: &Window,
-        shared: &Shared,
-        events: &tokio::sync::mpsc::UnboundedSender<Event>,
-    ) -> BackfillStatus {
-        let running = BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Running);
-        self.put_status(&running).await;
-        let _ = events.send(Event::Running(running));
-        let outcome = if shared.stopped() {
-            None
-        } else {
-            tokio::select! {
-                // Stopping wins a tie: the symbol is then simply redone.
-                biased;
-                () = shared.stop_asked() => None,
-                outcome = self.fetch_and_store(symbol, coverage, window, shared) => Some(outcome),
-            }
-        };
-        let status = match outcome {
-            None => BackfillStatus {
-                reason: Some("the backfill was stopped before this symbol finished".into()),
-                ..BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Pending)
-            },
-            Some(Ok((written, bars_first, bars_last))) => {
-                let earlier = |a: Option<DateTime<Utc>>, b| a.into_iter().chain(b).min();
-                let later = |a: Option<DateTime<Utc>>, b| a.into_iter().chain(b).max();
-                let (first, last) = previous.map_or((None, None), |p| (p.first_bar, p.last_bar));
-                BackfillStatus {
-                    rows_written: written,
-                    first_bar: earlier(first, bars_first),
-                    last_bar: later(last, bars_last),
-                    ..BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Done)
-                }
-            }
-            Some(Err(err)) => {
-                tracing::warn!(%symbol, kind = %err.kind(), "backfill failed: {}", err.message());
-                BackfillStatus {
-                    reason: Some(err.to_string()),
-                    ..BackfillStatus::new(symbol.clone(), window.interval, BackfillState::Failed)
-                }
-            }
-        };
-        self.put_status(&status).await;
-        status
-    }
-
-    /// Fetches what `coverage` lacks of the window and upserts it in
-    /// batches; returns the bars written and the first and last of them.
-    async fn fetch_and_store(
-        &self,
-        symbol: &Symbol,
-        coverage: Option<Coverage>,
-        window: &Window,
-        shared: &Shared,
-    ) -> Result<(u64, Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
-        let newest = match coverage {
-            Some(_) => self
-                .prices
-                .latest_bar(symbol, window.interval)
-                .await?
-                .map(|b| b.timestamp),
-            None => None,
-        };
-        let plan = window.fetch_plan(coverage, newest);
-        let history = self
-            .provider
-            .history(symbol, plan.range, window.interval)
-            .await?;
-        let bars: &[Bar] = &history.bars;
-        let mut written = 0;
-        for batch in bars.chunks(UPSERT_BATCH) {
-            let n = self
-                .prices
-                .upsert_bars(symbol, window.interval, batch)
-                .await?;
-            written += n;
-            shared.rows_written.fetch_add(n, Ordering::Relaxed);
-        }
-        // Recorded last: a run killed before this line fetches again, and
-        // the upserts above then replace rather than duplicate.
-        if let Some(fetched) = plan.records {
-            self.prices
-                .extend_coverage(symbol, window.interval, fetched)
-                .await?;
-        }
-        Ok((
-            written,
-            bars.first().map(|b| b.timestamp),
-            bars.last().map(|b| b.timestamp),
-        ))
-    }
-
-    /// Writes a status; a failure is logged, not raised: resuming relies on
-    /// the bars and the coverage, which the status only reports.
-    async fn put_status(&self, status: &BackfillStatus) {
-        if let Err(err) = self.statuses.put_backfill_status(status).await {
-            tracing::warn!(symbol = %status.symbol, kind = %err.kind(), "backfill status not kept: {}", err.message());
-        }
     }
 }

@@ -5,7 +5,7 @@ use sqlx::Row;
 use super::PostgresStore;
 use crate::error::Result;
 use crate::model::{BackfillStatus, Interval, Symbol};
-use crate::store::BackfillStore;
+use crate::store::{BackfillClaim, BackfillStore};
 
 const COLUMNS: &str =
     "symbol, interval, state, rows_written, first_bar, last_bar, reason, updated_at";
@@ -69,5 +69,17 @@ impl BackfillStore for PostgresStore {
         .fetch_all(&self.pool)
         .await?;
         rows.iter().map(status_from_row).collect()
+    }
+
+    /// A session advisory lock keyed by schema, symbol and interval, on
+    /// the store's claims connection (one statement; see `claims.rs`):
+    /// held across every instance on this database, and let go by the
+    /// server when the connection drops.
+    async fn claim_backfill(
+        &self,
+        symbol: &Symbol,
+        interval: Interval,
+    ) -> Result<Option<BackfillClaim>> {
+        self.claims.claim(symbol, interval).await
     }
 }

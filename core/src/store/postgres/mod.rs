@@ -12,6 +12,7 @@ use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
 use crate::url::redact_url;
 
 mod backfill;
+mod claims;
 mod layout;
 mod options;
 mod users;
@@ -30,6 +31,7 @@ pub struct PostgresStore {
     pool: PgPool,
     display_url: String,
     layout: TimeLayout,
+    claims: std::sync::Arc<claims::Claims>,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
@@ -94,6 +96,7 @@ impl PostgresStore {
             .close()
             .await
             .map_err(unreachable)?;
+        let claims = claims::Claims::new(driver_options.clone(), connect_timeout);
         let pool = PgPoolOptions::new()
             .max_connections(options.pool)
             .acquire_timeout(connect_timeout)
@@ -112,6 +115,7 @@ impl PostgresStore {
             pool,
             display_url,
             layout,
+            claims,
         })
     }
 }
@@ -426,9 +430,11 @@ impl SentimentStore for PostgresStore {
 
 #[async_trait]
 impl Store for PostgresStore {
-    /// Closes the pool: idle connections at once, the ones in use when
-    /// they are returned.
+    /// Closes the claims' connection (letting every backfill claim go)
+    /// and the pool: idle connections at once, the ones in use when they
+    /// are returned.
     async fn close(&self) {
+        self.claims.close().await;
         self.pool.close().await;
     }
 

@@ -1,0 +1,176 @@
+//! The outermost layer: a request id for every request, a tracing span
+//! around its handling, and its count and latency in the metrics.
+
+use std::time::Instant;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue};
+use axum::middleware::Next;
+use axum::response::Response;
+use tracing::Instrument;
+
+use super::super::{AppState, RouteGroup};
+use super::metrics::{GroupLabel, MethodLabel};
+
+/// The request id header, read from the request and set on the request
+/// (for the inner layers and the legacy upstream) and on every answer.
+pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The longest request id taken from a client; a longer one is replaced.
+pub(crate) const MAX_REQUEST_ID_LEN: usize = 128;
+
+/// The longest path written into a span, in bytes; the rest is cut.
+const MAX_LOGGED_PATH: usize = 256;
+
+/// `path` cut to at most [`MAX_LOGGED_PATH`] bytes, on a character boundary.
+fn logged_path(path: &str) -> &str {
+    let mut end = path.len().min(MAX_LOGGED_PATH);
+    while !path.is_char_boundary(end) {
+        end -= 1;
+    }
+    &path[..end]
+}
+
+/// The client's request id when it is usable (1 to [`MAX_REQUEST_ID_LEN`]
+/// visible ASCII characters), else a new UUID v4.
+pub(crate) fn request_id(given: Option<&HeaderValue>) -> HeaderValue {
+    if let Some(value) = given {
+        let bytes = value.as_bytes();
+        if !bytes.is_empty()
+            && bytes.len() <= MAX_REQUEST_ID_LEN
+            && bytes.iter().all(|b| b.is_ascii_graphic())
+        {
+            return value.clone();
+        }
+    }
+    let mut buf = uuid::Uuid::encode_buffer();
+    let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+    // A hyphenated UUID is always a valid header value.
+    HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("invalid"))
+}
+
+/// The middleware: sets the request id on the request before the inner
+/// layers run, runs them inside a span carrying it, then sets it on the
+/// answer and counts the answer.
+pub(crate) async fn observe_request(
+    State(state): State<AppState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let id = request_id(request.headers().get(&REQUEST_ID));
+    request.headers_mut().insert(REQUEST_ID, id.clone());
+    let path = request.uri().path();
+    let group = GroupLabel(RouteGroup::of_path(path));
+    let method = MethodLabel::of(request.method());
+    let span = tracing::info_span!(
+        "request",
+        request_id = id.to_str().unwrap_or_default(),
+        method = request.method().as_str(),
+        path = logged_path(path),
+        group = group.as_str(),
+        status = tracing::field::Empty,
+    );
+    let mut response = next.run(request).instrument(span.clone()).await;
+    let elapsed = started.elapsed();
+    let status = response.status();
+    span.record("status", status.as_u16());
+    // One line per request only at debug (`RUST_LOG=tickersense=debug`):
+    // at tens of thousands of requests a second an access log at info would
+    // cost more than the answers. Server errors are always logged.
+    span.in_scope(|| {
+        let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
+        if status.is_server_error() {
+            tracing::warn!(
+                status = status.as_u16(),
+                elapsed_ms,
+                "answered with a server error"
+            );
+        } else {
+            tracing::debug!(status = status.as_u16(), elapsed_ms, "answered");
+        }
+    });
+    response.headers_mut().insert(REQUEST_ID, id);
+    state
+        .inner
+        .metrics
+        .request_answered(group, method, status, elapsed);
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_usable_id_is_kept_and_any_other_replaced() {
+        let given = HeaderValue::from_static("abc-123_X.y");
+        assert_eq!(request_id(Some(&given)), given);
+        let long = HeaderValue::from_str(&"a".repeat(MAX_REQUEST_ID_LEN + 1)).unwrap();
+        let spaced = HeaderValue::from_static("a b");
+        let empty = HeaderValue::from_static("");
+        let non_ascii = HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap();
+        for bad in [
+            Some(&long),
+            Some(&spaced),
+            Some(&empty),
+            Some(&non_ascii),
+            None,
+        ] {
+            let id = request_id(bad);
+            let text = id.to_str().unwrap();
+            assert_eq!(text.len(), 36, "{text}");
+            assert_eq!(uuid::Uuid::parse_str(text).unwrap().get_version_num(), 4);
+        }
+        let exact = HeaderValue::from_str(&"z".repeat(MAX_REQUEST_ID_LEN)).unwrap();
+        assert_eq!(request_id(Some(&exact)), exact);
+    }
+
+    #[test]
+    fn logged_paths_are_cut_on_a_character_boundary() {
+        assert_eq!(logged_path("/health"), "/health");
+        let long = format!("/{}", "é".repeat(300));
+        let cut = logged_path(&long);
+        assert!(cut.len() <= MAX_LOGGED_PATH && cut.len() >= MAX_LOGGED_PATH - 1);
+    }
+
+    #[tokio::test]
+    async fn inner_layers_read_the_id_from_the_request() {
+        use tower::ServiceExt;
+        let client = crate::Tickersense::builder()
+            .store("memory://")
+            .build()
+            .unwrap();
+        let state = AppState::new(std::sync::Arc::new(client), Default::default()).unwrap();
+        let echo = axum::Router::new().route(
+            "/echo",
+            axum::routing::get(|headers: axum::http::HeaderMap| async move {
+                headers
+                    .get(REQUEST_ID)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("none")
+                    .to_owned()
+            }),
+        );
+        let app = super::super::observe(echo, &state);
+        let answer = app
+            .oneshot(
+                axum::http::Request::get("/echo")
+                    .body(axum::body::Body::empty())
+                    .unwrap(),
+            )
+            .await
+            .unwrap();
+        let header = answer.headers()[REQUEST_ID].to_str().unwrap().to_owned();
+        let body = http_body_util::BodyExt::collect(answer.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        assert_eq!(
+            body,
+            header.as_bytes(),
+            "the handler saw the id the answer carries"
+        );
+        assert!(uuid::Uuid::parse_str(&header).is_ok());
+    }
+}

@@ -1,0 +1,178 @@
+//! The assembly: unknown paths and methods, compression, group timeouts, `/openapi.json`.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use axum::http::Method;
+use tickersense::http::RouteGroup;
+use tickersense::provider::{MarketData, Sample};
+use tickersense::{History, HistoryRange, Interval, Quote, Result, SearchHit, Symbol};
+
+use super::*;
+
+#[tokio::test]
+async fn unknown_paths_and_methods_answer_json() {
+    let router = sample_app();
+    let answer = get(&router, "/api/v1/stocks/AAPL/nothing").await;
+    let body = assert_error(&answer, StatusCode::NOT_FOUND, "NotFound");
+    assert_eq!(body, json!({"detail": "Not Found", "code": "NotFound"}));
+    let answer = get(&router, "/nowhere").await;
+    assert_error(&answer, StatusCode::NOT_FOUND, "NotFound");
+    let answer = send(
+        &router,
+        Request::delete("/api/v1/stocks/AAPL/quote")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_error(&answer, StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed");
+    assert_eq!(answer.headers[header::ALLOW], "GET,HEAD");
+    let answer = get(&router, "/api/v1/stocks/search").await;
+    assert_error(&answer, StatusCode::METHOD_NOT_ALLOWED, "MethodNotAllowed");
+}
+
+#[tokio::test]
+async fn answers_are_compressed_when_the_client_accepts_it() {
+    let router = sample_app();
+    for (accepted, expected) in [("gzip", "gzip"), ("br", "br")] {
+        let request = Request::get("/api/v1/stocks/AAPL/history?period=1y")
+            .header(header::ACCEPT_ENCODING, accepted)
+            .body(Body::empty())
+            .unwrap();
+        let answer = send(&router, request).await;
+        assert_eq!(answer.status, StatusCode::OK);
+        assert_eq!(answer.headers[header::CONTENT_ENCODING], expected);
+        assert!(
+            serde_json::from_slice::<Value>(&answer.body).is_err(),
+            "compressed"
+        );
+    }
+    let plain = get(&router, "/api/v1/stocks/AAPL/history?period=1y").await;
+    assert!(plain.headers.get(header::CONTENT_ENCODING).is_none());
+    plain.json();
+}
+
+/// The sample provider, but every call takes `delay` first.
+struct Slow {
+    delay: Duration,
+    inner: Sample,
+}
+
+#[async_trait]
+impl MarketData for Slow {
+    fn name(&self) -> &str {
+        "slow"
+    }
+
+    async fn quote(&self, symbol: &Symbol) -> Result<Quote> {
+        tokio::time::sleep(self.delay).await;
+        self.inner.quote(symbol).await
+    }
+
+    async fn history(
+        &self,
+        symbol: &Symbol,
+        range: HistoryRange,
+        interval: Interval,
+    ) -> Result<History> {
+        tokio::time::sleep(self.delay).await;
+        self.inner.history(symbol, range, interval).await
+    }
+
+    async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        tokio::time::sleep(self.delay).await;
+        self.inner.search(query, limit).await
+    }
+}
+
+#[tokio::test]
+async fn a_slow_group_answers_504_within_its_timeout() {
+    let client = Tickersense::builder()
+        .store("memory://")
+        .with_market_data(Arc::new(Slow {
+            delay: Duration::from_secs(5),
+            inner: Sample::new(),
+        }))
+        .build()
+        .unwrap();
+    let mut settings = settings();
+    settings
+        .group_timeouts
+        .insert(RouteGroup::Stocks, Duration::from_millis(150));
+    let router = router_of(client, settings);
+    let started = std::time::Instant::now();
+    let answer = get(&router, "/api/v1/stocks/AAPL/quote").await;
+    let took = started.elapsed();
+    let body = assert_error(&answer, StatusCode::GATEWAY_TIMEOUT, "Timeout");
+    assert!(
+        body["detail"].as_str().unwrap().contains("stocks"),
+        "{body}"
+    );
+    assert!(took < Duration::from_secs(2), "took {took:?}");
+    // Another group keeps the default timeout and its own answers.
+    let answer = get(&router, "/api/v1/sentiment/AAPL/history").await;
+    assert_eq!(answer.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn openapi_lists_every_path_served() {
+    let router = sample_app();
+    let answer = get(&router, "/openapi.json").await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.headers[header::CONTENT_TYPE], "application/json");
+    let doc = answer.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = &doc["paths"];
+    let expected = [
+        ("/api/v1/stocks/{symbol}/quote", "get"),
+        ("/api/v1/stocks/{symbol}/history", "get"),
+        ("/api/v1/stocks/search", "post"),
+        ("/api/v1/sentiment/{symbol}/current", "get"),
+        ("/api/v1/sentiment/{symbol}/history", "get"),
+        ("/openapi.json", "get"),
+    ];
+    for (path, method) in expected {
+        assert!(paths[path][method].is_object(), "{path} {method} missing");
+    }
+    let schemas = keys(&doc["components"]["schemas"]);
+    for name in [
+        "ErrorBody",
+        "Unprocessable",
+        "Problem",
+        "QuoteBody",
+        "HistoryBody",
+        "SearchHitBody",
+        "SentimentBody",
+        "SentimentHistoryBody",
+    ] {
+        assert!(schemas.contains(name), "schema {name} missing: {schemas:?}");
+    }
+    let quote = &paths["/api/v1/stocks/{symbol}/quote"]["get"]["responses"];
+    for status in ["200", "400", "404", "503", "504"] {
+        assert!(quote[status].is_object(), "quote {status} undocumented");
+    }
+    let search = &paths["/api/v1/stocks/search"]["post"];
+    let names: BTreeSet<&str> = search["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, set(&["query", "limit"]));
+    assert!(search["responses"]["422"].is_object());
+}
+
+#[tokio::test]
+async fn method_on_unknown_group_is_plain_404() {
+    let router = sample_app();
+    let answer = send(
+        &router,
+        Request::builder()
+            .method(Method::PUT)
+            .uri("/api/v1/unknown/x")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_error(&answer, StatusCode::NOT_FOUND, "NotFound");
+}
