@@ -3,11 +3,11 @@
 Every flag the Rollout's container and the Dockerfile pass to `tickersense
 serve` must be one `tickersense serve --help` lists (with a value among its
 possible values, where it lists them), and every `TICKERSENSE_*` variable
-they set must be one the binary reads: a flag's `[env: NAME=]` in the help,
-or a backend variable of `Config::from_env` (the `TICKERSENSE_*` constants of
-core/src/config/mod.rs). Then the binary is started with the ConfigMap's
-route file, local stand-ins for the Secret's URLs and the manifest's flags,
-and must answer /health: a route file it cannot read fails here.
+they set must be one a flag of the help reads (its `[env: NAME]`). Then the binary is
+started with the ConfigMap's route file, local stand-ins for the Secret's
+URLs and the manifest's flags, and must answer /health (a route file it
+cannot read fails here), and its /metrics must hold every metric, with its
+labels, that the rollout's AnalysisTemplate queries.
 
     python deploy/checks/flags.py PATH/TO/tickersense
 """
@@ -23,13 +23,13 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 
 import yaml
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
 DEPLOY = REPO / "deploy"
-CONFIG_SOURCE = REPO / "core" / "src" / "config" / "mod.rs"
 # What the pods' secret values are replaced with for the local start: no
 # network, no files.
 LOCAL_VALUES = {
@@ -47,7 +47,8 @@ class Help:
     def __init__(self, text):
         self.takes_value = {}
         self.possible = {}
-        self.env = set(re.findall(r"\[env: ([A-Z0-9_]+)=", text))
+        # `[env: NAME=VALUE]`, or `[env: NAME]` where values are hidden.
+        self.env = set(re.findall(r"\[env: ([A-Z0-9_]+)[=\]]", text))
         # Clap lists one option a line: `  -l, --listen <LISTEN>  doc [env: ..]`;
         # its wrapped doc lines never start with `-`.
         for match in re.finditer(r"(?m)^\s+(?:-\w, )?(--[a-z0-9-]+)(?:[ =]<[^>]+>)?", text):
@@ -57,12 +58,6 @@ class Help:
             values = re.search(r"\[possible values: ([^\]]+)\]", rest)
             if values:
                 self.possible[flag] = {v.strip() for v in values.group(1).split(",")}
-
-
-def config_env_names():
-    """The backend variables `Config::from_env` reads."""
-    text = CONFIG_SOURCE.read_text()
-    return set(re.findall(r'pub const [A-Z_]+: &str = "(TICKERSENSE_[A-Z0-9_]+)";', text))
 
 
 def serve_args(argv, where, help_, problems):
@@ -134,6 +129,47 @@ def config_map_file(mount_path):
     return None
 
 
+# Labels Prometheus adds when it scrapes a pod behind a Service.
+SCRAPE_LABELS = {"service", "pod", "instance", "job", "namespace", "container", "endpoint"}
+
+
+def analysis_metrics():
+    """(metric, labels) of every series the AnalysisTemplates query."""
+    wanted = set()
+    for path in sorted((DEPLOY / "k8s").glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            if not doc or doc.get("kind") != "AnalysisTemplate":
+                continue
+            for metric in doc["spec"]["metrics"]:
+                query = metric.get("provider", {}).get("prometheus", {}).get("query", "")
+                for name, selector in re.findall(r"(tickersense_[a-z0-9_]+)\{([^}]*)\}", query):
+                    labels = set(re.findall(r"(\w+)\s*(?:=~|!~|!=|=)", selector)) - SCRAPE_LABELS
+                    wanted.add((name, frozenset(labels)))
+    return wanted
+
+
+def check_metrics(base, problems):
+    """The server's /metrics holds what the analysis asks Prometheus for."""
+    # One request through the API so its counters have a series; the legacy
+    # stand-in answers nothing, so a shadow or legacy route answers 503.
+    try:
+        urllib.request.urlopen(f"{base}/api/v1/stocks/AAPL/quote", timeout=10).close()
+    except urllib.error.HTTPError:
+        pass
+    with urllib.request.urlopen(f"{base}/metrics", timeout=10) as answer:
+        exposition = answer.read().decode()
+    for name, labels in sorted(analysis_metrics()):
+        samples = re.findall(rf"(?m)^{name}\{{([^}}]*)\}}", exposition)
+        if not samples:
+            problems.append(f"AnalysisTemplate queries {name}, which /metrics does not have")
+            continue
+        present = set(re.findall(r"(\w+)=", samples[0]))
+        if labels - present:
+            problems.append(f"AnalysisTemplate queries {name} by {sorted(labels - present)}, "
+                            f"labels it does not have ({sorted(present)})")
+    print(f"/metrics holds the {len(analysis_metrics())} series the analysis queries")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -171,6 +207,7 @@ def starts(binary, pairs, env_names, problems):
                     with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as answer:
                         if answer.status == 200:
                             print(f"started as the pod would and /health answered 200: {shlex.join(argv[1:])}")
+                            check_metrics(f"http://127.0.0.1:{port}", problems)
                             return
                 except OSError:
                     time.sleep(0.2)
@@ -188,10 +225,10 @@ def starts(binary, pairs, env_names, problems):
 def main():
     if len(sys.argv) != 2:
         raise SystemExit(__doc__)
-    binary = sys.argv[1]
+    binary = os.path.abspath(sys.argv[1])
     help_ = Help(subprocess.run([binary, "serve", "--help"], capture_output=True, text=True,
                                 check=True).stdout)
-    accepted_env = help_.env | config_env_names()
+    accepted_env = help_.env
     problems = []
     docker_pairs = serve_args(dockerfile_serve(problems), "Dockerfile CMD", help_, problems)
     container = rollout_container()
