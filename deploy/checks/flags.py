@@ -142,6 +142,7 @@ def analysis_metrics():
                 continue
             for metric in doc["spec"]["metrics"]:
                 query = metric.get("provider", {}).get("prometheus", {}).get("query", "")
+                query = re.sub(r"\{\{[^}]*\}\}", "ARG", query)  # Argo's {{args.NAME}}
                 for name, selector in re.findall(r"(tickersense_[a-z0-9_]+)\{([^}]*)\}", query):
                     labels = set(re.findall(r"(\w+)\s*(?:=~|!~|!=|=)", selector)) - SCRAPE_LABELS
                     wanted.add((name, frozenset(labels)))
@@ -158,6 +159,7 @@ def check_metrics(base, problems):
         pass
     with urllib.request.urlopen(f"{base}/metrics", timeout=10) as answer:
         exposition = answer.read().decode()
+    before = len(problems)
     for name, labels in sorted(analysis_metrics()):
         samples = re.findall(rf"(?m)^{name}\{{([^}}]*)\}}", exposition)
         if not samples:
@@ -167,7 +169,8 @@ def check_metrics(base, problems):
         if labels - present:
             problems.append(f"AnalysisTemplate queries {name} by {sorted(labels - present)}, "
                             f"labels it does not have ({sorted(present)})")
-    print(f"/metrics holds the {len(analysis_metrics())} series the analysis queries")
+    if len(problems) == before:
+        print(f"/metrics holds the {len(analysis_metrics())} series the analysis queries, with their labels")
 
 
 def free_port():
