@@ -7,7 +7,7 @@ store and cache, sample:// market data, an operator token (so the operator
 endpoints are exercised too) and `--rate-limits off`.
 
     python tests/live/check.py --binary target/release/tickersense
-        [--load-seconds 60] [--connections 64] [--examples 25] [--seed 13]
+        [--load-seconds 60] [--connections 64] [--examples 50] [--seed 13]
 """
 
 import argparse
@@ -180,7 +180,7 @@ def main():
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--sample-every", type=float, default=2.0)
-    parser.add_argument("--examples", type=int, default=25)
+    parser.add_argument("--examples", type=int, default=50)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--skip-schemathesis", action="store_true")
     args = parser.parse_args()
