@@ -47,3 +47,37 @@ fn is_json(response: &Response) -> bool {
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/json"))
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::body::{Body, Bytes};
+    use axum::http::Request;
+    use axum::routing::post;
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    fn chunked(bytes: usize) -> Body {
+        let chunks = (0..bytes / 256).map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![b'x'; 256])));
+        Body::from_stream(futures::stream::iter(chunks))
+    }
+
+    #[tokio::test]
+    async fn a_streamed_body_is_cut_at_the_limit_and_answered_as_json() {
+        let echo = Router::new().route("/echo", post(|body: Bytes| async move { body.len().to_string() }));
+        let router = limit(echo, 1024);
+        let send = |bytes| {
+            let request = Request::post("/echo").body(chunked(bytes)).unwrap();
+            router.clone().oneshot(request)
+        };
+        let small = send(1024).await.unwrap();
+        assert_eq!(small.status(), StatusCode::OK);
+        let large = send(2048).await.unwrap();
+        assert_eq!(large.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let body = large.into_body().collect().await.unwrap().to_bytes();
+        let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(json["code"], "InvalidInput");
+        assert_eq!(json["detail"], "the request body is larger than the limit of 1024 bytes");
+    }
+}

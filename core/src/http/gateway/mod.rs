@@ -54,10 +54,15 @@ impl Limiter {
     }
 }
 
-/// `router` behind the gateway's layers.
+/// `router` behind the gateway's layers. The router is the fallback of
+/// the one returned, so the layers meet every request it gets, also those
+/// it has no route for, whatever is merged beside it afterwards (a merge
+/// keeps a custom fallback, where a default one would be replaced
+/// unlayered).
 pub(crate) fn layers(router: Router, state: &AppState) -> Router {
     let shared = &state.inner;
-    let bounded = body::limit(router, shared.settings.body_limit);
+    let whole = Router::new().fallback_service(router);
+    let bounded = body::limit(whole, shared.settings.body_limit);
     let limited = bounded.layer(middleware::from_fn_with_state(
         state.clone(),
         headers::rate_limit,
