@@ -66,7 +66,12 @@ fn header_of<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
 }
 
 async fn json_of(response: Response) -> serde_json::Value {
-    let bytes = response.into_body().collect().await.expect("body").to_bytes();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
     serde_json::from_slice(&bytes).expect("a JSON body")
 }
 
@@ -77,21 +82,35 @@ async fn a_client_is_refused_with_429_after_the_seeds_100_quotes_a_minute() {
     let mut refused = Vec::new();
     for n in 0..150u32 {
         let response = send(&router, get(QUOTE, peer)).await;
-        assert_eq!(header_of(&response, "ratelimit-limit"), Some("100"), "request {n}");
+        assert_eq!(
+            header_of(&response, "ratelimit-limit"),
+            Some("100"),
+            "request {n}"
+        );
         if response.status() == StatusCode::TOO_MANY_REQUESTS {
             refused.push((n, response));
         } else if n < 100 {
             let remaining = (99 - n).to_string();
-            assert_eq!(header_of(&response, "ratelimit-remaining"), Some(remaining.as_str()));
+            assert_eq!(
+                header_of(&response, "ratelimit-remaining"),
+                Some(remaining.as_str())
+            );
             assert!(header_of(&response, "ratelimit-reset").is_some());
             assert!(header_of(&response, header::RETRY_AFTER.as_str()).is_none());
         }
     }
-    assert_eq!(refused.first().map(|(n, _)| *n), Some(100), "the 101st is the first refused");
+    assert_eq!(
+        refused.first().map(|(n, _)| *n),
+        Some(100),
+        "the 101st is the first refused"
+    );
     // One request's share of the minute is 0.6 s, so a slow run may see one more let in.
     assert!(refused.len() >= 48, "{} refused", refused.len());
     let (_, response) = refused.remove(0);
-    assert_eq!(header_of(&response, header::RETRY_AFTER.as_str()), Some("1"));
+    assert_eq!(
+        header_of(&response, header::RETRY_AFTER.as_str()),
+        Some("1")
+    );
     assert_eq!(header_of(&response, "ratelimit-remaining"), Some("0"));
     assert_eq!(header_of(&response, "ratelimit-reset"), Some("60"));
     let body = json_of(response).await;
@@ -109,6 +128,20 @@ async fn a_client_is_refused_with_429_after_the_seeds_100_quotes_a_minute() {
     assert!(header_of(&health, "ratelimit-limit").is_none());
 }
 
+#[tokio::test]
+async fn limits_off_limit_nothing() {
+    let settings = ServerSettings {
+        rate_limits: RateLimitSetting::Off,
+        ..ServerSettings::default()
+    };
+    let router = app(state_with(settings));
+    for _ in 0..150 {
+        let response = send(&router, get(QUOTE, "203.0.113.1:1")).await;
+        assert_ne!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(header_of(&response, "ratelimit-limit").is_none());
+    }
+}
+
 fn tight(per_minute: u32) -> ServerSettings {
     let mut settings = memory_limits();
     settings.per_minute.insert(RouteGroup::Stocks, per_minute);
@@ -123,16 +156,26 @@ async fn separate_clients_have_separate_budgets() {
         assert_ne!(response.status(), StatusCode::TOO_MANY_REQUESTS);
     }
     let spent = send(&router, get(QUOTE, "203.0.113.1:2")).await;
-    assert_eq!(spent.status(), StatusCode::TOO_MANY_REQUESTS, "the port is not the client");
+    assert_eq!(
+        spent.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "the port is not the client"
+    );
     let other = send(&router, get(QUOTE, "203.0.113.2:1")).await;
     assert_ne!(other.status(), StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(header_of(&other, "ratelimit-remaining"), Some("2"));
     // Without a known address every caller is one client.
     let unknown = || Request::get(QUOTE).body(Body::empty()).expect("request");
     for _ in 0..3 {
-        assert_ne!(send(&router, unknown()).await.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_ne!(
+            send(&router, unknown()).await.status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
     }
-    assert_eq!(send(&router, unknown()).await.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        send(&router, unknown()).await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[tokio::test]
@@ -181,14 +224,24 @@ async fn two_instances_on_one_redis_share_one_budget() {
     for n in 0..10u32 {
         let router = if n % 2 == 0 { &first } else { &second };
         let response = send(router, get(QUOTE, peer)).await;
-        assert_ne!(response.status(), StatusCode::TOO_MANY_REQUESTS, "request {n}");
+        assert_ne!(
+            response.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "request {n}"
+        );
         let remaining = (9 - n).to_string();
-        assert_eq!(header_of(&response, "ratelimit-remaining"), Some(remaining.as_str()));
+        assert_eq!(
+            header_of(&response, "ratelimit-remaining"),
+            Some(remaining.as_str())
+        );
     }
     for router in [&first, &second] {
         let response = send(router, get(QUOTE, peer)).await;
         assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        assert_eq!(header_of(&response, header::RETRY_AFTER.as_str()), Some("6"));
+        assert_eq!(
+            header_of(&response, header::RETRY_AFTER.as_str()),
+            Some("6")
+        );
         assert_eq!(json_of(response).await["code"], "RateLimited");
     }
     let other = send(&second, get(QUOTE, "203.0.113.8:1")).await;
@@ -205,7 +258,11 @@ async fn limits_hold_without(redis_url: String) -> (Duration, u64) {
     let started = Instant::now();
     for n in 0..5 {
         let response = send(&router, get(QUOTE, "203.0.113.9:1")).await;
-        assert_ne!(response.status(), StatusCode::TOO_MANY_REQUESTS, "request {n}");
+        assert_ne!(
+            response.status(),
+            StatusCode::TOO_MANY_REQUESTS,
+            "request {n}"
+        );
         assert_eq!(header_of(&response, "ratelimit-limit"), Some("5"));
     }
     for _ in 0..15 {
@@ -230,8 +287,12 @@ async fn a_frozen_redis_costs_one_timeout() {
     let port = silent.local_addr().expect("addr").port();
     let (elapsed, failures) = limits_hold_without(format!("redis://127.0.0.1:{port}/0")).await;
     assert_eq!(failures, 1, "one wait in the back-off window");
-    let one_wait = tickersense::http::REDIS_CONNECT_TIMEOUT + tickersense::http::REDIS_DECISION_TIMEOUT;
-    assert!(elapsed < one_wait + Duration::from_millis(300), "{elapsed:?}");
+    let one_wait =
+        tickersense::http::REDIS_CONNECT_TIMEOUT + tickersense::http::REDIS_DECISION_TIMEOUT;
+    assert!(
+        elapsed < one_wait + Duration::from_millis(300),
+        "{elapsed:?}"
+    );
     drop(silent);
 }
 
@@ -247,7 +308,10 @@ fn preflight(origin: &str) -> Request<Body> {
     *request.method_mut() = Method::OPTIONS;
     let headers = request.headers_mut();
     headers.insert(header::ORIGIN, origin.parse().expect("origin"));
-    headers.insert(header::ACCESS_CONTROL_REQUEST_METHOD, "GET".parse().expect("method"));
+    headers.insert(
+        header::ACCESS_CONTROL_REQUEST_METHOD,
+        "GET".parse().expect("method"),
+    );
     request
 }
 
@@ -260,12 +324,18 @@ async fn cors_answers_only_the_configured_origins_and_never_a_wildcard() {
         header_of(&allowed, "access-control-allow-origin"),
         Some("https://app.example.com")
     );
-    assert_eq!(header_of(&allowed, "access-control-allow-credentials"), Some("true"));
+    assert_eq!(
+        header_of(&allowed, "access-control-allow-credentials"),
+        Some("true")
+    );
     let methods = header_of(&allowed, "access-control-allow-methods").unwrap_or_default();
     for method in ["GET", "POST", "PUT", "DELETE", "OPTIONS"] {
         assert!(methods.contains(method), "{methods}");
     }
-    assert!(header_of(&allowed, "ratelimit-limit").is_none(), "a preflight spends no budget");
+    assert!(
+        header_of(&allowed, "ratelimit-limit").is_none(),
+        "a preflight spends no budget"
+    );
 
     let refused = send(&router, preflight("https://evil.example.com")).await;
     // Without the allow-origin header a browser refuses the read (the
@@ -273,16 +343,22 @@ async fn cors_answers_only_the_configured_origins_and_never_a_wildcard() {
     assert!(header_of(&refused, "access-control-allow-origin").is_none());
 
     let mut simple = get(QUOTE, "203.0.113.1:1");
-    simple
-        .headers_mut()
-        .insert(header::ORIGIN, "https://app.example.com".parse().expect("origin"));
+    simple.headers_mut().insert(
+        header::ORIGIN,
+        "https://app.example.com".parse().expect("origin"),
+    );
     let simple = send(&router, simple).await;
     assert_eq!(
         header_of(&simple, "access-control-allow-origin"),
         Some("https://app.example.com")
     );
     let exposed = header_of(&simple, "access-control-expose-headers").unwrap_or_default();
-    for name in ["x-request-id", "ratelimit-limit", "ratelimit-remaining", "ratelimit-reset"] {
+    for name in [
+        "x-request-id",
+        "ratelimit-limit",
+        "ratelimit-remaining",
+        "ratelimit-reset",
+    ] {
         assert!(exposed.contains(name), "{exposed}");
     }
 
@@ -292,7 +368,9 @@ async fn cors_answers_only_the_configured_origins_and_never_a_wildcard() {
     assert!(header_of(&response, "access-control-allow-origin").is_none());
 
     for bad in ["*", "https://app.example.com/path"] {
-        let err = AppState::new(client("memory://"), cors(&[bad])).err().expect("refused");
+        let err = AppState::new(client("memory://"), cors(&[bad]))
+            .err()
+            .expect("refused");
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{bad}");
     }
 }
@@ -310,12 +388,16 @@ async fn a_body_over_the_limit_is_413_json() {
     request
         .headers_mut()
         .insert(header::CONTENT_LENGTH, "2048".parse().expect("length"));
-    request
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, "application/json".parse().expect("type"));
+    request.headers_mut().insert(
+        header::CONTENT_TYPE,
+        "application/json".parse().expect("type"),
+    );
     let response = send(&router, request).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(header_of(&response, "content-type"), Some("application/json"));
+    assert_eq!(
+        header_of(&response, "content-type"),
+        Some("application/json")
+    );
     assert_eq!(
         json_of(response).await,
         serde_json::json!({

@@ -21,9 +21,9 @@ pub(super) fn limit(router: Router, limit: usize) -> Router {
     router
         .layer(DefaultBodyLimit::max(limit))
         .layer(RequestBodyLimitLayer::new(limit))
-        .layer(middleware::map_response(move |response: Response| async move {
-            as_json(response, limit)
-        }))
+        .layer(middleware::map_response(
+            move |response: Response| async move { as_json(response, limit) },
+        ))
 }
 
 /// A 413 answered in another form (tower-http's plain text, axum's
@@ -59,13 +59,17 @@ mod tests {
     use super::*;
 
     fn chunked(bytes: usize) -> Body {
-        let chunks = (0..bytes / 256).map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![b'x'; 256])));
+        let chunks =
+            (0..bytes / 256).map(|_| Ok::<_, std::io::Error>(Bytes::from(vec![b'x'; 256])));
         Body::from_stream(futures::stream::iter(chunks))
     }
 
     #[tokio::test]
     async fn a_streamed_body_is_cut_at_the_limit_and_answered_as_json() {
-        let echo = Router::new().route("/echo", post(|body: Bytes| async move { body.len().to_string() }));
+        let echo = Router::new().route(
+            "/echo",
+            post(|body: Bytes| async move { body.len().to_string() }),
+        );
         let router = limit(echo, 1024);
         let send = |bytes| {
             let request = Request::post("/echo").body(chunked(bytes)).unwrap();
@@ -78,6 +82,9 @@ mod tests {
         let body = large.into_body().collect().await.unwrap().to_bytes();
         let json: serde_json::Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(json["code"], "InvalidInput");
-        assert_eq!(json["detail"], "the request body is larger than the limit of 1024 bytes");
+        assert_eq!(
+            json["detail"],
+            "the request body is larger than the limit of 1024 bytes"
+        );
     }
 }

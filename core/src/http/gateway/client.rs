@@ -125,7 +125,9 @@ impl RateKey {
         match client.0 {
             Some(IpAddr::V6(v6)) => {
                 let [a, b, c, d, ..] = v6.segments();
-                RateKey(KeyOf::Addr(IpAddr::V6(Ipv6Addr::new(a, b, c, d, 0, 0, 0, 0))))
+                RateKey(KeyOf::Addr(IpAddr::V6(Ipv6Addr::new(
+                    a, b, c, d, 0, 0, 0, 0,
+                ))))
             }
             Some(ip) => RateKey(KeyOf::Addr(ip)),
             None => RateKey(KeyOf::Unknown),
@@ -181,17 +183,29 @@ mod tests {
     fn forwarded_for_is_believed_only_from_a_trusted_peer() {
         let trusted = [ip("10.0.0.1"), ip("10.0.0.2")];
         let untrusted = request(Some("203.0.113.9:4000"), &["198.51.100.7"]);
-        assert_eq!(resolve(&untrusted, &trusted), ClientAddr(Some(ip("203.0.113.9"))));
+        assert_eq!(
+            resolve(&untrusted, &trusted),
+            ClientAddr(Some(ip("203.0.113.9")))
+        );
 
         let direct = request(Some("10.0.0.1:4000"), &["198.51.100.7, 10.0.0.2"]);
-        assert_eq!(resolve(&direct, &trusted), ClientAddr(Some(ip("198.51.100.7"))));
+        assert_eq!(
+            resolve(&direct, &trusted),
+            ClientAddr(Some(ip("198.51.100.7")))
+        );
 
         // A spoofed left part is passed over: the rightmost untrusted entry wins.
         let spoofed = request(Some("10.0.0.1:1"), &["1.1.1.1", "198.51.100.7:99"]);
-        assert_eq!(resolve(&spoofed, &trusted), ClientAddr(Some(ip("198.51.100.7"))));
+        assert_eq!(
+            resolve(&spoofed, &trusted),
+            ClientAddr(Some(ip("198.51.100.7")))
+        );
 
         let garbage = request(Some("10.0.0.1:1"), &["nonsense, 10.0.0.2"]);
-        assert_eq!(resolve(&garbage, &trusted), ClientAddr(Some(ip("10.0.0.2"))));
+        assert_eq!(
+            resolve(&garbage, &trusted),
+            ClientAddr(Some(ip("10.0.0.2")))
+        );
 
         let none = request(Some("10.0.0.1:1"), &[]);
         assert_eq!(resolve(&none, &trusted), ClientAddr(Some(ip("10.0.0.1"))));
@@ -199,7 +213,10 @@ mod tests {
         let v6 = request(Some("[::ffff:10.0.0.1]:1"), &["[2001:db8::5]:80"]);
         assert_eq!(resolve(&v6, &trusted), ClientAddr(Some(ip("2001:db8::5"))));
 
-        assert_eq!(resolve(&request(None, &["1.1.1.1"]), &trusted), ClientAddr(None));
+        assert_eq!(
+            resolve(&request(None, &["1.1.1.1"]), &trusted),
+            ClientAddr(None)
+        );
     }
 
     #[test]

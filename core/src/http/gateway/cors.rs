@@ -61,7 +61,9 @@ fn exact_origin(origin: &str) -> Result<HeaderValue> {
         ))
     };
     if origin.trim() == "*" {
-        return Err(refuse("is a wildcard, which is never allowed with credentials"));
+        return Err(refuse(
+            "is a wildcard, which is never allowed with credentials",
+        ));
     }
     let url = url::Url::parse(origin.trim()).map_err(|_| refuse("is not a URL"))?;
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
@@ -82,10 +84,25 @@ mod tests {
     #[test]
     fn origins_are_exact_and_never_a_wildcard() {
         let ok = |o: &str| exact_origin(o).map(|v| v.to_str().unwrap_or("").to_owned());
-        assert_eq!(ok("https://App.Example.com").unwrap(), "https://app.example.com");
-        assert_eq!(ok("https://example.com:443/").unwrap(), "https://example.com");
-        assert_eq!(ok("http://localhost:3000").unwrap(), "http://localhost:3000");
-        for bad in ["*", "example.com", "ftp://example.com", "https://e.com/app", "https://u@e.com"] {
+        assert_eq!(
+            ok("https://App.Example.com").unwrap(),
+            "https://app.example.com"
+        );
+        assert_eq!(
+            ok("https://example.com:443/").unwrap(),
+            "https://example.com"
+        );
+        assert_eq!(
+            ok("http://localhost:3000").unwrap(),
+            "http://localhost:3000"
+        );
+        for bad in [
+            "*",
+            "example.com",
+            "ftp://example.com",
+            "https://e.com/app",
+            "https://u@e.com",
+        ] {
             assert!(exact_origin(bad).is_err(), "{bad}");
         }
         assert!(layer(&[]).unwrap().is_none());

@@ -79,5 +79,8 @@ fn refused(group: RouteGroup, decision: &Decision) -> Response {
 fn write(headers: &mut HeaderMap, decision: &Decision) {
     headers.insert(RATELIMIT_LIMIT, HeaderValue::from(decision.limit));
     headers.insert(RATELIMIT_REMAINING, HeaderValue::from(decision.remaining));
-    headers.insert(RATELIMIT_RESET, HeaderValue::from(ceil_secs(decision.reset)));
+    headers.insert(
+        RATELIMIT_RESET,
+        HeaderValue::from(ceil_secs(decision.reset)),
+    );
 }

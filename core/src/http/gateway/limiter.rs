@@ -38,11 +38,13 @@ pub struct Decision {
 /// outage is logged once.
 ///
 /// Cost: [`RateLimiter::check_in_process`] is a hash, a DashMap shard read
-/// lock and a compare-and-swap (about 100 ns; see
-/// `benches/benches/rate_limit.rs`); memory is bounded (idle clients are
+/// lock and a compare-and-swap: 106 ns allowed, 132 ns refused, 258 ns
+/// cycling through 10,000 clients (`benches/benches/rate_limit.rs`,
+/// measured on two busy cores); memory is bounded (idle clients are
 /// dropped every few thousand decisions, and at most 65,536 active clients
 /// a group are kept apart). [`RateLimiter::check`] through Redis is one
-/// round trip (an `EVALSHA`), at most 100 ms.
+/// round trip (an `EVALSHA`; 1.000 script calls a decision in the bench,
+/// counted by `INFO commandstats`), at most 100 ms.
 pub struct RateLimiter {
     /// Indexed by `RouteGroup as usize`; `None` for an unlimited group or
     /// with limits off.
@@ -127,7 +129,7 @@ impl RateLimiter {
 
     /// Spends one request of `key`'s budget in `group` in this process
     /// only, whatever the settings say. `None` when `group` has no limit.
-    /// No I/O, no allocation; about 100 ns.
+    /// No I/O, no allocation; about 100 ns (see [`RateLimiter`]).
     pub fn check_in_process(&self, key: &RateKey, group: RouteGroup) -> Option<Decision> {
         self.groups[group as usize].as_ref().map(|g| g.check(key))
     }

@@ -110,7 +110,11 @@ impl GroupLimiter {
     /// read lock and a compare-and-swap; every [`HOUSEKEEPING_EVERY`]
     /// decisions, one walk of the map.
     pub(super) fn check(&self, key: &RateKey) -> Decision {
-        if self.decisions.fetch_add(1, Ordering::Relaxed) % HOUSEKEEPING_EVERY == 0 {
+        if self
+            .decisions
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(HOUSEKEEPING_EVERY)
+        {
             self.housekeeping();
         }
         match self.limiter.check_key(key) {
@@ -191,8 +195,13 @@ mod tests {
         assert_eq!(refused.remaining, 0);
         assert!(refused.retry_after > Duration::ZERO);
         assert!(refused.retry_after <= Duration::from_millis(600));
-        assert!(refused.reset > Duration::from_secs(59) && refused.reset <= Duration::from_secs(60));
-        assert!(limiter.check(&key(2)).allowed, "another client has its own budget");
+        assert!(
+            refused.reset > Duration::from_secs(59) && refused.reset <= Duration::from_secs(60)
+        );
+        assert!(
+            limiter.check(&key(2)).allowed,
+            "another client has its own budget"
+        );
     }
 
     #[test]

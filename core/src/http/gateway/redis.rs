@@ -203,8 +203,10 @@ impl RedisLimiter {
                     ErrorKind::Timeout => ErrorKind::Timeout,
                     _ => ErrorKind::Unavailable,
                 };
-                Err(Error::new(kind, format!("could not connect to {}", self.display_url))
-                    .with_source(err))
+                Err(
+                    Error::new(kind, format!("could not connect to {}", self.display_url))
+                        .with_source(err),
+                )
             }
             Err(_) => Err(Error::new(
                 ErrorKind::Timeout,
