@@ -28,6 +28,12 @@ mod strangler;
 
 pub use api::{Problem, Unprocessable};
 pub use error::ErrorBody;
+pub use gateway::{
+    ClientAddr, Decision, RateKey, RateLimiter, RATELIMIT_LIMIT, RATELIMIT_REMAINING,
+    RATELIMIT_RESET,
+};
+#[cfg(feature = "redis")]
+pub use gateway::{REDIS_CONNECT_TIMEOUT, REDIS_DECISION_TIMEOUT};
 pub use ops::{init_telemetry, Telemetry, OTLP_ENDPOINT_VAR};
 pub use route_group::RouteGroup;
 pub use server::{app, serve};

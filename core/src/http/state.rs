@@ -50,6 +50,11 @@ impl AppState {
     pub fn settings(&self) -> &ServerSettings {
         &self.inner.settings
     }
+
+    /// The gateway's rate limiter.
+    pub fn rate_limiter(&self) -> &super::RateLimiter {
+        &self.inner.limiter.rate
+    }
 }
 
 impl AppState {
