@@ -146,7 +146,7 @@ def rate_limit_bench(args):
     out = subprocess.run(["cargo", "bench", "-q", "-p", "tickersense-benches", "--bench", "rate_limit"],
                          capture_output=True, text=True, env=env, cwd=REPO)
     lines = [l.rstrip() for l in out.stdout.splitlines()
-             if re.match(r"^\S.*|^\s+(time|thrpt):", l) and "Benchmarking" not in l]
+             if re.match(r"^rate_limit|^\s+(time|thrpt):", l)]
     if out.returncode != 0:
         lines.append(f"(exit {out.returncode}: {out.stderr.strip()[-500:]})")
     return lines
