@@ -167,7 +167,9 @@ def section(args, r):
         "",
         f"Command: `bash benches/http/run.sh` (wrk {args.threads} threads, {args.connections} connections,"
         f" loopback, release builds; {args.rounds} alternating rounds of {args.seconds} s per server,"
-        " median of the rounds; wrk runs on the same 2 cores as the servers).",
+        " median of the rounds; wrk runs on the same 2 cores as the servers; load average"
+        f" {r['load_before'][0]:.2f} / {r['load_before'][1]:.2f} / {r['load_before'][2]:.2f}"
+        " over 1 / 5 / 15 minutes when the run began).",
         "",
         "| server | requests/s | p50 | p99 | errors |",
         "|---|---|---|---|---|",
@@ -243,7 +245,7 @@ def main():
     # The servers run in a scratch directory: programs by absolute path.
     args.tickersense, args.bare, args.python = (
         os.path.abspath(p) for p in (args.tickersense, args.bare, args.python))
-    results, started = {}, []
+    results, started = {"load_before": os.getloadavg()}, []
     with tempfile.TemporaryDirectory() as workdir:
         try:
             ours = Process("tickersense", serve_args(args.tickersense, []), workdir, SERVE_ENV)
