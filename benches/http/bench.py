@@ -14,7 +14,6 @@ import argparse
 import os
 import pathlib
 import re
-import shlex
 import signal
 import socket
 import statistics
