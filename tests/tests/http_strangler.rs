@@ -429,6 +429,32 @@ async fn shadow_serves_legacy_and_counts_one_match_and_one_mismatch() {
         "one match only"
     );
     assert_eq!(legacy.hits.load(Ordering::SeqCst), 2);
+
+    // The same counts in /metrics of the same app.
+    let request = axum::http::Request::get("/metrics")
+        .body(Body::empty())
+        .expect("a request");
+    let answer = tower::ServiceExt::oneshot(app.clone(), request)
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status(), StatusCode::OK);
+    let body = answer
+        .into_body()
+        .collect()
+        .await
+        .expect("a body")
+        .to_bytes();
+    let metrics = String::from_utf8(body.to_vec()).expect("text");
+    for line in [
+        r#"tickersense_shadow_comparisons_total{group="stocks",outcome="match"} 1"#,
+        r#"tickersense_shadow_comparisons_total{group="stocks",outcome="mismatch"} 1"#,
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "no {line} in {metrics}");
+    }
+    assert!(
+        !metrics.contains(r#"outcome="incomparable"} 1"#),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
