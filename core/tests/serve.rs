@@ -1,6 +1,8 @@
 //! The `tickersense` command as a process: graceful shutdown on SIGTERM
 //! with a slow request in flight, route reload on SIGHUP, exit status 2 on
-//! a bad flag, and the spans of a request exported over OTLP/HTTP.
+//! a bad flag, the spans of a request exported over OTLP/HTTP, and the
+//! stocks group moved by SIGHUP from a legacy server through shadow to
+//! native.
 #![cfg(feature = "server")]
 
 use std::io::{BufRead, BufReader};
@@ -270,4 +272,151 @@ async fn the_spans_of_a_request_arrive_at_the_otlp_receiver() {
     );
     assert!(contains(&all, b"request_id"));
     assert!(contains(&all, b"tickersense"));
+}
+
+/// A legacy server answering the AAPL quote with a fixed body no native
+/// quote has (price 1.0), counting the requests it saw.
+async fn legacy_quote_server() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use axum::routing::get;
+    let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let app = axum::Router::new().route(
+        "/api/v1/stocks/{symbol}/quote",
+        get({
+            let hits = hits.clone();
+            move |axum::extract::Path(symbol): axum::extract::Path<String>| async move {
+                hits.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                axum::Json(serde_json::json!({
+                    "symbol": symbol,
+                    "price": 1.0,
+                    "change": 0.0,
+                    "change_percent": 0.0,
+                    "volume": 1,
+                }))
+            }
+        }),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("test setup");
+    let addr = listener.local_addr().expect("test setup");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}/"), hits)
+}
+
+impl Server {
+    /// Sends SIGHUP and waits for the `count`th log line saying how the
+    /// reload went (`needle`), so the next request sees its outcome.
+    async fn hang_up(&self, needle: &str, count: usize) {
+        self.signal("HUP");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let seen = self
+                .lines
+                .lock()
+                .expect("the log lock")
+                .iter()
+                .filter(|l| l.contains(needle))
+                .count();
+            if seen >= count {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "fewer than {count} lines with {needle:?} in {:?}",
+                self.lines.lock().expect("the log lock")
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    async fn quote(&self) -> serde_json::Value {
+        let answer = reqwest::get(self.url("/api/v1/stocks/AAPL/quote"))
+            .await
+            .expect("an answer");
+        assert_eq!(answer.status(), 200);
+        serde_json::from_str(&answer.text().await.expect("a body")).expect("JSON")
+    }
+
+    async fn metrics(&self) -> String {
+        let answer = reqwest::get(self.url("/metrics")).await.expect("an answer");
+        assert_eq!(answer.status(), 200);
+        answer.text().await.expect("a body")
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sighup_moves_stocks_from_legacy_through_shadow_to_native() {
+    use std::sync::atomic::Ordering;
+    let (legacy_url, legacy_hits) = legacy_quote_server().await;
+    let dir = tempfile::tempdir().expect("test setup");
+    let routes = dir.path().join("routes.toml");
+    std::fs::write(&routes, "[groups]\nstocks = \"legacy\"\n").expect("test setup");
+    let routes_arg = routes.to_str().expect("a UTF-8 path");
+    let server = Server::start(
+        &[
+            "--legacy-url",
+            &legacy_url,
+            "--routes",
+            routes_arg,
+            "--market-data",
+            "sample://",
+            "--store",
+            "memory://",
+            "--cache",
+            "memory://",
+        ],
+        &[("RUST_LOG", "info,tickersense::http::strangler=debug")],
+    )
+    .await;
+
+    let quote = server.quote().await;
+    assert_eq!(quote["price"], 1.0, "legacy answered: {quote}");
+    assert_eq!(legacy_hits.load(Ordering::SeqCst), 1);
+
+    std::fs::write(&routes, "[groups]\nstocks = \"shadow\"\n").expect("test setup");
+    server.hang_up("SIGHUP: route table reloaded", 1).await;
+    let quote = server.quote().await;
+    assert_eq!(
+        quote["price"], 1.0,
+        "shadow serves legacy's answer: {quote}"
+    );
+    assert_eq!(legacy_hits.load(Ordering::SeqCst), 2);
+    // The comparison runs off the request path: poll for it.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let metrics = server.metrics().await;
+        let compared = metrics.lines().any(|l| {
+            l.starts_with(
+                r#"tickersense_shadow_comparisons_total{group="stocks",outcome="mismatch"} "#,
+            ) && !l.ends_with(" 0")
+        });
+        if compared {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no shadow mismatch in {metrics}; log: {:?}",
+            server.lines.lock().expect("the log lock")
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    std::fs::write(&routes, "[groups]\nstocks = \"native\"\n").expect("test setup");
+    server.hang_up("SIGHUP: route table reloaded", 2).await;
+    let quote = server.quote().await;
+    assert_eq!(quote["symbol"], "AAPL", "{quote}");
+    assert_ne!(quote["price"], 1.0, "native answered: {quote}");
+    assert_eq!(
+        legacy_hits.load(Ordering::SeqCst),
+        2,
+        "legacy saw nothing new"
+    );
+
+    // A bad file is refused: the native table stays, the server serves.
+    std::fs::write(&routes, "[groups]\nstocks = \"legasy\"\n").expect("test setup");
+    server.hang_up("SIGHUP: route table not reloaded", 1).await;
+    let quote = server.quote().await;
+    assert_ne!(quote["price"], 1.0, "the table in force stayed: {quote}");
+    assert_eq!(legacy_hits.load(Ordering::SeqCst), 2);
+
+    server.signal("TERM");
+    assert_eq!(server.exit_code().await, 0);
 }

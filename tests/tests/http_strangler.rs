@@ -429,6 +429,32 @@ async fn shadow_serves_legacy_and_counts_one_match_and_one_mismatch() {
         "one match only"
     );
     assert_eq!(legacy.hits.load(Ordering::SeqCst), 2);
+
+    // The same counts in /metrics of the same app.
+    let request = axum::http::Request::get("/metrics")
+        .body(Body::empty())
+        .expect("a request");
+    let answer = tower::ServiceExt::oneshot(app.clone(), request)
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status(), StatusCode::OK);
+    let body = answer
+        .into_body()
+        .collect()
+        .await
+        .expect("a body")
+        .to_bytes();
+    let metrics = String::from_utf8(body.to_vec()).expect("text");
+    for line in [
+        r#"tickersense_shadow_comparisons_total{group="stocks",outcome="match"} 1"#,
+        r#"tickersense_shadow_comparisons_total{group="stocks",outcome="mismatch"} 1"#,
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "no {line} in {metrics}");
+    }
+    assert!(
+        !metrics.contains(r#"outcome="incomparable"} 1"#),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -462,4 +488,46 @@ async fn a_reloaded_route_file_routes_the_next_request_and_a_bad_one_is_refused(
     let (_, _, body) = call(&app, "/api/v1/stocks/AAPL/quote").await;
     assert_ne!(body["price"], 1.5, "the table in force stayed");
     assert_eq!(legacy.hits.load(Ordering::SeqCst), 1);
+}
+
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_on_a_legacy_route_is_413() {
+    let (url, _legacy) = start_legacy().await;
+    let settings = ServerSettings {
+        legacy_url: Some(url),
+        rate_limits: RateLimitSetting::Off,
+        body_limit: 64 << 10,
+        ..ServerSettings::default()
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a port");
+    let addr = listener.local_addr().expect("an address");
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(tickersense::http::serve(
+        AppState::new(client(), settings).expect("a state"),
+        listener,
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    // 1 MiB in chunks, no Content-Length: cut at 64 KiB while streaming up.
+    let chunks = (0..16).map(|_| Ok::<_, std::io::Error>(vec![7u8; 65536]));
+    let answer = reqwest::Client::new()
+        .post(format!("http://{addr}/api/v1/users/upload"))
+        .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks)))
+        .send()
+        .await
+        .expect("an answer");
+    assert_eq!(answer.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let body: Value = serde_json::from_slice(&answer.bytes().await.expect("a body")).expect("JSON");
+    assert_eq!(body["code"], "InvalidInput", "{body}");
+    assert!(
+        body["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("larger than")),
+        "{body}"
+    );
+    let _ = stop.send(());
+    server.await.expect("joined").expect("served");
 }

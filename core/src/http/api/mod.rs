@@ -39,7 +39,6 @@ mod stocks;
 pub(crate) use jobs::Jobs;
 pub use params::{Problem, Unprocessable};
 
-
 /// Every native `/api/v1/...` route and `/openapi.json`, each route group
 /// under its own timeout, compressed when the client accepts it; any other
 /// path answers [`not_found`], another method on a known path 405.

@@ -44,12 +44,19 @@ pub(crate) fn routes(state: &AppState) -> Router {
         .with_state(state.clone())
 }
 
-/// `router` with request ids, spans and request metrics around every request.
+/// `router` with request ids, spans and request metrics around every
+/// request, and a panic in a handler answered as a JSON 500 (inside the
+/// span and the metrics, so the panic is logged with its request id and
+/// counted as a 500). Costs a `catch_unwind` frame per request.
 pub(crate) fn observe(router: Router, state: &AppState) -> Router {
-    router.layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        observe::observe_request,
-    ))
+    router
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            observe::answer_panic,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::observe_request,
+        ))
 }
 
 /// The breaker of each upstream the server calls, by name.

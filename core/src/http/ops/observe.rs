@@ -6,7 +6,7 @@ use std::time::Instant;
 use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tracing::Instrument;
 
 use super::super::{AppState, RouteGroup};
@@ -98,6 +98,29 @@ pub(crate) async fn observe_request(
     response
 }
 
+/// The answer to a handler that panicked: the JSON 500 of an internal
+/// error. The panic's message is logged cut short (see
+/// [`crate::error::echo`]): it may quote a value the handler held.
+pub(crate) fn answer_panic(payload: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let message = if let Some(text) = payload.downcast_ref::<&str>() {
+        crate::error::echo(text)
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        crate::error::echo(text)
+    } else {
+        "(no message)".to_owned()
+    };
+    tracing::error!(panic = %message, "a handler panicked");
+    let body = crate::http::ErrorBody {
+        detail: "internal error".to_owned(),
+        code: "Internal".to_owned(),
+    };
+    (
+        axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+        axum::Json(body),
+    )
+        .into_response()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -172,5 +195,71 @@ mod tests {
             "the handler saw the id the answer carries"
         );
         assert!(uuid::Uuid::parse_str(&header).is_ok());
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_a_json_500_with_its_request_id() {
+        use tower::ServiceExt;
+        let client = crate::Tickersense::builder()
+            .store("memory://")
+            .build()
+            .unwrap();
+        let state = AppState::new(std::sync::Arc::new(client), Default::default()).unwrap();
+        let boom = axum::Router::new()
+            .route(
+                "/boom",
+                axum::routing::get(|| async {
+                    let secret = "x".repeat(10_000);
+                    if !secret.is_empty() {
+                        panic!("the handler broke on {secret}");
+                    }
+                    "unreached"
+                }),
+            )
+            .route(
+                "/boom/any",
+                axum::routing::get(|| async {
+                    std::panic::panic_any::<u8>(7);
+                    #[allow(unreachable_code)]
+                    "unreached"
+                }),
+            );
+        let app = super::super::observe(boom, &state);
+        for path in ["/boom", "/boom/any"] {
+            let answer = app
+                .clone()
+                .oneshot(
+                    axum::http::Request::get(path)
+                        .header(REQUEST_ID, "panic-1")
+                        .body(axum::body::Body::empty())
+                        .unwrap(),
+                )
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), 500);
+            assert_eq!(answer.headers()[REQUEST_ID], "panic-1");
+            assert_eq!(answer.headers()["content-type"], "application/json");
+            let body = http_body_util::BodyExt::collect(answer.into_body())
+                .await
+                .unwrap()
+                .to_bytes();
+            assert_eq!(
+                &body[..],
+                br#"{"detail":"internal error","code":"Internal"}"#
+            );
+        }
+        assert_eq!(
+            state
+                .inner
+                .metrics
+                .encode(Default::default(), Vec::new())
+                .unwrap()
+                .lines()
+                .find(|l| l.starts_with("tickersense_http_requests_total{")
+                    && l.contains(r#"status="500""#))
+                .map(|l| l.rsplit(' ').next().unwrap_or("").to_owned()),
+            Some("2".to_owned()),
+            "both panics counted as 500s"
+        );
     }
 }

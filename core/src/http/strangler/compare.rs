@@ -1,6 +1,11 @@
 //! Comparing two JSON documents as shadow mode does: numbers within a
 //! tolerance, named fields skipped at any depth, arrays element by element,
 //! and the first difference reported with its JSON path (`$.data[3].close`).
+//!
+//! The legacy document is the reference: a field only the native one has
+//! is an addition (the native answers carry fields after the seed's, such
+//! as a quote's `currency` and `stale`), not a difference. A field only the
+//! legacy one has is a difference: a client of it would miss it.
 
 use std::fmt::Write;
 
@@ -63,6 +68,7 @@ fn walk(
                 push_key(path, key);
                 let found = match (a.get(key), b.get(key)) {
                     (Some(x), Some(y)) => walk(x, y, settings, path),
+                    (None, _) => None,
                     (x, y) => Some(differ(path, x, y)),
                 };
                 if found.is_some() {
@@ -240,8 +246,18 @@ mod tests {
         .expect("differs");
         assert!(d.legacy.ends_with("... (502 characters)"), "{}", d.legacy);
         assert_eq!(d.native, "1");
-        let d = first_difference(&json!({}), &json!({"v": 1}), &ShadowSettings::default())
+        let d = first_difference(&json!({"v": 1}), &json!({}), &ShadowSettings::default())
             .expect("differs");
-        assert_eq!(d.legacy, "<absent>");
+        assert_eq!(d.native, "<absent>");
+    }
+
+    #[test]
+    fn fields_only_the_native_answer_has_are_additions() {
+        let legacy = json!({"symbol": "AAPL", "price": 1.5, "data": [{"close": 1.0}]});
+        let native = json!({
+            "symbol": "AAPL", "price": 1.5, "currency": "USD", "stale": false,
+            "data": [{"close": 1.0, "adjusted": 1.0}],
+        });
+        assert_eq!(first(legacy, native), None);
     }
 }

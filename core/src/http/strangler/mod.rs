@@ -180,7 +180,7 @@ async fn proxied(legacy: &Legacy, request: Request) -> Response {
     let (parts, body) = request.into_parts();
     match legacy.send(&parts, proxy::streamed(body)).await {
         Ok(answer) => proxy::relay(answer, |a| axum::body::Body::from_stream(a.bytes_stream())),
-        Err(err) => err.into_response(),
+        Err(err) => proxy::answer_error(err),
     }
 }
 

@@ -13,7 +13,8 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::http::{header, request, HeaderMap, HeaderName, HeaderValue, Response, Uri};
+use axum::http::{header, request, HeaderMap, HeaderName, HeaderValue, Response, StatusCode, Uri};
+use axum::response::IntoResponse;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::http::ServerSettings;
@@ -50,6 +51,8 @@ pub(crate) struct Legacy {
     upstream: Upstream,
     outage: Outage,
     trusted_proxies: Vec<IpAddr>,
+    /// The gateway's request body limit, named in a 413.
+    body_limit: usize,
 }
 
 impl Legacy {
@@ -86,6 +89,7 @@ impl Legacy {
             upstream: Upstream::new(SHOWN, policy),
             outage: Outage::new(SHOWN),
             trusted_proxies: settings.trusted_proxies.clone(),
+            body_limit: settings.body_limit,
         })
     }
 
@@ -106,7 +110,9 @@ impl Legacy {
     /// Errors: `Unavailable` with a retry-after while the upstream is down
     /// or its breaker open, or when it refuses the connection; `Timeout`
     /// when it takes longer than the connect or first-byte timeout;
-    /// `Upstream` when it breaks the connection before answering.
+    /// `Upstream` when it breaks the connection before answering;
+    /// `InvalidInput` when the client's upload breaks off or passes the
+    /// body limit (413 through [`answer_error`]).
     pub(crate) async fn send(
         &self,
         parts: &request::Parts,
@@ -159,6 +165,15 @@ impl Legacy {
     }
 
     fn failure(&self, err: reqwest::Error) -> Error {
+        if cut_at_body_limit(&err) {
+            // The gateway's body limit stopped the upload: the client's
+            // fault, answered 413 by `answer_error`.
+            return Error::invalid_input(format!(
+                "the request body is larger than the limit of {} bytes",
+                self.body_limit
+            ))
+            .with_source(BodyTooLarge);
+        }
         if err.is_connect() {
             let reason = if err.is_timeout() {
                 "no connection within the connect timeout"
@@ -288,6 +303,42 @@ pub(crate) fn relay(
     let mut response = Response::new(body(answer));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
+    response
+}
+
+/// Marks the error of an upload cut by the body limit.
+#[derive(Debug)]
+struct BodyTooLarge;
+
+impl std::fmt::Display for BodyTooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the request body is larger than the limit")
+    }
+}
+
+impl std::error::Error for BodyTooLarge {}
+
+/// Whether the length limit on the request body is somewhere in the
+/// source chain of `err` (wrapped by axum's body, then by reqwest).
+fn cut_at_body_limit(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if e.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        next = e.source();
+    }
+    false
+}
+
+/// The answer to a failed proxy call: the error's JSON answer, with 413
+/// for an upload cut by the body limit.
+pub(crate) fn answer_error(err: Error) -> Response<Body> {
+    let too_large = std::error::Error::source(&err).is_some_and(|s| s.is::<BodyTooLarge>());
+    let mut response = err.into_response();
+    if too_large {
+        *response.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    }
     response
 }
 

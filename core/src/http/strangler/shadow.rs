@@ -119,6 +119,7 @@ pub(crate) async fn serve(
             }
             relay(answer, |a| {
                 Body::from_stream(Tee {
+                    expected: a.content_length(),
                     inner: a.bytes_stream().boxed(),
                     status,
                     copy: Vec::new(),
@@ -164,8 +165,14 @@ fn request_id(headers: &HeaderMap) -> String {
 /// while the copy stays under [`MAX_COMPARE_BYTES`]. The copy is sent when
 /// the body ends; when the stream breaks, grows too large or is dropped
 /// early (the client went away), the comparison learns there is none.
+///
+/// An answer of known length is whole once that many bytes came: the
+/// server writing it to the client stops polling there and drops the body
+/// without asking for its end.
 struct Tee {
     inner: BoxStream<'static, reqwest::Result<Bytes>>,
+    /// The legacy answer's `Content-Length`, when it gave one.
+    expected: Option<u64>,
     status: StatusCode,
     copy: Vec<u8>,
     sink: Option<oneshot::Sender<LegacyCopy>>,
@@ -187,21 +194,26 @@ impl Stream for Tee {
                     this.finish(Err("the legacy answer is larger than the comparison bound"));
                 } else {
                     this.copy.extend_from_slice(chunk);
+                    if this.expected == Some(this.copy.len() as u64) {
+                        this.finish_whole();
+                    }
                 }
             }
             Some(Ok(_)) => {}
             Some(Err(_)) => this.finish(Err("the legacy answer broke off")),
-            None => {
-                let copy = Bytes::from(std::mem::take(&mut this.copy));
-                let status = this.status;
-                this.finish(Ok((status, copy)));
-            }
+            None => this.finish_whole(),
         }
         Poll::Ready(item)
     }
 }
 
 impl Tee {
+    fn finish_whole(&mut self) {
+        let copy = Bytes::from(std::mem::take(&mut self.copy));
+        let status = self.status;
+        self.finish(Ok((status, copy)));
+    }
+
     fn finish(&mut self, copy: LegacyCopy) {
         if let Some(sink) = self.sink.take() {
             let _ = sink.send(copy);
