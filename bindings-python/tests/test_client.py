@@ -301,7 +301,10 @@ def test_a_worker_process_can_return_a_quote():
         quote = pool.submit(_quote_in_a_worker, "AAPL").result(timeout=120)
     here = tickersense.Client(store="memory://").quote("AAPL")
     assert isinstance(quote, tickersense.Quote)
-    assert (quote.symbol, quote.price, quote.market_time) == (here.symbol, here.price, here.market_time)
+    # While the sample market is open its quote is traded "now": the two
+    # processes ask at different instants, so only the price must agree.
+    assert (quote.symbol, quote.price) == (here.symbol, here.price)
+    assert quote.market_time.tzinfo is not None
 
 
 def test_empty_history_frame_has_the_dtypes_of_a_full_one(client):
