@@ -53,8 +53,9 @@ pub use client::{
 pub use config::{Config, ConfigOverrides};
 pub use error::{Error, ErrorKind, Result};
 pub use model::{
-    BackfillState, BackfillStatus, Bar, DailySentiment, Dividend, History, HistoryRange, Interval,
-    Origin, Period, PlatformSentiment, Post, Quote, Score, SearchHit, SentimentAnalysis,
-    SentimentRecord, Split, Symbol, Trend,
+    AnalyzerAgreement, AuthorLabel, BackfillState, BackfillStatus, Bar, DailySentiment, Dividend,
+    History, HistoryRange, Interval, LabelAgreement, Origin, Period, PlatformSentiment, Post,
+    PostQuery, PostScores, Quote, Score, SearchHit, SentimentAgreement, SentimentAnalysis,
+    SentimentRecord, SourceState, SourceStatus, Split, StoredPost, Symbol, Trend, TrendReport,
 };
 pub use model::{Credentials, NewUser, User, UserId, WatchlistItem};

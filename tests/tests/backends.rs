@@ -90,7 +90,7 @@ async fn market_calls_are_served_with_the_store_unreachable() {
         assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
         let err = ts.stored_series().await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
-        let err = ts.sentiment_history("AAPL", 7).await.unwrap_err();
+        let err = ts.sentiment_analyses("AAPL", 7).await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
 
         // The analysis is returned, saying it was not stored.

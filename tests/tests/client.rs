@@ -31,9 +31,9 @@ async fn quote_history_search_sentiment() {
 
     let s = ts.sentiment("AAPL").await.unwrap();
     assert!(s.mention_volume > 0 && (-1.0..=1.0).contains(&s.current_sentiment));
-    assert_eq!(s.sentiment_trend, Trend::Unknown);
+    assert_eq!(s.sentiment_trend, Trend::InsufficientData);
     assert_eq!(
-        ts.sentiment_history("AAPL", 1).await.unwrap().len(),
+        ts.sentiment_analyses("AAPL", 1).await.unwrap().len(),
         s.platforms.len(),
         "every analysis is stored"
     );
@@ -88,7 +88,7 @@ async fn a_second_client_on_the_same_sqlite_file_reads_the_store() {
     ts.sentiment("TSLA").await.unwrap();
     assert_ne!(
         build().sentiment("TSLA").await.unwrap().sentiment_trend,
-        Trend::Unknown
+        Trend::InsufficientData
     );
 }
 

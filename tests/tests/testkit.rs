@@ -7,6 +7,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use tickersense::cache::{Cache, CachePolicies, MemoryCache, NamespaceStats};
+use tickersense::model::{PostQuery, StoredPost};
 use tickersense::provider::{MarketData, Sample};
 use tickersense::store::{Coverage, MemoryStore, PriceStore, SentimentStore, StoredSeries};
 use tickersense::testkit::{self, CacheSuiteOptions, Report};
@@ -141,6 +142,12 @@ impl SentimentStore for NewestFirst {
         let mut records = self.0.sentiment_since(s, since).await?;
         records.reverse();
         Ok(records)
+    }
+    async fn upsert_posts(&self, posts: &[StoredPost]) -> tickersense::Result<u64> {
+        self.0.upsert_posts(posts).await
+    }
+    async fn posts(&self, query: &PostQuery) -> tickersense::Result<Vec<StoredPost>> {
+        self.0.posts(query).await
     }
 }
 

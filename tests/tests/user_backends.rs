@@ -176,7 +176,7 @@ async fn a_failing_user_analyzer_fails_sentiment_with_its_error() {
     let err = ts.sentiment("AAPL").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unavailable);
     assert!(err.message().contains("model server is down"), "{err}");
-    assert!(ts.sentiment_history("AAPL", 7).await.unwrap().is_empty());
+    assert!(ts.sentiment_analyses("AAPL", 7).await.unwrap().is_empty());
 }
 
 /// A source of the user's: two posts, one inside the window, one a month old.
@@ -194,12 +194,14 @@ impl MentionSource for TwoPosts {
         limit: usize,
     ) -> Result<Vec<Post>> {
         let now = Utc::now();
-        let post = |id: &str, text: &str, at: DateTime<Utc>| Post {
-            id: id.into(),
-            platform: "forum".into(),
-            text: format!("{text} ${symbol}"),
-            url: format!("https://example.invalid/{id}"),
-            created_at: at,
+        let post = |id: &str, text: &str, at: DateTime<Utc>| {
+            Post::new(
+                "forum",
+                id,
+                format!("{text} ${symbol}"),
+                format!("https://example.invalid/{id}"),
+                at,
+            )
         };
         let mut posts = vec![
             post("new", "great wonderful excellent", now - Duration::hours(1)),
@@ -265,7 +267,7 @@ async fn a_user_price_store_gets_the_bars_while_sentiment_goes_to_the_url_store(
             .is_empty(),
         "the price store object keeps no sentiment"
     );
-    assert_eq!(ts.sentiment_history("AAPL", 1).await.unwrap().len(), 1);
+    assert_eq!(ts.sentiment_analyses("AAPL", 1).await.unwrap().len(), 1);
 
     // The object outlives the client's close.
     ts.close().await;

@@ -197,13 +197,14 @@ mod tests {
         SentimentAnalysis {
             symbol: Symbol::parse("TSLA").expect("symbol"),
             current_sentiment: 0.123_456_789_012_345_67,
-            sentiment_trend: Trend::Improving,
+            sentiment_trend: Trend::Rising,
             mention_volume: 187,
             analysis_timestamp: at(1_735_689_600, 1),
             platforms: vec![
                 platform("reddit", 0.316_227_766_016_837_94, 100),
                 platform("stocktwits", -0.0, 87),
             ],
+            sources: Vec::new(),
             stored: true,
         }
     }

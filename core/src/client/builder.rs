@@ -202,6 +202,14 @@ impl TickersenseBuilder {
         self
     }
 
+    /// The social platforms' credentials; any left `None` is read from its
+    /// variable (`REDDIT_CLIENT_ID`, `REDDIT_CLIENT_SECRET`,
+    /// `REDDIT_USER_AGENT`, `X_BEARER_TOKEN`) when the client is built.
+    pub fn social_credentials(mut self, credentials: crate::social::SocialCredentials) -> Self {
+        self.config.social_credentials = credentials;
+        self
+    }
+
     /// Overrides the cache policy of one namespace (of caches built from URLs).
     pub fn cache_policy(mut self, namespace: &str, policy: CachePolicy) -> Self {
         self.policies.set(namespace, policy);
@@ -289,7 +297,10 @@ impl TickersenseBuilder {
                 SourceUrl::parse_many(&social)?
             };
         }
-        let config = config.overridden(pending)?;
+        let mut config = config.overridden(pending)?;
+        config.social_credentials = config
+            .social_credentials
+            .or(crate::social::SocialCredentials::from_env());
         Tickersense::assemble(config, self.policies, objects)
     }
 

@@ -298,19 +298,70 @@ impl Tickersense {
         self.sentiment_service().await?.current(&symbol).await
     }
 
-    /// Stored per-platform analyses of the last `days` days: one store
-    /// query, no provider or source call.
-    pub async fn sentiment_history(&self, symbol: &str, days: u32) -> Result<Vec<SentimentRecord>> {
+    /// Stored per-platform analyses of the last `days` days (1 to 3650),
+    /// oldest first: one store query, no provider or source call.
+    pub async fn sentiment_analyses(
+        &self,
+        symbol: &str,
+        days: u32,
+    ) -> Result<Vec<SentimentRecord>> {
         let symbol = Symbol::parse(symbol)?;
-        self.sentiment_service().await?.history(&symbol, days).await
+        self.sentiment_service()
+            .await?
+            .analyses(&symbol, days)
+            .await
     }
 
-    /// Per-UTC-day sums of the stored analyses of the last `days` days
-    /// (1 to 3650): analyses, mentions, mention-weighted score, confidence.
-    /// One store query.
-    pub async fn sentiment_daily(&self, symbol: &str, days: u32) -> Result<Vec<DailySentiment>> {
+    /// The seed's sentiment history: the stored posts of the last `days`
+    /// days (1 to 3650) per UTC day (mentions, mean score, confidence,
+    /// posts per platform), only `platform`'s when given. Distinct posts:
+    /// analysing again never changes a day. One store read. See
+    /// [`SentimentService::daily`].
+    pub async fn sentiment_history(
+        &self,
+        symbol: &str,
+        days: u32,
+        platform: Option<&str>,
+    ) -> Result<Vec<DailySentiment>> {
         let symbol = Symbol::parse(symbol)?;
-        self.sentiment_service().await?.daily(&symbol, days).await
+        self.sentiment_service()
+            .await?
+            .daily(&symbol, days, platform)
+            .await
+    }
+
+    /// The trend of `symbol` from its stored posts (the last 24 hours
+    /// against the 7 days before). One store read. See
+    /// [`SentimentService::trend`].
+    pub async fn sentiment_trend(&self, symbol: &str) -> Result<crate::model::TrendReport> {
+        let symbol = Symbol::parse(symbol)?;
+        self.sentiment_service().await?.trend(&symbol).await
+    }
+
+    /// How often each analyzer agrees with StockTwits authors' own
+    /// Bullish/Bearish labels on the stored posts of the last `days` days,
+    /// of `symbol` or (with `None`) of every symbol. One store read. See
+    /// [`SentimentService::agreement`].
+    pub async fn sentiment_agreement(
+        &self,
+        symbol: Option<&str>,
+        days: u32,
+    ) -> Result<crate::model::SentimentAgreement> {
+        let symbol = symbol.map(Symbol::parse).transpose()?;
+        self.sentiment_service()
+            .await?
+            .agreement(symbol.as_ref(), days)
+            .await
+    }
+
+    /// Scores posts the caller brings (their own texts), as an analysis
+    /// would: one polarity per post and the per-platform report. Nothing
+    /// is stored or cached. See [`SentimentService::score_posts`].
+    pub async fn score_posts(
+        &self,
+        posts: Vec<crate::model::Post>,
+    ) -> Result<crate::model::PostScores> {
+        self.sentiment_service().await?.score_posts(posts).await
     }
 
     /// Fetches the history of many symbols and keeps it in the store, at

@@ -106,7 +106,7 @@ impl Backends {
         let mut sources = config
             .social
             .iter()
-            .map(|source| source.connect())
+            .map(|source| source.connect(&config.social_credentials, config.resilience))
             .collect::<Result<Vec<_>>>()?;
         for source in &objects.mention_sources {
             let guarded = GuardedSource::new(source.object.clone(), timeout);

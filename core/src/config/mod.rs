@@ -35,7 +35,7 @@ use crate::error::{echo, Error, Result};
 use crate::provider::ProviderUrl;
 use crate::resilience::ResiliencePolicy;
 use crate::sentiment::AnalyzerKind;
-use crate::social::SourceUrl;
+use crate::social::{SocialCredentials, SourceUrl};
 use crate::store::StoreUrl;
 use crate::url::{parse_duration, RedactedUrl};
 
@@ -92,8 +92,12 @@ pub struct Config {
     /// The sentiment analyzer.
     pub analyzer: AnalyzerKind,
     /// Timeouts, retries, circuit breaker and concurrency bound of every
-    /// HTTP upstream (market data now, social sources later).
+    /// HTTP upstream (market data and social sources).
     pub resilience: ResiliencePolicy,
+    /// The social platforms' credentials ([`Config::from_env`] reads
+    /// `REDDIT_CLIENT_ID`, `REDDIT_CLIENT_SECRET`, `REDDIT_USER_AGENT`,
+    /// `X_BEARER_TOKEN`); `Debug` shows only which are set.
+    pub social_credentials: SocialCredentials,
 }
 
 /// Values that win over the environment and the defaults; `None` leaves a
@@ -162,6 +166,7 @@ impl Default for Config {
             social: SourceUrl::parse_list(DEFAULT_SOCIAL).expect("the default social URL parses"),
             analyzer: AnalyzerKind::default(),
             resilience: ResiliencePolicy::default(),
+            social_credentials: SocialCredentials::default(),
         }
     }
 }
@@ -245,6 +250,8 @@ impl Config {
         if let Some(retries) = retries {
             config.resilience.max_retries = retries;
         }
+        let from_env = SocialCredentials::from_vars(&|name| read_env(name).ok());
+        config.social_credentials = config.social_credentials.or(from_env);
         Ok(config)
     }
 

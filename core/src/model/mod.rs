@@ -21,7 +21,9 @@ pub use market::{
 };
 pub use period::{intraday_lookback, Interval, Period, DEFAULT_INTERVAL, DEFAULT_PERIOD};
 pub use sentiment::{
-    DailySentiment, PlatformSentiment, Post, Score, SentimentAnalysis, SentimentRecord, Trend,
+    AnalyzerAgreement, AuthorLabel, DailySentiment, LabelAgreement, PlatformSentiment, Post,
+    PostQuery, PostScores, Score, SentimentAgreement, SentimentAnalysis, SentimentRecord,
+    SourceState, SourceStatus, StoredPost, Trend, TrendReport, MAX_POSTS_READ,
 };
 pub(crate) use symbol::stable_hash;
 pub use symbol::Symbol;

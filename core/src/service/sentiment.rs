@@ -278,6 +278,7 @@ impl SentimentService {
             mention_volume,
             analysis_timestamp: now,
             platforms,
+            sources: Vec::new(),
             stored,
         };
         set_value(
@@ -292,15 +293,49 @@ impl SentimentService {
 
     /// Stored analyses of the last `days` days (1 to 3650), oldest first:
     /// one store query, O(analyses).
-    pub async fn history(&self, symbol: &Symbol, days: u32) -> Result<Vec<SentimentRecord>> {
+    pub async fn analyses(&self, symbol: &Symbol, days: u32) -> Result<Vec<SentimentRecord>> {
         self.store.sentiment_since(symbol, days_back(days)?).await
     }
 
-    /// Stored analyses of the last `days` days (1 to 3650) summed up per
-    /// UTC day, oldest first: the seed's `/sentiment/{symbol}/history`.
-    /// One store query, O(analyses).
-    pub async fn daily(&self, symbol: &Symbol, days: u32) -> Result<Vec<DailySentiment>> {
-        self.store.sentiment_daily(symbol, days_back(days)?).await
+    /// The stored posts of the last `days` days (1 to 3650) summed up per
+    /// UTC day of posting, oldest first, scored by this service's analyzer;
+    /// only `platform`'s posts when given. The seed's
+    /// `/sentiment/{symbol}/history`. One store read, O(posts).
+    pub async fn daily(
+        &self,
+        symbol: &Symbol,
+        days: u32,
+        platform: Option<&str>,
+    ) -> Result<Vec<DailySentiment>> {
+        let _ = (symbol, days_back(days)?, platform);
+        Err(Error::internal("daily from posts is not built yet"))
+    }
+
+    /// The trend of `symbol`: its stored posts of the last 24 hours against
+    /// those of the 7 days before. One store read, O(posts).
+    pub async fn trend(&self, symbol: &Symbol) -> Result<crate::model::TrendReport> {
+        let _ = symbol;
+        Err(Error::internal("the trend from posts is not built yet"))
+    }
+
+    /// How often each analyzer's sign agrees with the authors' own labels
+    /// on the stored labelled posts of the last `days` days (1 to 3650), of
+    /// `symbol` or of every symbol. One store read, O(labelled posts).
+    pub async fn agreement(
+        &self,
+        symbol: Option<&Symbol>,
+        days: u32,
+    ) -> Result<crate::model::SentimentAgreement> {
+        let _ = (symbol, days_back(days)?);
+        Err(Error::internal("agreement is not built yet"))
+    }
+
+    /// `posts` the caller brought, scored by this service's analyzer (off
+    /// the async workers for a large batch) and reported per platform as an
+    /// analysis would; nothing stored or cached. O(posts).
+    pub async fn score_posts(&self, posts: Vec<Post>) -> Result<crate::model::PostScores> {
+        let _ = posts;
+        Err(Error::internal("score_posts is not built yet"))
     }
 }
 
@@ -331,7 +366,7 @@ fn weighted_mean(values: impl Iterator<Item = (f64, u32)>) -> f64 {
 /// Compares `current` with the mention-weighted mean of `earlier`.
 fn trend(current: f64, earlier: &[SentimentRecord]) -> Trend {
     if earlier.is_empty() {
-        return Trend::Unknown;
+        return Trend::InsufficientData;
     }
     let baseline = weighted_mean(
         earlier
@@ -339,8 +374,8 @@ fn trend(current: f64, earlier: &[SentimentRecord]) -> Trend {
             .map(|r| (r.detail.sentiment_score, r.detail.mention_count)),
     );
     match current - baseline {
-        d if d > TREND_BAND => Trend::Improving,
-        d if d < -TREND_BAND => Trend::Declining,
+        d if d > TREND_BAND => Trend::Rising,
+        d if d < -TREND_BAND => Trend::Falling,
         _ => Trend::Stable,
     }
 }
@@ -367,10 +402,10 @@ mod tests {
 
     #[test]
     fn trend_compares_with_weighted_history() {
-        assert_eq!(trend(0.3, &[]), Trend::Unknown);
+        assert_eq!(trend(0.3, &[]), Trend::InsufficientData);
         let earlier = [record(0.0, 30), record(0.4, 10)];
-        assert_eq!(trend(0.2, &earlier), Trend::Improving, "baseline is 0.1");
+        assert_eq!(trend(0.2, &earlier), Trend::Rising, "baseline is 0.1");
         assert_eq!(trend(0.12, &earlier), Trend::Stable);
-        assert_eq!(trend(-0.1, &earlier), Trend::Declining);
+        assert_eq!(trend(-0.1, &earlier), Trend::Falling);
     }
 }

@@ -1,9 +1,37 @@
-//! Social media: the [`MentionSource`] trait (posts that mention a symbol)
-//! and its sources, chosen by URL through [`SourceUrl`].
+//! Social media and news: the [`MentionSource`] trait (posts that mention
+//! a symbol) and its sources, chosen by URL through [`SourceUrl`].
 //!
 //! - `sample://` — [`Sample`]: offline, deterministic, synthetic posts.
+//! - `reddit://` (`?subreddits=a,b`) — Reddit's search, app-only OAuth.
+//! - `x://` — X API v2 recent search, bearer token.
+//! - `stocktwits://` — StockTwits' symbol stream, with authors' labels.
+//! - `feed+https://HOST/PATH?s={symbol}` — any RSS 2.0 or Atom feed.
+//! - `yahoo-news://` — the `news[]` of Yahoo's search answer.
+//! - `file://posts.jsonl` — one post a line.
+//!
+//! Every HTTP source takes `+http://HOST:PORT` instead of its usual hosts
+//! (replay servers, tests), goes through one
+//! [`HttpUpstream`](crate::resilience::http::HttpUpstream) (timeout,
+//! retries, breaker, body cap) and paces itself by its platform's
+//! rate-limit headers. Credentials come from [`SocialCredentials`] only; a
+//! source without them is built as [`NotConfigured`], which the sentiment
+//! service reports and never asks.
 
+mod credentials;
+#[cfg(feature = "yahoo")]
+mod feed;
+mod file;
+#[cfg(feature = "yahoo")]
+mod pacing;
+#[cfg(feature = "yahoo")]
+mod reddit;
 mod sample;
+#[cfg(feature = "yahoo")]
+mod stocktwits;
+#[cfg(feature = "yahoo")]
+mod x;
+#[cfg(feature = "yahoo")]
+mod yahoo_news;
 
 use std::sync::Arc;
 
@@ -15,7 +43,19 @@ use crate::error::{Error, Result};
 use crate::model::{Post, Symbol};
 use crate::url::{BackendKind, BackendUrl, Parsed};
 
+pub use credentials::{SocialCredentials, CREDENTIAL_VARS};
+#[cfg(feature = "yahoo")]
+pub use feed::FeedOptions;
+pub use file::FileOptions;
+#[cfg(feature = "yahoo")]
+pub use reddit::RedditOptions;
 pub use sample::Sample;
+#[cfg(feature = "yahoo")]
+pub use stocktwits::StockTwitsOptions;
+#[cfg(feature = "yahoo")]
+pub use x::XOptions;
+#[cfg(feature = "yahoo")]
+pub use yahoo_news::YahooNewsOptions;
 
 /// A source of posts that mention a symbol.
 #[async_trait]
@@ -33,9 +73,58 @@ pub trait MentionSource: Send + Sync {
         since: DateTime<Utc>,
         limit: usize,
     ) -> Result<Vec<Post>>;
+
+    /// Why the source cannot be asked (its credentials are not
+    /// configured), or `None` when it can. The sentiment service reports
+    /// such a source `not_configured` and never calls [`mentions`](Self::mentions).
+    fn not_configured(&self) -> Option<&str> {
+        None
+    }
 }
 
-/// A parsed social-source URL (`sample://`). Parsing does no I/O.
+/// A source whose credentials are missing: reported `not_configured` by
+/// every analysis; asked anyway, it answers `Unauthorized` with the reason.
+#[derive(Debug, Clone)]
+pub struct NotConfigured {
+    platform: String,
+    reason: String,
+}
+
+impl NotConfigured {
+    /// The source of `platform`, missing what `reason` says (e.g.
+    /// "REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET are not set").
+    pub fn new(platform: impl Into<String>, reason: impl Into<String>) -> Self {
+        NotConfigured {
+            platform: platform.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+#[async_trait]
+impl MentionSource for NotConfigured {
+    fn platform(&self) -> &str {
+        &self.platform
+    }
+
+    async fn mentions(
+        &self,
+        _symbol: &Symbol,
+        _since: DateTime<Utc>,
+        _limit: usize,
+    ) -> Result<Vec<Post>> {
+        Err(Error::new(
+            crate::ErrorKind::Unauthorized,
+            format!("{} is not configured: {}", self.platform, self.reason),
+        ))
+    }
+
+    fn not_configured(&self) -> Option<&str> {
+        Some(&self.reason)
+    }
+}
+
+/// A parsed social-source URL (`sample://`, `reddit://`, ...). Parsing does no I/O.
 /// `Display` and `Debug` show the URL without its password;
 /// [`Parsed::as_str`] gives it as written.
 pub type SourceUrl = Parsed<SourceBackend>;
@@ -46,12 +135,30 @@ pub type SourceUrl = Parsed<SourceBackend>;
 pub enum SourceBackend {
     /// `sample://`: the built-in synthetic posts, [`Sample`]. Takes no options.
     Sample,
+    /// `reddit://`, `reddit+http://HOST:PORT`.
+    #[cfg(feature = "yahoo")]
+    Reddit(RedditOptions),
+    /// `x://`, `x+http://HOST:PORT`.
+    #[cfg(feature = "yahoo")]
+    X(XOptions),
+    /// `stocktwits://`, `stocktwits+http://HOST:PORT`.
+    #[cfg(feature = "yahoo")]
+    StockTwits(StockTwitsOptions),
+    /// `feed+https://HOST/PATH?s={symbol}`, `feed+http://...`.
+    #[cfg(feature = "yahoo")]
+    Feed(FeedOptions),
+    /// `yahoo-news://`, `yahoo-news+http://HOST:PORT`.
+    #[cfg(feature = "yahoo")]
+    YahooNews(YahooNewsOptions),
+    /// `file://PATH` (JSON Lines).
+    File(FileOptions),
 }
 
 impl BackendKind for SourceBackend {
     const TYPE_NAME: &'static str = "SourceUrl";
     const ROLE: &'static str = "social";
-    const ACCEPTED: &'static str = "sample://";
+    const ACCEPTED: &'static str = "sample://, reddit://, x://, stocktwits://, \
+        feed+https://HOST/PATH?s={symbol}, yahoo-news://, file://PATH";
 
     fn from_url(url: &BackendUrl) -> Result<Self> {
         match url.scheme() {
@@ -59,6 +166,21 @@ impl BackendKind for SourceBackend {
                 url.expect_nothing_after("social source")?;
                 Ok(SourceBackend::Sample)
             }
+            #[cfg(feature = "yahoo")]
+            "reddit" => Ok(SourceBackend::Reddit(RedditOptions::from_url(url)?)),
+            #[cfg(feature = "yahoo")]
+            "x" => Ok(SourceBackend::X(XOptions::from_url(url)?)),
+            #[cfg(feature = "yahoo")]
+            "stocktwits" => Ok(SourceBackend::StockTwits(StockTwitsOptions::from_url(url)?)),
+            #[cfg(feature = "yahoo")]
+            "feed" => Ok(SourceBackend::Feed(FeedOptions::from_url(url)?)),
+            #[cfg(feature = "yahoo")]
+            "yahoo-news" => Ok(SourceBackend::YahooNews(YahooNewsOptions::from_url(url)?)),
+            #[cfg(not(feature = "yahoo"))]
+            "reddit" | "x" | "stocktwits" | "feed" | "yahoo-news" => {
+                Err(url.compiled_out("social source", "yahoo"))
+            }
+            "file" if url.base().is_none() => Ok(SourceBackend::File(FileOptions::from_url(url)?)),
             _ => Err(url.unknown_scheme("social", Self::ACCEPTED)),
         }
     }
@@ -88,10 +210,28 @@ impl SourceUrl {
         Ok(list)
     }
 
-    /// Builds the source. No I/O.
-    pub fn connect(&self) -> Result<Arc<dyn MentionSource>> {
+    /// Builds the source with `credentials` (a platform's own, when it
+    /// needs any: without them the source is [`NotConfigured`]); HTTP
+    /// sources follow `policy`. No I/O.
+    pub fn connect(
+        &self,
+        credentials: &SocialCredentials,
+        policy: crate::resilience::ResiliencePolicy,
+    ) -> Result<Arc<dyn MentionSource>> {
+        let _ = (credentials, &policy);
         match self.backend() {
             SourceBackend::Sample => Ok(Arc::new(Sample::new())),
+            #[cfg(feature = "yahoo")]
+            SourceBackend::Reddit(options) => reddit::connect(options, credentials, policy),
+            #[cfg(feature = "yahoo")]
+            SourceBackend::X(options) => x::connect(options, credentials, policy),
+            #[cfg(feature = "yahoo")]
+            SourceBackend::StockTwits(options) => stocktwits::connect(options, credentials, policy),
+            #[cfg(feature = "yahoo")]
+            SourceBackend::Feed(options) => feed::connect(options, credentials, policy),
+            #[cfg(feature = "yahoo")]
+            SourceBackend::YahooNews(options) => yahoo_news::connect(options, credentials, policy),
+            SourceBackend::File(options) => file::connect(options, credentials, policy),
         }
     }
 }

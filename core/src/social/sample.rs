@@ -83,13 +83,13 @@ impl Sample {
                 symbol.as_str().to_lowercase(),
                 day.format("%Y%m%d")
             );
-            posts.push(Post {
-                url: format!("https://example.invalid/sample/{id}"),
-                id,
-                platform: "sample".to_owned(),
-                text: template.replace("{s}", symbol.as_str()),
-                created_at: now - Duration::minutes(minutes_ago),
-            });
+            posts.push(Post::new(
+                "sample",
+                id.clone(),
+                template.replace("{s}", symbol.as_str()),
+                format!("https://example.invalid/sample/{id}"),
+                now - Duration::minutes(minutes_ago),
+            ));
         }
         // The whole day is drawn whatever the window, so a post is the
         // same post whichever `since` and `limit` pick it.

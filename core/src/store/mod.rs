@@ -37,7 +37,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::error::{Error, Result};
-use crate::model::{BackfillStatus, Bar, DailySentiment, Interval, SentimentRecord, Symbol};
+use crate::model::{BackfillStatus, Bar, Interval, PostQuery, SentimentRecord, StoredPost, Symbol};
 use crate::model::{Credentials, NewUser, User, UserId, WatchlistItem};
 
 pub use claim::{claim_in_process, BackfillClaim};
@@ -239,7 +239,10 @@ pub trait BackfillStore: Send + Sync {
     }
 }
 
-/// Every analysis the sentiment service makes, one record per platform.
+/// What the sentiment service keeps: every analysis (one record per
+/// platform) and every post it scored, once per platform, id and symbol
+/// (the `sentiment_posts` table). History, trend and agreement are read
+/// from the posts, so analysing the same posts again changes none of them.
 #[async_trait]
 pub trait SentimentStore: Send + Sync {
     /// Appends `records`: one transaction on the built-in stores, O(records).
@@ -253,17 +256,16 @@ pub trait SentimentStore: Send + Sync {
         since: DateTime<Utc>,
     ) -> Result<Vec<SentimentRecord>>;
 
-    /// Records of `symbol` made at or after `since`, summed up per UTC day,
-    /// oldest first. Reads the records and sums them here: a symbol stores a
-    /// few dozen analyses a day, so no backend needs its own query for it.
-    async fn sentiment_daily(
-        &self,
-        symbol: &Symbol,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DailySentiment>> {
-        let records = self.sentiment_since(symbol, since).await?;
-        Ok(DailySentiment::from_records(&records))
-    }
+    /// Keeps `posts`, each once per (platform, id, symbol). A post already
+    /// stored keeps its row and takes from the new one every analyzer score
+    /// it carries (a score by the same analyzer replaces the old one), and a
+    /// label, URL or text where the row has none. Returns how many posts
+    /// were new. One transaction on the built-in stores, O(posts).
+    async fn upsert_posts(&self, posts: &[StoredPost]) -> Result<u64>;
+
+    /// The stored posts `query` asks for, newest first, at most
+    /// `query.limit`. One range read, O(posts returned).
+    async fn posts(&self, query: &PostQuery) -> Result<Vec<StoredPost>>;
 }
 
 /// Users, their credentials and their watchlists (the seed's `users` and

@@ -99,35 +99,6 @@ pub async fn sentiment_store(store: Arc<dyn SentimentStore>) -> Report {
         })
         .await;
 
-    suite
-        .check("daily_sums_weigh_by_mentions", async {
-            let quiet = SentimentRecord {
-                detail: PlatformSentiment { platform: "x".into(), mention_count: 0, ..record(&c, 5, 1.0).detail },
-                ..record(&c, 5, 1.0)
-            };
-            let busy = SentimentRecord {
-                timestamp: day(5) + Duration::hours(3),
-                detail: PlatformSentiment { mention_count: 126, ..record(&c, 5, -0.75).detail },
-                ..record(&c, 5, -0.75)
-            };
-            let records = [record(&c, 5, 0.25), record(&c, 1, -0.5), quiet, busy];
-            store.insert_sentiment(&records).await.called("insert_sentiment")?;
-            let daily = store.sentiment_daily(&c, day(0)).await.called("sentiment_daily")?;
-            let counts: Vec<_> = daily.iter().map(|d| (d.date, d.analyses, d.mentions)).collect();
-            ensure!(
-                counts == [(day(1).date_naive(), 1, 42), (day(5).date_naive(), 3, 168)],
-                "day 1 should hold 1 analysis of 42 mentions, day 5 three of 168; got {counts:?}"
-            );
-            // (0.25 * 42 + 1.0 * 0 - 0.75 * 126) / 168 = -0.5
-            let (first, last) = (&daily[0], &daily[1]);
-            ensure!(
-                (last.score + 0.5).abs() < 1e-12 && (last.confidence - 2.0 / 3.0).abs() < 1e-12 && first.score == -0.5,
-                "scores should be weighed by mentions (day 1 -0.5; day 5 -0.5, confidence 2/3); got {daily:?}"
-            );
-            Ok(())
-        })
-        .await;
-
     suite.finish()
 }
 

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::LazyStore;
 use crate::error::Result;
-use crate::model::{BackfillStatus, Bar, DailySentiment, Interval, SentimentRecord, Symbol};
+use crate::model::{BackfillStatus, Bar, Interval, PostQuery, SentimentRecord, StoredPost, Symbol};
 use crate::model::{Credentials, NewUser, User, UserId, WatchlistItem};
 use crate::store::{
     BackfillClaim, BackfillStore, Coverage, PriceStore, SentimentStore, StoredSeries, UserStore,
@@ -102,13 +102,13 @@ impl SentimentStore for LazyStore {
             .await
     }
 
-    async fn sentiment_daily(
-        &self,
-        symbol: &Symbol,
-        since: DateTime<Utc>,
-    ) -> Result<Vec<DailySentiment>> {
-        self.call(|s| async move { s.sentiment_daily(symbol, since).await })
+    async fn upsert_posts(&self, posts: &[StoredPost]) -> Result<u64> {
+        self.call(|s| async move { s.upsert_posts(posts).await })
             .await
+    }
+
+    async fn posts(&self, query: &PostQuery) -> Result<Vec<StoredPost>> {
+        self.call(|s| async move { s.posts(query).await }).await
     }
 }
 

@@ -143,8 +143,8 @@ pub(super) struct DayBody {
     confidence: f64,
     /// Posts the day's analyses scored.
     mention_count: u64,
-    /// Per-platform analyses stored that day.
-    analyses: u32,
+    /// Posts by platform.
+    platforms: std::collections::BTreeMap<String, u64>,
 }
 
 impl From<DailySentiment> for DayBody {
@@ -154,7 +154,7 @@ impl From<DailySentiment> for DayBody {
             sentiment_score: d.score,
             confidence: d.confidence,
             mention_count: d.mentions,
-            analyses: d.analyses,
+            platforms: d.platforms,
         }
     }
 }
@@ -193,7 +193,7 @@ pub(super) async fn history(
     };
     let daily = async {
         let service = state.client().sentiment_service().await?;
-        service.daily(&symbol, days).await
+        service.daily(&symbol, days, None).await
     }
     .await;
     match daily {

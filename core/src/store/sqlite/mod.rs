@@ -488,6 +488,17 @@ impl SentimentStore for SqliteStore {
             })
             .collect()
     }
+
+    async fn upsert_posts(&self, _posts: &[crate::model::StoredPost]) -> Result<u64> {
+        Err(crate::Error::internal("sentiment_posts is not built yet"))
+    }
+
+    async fn posts(
+        &self,
+        _query: &crate::model::PostQuery,
+    ) -> Result<Vec<crate::model::StoredPost>> {
+        Err(crate::Error::internal("sentiment_posts is not built yet"))
+    }
 }
 
 #[async_trait]

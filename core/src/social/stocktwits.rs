@@ -1,0 +1,35 @@
+//! `stocktwits://`: a skeleton, to be built.
+
+use std::sync::Arc;
+
+use super::{MentionSource, NotConfigured, SocialCredentials};
+use crate::error::Result;
+use crate::resilience::ResiliencePolicy;
+use crate::url::BackendUrl;
+
+/// What a `stocktwits://` URL says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StockTwitsOptions {
+    /// `stocktwits+http://HOST:PORT`: the API at this base.
+    pub base: Option<String>,
+}
+
+impl StockTwitsOptions {
+    /// Reads the URL. No I/O.
+    pub(super) fn from_url(url: &BackendUrl) -> Result<Self> {
+        let _ = url;
+        Err(crate::Error::invalid_input(
+            "stocktwits:// is not built yet",
+        ))
+    }
+}
+
+/// Builds the source. No I/O.
+pub(super) fn connect(
+    options: &StockTwitsOptions,
+    credentials: &SocialCredentials,
+    policy: ResiliencePolicy,
+) -> Result<Arc<dyn MentionSource>> {
+    let _ = (options, credentials, policy);
+    Ok(Arc::new(NotConfigured::new("stocktwits", "not built yet")))
+}
