@@ -5,7 +5,8 @@
 //! `native`, `legacy` or `shadow`) and the operations endpoints `/health`,
 //! `/ready` and `/metrics`. The `tickersense serve` command runs it.
 //!
-//! Layout, outermost first, as a request meets it:
+//! Layout, in the order a request meets it (`pipeline` puts the steps
+//! together):
 //! - `ops`: request id, trace span, request metrics; `/health`, `/ready`, `/metrics`.
 //! - `gateway`: CORS, the body limit and the per-group rate limits.
 //! - `strangler`: sends a route group to the legacy upstream, to both
@@ -20,6 +21,7 @@ mod api;
 mod error;
 mod gateway;
 mod ops;
+mod pipeline;
 mod route_group;
 mod server;
 mod settings;

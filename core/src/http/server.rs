@@ -5,17 +5,17 @@ use tokio::net::TcpListener;
 
 use crate::error::{Error, Result};
 
-use super::{api, gateway, ops, strangler, AppState};
+use super::{api, ops, pipeline, strangler, AppState};
 
-/// The whole application as one router: the native API behind the
-/// strangler, the gateway layers and the operations endpoints. Serve it
+/// The whole application as one router: the native API and the
+/// operations endpoints, the legacy upstream for the paths they do not
+/// serve, and the request pipeline (request ids, metrics, CORS, limits,
+/// strangler routing, timeouts, compression) around every one. Serve it
 /// with [`serve`], or call it in process (`tower::ServiceExt::oneshot`).
 pub fn app(state: AppState) -> Router {
-    let native = api::routes(&state);
-    let routed = strangler::route(native, &state);
-    let limited = gateway::layers(routed, &state);
-    let with_ops = limited.merge(ops::routes(&state));
-    ops::observe(with_ops, &state)
+    let routes = api::routes(&state).merge(ops::routes(&state));
+    let routes = strangler::with_fallback(routes, &state);
+    pipeline::around(routes, &state)
 }
 
 /// Serves [`app`] on `listener` until `shutdown` completes; then stops

@@ -2,11 +2,11 @@
 //! their assembly.
 //!
 //! Each route group's router (`stocks::routes`, `sentiment::routes`...) is
-//! merged in [`routes`] under its own timeout
-//! ([`ServerSettings::timeout`](super::ServerSettings::timeout)): a handler
-//! that runs longer is dropped and the answer is 504 `{"detail", "code":
-//! "Timeout"}`. Every native answer is compressed (gzip or br) when the
-//! client accepts it. A path no native route serves answers JSON 404, a
+//! merged in [`routes`]; the server's pipeline runs each handler under its
+//! group's timeout ([`within_timeout`]): a handler that runs longer is
+//! dropped and the answer is 504 `{"detail", "code": "Timeout"}`. Native
+//! answers are compressed (gzip or br) when the client accepts it
+//! ([`compression`]). A path no native route serves answers JSON 404, a
 //! known path with another method JSON 405.
 //!
 //! Adding a group is one line in the `groups` list of [`routes`],
@@ -14,13 +14,10 @@
 //! applied), and one line per path in `openapi.rs`'s `paths(...)` list. A
 //! router outside every group (`/openapi.json`) is merged after the list.
 
-use std::time::Duration;
-
-use axum::extract::{Request, State};
 use axum::http::StatusCode;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
+use tower_http::compression::predicate::{DefaultPredicate, Predicate};
 use tower_http::compression::CompressionLayer;
 
 use super::{AppState, ErrorBody, RouteGroup};
@@ -39,13 +36,12 @@ mod stocks;
 pub(crate) use jobs::Jobs;
 pub use params::{Problem, Unprocessable};
 
-/// Every native `/api/v1/...` route and `/openapi.json`, each route group
-/// under its own timeout, compressed when the client accepts it; any other
-/// path answers [`not_found`], another method on a known path 405.
+/// Every native `/api/v1/...` route and `/openapi.json`; any other path
+/// answers [`not_found`], another method on a known path 405.
 ///
 /// The fallback is the router's last step, so a layer that sends unknown
 /// paths elsewhere replaces it with `.fallback(...)` (a later fallback
-/// replaces an earlier one in axum); such a fallback is not compressed.
+/// replaces an earlier one in axum).
 pub(crate) fn routes(state: &AppState) -> Router {
     let groups: Vec<(RouteGroup, Router)> = vec![
         (RouteGroup::Stocks, stocks::routes(state)),
@@ -54,32 +50,48 @@ pub(crate) fn routes(state: &AppState) -> Router {
         (RouteGroup::Migrate, migrate::routes(state)),
     ];
     let mut native = Router::new();
-    for (group, router) in groups {
-        native = native.merge(within_timeout(router, group, state));
+    for (_, router) in groups {
+        native = native.merge(router);
     }
     native
         .merge(openapi::routes(state))
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(CompressionLayer::new())
         .fallback(not_found)
 }
 
-/// `router` answering 504 when one of its handlers takes longer than the
-/// group's timeout. One timer per request.
-fn within_timeout(router: Router, group: RouteGroup, state: &AppState) -> Router {
-    let limit = state.settings().timeout(group);
-    router.route_layer(axum::middleware::from_fn_with_state(
-        (group, limit),
-        answer_within,
-    ))
+/// The answers compressed (gzip or br) when the client accepts it, but
+/// not those relayed from the legacy upstream: those are its own, and may
+/// be compressed already or streamed.
+pub(crate) fn compression() -> CompressionLayer<impl Predicate> {
+    CompressionLayer::new().compress_when(DefaultPredicate::new().and(NotRelayed))
 }
 
-async fn answer_within(
-    State((group, limit)): State<(RouteGroup, Duration)>,
-    request: Request,
-    next: Next,
+/// Set on an answer relayed from the legacy upstream; see [`compression`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Relayed;
+
+#[derive(Debug, Clone, Copy)]
+struct NotRelayed;
+
+impl Predicate for NotRelayed {
+    fn should_compress<B>(&self, response: &axum::http::Response<B>) -> bool
+    where
+        B: axum::body::HttpBody,
+    {
+        response.extensions().get::<Relayed>().is_none()
+    }
+}
+
+/// `answer` within the timeout of `group`'s handlers
+/// ([`ServerSettings::timeout`](super::ServerSettings::timeout)): past it
+/// the handler is dropped and the answer is 504. One timer.
+pub(crate) async fn within_timeout(
+    state: &AppState,
+    group: RouteGroup,
+    answer: impl std::future::Future<Output = Response>,
 ) -> Response {
-    match tokio::time::timeout(limit, next.run(request)).await {
+    let limit = state.settings().timeout(group);
+    match tokio::time::timeout(limit, answer).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(%group, limit_ms = limit.as_millis(), "native handler timed out");

@@ -4,9 +4,8 @@
 
 use std::time::Duration;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::{Error, ErrorKind};
@@ -27,36 +26,35 @@ fn ceil_secs(d: Duration) -> u64 {
     d.as_secs() + u64::from(d.subsec_nanos() > 0)
 }
 
-/// The middleware (`from_fn_with_state`). Every request gets its
-/// [`ClientAddr`](super::ClientAddr) extension; one under `/api/v1/<group>`
-/// of a limited group spends one request of its budget first.
+/// Puts the request's [`ClientAddr`](super::ClientAddr) in its
+/// extensions; for a request under `/api/v1/<group>` of a limited group,
+/// spends one request of the client's budget first: `Err` with the 429 to
+/// answer past it, else the decision whose `RateLimit-*` headers the
+/// answer carries ([`write`]).
 pub(super) async fn rate_limit(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
+    state: &AppState,
+    request: &mut Request,
+) -> Result<Option<Decision>, Response> {
     let shared = &state.inner;
-    let client = client::resolve(&request, &shared.settings.trusted_proxies);
+    let client = client::resolve(request, &shared.settings.trusted_proxies);
     request.extensions_mut().insert(client);
     let Some(group) = RouteGroup::of_path(request.uri().path()) else {
-        return next.run(request).await;
+        return Ok(None);
     };
     let limiter = &shared.limiter.rate;
     if !limiter.limits(group) {
-        return next.run(request).await;
+        return Ok(None);
     }
-    let key = RateKey::for_request(client, &request);
+    let key = RateKey::for_request(client, request);
     let Some(decision) = limiter.check(&key, group).await else {
-        return next.run(request).await;
+        return Ok(None);
     };
     if !decision.allowed {
         shared.metrics.rate_limited(group);
         tracing::debug!(group = group.as_str(), client = %client, "rate limited");
-        return refused(group, &decision);
+        return Err(refused(group, &decision));
     }
-    let mut response = next.run(request).await;
-    write(response.headers_mut(), &decision);
-    response
+    Ok(Some(decision))
 }
 
 /// 429 `{"detail": "Rate limit exceeded ...", "code": "RateLimited"}` with
@@ -76,7 +74,7 @@ fn refused(group: RouteGroup, decision: &Decision) -> Response {
     response
 }
 
-fn write(headers: &mut HeaderMap, decision: &Decision) {
+pub(super) fn write(headers: &mut HeaderMap, decision: &Decision) {
     headers.insert(RATELIMIT_LIMIT, HeaderValue::from(decision.limit));
     headers.insert(RATELIMIT_REMAINING, HeaderValue::from(decision.remaining));
     headers.insert(

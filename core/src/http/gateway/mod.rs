@@ -1,8 +1,10 @@
-//! The gateway's layers over the API, outermost first: CORS (so a
-//! preflight is answered before any limit, and refusals carry the CORS
-//! headers too), the per-group, per-client rate limits (which also put
-//! the resolved [`ClientAddr`] in every request's extensions), and the
-//! request-body limit.
+//! The gateway's part of every request, in the order a request meets it:
+//! CORS (a layer outside the rest, so a preflight is answered before any
+//! limit, and refusals carry the CORS headers too), the per-group,
+//! per-client rate limits (which also put the resolved [`ClientAddr`] in
+//! every request's extensions), and the request-body limit; then, on the
+//! answer, the `RateLimit-*` headers. [`admit`] and [`answer`] are the two
+//! halves, called by the server's request pipeline.
 //!
 //! - `client`: the client address (`X-Forwarded-For` only from trusted
 //!   proxies) and the rate-limit key.
@@ -12,8 +14,8 @@
 //! - `headers`: the layer, the 429 answer and the `RateLimit-*` headers.
 //! - `cors`, `body`: CORS and the body limit.
 
-use axum::middleware;
-use axum::Router;
+use axum::extract::Request;
+use axum::response::Response;
 use tower_http::cors::CorsLayer;
 
 use crate::error::Result;
@@ -54,21 +56,33 @@ impl Limiter {
     }
 }
 
-/// `router` behind the gateway's layers. The router is the fallback of
-/// the one returned, so the layers meet every request it gets, also those
-/// it has no route for, whatever is merged beside it afterwards (a merge
-/// keeps a custom fallback, where a default one would be replaced
-/// unlayered).
-pub(crate) fn layers(router: Router, state: &AppState) -> Router {
-    let shared = &state.inner;
-    let whole = Router::new().fallback_service(router);
-    let bounded = body::limit(whole, shared.settings.body_limit);
-    let limited = bounded.layer(middleware::from_fn_with_state(
-        state.clone(),
-        headers::rate_limit,
-    ));
-    match &shared.limiter.cors {
-        Some(cors) => limited.layer(cors.clone()),
-        None => limited,
+/// What [`admit`] decided, for [`answer`].
+pub(crate) struct Admitted {
+    decision: Option<Decision>,
+}
+
+/// The gateway's checks before a request is routed: its client address
+/// put in its extensions, its group's rate limit spent, its body bounded
+/// (see `body::bound`). `Err` holds the refusal to answer (429, 413).
+/// Costs a limiter decision for a limited group (one Redis round trip
+/// with a shared budget), nothing else that waits.
+pub(crate) async fn admit(state: &AppState, request: &mut Request) -> Result<Admitted, Response> {
+    let decision = headers::rate_limit(state, request).await?;
+    body::bound(request, state.inner.settings.body_limit)?;
+    Ok(Admitted { decision })
+}
+
+/// The gateway's part of the answer: the `RateLimit-*` headers of the
+/// decision, and a 413 given in another form (an extractor's text) as JSON.
+pub(crate) fn answer(state: &AppState, admitted: Admitted, response: Response) -> Response {
+    let mut response = body::as_json(response, state.inner.settings.body_limit);
+    if let Some(decision) = &admitted.decision {
+        headers::write(response.headers_mut(), decision);
     }
+    response
+}
+
+/// The CORS layer of the configured origins, `None` without any.
+pub(crate) fn cors(state: &AppState) -> Option<CorsLayer> {
+    state.inner.limiter.cors.clone()
 }

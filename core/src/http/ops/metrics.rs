@@ -114,6 +114,8 @@ pub(crate) enum ShadowOutcome {
     Mismatch,
     /// They could not be compared (not JSON, too large, native failed to run).
     Incomparable,
+    /// Not compared: the comparison budget (`[shadow] max_per_second`) was spent.
+    Skipped,
 }
 
 impl EncodeLabelValue for ShadowOutcome {
@@ -122,6 +124,7 @@ impl EncodeLabelValue for ShadowOutcome {
             ShadowOutcome::Match => "match",
             ShadowOutcome::Mismatch => "mismatch",
             ShadowOutcome::Incomparable => "incomparable",
+            ShadowOutcome::Skipped => "skipped",
         })
     }
 }

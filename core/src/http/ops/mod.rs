@@ -28,6 +28,7 @@ mod telemetry;
 // The gateway and strangler parts count their rejections and comparisons here.
 #[allow(unused_imports)]
 pub(crate) use metrics::{Metrics, ShadowOutcome};
+pub(crate) use observe::ObserveLayer;
 #[allow(unused_imports)]
 pub(crate) use observe::REQUEST_ID;
 pub use telemetry::{init_telemetry, Telemetry, OTLP_ENDPOINT_VAR};
@@ -45,18 +46,11 @@ pub(crate) fn routes(state: &AppState) -> Router {
 }
 
 /// `router` with request ids, spans and request metrics around every
-/// request, and a panic in a handler answered as a JSON 500 (inside the
-/// span and the metrics, so the panic is logged with its request id and
-/// counted as a 500). Costs a `catch_unwind` frame per request.
+/// request, and a panic in a handler answered as a JSON 500, as the
+/// server's pipeline has them ([`ObserveLayer`]).
+#[cfg(test)]
 pub(crate) fn observe(router: Router, state: &AppState) -> Router {
-    router
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
-            observe::answer_panic,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            observe::observe_request,
-        ))
+    router.layer(ObserveLayer::new(state))
 }
 
 /// The breaker of each upstream the server calls, by name.

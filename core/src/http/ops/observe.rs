@@ -1,12 +1,22 @@
 //! The outermost layer: a request id for every request, a tracing span
-//! around its handling, and its count and latency in the metrics.
+//! around its handling, a panic answered as a JSON 500, and the request's
+//! count and latency in the metrics.
+//!
+//! Written as a tower service of its own rather than with
+//! `axum::middleware::from_fn`: `from_fn` boxes the inner service again for
+//! every request, and this layer meets every request the server gets.
 
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::task::{Context, Poll};
 use std::time::Instant;
 
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::FutureExt;
+use rand::RngCore;
 use tracing::Instrument;
 
 use super::super::{AppState, RouteGroup};
@@ -19,7 +29,7 @@ pub(crate) const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id"
 /// The longest request id taken from a client; a longer one is replaced.
 pub(crate) const MAX_REQUEST_ID_LEN: usize = 128;
 
-/// The longest path written into a span, in bytes; the rest is cut.
+/// The longest path written into a log line, in bytes; the rest is cut.
 const MAX_LOGGED_PATH: usize = 256;
 
 /// `path` cut to at most [`MAX_LOGGED_PATH`] bytes, on a character boundary.
@@ -32,7 +42,9 @@ fn logged_path(path: &str) -> &str {
 }
 
 /// The client's request id when it is usable (1 to [`MAX_REQUEST_ID_LEN`]
-/// visible ASCII characters), else a new UUID v4.
+/// visible ASCII characters), else a new UUID v4. The UUID's bits come from
+/// the thread's own generator (`rand::rng`, a ChaCha stream seeded once
+/// from the OS), not from a system call per request.
 pub(crate) fn request_id(given: Option<&HeaderValue>) -> HeaderValue {
     if let Some(value) = given {
         let bytes = value.as_bytes();
@@ -43,59 +55,144 @@ pub(crate) fn request_id(given: Option<&HeaderValue>) -> HeaderValue {
             return value.clone();
         }
     }
+    let mut random = [0u8; 16];
+    rand::rng().fill_bytes(&mut random);
+    let id = uuid::Builder::from_random_bytes(random).into_uuid();
     let mut buf = uuid::Uuid::encode_buffer();
-    let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+    let text = id.hyphenated().encode_lower(&mut buf);
     // A hyphenated UUID is always a valid header value.
     HeaderValue::from_str(text).unwrap_or(HeaderValue::from_static("invalid"))
 }
 
-/// The middleware: sets the request id on the request before the inner
-/// layers run, runs them inside a span carrying it, then sets it on the
-/// answer and counts the answer.
-pub(crate) async fn observe_request(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let started = Instant::now();
-    let id = request_id(request.headers().get(&REQUEST_ID));
-    request.headers_mut().insert(REQUEST_ID, id.clone());
-    let path = request.uri().path();
-    let group = GroupLabel(RouteGroup::of_path(path));
-    let method = MethodLabel::of(request.method());
-    let span = tracing::info_span!(
-        "request",
-        request_id = id.to_str().unwrap_or_default(),
-        method = request.method().as_str(),
-        path = logged_path(path),
-        group = group.as_str(),
-        status = tracing::field::Empty,
-    );
-    let mut response = next.run(request).instrument(span.clone()).await;
-    let elapsed = started.elapsed();
-    let status = response.status();
-    span.record("status", status.as_u16());
-    // One line per request only at debug (`RUST_LOG=tickersense=debug`):
-    // at tens of thousands of requests a second an access log at info would
-    // cost more than the answers. Server errors are always logged.
-    span.in_scope(|| {
-        let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
-        if status.is_server_error() {
-            tracing::warn!(
-                status = status.as_u16(),
-                elapsed_ms,
-                "answered with a server error"
-            );
-        } else {
-            tracing::debug!(status = status.as_u16(), elapsed_ms, "answered");
+/// The layer making [`Observe`] services.
+#[derive(Clone)]
+pub(crate) struct ObserveLayer {
+    state: AppState,
+}
+
+impl ObserveLayer {
+    pub(crate) fn new(state: &AppState) -> Self {
+        ObserveLayer {
+            state: state.clone(),
         }
-    });
-    response.headers_mut().insert(REQUEST_ID, id);
-    state
-        .inner
-        .metrics
-        .request_answered(group, method, status, elapsed);
-    response
+    }
+}
+
+impl<S> tower::Layer<S> for ObserveLayer {
+    type Service = Observe<S>;
+
+    fn layer(&self, inner: S) -> Observe<S> {
+        Observe {
+            state: self.state.clone(),
+            inner,
+        }
+    }
+}
+
+/// Sets the request id on the request before the inner service runs, runs
+/// it inside a `request` span carrying the id (so every log line of the
+/// request has it), answers a panic as a JSON 500, then sets the id on the
+/// answer and counts the answer. Costs one boxed future, one span and a
+/// `catch_unwind` frame per request.
+#[derive(Clone)]
+pub(crate) struct Observe<S> {
+    state: AppState,
+    inner: S,
+}
+
+impl<S> tower::Service<Request> for Observe<S>
+where
+    S: tower::Service<Request, Response = Response, Error = std::convert::Infallible>
+        + Clone
+        + Send
+        + 'static,
+    S::Future: Send + 'static,
+{
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = Pin<Box<dyn Future<Output = Result<Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, mut request: Request) -> Self::Future {
+        let started = Instant::now();
+        let id = request_id(request.headers().get(&REQUEST_ID));
+        request.headers_mut().insert(REQUEST_ID, id.clone());
+        let group = GroupLabel(RouteGroup::of_path(request.uri().path()));
+        let method = MethodLabel::of(request.method());
+        // Only the id goes into the span: the span's fields are formatted
+        // when it is made, for every request, and the id is what ties a
+        // log line to its request. Method and path go into the lines that
+        // are written.
+        let span = tracing::info_span!("request", request_id = %id.to_str().unwrap_or_default());
+        let described = Described::of(&request);
+        // The service called is the one made ready; a clone takes its place.
+        let clone = self.inner.clone();
+        let mut inner = std::mem::replace(&mut self.inner, clone);
+        let state = self.state.clone();
+        Box::pin(async move {
+            let handled = AssertUnwindSafe(inner.call(request).instrument(span.clone()))
+                .catch_unwind()
+                .await;
+            let mut response = match handled {
+                Ok(Ok(response)) => response,
+                Ok(Err(never)) => match never {},
+                Err(panic) => span.in_scope(|| answer_panic(panic)),
+            };
+            let elapsed = started.elapsed();
+            let status = response.status();
+            // One line per request only at debug (`RUST_LOG=tickersense=debug`):
+            // at tens of thousands of requests a second an access log at info
+            // would cost more than the answers. Server errors are always logged.
+            span.in_scope(|| {
+                let elapsed_ms = elapsed.as_secs_f64() * 1000.0;
+                if status.is_server_error() {
+                    tracing::warn!(
+                        method = described.method.as_str(),
+                        path = logged_path(described.uri.path()),
+                        group = group.as_str(),
+                        status = status.as_u16(),
+                        elapsed_ms,
+                        "answered with a server error"
+                    );
+                } else if tracing::enabled!(tracing::Level::DEBUG) {
+                    tracing::debug!(
+                        method = described.method.as_str(),
+                        path = logged_path(described.uri.path()),
+                        group = group.as_str(),
+                        status = status.as_u16(),
+                        elapsed_ms,
+                        "answered"
+                    );
+                }
+            });
+            response.headers_mut().insert(REQUEST_ID, id);
+            state
+                .inner
+                .metrics
+                .request_answered(group, method, status, elapsed);
+            Ok(response)
+        })
+    }
+}
+
+/// What the lines about a request say of it, kept before the inner
+/// service takes the request: its method and URI (shared bytes, so the
+/// copy is a reference count).
+struct Described {
+    method: axum::http::Method,
+    uri: axum::http::Uri,
+}
+
+impl Described {
+    fn of(request: &Request) -> Self {
+        Described {
+            method: request.method().clone(),
+            uri: request.uri().clone(),
+        }
+    }
 }
 
 /// The answer to a handler that panicked: the JSON 500 of an internal

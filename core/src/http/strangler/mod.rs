@@ -21,7 +21,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
-use axum::extract::{Request, State};
+use axum::extract::{MatchedPath, Request};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
@@ -42,6 +42,9 @@ pub(crate) struct Strangler {
     table: ArcSwap<RouteTable>,
     /// The bound on shadow comparisons in flight.
     shadow_permits: Arc<Semaphore>,
+    /// The bound on shadow comparisons started a second, as the table in
+    /// force sets it.
+    shadow_budget: ArcSwap<shadow::Budget>,
 }
 
 impl Strangler {
@@ -63,6 +66,7 @@ impl Strangler {
         Ok(Strangler {
             file: settings.routes_file.clone(),
             legacy,
+            shadow_budget: ArcSwap::from_pointee(shadow::Budget::new(table.shadow.max_per_second)),
             table: ArcSwap::from_pointee(table),
             shadow_permits: Arc::new(Semaphore::new(shadow::MAX_IN_FLIGHT)),
         })
@@ -77,6 +81,10 @@ impl Strangler {
         };
         let table = RouteTable::read(path)?;
         check_legacy(&table, self.legacy.is_some())?;
+        if self.shadow_budget.load().per_second() != table.shadow.max_per_second {
+            self.shadow_budget
+                .store(Arc::new(shadow::Budget::new(table.shadow.max_per_second)));
+        }
         self.table.store(Arc::new(table));
         tracing::info!("route table reloaded");
         Ok(())
@@ -102,57 +110,55 @@ fn check_legacy(table: &RouteTable, has_legacy: bool) -> Result<()> {
     Ok(())
 }
 
-/// What the routing middleware holds: the state and the native router it
-/// runs again for shadow comparisons.
-#[derive(Clone)]
-struct Dispatch {
-    state: AppState,
-    native: Router,
-}
-
-/// `native` with each request dispatched by the route table, and paths no
-/// native handler serves sent to the legacy upstream when there is one.
-pub(crate) fn route(native: Router, state: &AppState) -> Router {
+/// `native` with paths no native handler serves sent to the legacy
+/// upstream when there is one (its fallback replaced).
+pub(crate) fn with_fallback(native: Router, state: &AppState) -> Router {
     let fallback_state = state.clone();
-    let native = native.fallback(move |request: Request| {
+    native.fallback(move |request: Request| {
         let state = fallback_state.clone();
         async move { no_native_handler(&state, request).await }
-    });
-    let dispatch = Dispatch {
-        state: state.clone(),
-        native: native.clone(),
-    };
-    native.layer(axum::middleware::from_fn_with_state(
-        dispatch,
-        dispatch_request,
-    ))
+    })
 }
 
-async fn dispatch_request(
-    State(dispatch): State<Dispatch>,
+/// Sends `request` where the route table says its group goes: to `next`
+/// (the native handler the router matched, under its group's timeout), to
+/// the legacy upstream, or to both (shadow: the legacy answer served, the
+/// native one computed again through `native` and compared off the
+/// request path). Paths outside the groups, and groups when no legacy
+/// upstream is configured, go to `next`. One atomic load of the table.
+pub(crate) async fn dispatch(
+    state: &AppState,
+    native: &Router,
     request: Request,
     next: Next,
 ) -> Response {
     let Some(group) = RouteGroup::of_path(request.uri().path()) else {
         return next.run(request).await;
     };
-    let routes = &dispatch.state.inner.routes;
+    let routes = &state.inner.routes;
     // This request keeps this table, whatever a reload does meanwhile.
     let table = routes.table.load_full();
     let legacy = match (table.mode(group), &routes.legacy) {
-        (Mode::Native, _) | (_, None) => return next.run(request).await,
+        (Mode::Native, _) | (_, None) => return native_answer(state, group, request, next).await,
         (Mode::Legacy, Some(legacy)) => return proxied(legacy, request).await,
         (Mode::Shadow, Some(legacy)) => legacy,
     };
-    shadow::serve(
-        &dispatch.state,
-        &dispatch.native,
-        legacy,
-        group,
-        table,
-        request,
-    )
-    .await
+    shadow::serve(state, native, legacy, group, table, request).await
+}
+
+/// The native answer: a handler the router matched runs under its group's
+/// timeout; an unmatched path goes to the fallback (the legacy proxy has
+/// timeouts of its own).
+async fn native_answer(
+    state: &AppState,
+    group: RouteGroup,
+    request: Request,
+    next: Next,
+) -> Response {
+    if request.extensions().get::<MatchedPath>().is_none() {
+        return next.run(request).await;
+    }
+    super::api::within_timeout(state, group, next.run(request)).await
 }
 
 /// The answer for a path no native handler serves.

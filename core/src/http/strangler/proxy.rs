@@ -303,6 +303,7 @@ pub(crate) fn relay(
     let mut response = Response::new(body(answer));
     *response.status_mut() = status;
     *response.headers_mut() = headers;
+    response.extensions_mut().insert(crate::http::api::Relayed);
     response
 }
 

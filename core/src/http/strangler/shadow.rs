@@ -7,6 +7,12 @@
 //! client's answer), and at most [`MAX_IN_FLIGHT`] comparisons run at once
 //! (beyond, the request is only proxied). Both count as `Incomparable`.
 //!
+//! CPU is bounded too: at most `[shadow] max_per_second` comparisons start
+//! a second ([`Budget`]); the requests past it are only proxied and count
+//! as `skipped`. Without that bound a busy shadow route would spend on
+//! comparisons the CPU its own answers need, and shadow mode would slow
+//! the route it is meant to watch.
+//!
 //! [`compare`]: super::compare
 
 use std::pin::Pin;
@@ -53,8 +59,35 @@ pub(crate) struct NoNativeHandler;
 /// body, or why there is none to compare.
 type LegacyCopy = Result<(StatusCode, Bytes), &'static str>;
 
+/// How many comparisons may start a second: a GCRA budget (`governor`)
+/// with bursts of the same size. One atomic compare-and-swap a request.
+pub(crate) struct Budget {
+    per_second: u32,
+    limiter: governor::DefaultDirectRateLimiter,
+}
+
+impl Budget {
+    pub(crate) fn new(per_second: u32) -> Self {
+        let rate = std::num::NonZeroU32::new(per_second).unwrap_or(std::num::NonZeroU32::MIN);
+        Budget {
+            per_second: rate.get(),
+            limiter: governor::RateLimiter::direct(governor::Quota::per_second(rate)),
+        }
+    }
+
+    /// The figure the budget was made with.
+    pub(crate) fn per_second(&self) -> u32 {
+        self.per_second
+    }
+
+    /// Takes one comparison from the budget; `false` when it is spent.
+    fn take(&self) -> bool {
+        self.limiter.check().is_ok()
+    }
+}
+
 /// Serves `request` of `group` from the legacy upstream and compares the
-/// native answer off the request path.
+/// native answer off the request path, within the comparison budget.
 pub(crate) async fn serve(
     state: &AppState,
     native: &Router,
@@ -63,6 +96,13 @@ pub(crate) async fn serve(
     table: Arc<RouteTable>,
     request: Request,
 ) -> Response {
+    if !state.inner.routes.shadow_budget.load().take() {
+        state
+            .inner
+            .metrics
+            .shadow_compared(group, ShadowOutcome::Skipped);
+        return super::proxied(legacy, request).await;
+    }
     let Ok(permit) = state
         .inner
         .routes
@@ -257,7 +297,8 @@ impl Job {
             legacy,
             _permit,
         } = self;
-        let outcome = compare_answers(native, request, legacy, &settings.shadow).await;
+        let limit = state.settings().timeout(group);
+        let outcome = compare_answers(native, request, legacy, &settings.shadow, limit).await;
         record(&state, group, &request_id, outcome);
     }
 }
@@ -267,10 +308,15 @@ async fn compare_answers(
     request: Request,
     legacy: oneshot::Receiver<LegacyCopy>,
     settings: &ShadowSettings,
+    limit: Duration,
 ) -> Outcome {
-    let answer = match tower::ServiceExt::oneshot(native, request).await {
-        Ok(answer) => answer,
-        Err(never) => match never {},
+    // The group's timeout, as the native route itself would have it.
+    let answer = match tokio::time::timeout(limit, tower::ServiceExt::oneshot(native, request))
+        .await
+    {
+        Ok(Ok(answer)) => answer,
+        Ok(Err(never)) => match never {},
+        Err(_) => return Outcome::Incomparable("the native answer took longer than its timeout"),
     };
     if answer.extensions().get::<NoNativeHandler>().is_some() {
         return Outcome::Incomparable("no native handler serves the path");

@@ -15,6 +15,7 @@
 //! tolerance = 1e-9            # relative difference allowed between two numbers
 //! absolute_tolerance = 1e-9   # ... and the absolute floor under it
 //! ignore = ["analysis_timestamp", "timestamp", "market_time"]   # skipped at any depth
+//! max_per_second = 100        # comparisons started a second at most; the rest only proxied
 //! ```
 //!
 //! Unknown keys, groups and modes are errors that name them.
@@ -46,6 +47,14 @@ pub(crate) const DEFAULT_ABSOLUTE_TOLERANCE: f64 = 1e-9;
 /// The field names ignored when the file names none: the answers' clocks
 /// (the sentiment analysis time, event times, a live quote's market time).
 pub(crate) const DEFAULT_IGNORED: [&str; 3] = ["analysis_timestamp", "timestamp", "market_time"];
+/// Comparisons started a second at most when the file names no figure.
+/// A comparison runs the native handler again and parses both answers:
+/// on a busy server, comparing every request would take the CPU the
+/// legacy route's own answers need. A hundred a second is thousands of
+/// comparisons a minute, enough to see a difference between the two.
+pub(crate) const DEFAULT_MAX_COMPARISONS_PER_SECOND: u32 = 100;
+/// The largest figure `max_per_second` takes.
+const MAX_COMPARISONS_PER_SECOND: u32 = 100_000;
 
 /// Who serves a route group.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,6 +96,9 @@ pub(crate) struct ShadowSettings {
     pub(crate) absolute_tolerance: f64,
     /// Object field names skipped wherever they appear.
     pub(crate) ignore: BTreeSet<String>,
+    /// Comparisons started a second at most (GCRA, bursts of this many);
+    /// requests past it are proxied only, and counted `skipped`.
+    pub(crate) max_per_second: u32,
 }
 
 impl Default for ShadowSettings {
@@ -95,6 +107,7 @@ impl Default for ShadowSettings {
             tolerance: DEFAULT_TOLERANCE,
             absolute_tolerance: DEFAULT_ABSOLUTE_TOLERANCE,
             ignore: DEFAULT_IGNORED.iter().map(|s| (*s).to_owned()).collect(),
+            max_per_second: DEFAULT_MAX_COMPARISONS_PER_SECOND,
         }
     }
 }
@@ -134,6 +147,7 @@ struct RawShadow {
     tolerance: Option<f64>,
     absolute_tolerance: Option<f64>,
     ignore: Option<Vec<String>>,
+    max_per_second: Option<u32>,
 }
 
 impl RouteTable {
@@ -236,10 +250,20 @@ impl RawShadow {
                 names.into_iter().collect()
             }
         };
+        let max_per_second = match self.max_per_second {
+            None => DEFAULT_MAX_COMPARISONS_PER_SECOND,
+            Some(n) if (1..=MAX_COMPARISONS_PER_SECOND).contains(&n) => n,
+            Some(n) => {
+                return Err(Error::invalid_input(format!(
+                    "shadow.max_per_second must be 1 to {MAX_COMPARISONS_PER_SECOND}, not {n}"
+                )))
+            }
+        };
         Ok(ShadowSettings {
             tolerance,
             absolute_tolerance,
             ignore,
+            max_per_second,
         })
     }
 }
@@ -270,6 +294,7 @@ mod tests {
             tolerance = 1e-6
             absolute_tolerance = 0.0
             ignore = ["as_of"]
+            max_per_second = 7
             "#,
         )
         .expect("a valid table");
@@ -280,6 +305,7 @@ mod tests {
         assert_eq!(table.shadow.tolerance, 1e-6);
         assert_eq!(table.shadow.absolute_tolerance, 0.0);
         assert_eq!(table.shadow.ignore, BTreeSet::from(["as_of".to_owned()]));
+        assert_eq!(table.shadow.max_per_second, 7);
     }
 
     #[test]

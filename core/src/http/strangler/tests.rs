@@ -166,7 +166,7 @@ async fn shadow_serves_legacy_and_counts_a_match_and_a_mismatch_with_its_path() 
         tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
     let legacy = legacy_server().await;
     let (settings, _file) = with_table(&legacy.url, "[groups]\nstocks = \"shadow\"\n");
-    let app = route(native_router(), &state(settings));
+    let app = routed(native_router(), &state(settings));
 
     *legacy.quote.lock().expect("lock") = (StatusCode::OK, native_quote());
     let (status, body, _) = get_json(&app, "/api/v1/stocks/AAPL/quote", "req-1").await;
@@ -198,7 +198,7 @@ async fn five_failed_answers_open_the_breaker_and_then_legacy_is_not_called() {
         (StatusCode::INTERNAL_SERVER_ERROR, json!({"detail": "boom"}));
     let (settings, _file) = with_table(&legacy.url, "default = \"legacy\"\n");
     let state = state(settings);
-    let app = route(native_router(), &state);
+    let app = routed(native_router(), &state);
     for _ in 0..5 {
         let (status, body, _) = get_json(&app, "/api/v1/stocks/AAPL/quote", "r").await;
         assert_eq!(
@@ -232,7 +232,7 @@ async fn a_refused_connection_opens_a_window_shown_as_open() {
     let url = url::Url::parse(&format!("http://127.0.0.1:{port}/")).expect("a URL");
     let (settings, _file) = with_table(&url, "default = \"legacy\"\n");
     let state = state(settings);
-    let app = route(native_router(), &state);
+    let app = routed(native_router(), &state);
     let (status, body, headers) = get_json(&app, "/api/v1/stocks/AAPL/quote", "r").await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(body["code"], "Unavailable");
@@ -277,4 +277,9 @@ fn a_table_needing_legacy_without_a_legacy_url_fails_at_start() {
         "{}",
         err.message()
     );
+}
+
+/// `native` as the server routes it: the legacy fallback and the pipeline.
+fn routed(native: Router, state: &AppState) -> Router {
+    crate::http::pipeline::around(with_fallback(native, state), state)
 }
