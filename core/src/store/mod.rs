@@ -27,7 +27,7 @@ mod memory;
 mod migrations;
 #[cfg(feature = "postgres")]
 mod postgres;
-mod posts;
+pub(crate) mod posts;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql_error;
 #[cfg(feature = "sqlite")]

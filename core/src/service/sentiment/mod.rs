@@ -1,19 +1,36 @@
-use std::collections::BTreeMap;
+//! [`SentimentService`]: the current sentiment of a symbol from every social
+//! source, the posts kept once each, and what is read back from them:
+//! history, trend and agreement with authors' labels.
+//!
+//! - `current.rs`: asking the sources under one deadline, storing, caching.
+//! - `scoring.rs`: scoring off the async workers, the per-platform report,
+//!   the caller's own posts.
+//! - `history.rs`: the daily figures and the trend.
+//! - `agreement.rs`: analyzers against authors' labels.
+
+mod agreement;
+mod current;
+mod history;
+mod scoring;
+
 use std::sync::Arc;
+use std::time::Duration as StdDuration;
 
 use chrono::{Duration, Utc};
 
-use crate::cache::{get_value, namespace, set_value, Cache, KeyScope};
+use crate::cache::{namespace, Cache, KeyScope};
 use crate::error::{Error, Result};
-use crate::model::{
-    DailySentiment, PlatformSentiment, Post, SentimentAnalysis, SentimentRecord, Symbol, Trend,
-};
+use crate::model::{SentimentRecord, Symbol};
 use crate::resilience::Outage;
-use crate::sentiment::{top_keywords, Analyzer};
+use crate::sentiment::Analyzer;
 use crate::social::MentionSource;
 use crate::store::SentimentStore;
 
-/// Posts asked of each source per analysis.
+pub use history::{MIN_TREND_POSTS, TREND_BAND};
+pub use scoring::{MAX_SCORED_POSTS, OFF_WORKERS_BYTES, OFF_WORKERS_TEXTS};
+
+/// Posts asked of each source per analysis (a source's answer is cut to
+/// this many).
 pub const POSTS_PER_SOURCE: usize = 100;
 /// How far back the posts an analysis scores may go, in days: the
 /// `since` every [`MentionSource::mentions`] call is given is this many
@@ -23,14 +40,15 @@ pub const MENTION_WINDOW_DAYS: i64 = 7;
 /// The look-back of the sentiment history calls when the caller does not
 /// say, in days.
 pub const DEFAULT_SENTIMENT_DAYS: u32 = 30;
-/// How far back stored analyses count for the trend.
-pub const TREND_WINDOW_DAYS: i64 = 7;
-/// How far the current sentiment must move from the recent average to count
-/// as improving or declining.
-pub const TREND_BAND: f64 = 0.05;
+/// The longest look-back of the sentiment history calls, in days.
+pub const MAX_SENTIMENT_DAYS: u32 = 3650;
+/// How long an analysis waits for its sources, all asked at once, unless
+/// [`SentimentService::with_source_deadline`] says otherwise.
+pub const DEFAULT_SOURCE_DEADLINE: StdDuration = StdDuration::from_secs(5);
 
 /// Scores posts from every social source, reports per platform and overall,
-/// and keeps every analysis in the store so trends have history to use.
+/// and keeps every post (once) and every analysis in the store, so history,
+/// trend and agreement have something to read. Cheap to clone.
 #[derive(Clone)]
 pub struct SentimentService {
     sources: Vec<Arc<dyn MentionSource>>,
@@ -43,11 +61,16 @@ pub struct SentimentService {
     analyzer_blocks: bool,
     /// How long a blocking analyzer may take per batch, and its outage
     /// state (named as the analyzer is in messages).
-    analyzer_deadline: Option<(std::time::Duration, Arc<Outage>)>,
+    analyzer_deadline: Option<(StdDuration, Arc<Outage>)>,
+    /// How long an analysis waits for its sources.
+    source_deadline: StdDuration,
+    /// Whether stored posts keep their text.
+    store_texts: bool,
 }
 
 impl SentimentService {
-    /// A service over these backends.
+    /// A service over these backends: sources waited for
+    /// [`DEFAULT_SOURCE_DEADLINE`], texts not stored. No I/O.
     pub fn new(
         sources: Vec<Arc<dyn MentionSource>>,
         analyzer: Arc<dyn Analyzer>,
@@ -63,16 +86,18 @@ impl SentimentService {
             scope,
             analyzer_blocks: false,
             analyzer_deadline: None,
+            source_deadline: DEFAULT_SOURCE_DEADLINE,
+            store_texts: false,
         }
     }
 
     /// The same service scoring on a blocking thread
-    /// ([`tokio::task::spawn_blocking`]) when `blocks`: for an analyzer of
-    /// the user's, which may call into Python or JS (taking their locks) and
-    /// must never hold a runtime worker meanwhile. Costs a thread hand-off
-    /// and a copy of the texts per platform; the built-in analyzers are
-    /// pure CPU over a batch of at most [`POSTS_PER_SOURCE`] posts per
-    /// source, quicker to score in place.
+    /// ([`tokio::task::spawn_blocking`]) whatever the batch when `blocks`:
+    /// for an analyzer of the user's, which may call into Python or JS
+    /// (taking their locks) and must never hold a runtime worker meanwhile.
+    /// Costs a thread hand-off per batch. The built-in analyzers are pure
+    /// CPU and go to a blocking thread only for a batch over
+    /// [`OFF_WORKERS_TEXTS`] texts or [`OFF_WORKERS_BYTES`] bytes.
     pub fn with_blocking_analyzer(mut self, blocks: bool) -> Self {
         self.analyzer_blocks = blocks;
         self
@@ -86,58 +111,26 @@ impl SentimentService {
     /// stopped from outside: the one scoring is left to finish on its own,
     /// its scores dropped, and holds a blocking-pool thread until then.
     /// Costs a timer per batch.
-    pub fn with_analyzer_deadline(
-        mut self,
-        timeout: std::time::Duration,
-        outage: Arc<Outage>,
-    ) -> Self {
+    pub fn with_analyzer_deadline(mut self, timeout: StdDuration, outage: Arc<Outage>) -> Self {
         self.analyzer_deadline = Some((timeout, outage));
         self
     }
 
-    /// One score per text of `texts`, from [`Analyzer::try_score_many`],
-    /// on a blocking thread when the analyzer may block.
-    async fn score(&self, texts: &[&str]) -> Result<Vec<crate::model::Score>> {
-        let scores = if self.analyzer_blocks {
-            if let Some((_, outage)) = &self.analyzer_deadline {
-                outage.check()?;
-            }
-            let analyzer = self.analyzer.clone();
-            let owned: Vec<String> = texts.iter().map(|t| (*t).to_owned()).collect();
-            let scoring = tokio::task::spawn_blocking(move || {
-                let texts: Vec<&str> = owned.iter().map(String::as_str).collect();
-                analyzer.try_score_many(&texts)
-            });
-            let scored = match &self.analyzer_deadline {
-                Some((timeout, outage)) => match tokio::time::timeout(*timeout, scoring).await {
-                    Ok(scored) => {
-                        outage.succeeded();
-                        if matches!(&scored, Ok(Err(err)) if err.kind().is_upstream_fault()) {
-                            outage.counted();
-                        }
-                        scored
-                    }
-                    Err(_) => return Err(outage.timed_out("score", *timeout)),
-                },
-                None => scoring.await,
-            };
-            match scored {
-                Ok(scores) => scores?,
-                Err(err) if err.is_panic() => return Err(Error::from_panic(&*err.into_panic())),
-                Err(_) => return Err(Error::unavailable("scoring was cancelled with its runtime")),
-            }
-        } else {
-            self.analyzer.try_score_many(texts)?
-        };
-        if scores.len() != texts.len() {
-            return Err(Error::internal(format!(
-                "the analyzer {} gave {} scores for {} texts",
-                crate::error::echo(self.analyzer.name()),
-                scores.len(),
-                texts.len()
-            )));
-        }
-        Ok(scores)
+    /// The same service waiting at most `deadline` for its sources in each
+    /// analysis (all are asked at once; default [`DEFAULT_SOURCE_DEADLINE`]):
+    /// a source still busy then is listed `timed_out` and its request
+    /// dropped. A zero deadline times every source out.
+    pub fn with_source_deadline(mut self, deadline: StdDuration) -> Self {
+        self.source_deadline = deadline;
+        self
+    }
+
+    /// The same service keeping each post's text in the post store when
+    /// `store_texts` (off by default: texts are the platforms' users'
+    /// words, and history, trend and agreement need only the scores).
+    pub fn with_store_texts(mut self, store_texts: bool) -> Self {
+        self.store_texts = store_texts;
+        self
     }
 
     /// The same service with cache keys scoped by `identity` (its sources'
@@ -146,6 +139,11 @@ impl SentimentService {
     pub fn with_cache_scope(mut self, identity: &str) -> Self {
         self.scope = KeyScope::of(identity);
         self
+    }
+
+    /// The name scores of this service's analyzer are stored under.
+    fn analyzer_name(&self) -> &str {
+        self.analyzer.name()
     }
 
     /// Drops the cached values of `namespace` (a sentiment namespace) for
@@ -174,184 +172,29 @@ impl SentimentService {
         Ok(())
     }
 
-    /// The current sentiment of `symbol`: served from the cache while fresh
-    /// (`sentiment_current` policy); otherwise every source is asked at once,
-    /// each post scored, the result stored and cached. A failing source is
-    /// logged and left out; if all fail the first error is returned, and if
-    /// none has a post the answer is `NotFound`. Sources are asked for posts
-    /// of the last [`MENTION_WINDOW_DAYS`] days. The posts are scored with
-    /// [`Analyzer::try_score_many`]: an analyzer's error fails the call with
-    /// it, as does an analyzer giving other than one score per text
-    /// (`Internal`). A sentiment store that is down never fails the call:
-    /// the trend is then `Unknown` (when the store cannot be read) and the
-    /// analysis comes back with `stored: false` (when it cannot be written).
-    pub async fn current(&self, symbol: &Symbol) -> Result<SentimentAnalysis> {
-        let key = self.scope.key(symbol.as_str());
-        if let Some(analysis) =
-            get_value(self.cache.as_ref(), namespace::SENTIMENT_CURRENT, &key).await
-        {
-            return Ok(analysis);
-        }
-        let since = Utc::now() - Duration::days(MENTION_WINDOW_DAYS);
-        let answers = futures::future::join_all(
-            self.sources
-                .iter()
-                .map(|s| s.mentions(symbol, since, POSTS_PER_SOURCE)),
-        )
-        .await;
-        let mut posts: Vec<Post> = Vec::new();
-        let mut first_error = None;
-        let any_ok = answers.iter().any(Result::is_ok);
-        for (source, answer) in self.sources.iter().zip(answers) {
-            match answer {
-                Ok(found) => posts.extend(found),
-                Err(err) => {
-                    tracing::warn!(%symbol, platform = source.platform(), kind = %err.kind(), "social source failed: {}", err.message());
-                    first_error.get_or_insert(err);
-                }
-            }
-        }
-        if !any_ok {
-            return Err(
-                first_error.unwrap_or_else(|| Error::unavailable("no social source is configured"))
-            );
-        }
-        if posts.is_empty() {
-            return Err(Error::not_found(format!(
-                "no recent posts mention {symbol}"
-            )));
-        }
-
-        let mut by_platform: BTreeMap<&str, Vec<&Post>> = BTreeMap::new();
-        for post in &posts {
-            by_platform
-                .entry(post.platform.as_str())
-                .or_default()
-                .push(post);
-        }
-        let mut platforms = Vec::with_capacity(by_platform.len());
-        for (platform, posts) in by_platform {
-            let texts: Vec<&str> = posts.iter().map(|p| p.text.as_str()).collect();
-            let scores = self.score(&texts).await?;
-            let mean = scores.iter().map(|s| s.polarity).sum::<f64>() / scores.len() as f64;
-            platforms.push(PlatformSentiment {
-                platform: platform.to_owned(),
-                sentiment_score: mean,
-                confidence: mean.abs(),
-                mention_count: u32::try_from(posts.len()).unwrap_or(u32::MAX),
-                keywords: top_keywords(&texts, 10),
-                source_urls: posts.iter().take(10).map(|p| p.url.clone()).collect(),
-            });
-        }
-
-        let now = Utc::now();
-        let mention_volume: u32 = platforms.iter().map(|p| p.mention_count).sum();
-        let current = weighted_mean(
-            platforms
-                .iter()
-                .map(|p| (p.sentiment_score, p.mention_count)),
-        );
-        let earlier = self.store.sentiment_since(symbol, now - Duration::days(TREND_WINDOW_DAYS)).await.unwrap_or_else(|err| {
-            tracing::warn!(%symbol, kind = %err.kind(), "sentiment store unreadable; trend unknown: {}", err.message());
-            Vec::new()
-        });
-        let sentiment_trend = trend(current, &earlier);
-        let records: Vec<SentimentRecord> = platforms
-            .iter()
-            .map(|p| SentimentRecord {
-                symbol: symbol.clone(),
-                timestamp: now,
-                detail: p.clone(),
-            })
-            .collect();
-        let stored = match self.store.insert_sentiment(&records).await {
-            Ok(()) => true,
-            Err(err) => {
-                tracing::warn!(%symbol, kind = %err.kind(), "sentiment store write failed; the analysis is returned unstored: {}", err.message());
-                false
-            }
-        };
-        let analysis = SentimentAnalysis {
-            symbol: symbol.clone(),
-            current_sentiment: current,
-            sentiment_trend,
-            mention_volume,
-            analysis_timestamp: now,
-            platforms,
-            sources: Vec::new(),
-            stored,
-        };
-        set_value(
-            self.cache.as_ref(),
-            namespace::SENTIMENT_CURRENT,
-            &key,
-            &analysis,
-        )
-        .await;
-        Ok(analysis)
-    }
-
     /// Stored analyses of the last `days` days (1 to 3650), oldest first:
     /// one store query, O(analyses).
     pub async fn analyses(&self, symbol: &Symbol, days: u32) -> Result<Vec<SentimentRecord>> {
         self.store.sentiment_since(symbol, days_back(days)?).await
     }
-
-    /// The stored posts of the last `days` days (1 to 3650) summed up per
-    /// UTC day of posting, oldest first, scored by this service's analyzer;
-    /// only `platform`'s posts when given. The seed's
-    /// `/sentiment/{symbol}/history`. One store read, O(posts).
-    pub async fn daily(
-        &self,
-        symbol: &Symbol,
-        days: u32,
-        platform: Option<&str>,
-    ) -> Result<Vec<DailySentiment>> {
-        let _ = (symbol, days_back(days)?, platform);
-        Err(Error::internal("daily from posts is not built yet"))
-    }
-
-    /// The trend of `symbol`: its stored posts of the last 24 hours against
-    /// those of the 7 days before. One store read, O(posts).
-    pub async fn trend(&self, symbol: &Symbol) -> Result<crate::model::TrendReport> {
-        let _ = symbol;
-        Err(Error::internal("the trend from posts is not built yet"))
-    }
-
-    /// How often each analyzer's sign agrees with the authors' own labels
-    /// on the stored labelled posts of the last `days` days (1 to 3650), of
-    /// `symbol` or of every symbol. One store read, O(labelled posts).
-    pub async fn agreement(
-        &self,
-        symbol: Option<&Symbol>,
-        days: u32,
-    ) -> Result<crate::model::SentimentAgreement> {
-        let _ = (symbol, days_back(days)?);
-        Err(Error::internal("agreement is not built yet"))
-    }
-
-    /// `posts` the caller brought, scored by this service's analyzer (off
-    /// the async workers for a large batch) and reported per platform as an
-    /// analysis would; nothing stored or cached. O(posts).
-    pub async fn score_posts(&self, posts: Vec<Post>) -> Result<crate::model::PostScores> {
-        let _ = posts;
-        Err(Error::internal("score_posts is not built yet"))
-    }
 }
 
-/// The longest look-back of the sentiment history calls, in days.
-pub const MAX_SENTIMENT_DAYS: u32 = 3650;
-
-/// The instant `days` days ago, for a look-back of 1 to [`MAX_SENTIMENT_DAYS`] days.
-fn days_back(days: u32) -> Result<chrono::DateTime<Utc>> {
+/// `days` checked as a look-back of 1 to [`MAX_SENTIMENT_DAYS`] days.
+fn checked_days(days: u32) -> Result<u32> {
     if !(1..=MAX_SENTIMENT_DAYS).contains(&days) {
         return Err(Error::invalid_input(format!(
             "days must be 1 to {MAX_SENTIMENT_DAYS}, not {days}"
         )));
     }
-    Ok(Utc::now() - Duration::days(i64::from(days)))
+    Ok(days)
 }
 
+/// The instant `days` days ago, for a look-back of 1 to [`MAX_SENTIMENT_DAYS`] days.
+fn days_back(days: u32) -> Result<chrono::DateTime<Utc>> {
+    Ok(Utc::now() - Duration::days(i64::from(checked_days(days)?)))
+}
+
+/// The mean of `values` weighted by their counts (0 without weight).
 fn weighted_mean(values: impl Iterator<Item = (f64, u32)>) -> f64 {
     let (sum, weight) = values.fold((0.0, 0.0), |(s, w), (v, n)| {
         (s + v * f64::from(n), w + f64::from(n))
@@ -363,49 +206,25 @@ fn weighted_mean(values: impl Iterator<Item = (f64, u32)>) -> f64 {
     }
 }
 
-/// Compares `current` with the mention-weighted mean of `earlier`.
-fn trend(current: f64, earlier: &[SentimentRecord]) -> Trend {
-    if earlier.is_empty() {
-        return Trend::InsufficientData;
-    }
-    let baseline = weighted_mean(
-        earlier
-            .iter()
-            .map(|r| (r.detail.sentiment_score, r.detail.mention_count)),
-    );
-    match current - baseline {
-        d if d > TREND_BAND => Trend::Rising,
-        d if d < -TREND_BAND => Trend::Falling,
-        _ => Trend::Stable,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::PlatformSentiment;
 
-    fn record(score: f64, count: u32) -> SentimentRecord {
-        SentimentRecord {
-            symbol: Symbol::parse("X").unwrap(),
-            timestamp: Utc::now(),
-            detail: PlatformSentiment {
-                platform: "p".into(),
-                sentiment_score: score,
-                confidence: score.abs(),
-                mention_count: count,
-                keywords: vec![],
-                source_urls: vec![],
-            },
-        }
+    #[test]
+    fn look_backs_are_bounded() {
+        assert!(checked_days(0).is_err());
+        assert_eq!(checked_days(1).unwrap(), 1);
+        assert_eq!(
+            checked_days(MAX_SENTIMENT_DAYS).unwrap(),
+            MAX_SENTIMENT_DAYS
+        );
+        let err = checked_days(MAX_SENTIMENT_DAYS + 1).unwrap_err();
+        assert_eq!(err.kind(), crate::ErrorKind::InvalidInput);
     }
 
     #[test]
-    fn trend_compares_with_weighted_history() {
-        assert_eq!(trend(0.3, &[]), Trend::InsufficientData);
-        let earlier = [record(0.0, 30), record(0.4, 10)];
-        assert_eq!(trend(0.2, &earlier), Trend::Rising, "baseline is 0.1");
-        assert_eq!(trend(0.12, &earlier), Trend::Stable);
-        assert_eq!(trend(-0.1, &earlier), Trend::Falling);
+    fn means_are_weighted_by_mentions() {
+        assert_eq!(weighted_mean([(0.0, 30), (0.4, 10)].into_iter()), 0.1);
+        assert_eq!(weighted_mean(std::iter::empty()), 0.0);
     }
 }
