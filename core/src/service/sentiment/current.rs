@@ -46,9 +46,11 @@ impl SentimentService {
     /// when those that answered had no post.
     ///
     /// Posts are de-duplicated by (platform, id), texts cut to
-    /// [`MAX_POST_TEXT_BYTES`], and scored in one batch (off the async
-    /// workers for a large one; see [`score_and_report`](Self::score_and_report)):
-    /// an analyzer's error fails the call with it. Each platform is
+    /// [`MAX_POST_TEXT_BYTES`], and scored in one batch, on a blocking
+    /// thread for one over [`OFF_WORKERS_TEXTS`](super::OFF_WORKERS_TEXTS)
+    /// texts or [`OFF_WORKERS_BYTES`](super::OFF_WORKERS_BYTES) bytes (or
+    /// whatever its size, for a blocking analyzer): an analyzer's error, or
+    /// one score too many or too few, fails the call. Each platform is
     /// reported with its mean score, the seed's confidence (`abs(mean)`),
     /// its mention count, its top ten keywords but the symbol's own ticker
     /// and cashtag, and up to ten links; the overall figure is the mean of
