@@ -25,7 +25,10 @@ async fn sentiment_current_has_the_seed_fields_and_platform_detail() {
     expected.extend(["platforms", "stored"]);
     assert_eq!(keys(&body), expected);
     assert_eq!(body["symbol"], "TSLA");
-    assert_eq!(body["sentiment_trend"], "unknown", "nothing stored before");
+    assert_eq!(
+        body["sentiment_trend"], "insufficient_data",
+        "nothing stored from the week before"
+    );
     assert_eq!(body["stored"], true);
     let at = body["analysis_timestamp"].as_str().unwrap();
     assert!(at.ends_with('Z'), "{at}");
@@ -106,7 +109,9 @@ async fn sentiment_history_on_postgres() {
     schema.drop_now().await;
 }
 
-/// Nothing stored, then one analysis: one day, the analysis' figures.
+/// Nothing stored, then one analysis: its posts by the day they were made
+/// (the sample posts lie in the last 24 hours: today, and yesterday for
+/// some), adding up to the analysis' figures.
 async fn assert_sentiment_history(router: &axum::Router) {
     let empty = get(router, "/api/v1/sentiment/NVDA/history").await;
     assert_eq!(empty.status, StatusCode::OK);
@@ -125,31 +130,46 @@ async fn assert_sentiment_history(router: &axum::Router) {
         (Some("NVDA"), Some(7))
     );
     let data = body["data"].as_array().unwrap();
-    assert_eq!(data.len(), 1, "{body}");
-    let day = &data[0];
-    assert_eq!(
-        keys(day),
-        set(&[
-            "date",
-            "sentiment_score",
-            "confidence",
-            "mention_count",
-            "analyses"
-        ])
-    );
-    let today = chrono::Utc::now()
-        .date_naive()
-        .format("%Y-%m-%d")
-        .to_string();
-    assert_eq!(day["date"], today.as_str());
-    assert_eq!(day["mention_count"], current["mention_volume"]);
-    assert_eq!(
-        day["analyses"].as_u64(),
-        Some(current["platforms"].as_array().unwrap().len() as u64)
-    );
-    let score = day["sentiment_score"].as_f64().unwrap();
+    assert!((1..=2).contains(&data.len()), "{body}");
+    let today = chrono::Utc::now().date_naive();
+    let yesterday = today - chrono::Duration::days(1);
+    let (mut mentions, mut weighted) = (0, 0.0);
+    for day in data {
+        assert_eq!(
+            keys(day),
+            set(&[
+                "date",
+                "sentiment_score",
+                "confidence",
+                "mention_count",
+                "platforms"
+            ])
+        );
+        let date = day["date"].as_str().unwrap();
+        assert!(
+            [today, yesterday]
+                .iter()
+                .any(|d| d.format("%Y-%m-%d").to_string() == date),
+            "{date}"
+        );
+        let count = day["mention_count"].as_u64().unwrap();
+        assert_eq!(day["platforms"], json!({"sample": count}));
+        let score = day["sentiment_score"].as_f64().unwrap();
+        assert_eq!(day["confidence"].as_f64(), Some(score.abs()));
+        mentions += count;
+        weighted += score * count as f64;
+    }
+    assert_eq!(Some(mentions), current["mention_volume"].as_u64());
+    let score = weighted / mentions as f64;
     let expected = current["current_sentiment"].as_f64().unwrap();
     assert!((score - expected).abs() < 1e-9, "{score} vs {expected}");
+
+    // Analysing again changes no day: the posts are stored once.
+    get(router, "/api/v1/sentiment/NVDA/current").await;
+    let again = get(router, "/api/v1/sentiment/nvda/history?days=7")
+        .await
+        .json();
+    assert_eq!(again, body);
 
     let answer = get(router, "/api/v1/sentiment/NVDA/history?days=0").await;
     assert_unprocessable(&answer, &["query", "days"], "greater_than_equal");
