@@ -98,8 +98,8 @@ mod tests {
         let creds = SocialCredentials {
             reddit_client_id: Some("id-123".into()),
             reddit_client_secret: Some("shh-456".into()),
-            reddit_user_agent: None,
-            x_bearer_token: Some("AAAA-789".into()),
+            reddit_user_agent: Some("tickersense-test/1".into()),
+            x_bearer_token: None,
         };
         let shown = format!("{creds:?}");
         for secret in creds.secrets() {
