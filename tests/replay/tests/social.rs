@@ -408,7 +408,7 @@ fn pages(platform: &str, symbol: &str) -> Vec<Value> {
         .map(|n| social(platform).join(symbol).join(format!("{n}.json")))
         .take_while(|p| p.exists())
         .map(|p| {
-            serde_json::from_slice(&std::fs::read(&p).unwrap())
+            serde_json::from_slice(&std::fs::read(&p).expect("a readable fixture"))
                 .unwrap_or_else(|e| panic!("{}: {e}", p.display()))
         })
         .collect()
