@@ -17,6 +17,7 @@
 //! source without them is built as [`NotConfigured`], which the sentiment
 //! service reports and never asks.
 
+mod bounds;
 mod credentials;
 #[cfg(feature = "yahoo")]
 mod feed;
@@ -28,6 +29,8 @@ mod reddit;
 mod sample;
 #[cfg(feature = "yahoo")]
 mod stocktwits;
+#[cfg(feature = "yahoo")]
+mod web;
 #[cfg(feature = "yahoo")]
 mod x;
 #[cfg(feature = "yahoo")]
