@@ -18,14 +18,22 @@
 //!
 //! Control requests never get a fault and are not recorded.
 //!
+//! Besides Yahoo's endpoints it serves social platforms on their real paths, from
+//! `<fixtures>/../social/<platform>/`, with the fixtures' times moved to the present
+//! ([`clock`]): StockTwits' symbol stream (`/api/2/streams/symbol/{SYMBOL}.json`, paged by
+//! `max=`), an RSS headline feed (`/rss/headline?s=SYMBOL`) and Atom feeds (`/atom/{SYMBOL}`).
+//!
 //! Every response carries `Connection: close`, and the server closes each connection after
 //! one response.
 
 #![warn(missing_docs)]
 
+pub mod clock;
 mod fault;
+mod feeds;
 mod http;
 mod routes;
+mod stocktwits;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
