@@ -119,7 +119,8 @@ mod tests {
             to_text(
                 "<p>Tesla&#8217;s <b>Q4</b> deliveries&nbsp;beat &amp; shares rise</p><br/>More"
             ),
-            "Tesla\u{2019}s Q4 deliveries\u{a0}beat & shares rise More"
+            "Tesla\u{2019}s Q4 deliveries beat & shares rise More",
+            "&nbsp; is white space too"
         );
         assert_eq!(to_text(r#"<img src="x.jpg" alt="a > b"/>text"#), "text");
         assert_eq!(to_text("<a title='it\"s > 1'>link</a>"), "link");
