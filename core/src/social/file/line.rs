@@ -121,7 +121,7 @@ fn post(line: Line, symbol: &Symbol) -> Result<Option<Post>, String> {
 }
 
 /// A platform name: 1 to 32 letters, digits, `-`, `_` or `.`.
-fn platform(name: &str) -> Result<String, String> {
+pub(super) fn platform(name: &str) -> Result<String, String> {
     let name = name.trim();
     let ok = !name.is_empty()
         && name.len() <= 32

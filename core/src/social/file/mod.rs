@@ -8,9 +8,13 @@
 //! `platform`, `id` (string or number), `symbol`, `text`, `created_at`
 //! (RFC 3339) and `url` (`http(s)`) are required; `author`, `score` (the
 //! platform's engagement figure) and `label` (`bullish` / `bearish`, any
-//! case) are optional; other fields are ignored. Each post keeps its own
-//! line's platform; the source itself is called `file`.
+//! case) are optional; other fields are ignored.
 //!
+//! - **Platforms.** Each post keeps its own line's platform, so a file
+//!   exported from several platforms keeps their figures apart; the source
+//!   itself is then called `file`, and is the one source whose posts need
+//!   not carry its name. With `?platform=NAME` only the lines of that
+//!   platform are read and the source is called `NAME`, as every other is.
 //! - **Per call** the file is read again, whole, on the blocking pool
 //!   (`spawn_blocking` over `std::fs`: a buffered line reader beats tokio's
 //!   file, which is `std::fs` on the same pool one chunk at a time), so an
@@ -30,6 +34,7 @@
 //!
 //! | option | default | meaning |
 //! |---|---|---|
+//! | `platform` | every platform | read only the lines of this platform, and call the source so |
 //! | `max_bytes` | 64 MiB | largest file read |
 //! | `max_line` | 256 KiB | longest line read, in bytes |
 //! | `max_posts` | 10000 | most posts kept per call |
@@ -65,6 +70,9 @@ const DEFAULT_MAX_POSTS: usize = 10_000;
 pub struct FileOptions {
     /// The JSON Lines file, one post a line.
     pub path: PathBuf,
+    /// `?platform=NAME`: only the lines of this platform, and the
+    /// source's name; `None` for every line (the source is then `file`).
+    pub platform: Option<String>,
     /// `?max_bytes=N`: the largest file read.
     pub max_bytes: u64,
     /// `?max_line=N`: the longest line read, in bytes.
@@ -75,7 +83,7 @@ pub struct FileOptions {
 
 impl FileOptions {
     /// Every option a `file://` URL takes.
-    pub const KNOWN: [&'static str; 3] = ["max_bytes", "max_line", "max_posts"];
+    pub const KNOWN: [&'static str; 4] = ["platform", "max_bytes", "max_line", "max_posts"];
 
     /// Reads the URL: `file://posts.jsonl` (relative to the working
     /// folder) or `file:///abs/posts.jsonl`. No I/O: the file need not
@@ -89,6 +97,10 @@ impl FileOptions {
             ));
         }
         let mut options = url.options();
+        let platform = options
+            .take("platform")?
+            .map(|name| line::platform(&name).map_err(Error::invalid_input))
+            .transpose()?;
         let above_zero = "a whole number above 0";
         let max_bytes = options
             .take_parsed("max_bytes", above_zero, |n: &u64| *n > 0)?
@@ -102,6 +114,7 @@ impl FileOptions {
         options.finish(&Self::KNOWN)?;
         Ok(FileOptions {
             path: PathBuf::from(path),
+            platform,
             max_bytes,
             max_line,
             max_posts,
@@ -116,18 +129,23 @@ pub(super) fn connect(
     _policy: ResiliencePolicy,
 ) -> Result<Arc<dyn MentionSource>> {
     Ok(Arc::new(PostsFile {
+        name: options
+            .platform
+            .clone()
+            .unwrap_or_else(|| SOURCE_NAME.to_owned()),
         options: Arc::new(options.clone()),
     }))
 }
 
 struct PostsFile {
+    name: String,
     options: Arc<FileOptions>,
 }
 
 #[async_trait]
 impl MentionSource for PostsFile {
     fn platform(&self) -> &str {
-        SOURCE_NAME
+        &self.name
     }
 
     /// Reads the whole file on the blocking pool: O(file size) time,
@@ -216,7 +234,11 @@ fn read_posts(
             Line::TooLong => format!("longer than {} bytes (max_line)", options.max_line),
             Line::Whole => match line::read(&buf, symbol) {
                 line::Read::Post(post) => {
-                    if post.created_at >= since {
+                    let wanted = options
+                        .platform
+                        .as_ref()
+                        .is_none_or(|p| *p == post.platform);
+                    if wanted && post.created_at >= since {
                         newest.push(Reverse(ByTime(post)));
                         if newest.len() > keep {
                             newest.pop();

@@ -15,13 +15,17 @@ fn urls_give_the_path_and_the_caps() {
         relative,
         FileOptions {
             path: PathBuf::from("posts.jsonl"),
+            platform: None,
             max_bytes: 64 << 20,
             max_line: 256 << 10,
             max_posts: 10_000,
         }
     );
-    let absolute =
-        options("file:///data/social/posts.jsonl?max_bytes=1000&max_line=100&max_posts=5").unwrap();
+    let absolute = options(
+        "file:///data/social/posts.jsonl?max_bytes=1000&max_line=100&max_posts=5&platform=reddit",
+    )
+    .unwrap();
+    assert_eq!(absolute.platform.as_deref(), Some("reddit"));
     assert_eq!(absolute.path, PathBuf::from("/data/social/posts.jsonl"));
     assert_eq!(
         (absolute.max_bytes, absolute.max_line, absolute.max_posts),
@@ -36,6 +40,7 @@ fn bad_urls_are_invalid_input() {
         ("file://p.jsonl?max_line=0", "max_line"),
         ("file://p.jsonl?max_bytes=lots", "max_bytes"),
         ("file://p.jsonl?symbol=TSLA", "unknown option"),
+        ("file://p.jsonl?platform=a%20b", "platform"),
     ] {
         let err = options(text).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::InvalidInput, "{text}");
