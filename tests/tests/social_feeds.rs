@@ -258,6 +258,48 @@ async fn a_429_is_waited_out_when_near_and_refused_at_once_when_far() {
 }
 
 #[tokio::test]
+async fn a_feed_urls_secrets_reach_the_feed_and_no_message() {
+    let server = ReplayServer::start().await.unwrap();
+    let url = format!(
+        "feed+http://reader:hunter2@{}/rss/headline?s={{symbol}}&token=s3cr3t",
+        server.addr()
+    );
+    let parsed = SourceUrl::parse(&url).unwrap();
+    let feed = parsed
+        .connect(&SocialCredentials::default(), policy())
+        .unwrap();
+    server.inject("/rss/", Fault::Delay(Duration::from_secs(2)), 2);
+    server.inject("/rss/", Fault::Status(500), 2);
+    server.inject("/rss/", Fault::body(200, "text/html", "<html>no</html>"), 1);
+    let mut shown = vec![format!("{parsed}"), format!("{parsed:?}")];
+    for kind in [
+        ErrorKind::Timeout,
+        ErrorKind::Unavailable,
+        ErrorKind::Upstream,
+    ] {
+        let err = feed
+            .mentions(&sym("TSLA"), week_ago(), 5)
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), kind, "{err}");
+        shown.push(format!("{err}"));
+        shown.push(format!("{err:?}"));
+    }
+    for text in &shown {
+        assert!(
+            !text.contains("hunter2") && !text.contains("s3cr3t"),
+            "{text}"
+        );
+    }
+    // The feed itself gets what its URL says.
+    assert!(
+        server.requests()[0].ends_with("&token=s3cr3t"),
+        "{:?}",
+        server.requests()
+    );
+}
+
+#[tokio::test]
 async fn the_replayed_feeds_pass_the_mention_source_suite() {
     let server = ReplayServer::start().await.unwrap();
     testkit::mention_source(rss(&server), "TSLA".into())
