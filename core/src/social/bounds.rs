@@ -25,6 +25,7 @@ pub(crate) fn clip(text: &str, max: usize) -> &str {
 }
 
 /// `text` cut in place to at most `max` bytes at a character boundary. O(1).
+#[cfg(feature = "yahoo")]
 pub(crate) fn clip_owned(mut text: String, max: usize) -> String {
     let keep = clip(&text, max).len();
     text.truncate(keep);
@@ -62,6 +63,7 @@ pub(crate) fn web_link(raw: &str) -> Option<String> {
 
 /// `text` with every run of white space as one space, trimmed, cut to
 /// [`MAX_TEXT_BYTES`]. One pass; allocates the result only.
+#[cfg(feature = "yahoo")]
 pub(crate) fn one_line(text: &str) -> String {
     let mut out = String::with_capacity(text.len().min(MAX_TEXT_BYTES));
     for word in text.split_whitespace() {
@@ -81,9 +83,11 @@ pub(crate) fn one_line(text: &str) -> String {
 
 /// Malformed items met while reading one answer or file: counted, and
 /// logged once per call by [`Skipped::report`] rather than once per item.
+#[cfg(feature = "yahoo")]
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Skipped(pub(crate) usize);
 
+#[cfg(feature = "yahoo")]
 impl Skipped {
     /// One more skipped item.
     pub(crate) fn add(&mut self) {
@@ -113,6 +117,11 @@ mod tests {
         assert_eq!(clip("héllo", 2), "h");
         assert_eq!(clip("héllo", 3), "hé");
         assert_eq!(clip("abc", 10), "abc");
+    }
+
+    #[cfg(feature = "yahoo")]
+    #[test]
+    fn owned_text_and_lines_are_bounded() {
         assert_eq!(clip_owned("ééé".to_owned(), 5), "éé");
         let long = "word ".repeat(20_000);
         let line = one_line(&long);
