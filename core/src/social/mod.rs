@@ -33,6 +33,7 @@
 
 #[cfg(feature = "yahoo")]
 mod bounds;
+mod clip;
 mod credentials;
 #[cfg(feature = "yahoo")]
 mod feed;
@@ -44,6 +45,8 @@ mod reddit;
 mod sample;
 #[cfg(feature = "yahoo")]
 mod stocktwits;
+#[cfg(feature = "yahoo")]
+mod web;
 #[cfg(feature = "yahoo")]
 mod x;
 #[cfg(feature = "yahoo")]

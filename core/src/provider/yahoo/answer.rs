@@ -12,7 +12,7 @@ use crate::resilience::http::{excerpt, malformed_json};
 /// Replaces the bare `NaN`, `Infinity` and `-Infinity` tokens Yahoo writes
 /// into `meta` (not JSON) with `null`, outside strings. Borrows when there are
 /// none, which is almost always.
-pub(super) fn sanitize_json(body: &[u8]) -> Cow<'_, [u8]> {
+pub(crate) fn sanitize_json(body: &[u8]) -> Cow<'_, [u8]> {
     let mut out: Option<Vec<u8>> = None;
     let mut in_string = false;
     let mut escaped = false;

@@ -36,6 +36,7 @@ use crate::resilience::http::{Answer, HttpUpstream};
 use crate::resilience::{BreakerState, ResiliencePolicy};
 use crate::url::redact_url;
 
+pub(crate) use answer::sanitize_json;
 pub use chart::{parse_chart, parse_quote};
 pub use options::YahooOptions;
 pub use search::parse_search;
@@ -43,10 +44,10 @@ pub use search::parse_search;
 pub(crate) const SOURCE: &str = "yahoo";
 /// Most redirects followed for one request, all within the same origin.
 pub use crate::resilience::http::MAX_REDIRECTS;
-const PUBLIC_API: &str = "https://query2.finance.yahoo.com";
+pub(crate) const PUBLIC_API: &str = "https://query2.finance.yahoo.com";
 const PUBLIC_COOKIE: &str = "https://fc.yahoo.com/";
 // Yahoo answers 429 to clients that do not look like a browser.
-const USER_AGENT: &str =
+pub(crate) const USER_AGENT: &str =
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
 
 /// The Yahoo Finance provider. Cheap to clone (shares one connection pool,
@@ -121,7 +122,9 @@ async fn fetch(http: &HttpUpstream, url: Url, what: &'static str) -> Result<Vec<
 /// Reads an answer as HTTP does ([`Answer::status_error`]), except that a
 /// 4xx other than 429 carrying Yahoo's error object is that object's error
 /// (`NotFound` for a delisted symbol, `InvalidInput` for a bad interval).
-fn classify(answer: Answer) -> Result<Vec<u8>> {
+/// Shared with the `yahoo-news://` social source, which reads the same
+/// search endpoint.
+pub(crate) fn classify(answer: Answer) -> Result<Vec<u8>> {
     let status = answer.status();
     let may_hold_yahoo_error = !matches!(status, 200..=399 | 429 | 500..=599);
     if may_hold_yahoo_error {
