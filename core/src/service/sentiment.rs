@@ -13,6 +13,8 @@ use crate::sentiment::{top_keywords, Analyzer};
 use crate::social::MentionSource;
 use crate::store::SentimentStore;
 
+mod posts;
+
 /// Posts asked of each source per analysis.
 pub const POSTS_PER_SOURCE: usize = 100;
 /// How far back the posts an analysis scores may go, in days: the
