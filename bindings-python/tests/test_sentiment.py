@@ -234,7 +234,7 @@ def test_score_posts_takes_a_dataframe(client):
     [
         ("one text", TypeError, "posts must be a list of dicts"),
         ([5], TypeError, r"posts\[0\] must be a dict \(with a 'text'\) or a str, not int"),
-        ([{"text": "ok"}, {"txt": "x"}], tickersense.InvalidInputError, r"posts\[1\] has an unknown key 'txt'"),
+        ([{"text": "ok"}, {"txt": "x"}], tickersense.InvalidInputError, r'posts\[1\] has an unknown key "txt"; a post has text, platform, id, url, created_at'),
         ([{"platform": "x"}], tickersense.InvalidInputError, r"posts\[0\] has no 'text'"),
         ([{"text": 3}], TypeError, r"posts\[0\]\['text'\] must be str, not int"),
         ([{"text": "x", "url": b"u"}], TypeError, r"posts\[0\]\['url'\] must be str, not bytes"),
@@ -338,7 +338,7 @@ def test_social_credentials_are_used_and_never_shown(no_credentials, caplog):
 @pytest.mark.parametrize(
     "given,error,message",
     [
-        ({"reddit_token": "abc-123"}, tickersense.InvalidInputError, "social_credentials has an unknown key 'reddit_token'"),
+        ({"reddit_token": "abc-123"}, tickersense.InvalidInputError, 'social_credentials has an unknown key "reddit_token"; it takes reddit_client_id'),
         ({"reddit_client_id": 12345}, TypeError, r"social_credentials\['reddit_client_id'\] must be str or None"),
         ({"x_bearer_token": "AAAA\udc80-789"}, tickersense.InvalidInputError, "lone surrogate"),
         ("REDDIT_CLIENT_ID=abc", TypeError, "social_credentials must be a dict"),

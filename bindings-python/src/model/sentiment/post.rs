@@ -184,9 +184,11 @@ pub fn posts_argument(value: &Bound<'_, PyAny>) -> PyResult<Vec<tickersense::Pos
             for key in dict.keys() {
                 let known = key.extract::<&str>().is_ok_and(|k| POST_KEYS.contains(&k));
                 if !known {
+                    let shown = key
+                        .downcast::<PyString>()
+                        .map_or_else(|_| crate::user::shown(&key), |k| echo(&k.to_string_lossy()));
                     return Err(invalid(format!(
-                        "{site} has an unknown key {}; a post has {}",
-                        crate::user::shown(&key),
+                        "{site} has an unknown key {shown}; a post has {}",
                         POST_KEYS.join(", ")
                     )));
                 }
