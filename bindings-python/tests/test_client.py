@@ -273,6 +273,7 @@ def _values(client):
         s.sources[0],
         client.sentiment_analyses("AAPL")[0],
         client.sentiment_trend("AAPL"),
+        client.sentiment_agreement(),
         client.score_posts(["great stock", {"text": "bad news", "platform": "forum"}]),
         client.mentions("AAPL")[0],
     ]

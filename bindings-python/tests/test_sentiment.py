@@ -4,6 +4,8 @@ the trend, the agreement with authors' labels, posts brought to be scored,
 the posts the sources give, and the social credentials knob."""
 
 import asyncio
+import copy
+import pickle
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -183,6 +185,11 @@ def test_agreement_with_the_authors_labels():
     assert client.sentiment_agreement().labelled_posts == 6, "every symbol"
     assert client.sentiment_agreement("MSFT").labelled_posts == 0
     assert repr(agreement).startswith('SentimentAgreement(symbol="TSLA", days=7, labelled_posts=6, analyzers=[')
+    for value in (agreement, textblob, textblob.labels[0]):
+        again = pickle.loads(pickle.dumps(value))
+        assert type(again) is type(value) and again == value and hash(again) == hash(value)
+        assert copy.deepcopy(value) == value and repr(again) == repr(value)
+    assert textblob.labels[0] != textblob.labels[1]
 
 
 TEXTS = ["What a great quarter", "Terrible guidance, awful", "Solid buy at these levels"]
