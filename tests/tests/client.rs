@@ -83,12 +83,21 @@ async fn a_second_client_on_the_same_sqlite_file_reads_the_store() {
     assert_eq!(second.bars.last(), first.bars.last());
     assert!(second.bars.len() < first.bars.len());
 
-    // Trends use the analyses stored by earlier clients.
-    let ts = build();
-    ts.sentiment("TSLA").await.unwrap();
-    assert_ne!(
-        build().sentiment("TSLA").await.unwrap().sentiment_trend,
-        Trend::InsufficientData
+    // Trends and history read the posts stored by earlier clients. The
+    // sample posts all lie in the last day: the week before has none.
+    let first = build().sentiment("TSLA").await.unwrap();
+    let trend = build().sentiment_trend("TSLA").await.unwrap();
+    assert_eq!(trend.recent_posts, u64::from(first.mention_volume));
+    assert_eq!((trend.baseline_posts, trend.baseline_score), (0, None));
+    assert_eq!(trend.trend, Trend::InsufficientData);
+    let again = build().sentiment("TSLA").await.unwrap();
+    assert_eq!(again.sentiment_trend, Trend::InsufficientData);
+    let days = build().sentiment_history("TSLA", 2, None).await.unwrap();
+    let mentions: u64 = days.iter().map(|d| d.mentions).sum();
+    assert_eq!(
+        mentions,
+        u64::from(first.mention_volume),
+        "the same posts analysed twice are counted once"
     );
 }
 

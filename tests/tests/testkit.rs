@@ -161,6 +161,49 @@ async fn a_sentiment_store_out_of_order_fails_its_check() {
     );
 }
 
+/// A sentiment store whose post reads ignore the query's limit.
+struct NoLimit(MemoryStore);
+
+#[async_trait]
+impl SentimentStore for NoLimit {
+    async fn insert_sentiment(&self, records: &[SentimentRecord]) -> tickersense::Result<()> {
+        self.0.insert_sentiment(records).await
+    }
+    async fn sentiment_since(
+        &self,
+        s: &Symbol,
+        since: DateTime<Utc>,
+    ) -> tickersense::Result<Vec<SentimentRecord>> {
+        self.0.sentiment_since(s, since).await
+    }
+    async fn upsert_posts(&self, posts: &[StoredPost]) -> tickersense::Result<u64> {
+        self.0.upsert_posts(posts).await
+    }
+    async fn posts(&self, query: &PostQuery) -> tickersense::Result<Vec<StoredPost>> {
+        let unlimited = PostQuery {
+            limit: tickersense::model::MAX_POSTS_READ,
+            ..query.clone()
+        };
+        self.0.posts(&unlimited).await
+    }
+}
+
+#[tokio::test]
+async fn a_post_store_ignoring_the_limit_fails_the_filter_check_alone() {
+    let report = testkit::sentiment_store(Arc::new(NoLimit(MemoryStore::new()))).await;
+    assert_eq!(
+        failed(&report),
+        ["sentiment_store.post_filters"],
+        "{report}"
+    );
+    let message = report
+        .check("sentiment_store.post_filters")
+        .unwrap()
+        .failure()
+        .unwrap();
+    assert!(message.contains("a limit of 0"), "{message}");
+}
+
 /// The sample provider with a NaN price on every quote.
 struct NanPrice(Sample);
 

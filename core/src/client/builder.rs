@@ -210,6 +210,14 @@ impl TickersenseBuilder {
         self
     }
 
+    /// Whether the post store keeps each post's text (default `false`;
+    /// env `TICKERSENSE_STORE_TEXTS` through [`Config::from_env`]). See
+    /// [`Config::store_texts`].
+    pub fn store_texts(mut self, store_texts: bool) -> Self {
+        self.config.store_texts = store_texts;
+        self
+    }
+
     /// Overrides the cache policy of one namespace (of caches built from URLs).
     pub fn cache_policy(mut self, namespace: &str, policy: CachePolicy) -> Self {
         self.policies.set(namespace, policy);

@@ -131,7 +131,8 @@ impl Backends {
         let backfill = Backfill::new(provider, prices.clone(), statuses);
         let mut sentiment = SentimentService::new(sources, analyzer, cache.clone(), sentiments)
             .with_cache_scope(&sentiment_identity(config, objects))
-            .with_blocking_analyzer(objects.analyzer.is_some());
+            .with_blocking_analyzer(objects.analyzer.is_some())
+            .with_store_texts(config.store_texts);
         if let Some(analyzer) = &objects.analyzer {
             let outage = Arc::new(Outage::new(user_what("analyzer", analyzer.object.name())));
             user_outages.analyzer = Some(outage.clone());

@@ -11,6 +11,7 @@
 //! | analyzer | `TICKERSENSE_ANALYZER` | `textblob` | `textblob`, `vader` (any case) | — |
 //! | timeout | `TICKERSENSE_TIMEOUT` | 10 s | seconds (`2.5`) or a duration (`2s`, `500ms`) | — |
 //! | retries | `TICKERSENSE_RETRIES` | 3 | a whole number from 0 | — |
+//! | store texts | `TICKERSENSE_STORE_TEXTS` | `false` | `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`, any case) | — |
 //!
 //! Option values are percent-decoded (`?tz=America%2FNew_York`); durations
 //! are written `500ms`, `2s`, `1.5s` or as bare seconds. An option a backend
@@ -72,6 +73,8 @@ pub mod env {
     pub const TIMEOUT: &str = "TICKERSENSE_TIMEOUT";
     /// The HTTP upstreams' retries after the first attempt.
     pub const RETRIES: &str = "TICKERSENSE_RETRIES";
+    /// Whether stored posts keep their text: `true` or `false`.
+    pub const STORE_TEXTS: &str = "TICKERSENSE_STORE_TEXTS";
 }
 
 /// Every backend, parsed, and how hard HTTP upstreams try. Build one with
@@ -98,6 +101,11 @@ pub struct Config {
     /// `REDDIT_CLIENT_ID`, `REDDIT_CLIENT_SECRET`, `REDDIT_USER_AGENT`,
     /// `X_BEARER_TOKEN`); `Debug` shows only which are set.
     pub social_credentials: SocialCredentials,
+    /// Whether the post store keeps each post's text (`false` by default:
+    /// history, trend and agreement need only the scores, and the texts
+    /// are the platforms' users' words). See
+    /// [`SentimentService::with_store_texts`](crate::service::SentimentService::with_store_texts).
+    pub store_texts: bool,
 }
 
 /// Values that win over the environment and the defaults; `None` leaves a
@@ -167,6 +175,7 @@ impl Default for Config {
             analyzer: AnalyzerKind::default(),
             resilience: ResiliencePolicy::default(),
             social_credentials: SocialCredentials::default(),
+            store_texts: false,
         }
     }
 }
@@ -250,6 +259,9 @@ impl Config {
         if let Some(retries) = retries {
             config.resilience.max_retries = retries;
         }
+        if let Some(store_texts) = knob(None, env::STORE_TEXTS, read_env, parse_flag)? {
+            config.store_texts = store_texts;
+        }
         let from_env = SocialCredentials::from_vars(&|name| read_env(name).ok());
         config.social_credentials = config.social_credentials.or(from_env);
         Ok(config)
@@ -325,6 +337,20 @@ fn parse_retries(text: &str) -> Result<u32> {
             echo(text)
         ))
     })
+}
+
+/// A yes-or-no knob: `true`/`false`, `1`/`0`, `yes`/`no`, `on`/`off`, in
+/// any case and with surrounding space.
+fn parse_flag(text: &str) -> Result<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(Error::invalid_input(format!(
+            "{} must be true or false, not {}",
+            env::STORE_TEXTS,
+            echo(text)
+        ))),
+    }
 }
 
 #[cfg(test)]

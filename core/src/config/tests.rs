@@ -308,3 +308,15 @@ fn social_display_joins_the_sources_redacted() {
     .unwrap();
     assert_eq!(c.social_display(), "sample://,sample://");
 }
+
+#[test]
+fn store_texts_is_off_unless_the_environment_says_so() {
+    assert!(!none().unwrap().store_texts);
+    for (text, want) in [("true", true), (" YES ", true), ("1", true), ("off", false)] {
+        let c = resolve_with(ConfigOverrides::default(), &[(env::STORE_TEXTS, text)]).unwrap();
+        assert_eq!(c.store_texts, want, "{text}");
+    }
+    let err = resolve_with(ConfigOverrides::default(), &[(env::STORE_TEXTS, "maybe")]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    assert!(err.message().starts_with(env::STORE_TEXTS), "{err}");
+}

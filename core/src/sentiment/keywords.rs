@@ -17,6 +17,18 @@ const STOP_WORDS: &[&str] = &[
 /// not stop words. Ties are broken alphabetically, so the result is
 /// deterministic. Costs one pass over the text and a sort of distinct terms.
 pub fn top_keywords<S: AsRef<str>>(texts: &[S], n: usize) -> Vec<String> {
+    top_keywords_excluding(texts, n, &[])
+}
+
+/// [`top_keywords`] without the terms of `exclude` (compared ignoring
+/// ASCII case): e.g. `["tsla", "$TSLA"]`, the symbol's own ticker and
+/// cashtag, which every post about it carries and so says nothing. Costs
+/// as [`top_keywords`], plus a comparison per distinct term and excluded one.
+pub fn top_keywords_excluding<S: AsRef<str>>(
+    texts: &[S],
+    n: usize,
+    exclude: &[&str],
+) -> Vec<String> {
     let mut counts: HashMap<String, usize> = HashMap::new();
     for text in texts {
         for raw in text.as_ref().split_whitespace() {
@@ -46,7 +58,10 @@ pub fn top_keywords<S: AsRef<str>>(texts: &[S], n: usize) -> Vec<String> {
             *counts.entry(term).or_insert(0) += 1;
         }
     }
-    let mut ranked: Vec<(String, usize)> = counts.into_iter().collect();
+    let mut ranked: Vec<(String, usize)> = counts
+        .into_iter()
+        .filter(|(term, _)| !exclude.iter().any(|x| x.eq_ignore_ascii_case(term)))
+        .collect();
     ranked.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     ranked.into_iter().take(n).map(|(term, _)| term).collect()
 }
@@ -71,5 +86,15 @@ mod tests {
             "three mentions, one with a full stop"
         );
         assert!(top_keywords::<&str>(&[], 10).is_empty());
+    }
+
+    #[test]
+    fn excluded_terms_are_left_out_in_any_case() {
+        let texts = ["$TSLA tsla Tesla deliveries", "$tsla TSLA deliveries"];
+        assert_eq!(
+            top_keywords_excluding(&texts, 3, &["tsla", "$TSLA"]),
+            vec!["deliveries", "tesla"]
+        );
+        assert_eq!(top_keywords(&texts, 1), vec!["$TSLA"]);
     }
 }

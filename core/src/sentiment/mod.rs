@@ -14,7 +14,7 @@ use std::sync::Arc;
 use crate::error::{Error, Result};
 use crate::model::Score;
 
-pub use keywords::top_keywords;
+pub use keywords::{top_keywords, top_keywords_excluding};
 pub use textblob::{TextBlob, TextBlobSentiment};
 pub use vader::{Vader, VaderScores};
 

@@ -27,6 +27,7 @@ mod memory;
 mod migrations;
 #[cfg(feature = "postgres")]
 mod postgres;
+pub(crate) mod posts;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql_error;
 #[cfg(feature = "sqlite")]
@@ -47,6 +48,10 @@ pub use migrations::MigrationMode;
 pub use postgres::{
     PostgresOptions, PostgresStore, DEFAULT_CONNECT_TIMEOUT, DEFAULT_POOL_SIZE, DRIVER_PARAMETERS,
     MAX_POOL_SIZE,
+};
+pub use posts::{
+    post_problem, MAX_ANALYZER_NAME_BYTES, MAX_POST_AUTHOR_BYTES, MAX_POST_ID_BYTES,
+    MAX_POST_PLATFORM_BYTES, MAX_POST_TEXT_BYTES, MAX_POST_URL_BYTES, MAX_SCORES_PER_POST,
 };
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 pub(crate) use sql_error::on_violation;
@@ -257,14 +262,27 @@ pub trait SentimentStore: Send + Sync {
     ) -> Result<Vec<SentimentRecord>>;
 
     /// Keeps `posts`, each once per (platform, id, symbol). A post already
-    /// stored keeps its row and takes from the new one every analyzer score
-    /// it carries (a score by the same analyzer replaces the old one), and a
-    /// label, URL or text where the row has none. Returns how many posts
-    /// were new. One transaction on the built-in stores, O(posts).
+    /// stored keeps its row (and its time) and takes from the new one every
+    /// analyzer score it carries (a score by the same analyzer replaces the
+    /// old one), and a label, URL, author or text where the row has none. A
+    /// batch naming one post twice is folded the same way, in order.
+    /// Returns how many posts were new. One transaction on the built-in
+    /// stores, O(posts), in statements of a bounded size.
+    ///
+    /// The built-in stores refuse the batch (`InvalidInput`, nothing
+    /// written) when a post has an empty or oversized platform or id, or a
+    /// score that is not finite or is named oversized ([`post_problem`]),
+    /// and cut URLs, authors and texts to [`MAX_POST_URL_BYTES`],
+    /// [`MAX_POST_AUTHOR_BYTES`] and [`MAX_POST_TEXT_BYTES`]. Times are kept
+    /// to the millisecond on SQLite, the microsecond on PostgreSQL.
     async fn upsert_posts(&self, posts: &[StoredPost]) -> Result<u64>;
 
     /// The stored posts `query` asks for, newest first, at most
-    /// `query.limit`. One range read, O(posts returned).
+    /// `query.limit` (and [`MAX_POSTS_READ`](crate::model::MAX_POSTS_READ)).
+    /// The built-in stores break ties of time by platform, id and symbol,
+    /// each descending, so they all give the same list. One range read of
+    /// the (symbol, created_at) index, O(posts returned); with no symbol, a
+    /// read by time over every symbol's posts.
     async fn posts(&self, query: &PostQuery) -> Result<Vec<StoredPost>>;
 }
 

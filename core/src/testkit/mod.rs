@@ -31,6 +31,7 @@ mod mention_source;
 mod price_store;
 mod report;
 mod run;
+mod sentiment_posts;
 mod sentiment_store;
 mod user_store;
 

@@ -1,4 +1,5 @@
-//! The [`SentimentStore`] suite: records in time order, `since`, daily sums.
+//! The [`SentimentStore`] suite: records in time order and `since`, and
+//! the posts (kept once, scores merged, newest first, every filter).
 
 use std::sync::Arc;
 
@@ -12,7 +13,8 @@ use crate::store::SentimentStore;
 /// Runs every [`SentimentStore`] check on `store` and reports each.
 ///
 /// The store need not be empty: every check writes symbols of its own
-/// (`S…`, unique per run). Costs a dozen small writes and reads.
+/// (`S…`, unique per run), and posts on a platform of its own. Costs a few
+/// dozen small writes and reads.
 pub async fn sentiment_store(store: Arc<dyn SentimentStore>) -> Report {
     let store = &*store;
     let mut suite = Suite::new("sentiment_store", "");
@@ -98,6 +100,8 @@ pub async fn sentiment_store(store: Arc<dyn SentimentStore>) -> Report {
             Ok(())
         })
         .await;
+
+    super::sentiment_posts::checks(&mut suite, store, &c, &d).await;
 
     suite.finish()
 }

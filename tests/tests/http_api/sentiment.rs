@@ -241,6 +241,13 @@ async fn assert_sentiment_history(router: &axum::Router) {
     let mean = weighted / mentions as f64;
     assert!((mean - expected).abs() < 1e-9, "{mean} vs {expected}");
 
+    // Analysing again changes no day: the posts are stored once.
+    get(router, "/api/v1/sentiment/NVDA/current").await;
+    let again = get(router, "/api/v1/sentiment/nvda/history?days=7")
+        .await
+        .json();
+    assert_eq!(again, body);
+
     let sample = get(
         router,
         "/api/v1/sentiment/NVDA/history?days=7&platform=sample",

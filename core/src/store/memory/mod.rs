@@ -6,7 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::{bars_to_store, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::Result;
-use crate::model::{BackfillStatus, Bar, Interval, SentimentRecord, Symbol};
+use crate::model::{BackfillStatus, Bar, Interval, PostQuery, SentimentRecord, StoredPost, Symbol};
+use crate::store::posts::posts_to_store;
 
 type SeriesKey = (Symbol, Interval);
 
@@ -17,6 +18,7 @@ pub struct MemoryStore {
     bars: RwLock<HashMap<SeriesKey, BTreeMap<DateTime<Utc>, Bar>>>,
     coverage: RwLock<HashMap<SeriesKey, Coverage>>,
     sentiment: RwLock<Vec<SentimentRecord>>,
+    posts: RwLock<posts::PostTable>,
     backfill: RwLock<HashMap<SeriesKey, BackfillStatus>>,
     users: RwLock<users::UserTables>,
 }
@@ -43,6 +45,7 @@ macro_rules! write {
 
 // Declared after the macros: textual scoping makes them visible only below.
 mod backfill;
+mod posts;
 mod users;
 
 #[async_trait]
@@ -156,15 +159,17 @@ impl SentimentStore for MemoryStore {
         Ok(out)
     }
 
-    async fn upsert_posts(&self, _posts: &[crate::model::StoredPost]) -> Result<u64> {
-        Err(crate::Error::internal("sentiment_posts is not built yet"))
+    /// Checks and folds the batch first, then writes it under one lock:
+    /// O(posts · log posts of the symbol).
+    async fn upsert_posts(&self, posts: &[StoredPost]) -> Result<u64> {
+        let posts = posts_to_store(posts)?;
+        Ok(write!(self.posts).upsert(posts))
     }
 
-    async fn posts(
-        &self,
-        _query: &crate::model::PostQuery,
-    ) -> Result<Vec<crate::model::StoredPost>> {
-        Err(crate::Error::internal("sentiment_posts is not built yet"))
+    /// One range walk per symbol asked for (every symbol's, merged, for
+    /// `symbol: None`), newest first.
+    async fn posts(&self, query: &PostQuery) -> Result<Vec<StoredPost>> {
+        Ok(read!(self.posts).read(query))
     }
 }
 

@@ -1,8 +1,8 @@
-//! Whether prices and sentiment live in TimescaleDB hypertables or in plain
-//! tables. The migrations always make plain tables (composite primary keys
-//! that lead with the series and include the time, plus BRIN indexes on time),
-//! so the schema is the same everywhere; on a server that has TimescaleDB they
-//! are then turned into hypertables, chunked by time.
+//! Whether prices, sentiment and posts live in TimescaleDB hypertables or
+//! in plain tables. The migrations always make plain tables (composite
+//! primary keys that include the time, plus BRIN or B-tree indexes on
+//! time), so the schema is the same everywhere; on a server that has
+//! TimescaleDB they are then turned into hypertables, chunked by time.
 
 use std::fmt;
 
@@ -11,13 +11,17 @@ use sqlx::PgPool;
 use crate::error::Result;
 use crate::store::MigrationMode;
 
-/// The tables that hold time series.
-const TIME_TABLES: [&str; 2] = ["price_bars", "sentiment_data"];
+/// The tables that hold time series, each with its time column.
+const TIME_TABLES: [(&str, &str); 3] = [
+    ("price_bars", "ts"),
+    ("sentiment_data", "ts"),
+    ("sentiment_posts", "created_at"),
+];
 
 /// How the time-series tables are laid out, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum TimeLayout {
-    /// Both tables are TimescaleDB hypertables.
+    /// Every time-series table is a TimescaleDB hypertable.
     Hypertables,
     /// Plain tables with BRIN time indexes, for the reason given.
     Plain { why: String },
@@ -74,7 +78,7 @@ impl TimeLayout {
             "SELECT count(*) FROM timescaledb_information.hypertables \
              WHERE hypertable_schema = current_schema() AND hypertable_name = ANY($1)",
         )
-        .bind(&TIME_TABLES[..])
+        .bind(TIME_TABLES.map(|(table, _)| table).to_vec())
         .fetch_one(pool)
         .await?;
         Ok(if hypertables == TIME_TABLES.len() as i64 {
@@ -87,8 +91,10 @@ impl TimeLayout {
     }
 }
 
-/// Creates the extension and converts both tables, moving rows already in
-/// them into chunks. Idempotent. The error is the server's reason, which
+/// Creates the extension and converts every time-series table, moving rows
+/// already in them into chunks. Idempotent: a table converted before (a
+/// database made by an earlier version, which had fewer such tables) is
+/// left as it is. The error is the server's reason, which
 /// names no secret (the URL is never part of it).
 async fn make_hypertables(pool: &PgPool) -> std::result::Result<(), String> {
     let reason = |err: sqlx::Error| match err.as_database_error() {
@@ -99,11 +105,12 @@ async fn make_hypertables(pool: &PgPool) -> std::result::Result<(), String> {
         .execute(pool)
         .await
         .map_err(reason)?;
-    for table in TIME_TABLES {
+    for (table, time) in TIME_TABLES {
         sqlx::query(
-            "SELECT create_hypertable($1::regclass, 'ts', if_not_exists => TRUE, migrate_data => TRUE)",
+            "SELECT create_hypertable($1::regclass, $2::name, if_not_exists => TRUE, migrate_data => TRUE)",
         )
         .bind(table)
+        .bind(time)
         .execute(pool)
         .await
         .map_err(reason)?;

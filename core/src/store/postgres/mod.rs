@@ -8,13 +8,17 @@ use sqlx::{Connection, PgConnection, PgPool, Row};
 use super::migrations::{check_applied, MigrationMode};
 use super::{bars_to_store, detached, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::{Error, ErrorKind, Result};
-use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
+use crate::model::{
+    Bar, Interval, PlatformSentiment, PostQuery, SentimentRecord, StoredPost, Symbol,
+};
+use crate::store::posts::posts_to_store;
 use crate::url::redact_url;
 
 mod backfill;
 mod claims;
 mod layout;
 mod options;
+mod posts;
 mod users;
 
 pub use options::{
@@ -427,15 +431,20 @@ impl SentimentStore for PostgresStore {
             .collect()
     }
 
-    async fn upsert_posts(&self, _posts: &[crate::model::StoredPost]) -> Result<u64> {
-        Err(crate::Error::internal("sentiment_posts is not built yet"))
+    /// One transaction of `UNNEST` statements of at most 1000 posts, after
+    /// a lock per symbol (see the `posts` module), on a task of its own as
+    /// bar upserts are.
+    async fn upsert_posts(&self, posts: &[StoredPost]) -> Result<u64> {
+        let posts = posts_to_store(posts)?;
+        if posts.is_empty() {
+            return Ok(0);
+        }
+        let pool = self.pool.clone();
+        detached(async move { posts::upsert(&pool, &posts).await }).await
     }
 
-    async fn posts(
-        &self,
-        _query: &crate::model::PostQuery,
-    ) -> Result<Vec<crate::model::StoredPost>> {
-        Err(crate::Error::internal("sentiment_posts is not built yet"))
+    async fn posts(&self, query: &PostQuery) -> Result<Vec<StoredPost>> {
+        posts::read(&self.pool, query).await
     }
 }
 

@@ -10,7 +10,10 @@ use sqlx::{QueryBuilder, Row, SqlitePool};
 use super::migrations::{check_applied, MigrationMode};
 use super::{bars_to_store, detached, Coverage, PriceStore, SentimentStore, Store, StoredSeries};
 use crate::error::{Error, Result};
-use crate::model::{Bar, Interval, PlatformSentiment, SentimentRecord, Symbol};
+use crate::model::{
+    Bar, Interval, PlatformSentiment, PostQuery, SentimentRecord, StoredPost, Symbol,
+};
+use crate::store::posts::posts_to_store;
 
 /// Embedded store in one SQLite file (`sqlite://PATH`), created when missing,
 /// in WAL mode so readers do not block the writer. Bulk upserts run as
@@ -22,6 +25,7 @@ pub struct SqliteStore {
 
 mod backfill;
 mod options;
+mod posts;
 mod users;
 
 pub use options::SqliteOptions;
@@ -489,15 +493,19 @@ impl SentimentStore for SqliteStore {
             .collect()
     }
 
-    async fn upsert_posts(&self, _posts: &[crate::model::StoredPost]) -> Result<u64> {
-        Err(crate::Error::internal("sentiment_posts is not built yet"))
+    /// One `BEGIN IMMEDIATE` transaction of statements of at most 500
+    /// posts, on a task of its own as bar upserts are.
+    async fn upsert_posts(&self, posts: &[StoredPost]) -> Result<u64> {
+        let posts = posts_to_store(posts)?;
+        if posts.is_empty() {
+            return Ok(0);
+        }
+        let pool = self.pool.clone();
+        detached(async move { posts::upsert(&pool, &posts).await }).await
     }
 
-    async fn posts(
-        &self,
-        _query: &crate::model::PostQuery,
-    ) -> Result<Vec<crate::model::StoredPost>> {
-        Err(crate::Error::internal("sentiment_posts is not built yet"))
+    async fn posts(&self, query: &PostQuery) -> Result<Vec<StoredPost>> {
+        posts::read(&self.pool, query).await
     }
 }
 
