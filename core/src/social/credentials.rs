@@ -105,6 +105,12 @@ mod tests {
         for secret in creds.secrets() {
             assert!(!shown.contains(secret), "{shown}");
         }
-        assert!(shown.contains("set") && shown.contains("unset"), "{shown}");
+        assert!(shown.contains("\"set\""), "{shown}");
+        let partial = SocialCredentials {
+            x_bearer_token: None,
+            ..creds
+        };
+        let shown = format!("{partial:?}");
+        assert!(shown.contains("x_bearer_token: \"unset\""), "{shown}");
     }
 }

@@ -2,8 +2,14 @@
 //! a symbol) and its sources, chosen by URL through [`SourceUrl`].
 //!
 //! - `sample://` — [`Sample`]: offline, deterministic, synthetic posts.
-//! - `reddit://` (`?subreddits=a,b`) — Reddit's search, app-only OAuth.
-//! - `x://` — X API v2 recent search, bearer token.
+//! - `reddit://` (`?subreddits=a,b`) — Reddit's search for `$SYMBOL`,
+//!   newest first, as an app (OAuth client credentials `REDDIT_CLIENT_ID`
+//!   and `REDDIT_CLIENT_SECRET`; the `User-Agent` `REDDIT_USER_AGENT`, else
+//!   `tickersense/VERSION (sentiment research)`); up to 1000 posts a call.
+//! - `x://` — X API v2 recent search for `$SYMBOL -is:retweet` over the
+//!   last seven days, with the app bearer token `X_BEARER_TOKEN`; up to
+//!   1000 posts a call; after X's monthly usage cap it is not asked again
+//!   for an hour.
 //! - `stocktwits://` — StockTwits' symbol stream, with authors' labels.
 //! - `feed+https://HOST/PATH?s={symbol}` — any RSS 2.0 or Atom feed.
 //! - `yahoo-news://` — the `news[]` of Yahoo's search answer.
@@ -16,7 +22,17 @@
 //! rate-limit headers. Credentials come from [`SocialCredentials`] only; a
 //! source without them is built as [`NotConfigured`], which the sentiment
 //! service reports and never asks.
+//!
+//! What an HTTP source keeps of an answer is bounded: a post's text up to
+//! 40 KiB (cut at a character boundary), its id up to 64 bytes (a post
+//! with a longer one is left out, never given a cut id), its author's name
+//! up to 64 bytes, a paging cursor up to 256 bytes, and one page more than
+//! the limit asked needs. An item of a page that is not a usable post is
+//! left out and counted in one log line; an answer that is not of the
+//! expected shape is `Upstream`, quoting only a truncated excerpt.
 
+#[cfg(feature = "yahoo")]
+mod bounds;
 mod credentials;
 #[cfg(feature = "yahoo")]
 mod feed;

@@ -45,6 +45,19 @@ pub enum Fault {
         /// Where to: any URL, another host's included.
         location: String,
     },
+    /// Answer normally, with these headers set on top (replacing any of the same name): a
+    /// rate-limit header saying the budget is spent, for instance.
+    Headers(Vec<(String, String)>),
+    /// Answer with exactly this status, these headers and this body: a platform's error body
+    /// together with the rate-limit headers it comes with, a token answer of another lifetime.
+    Reply {
+        /// The status code.
+        status: u16,
+        /// Every header besides `Content-Length` and `Connection`, `Content-Type` included.
+        headers: Vec<(String, String)>,
+        /// The body, sent byte for byte.
+        body: Vec<u8>,
+    },
     /// Answer with exactly this: malformed JSON, HTML where JSON was expected, and so on.
     Body {
         /// The status code.
@@ -66,6 +79,20 @@ impl Fault {
         }
     }
 
+    /// Answer normally, with `headers` set on top.
+    pub fn headers(headers: &[(&str, &str)]) -> Fault {
+        Fault::Headers(owned(headers))
+    }
+
+    /// Answer `status` with `headers` and `body`, whatever was asked.
+    pub fn reply(status: u16, headers: &[(&str, &str)], body: impl Into<Vec<u8>>) -> Fault {
+        Fault::Reply {
+            status,
+            headers: owned(headers),
+            body: body.into(),
+        }
+    }
+
     /// The answer for faults that replace the response outright; `None` for those that act on
     /// the normal answer or on the connection.
     pub(crate) fn response(&self) -> Option<Response> {
@@ -81,6 +108,17 @@ impl Fault {
                 content_type,
                 body,
             } => Some(Response::new(*status, content_type, body.clone())),
+            Fault::Reply {
+                status,
+                headers,
+                body,
+            } => Some(
+                headers
+                    .iter()
+                    .fold(Response::bare(*status, body.clone()), |r, (k, v)| {
+                        r.with_header(k, v)
+                    }),
+            ),
             Fault::Redirect { status, location } => Some(
                 Response::html(
                     *status,
@@ -89,12 +127,20 @@ impl Fault {
                 .with_header("Location", location),
             ),
             Fault::Delay(_)
+            | Fault::Headers(_)
             | Fault::Reset
             | Fault::Truncate
             | Fault::Endless
             | Fault::Oversized(_) => None,
         }
     }
+}
+
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
 }
 
 fn rate_limited(retry_after: Option<&str>, html: bool) -> Response {
@@ -206,6 +252,16 @@ pub(crate) fn parse_inject(request: &Request) -> Result<(String, Fault, usize), 
                 _ => return Err("fault=redirect needs location=URL".to_owned()),
             },
         },
+        "body" if request.query("header").is_some() => {
+            let mut headers = headers_of(request)?;
+            let content_type = request.query("content_type").unwrap_or("application/json");
+            headers.insert(0, ("Content-Type".to_owned(), content_type.to_owned()));
+            Fault::Reply {
+                status: status(request, 200)?,
+                headers,
+                body: request.query("text").unwrap_or("").as_bytes().to_vec(),
+            }
+        }
         "body" => Fault::Body {
             status: status(request, 200)?,
             content_type: request
@@ -214,13 +270,31 @@ pub(crate) fn parse_inject(request: &Request) -> Result<(String, Fault, usize), 
                 .to_owned(),
             body: request.query("text").unwrap_or("").as_bytes().to_vec(),
         },
+        "headers" => Fault::Headers(headers_of(request)?),
         other => {
             return Err(format!(
-                "unknown fault {other:?}: use status, rate_limited, delay, reset, truncate, endless, oversized, redirect or body"
+                "unknown fault {other:?}: use status, rate_limited, delay, reset, truncate, endless, oversized, redirect, body or headers"
             ))
         }
     };
     Ok((prefix, fault, times))
+}
+
+/// Every `header=Name: value` of the request, in order; at least one.
+fn headers_of(request: &Request) -> Result<Vec<(String, String)>, String> {
+    let headers: Vec<(String, String)> = request
+        .query_all("header")
+        .map(|h| match h.split_once(':') {
+            Some((name, value)) if !name.trim().is_empty() => {
+                Ok((name.trim().to_owned(), value.trim().to_owned()))
+            }
+            _ => Err(format!("header={h:?} is not Name: value")),
+        })
+        .collect::<Result<_, _>>()?;
+    if headers.is_empty() {
+        return Err("fault=headers needs header=Name: value".to_owned());
+    }
+    Ok(headers)
 }
 
 fn number<T: std::str::FromStr>(request: &Request, name: &str, default: T) -> Result<T, String> {

@@ -12,7 +12,8 @@ use tokio::net::TcpStream;
 
 /// A request head larger than this is refused: no client of ours sends one.
 const MAX_HEAD: usize = 64 * 1024;
-/// Bodies are read and thrown away (a close with unread bytes would send a reset).
+/// Bodies are read up to this size, for the routes that take a form, and the rest left (a
+/// close with unread bytes would send a reset, so every body a client of ours sends fits).
 const MAX_BODY: usize = 1024 * 1024;
 /// A client that connects and never finishes its request does not hold a task forever.
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -27,6 +28,8 @@ pub(crate) struct Request {
     pub(crate) path: String,
     query: Vec<(String, String)>,
     headers: Vec<(String, String)>,
+    /// The body, up to [`MAX_BODY`] bytes of what was announced.
+    pub(crate) body: Vec<u8>,
 }
 
 impl Request {
@@ -36,6 +39,22 @@ impl Request {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// Every value of a query parameter, percent-decoded, in the order sent.
+    pub(crate) fn query_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.query
+            .iter()
+            .filter(move |(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The first value of a field of an `application/x-www-form-urlencoded` body.
+    pub(crate) fn form(&self, name: &str) -> Option<String> {
+        parse_query(&String::from_utf8_lossy(&self.body))
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
     }
 
     /// The first header of that name (case-insensitive).
@@ -94,7 +113,7 @@ async fn read_request_inner(stream: &mut TcpStream) -> io::Result<Incoming> {
     let Ok(head) = std::str::from_utf8(&buf[..head_end]) else {
         return Ok(Incoming::Malformed("request head is not UTF-8"));
     };
-    let request = match parse_head(head) {
+    let mut request = match parse_head(head) {
         Ok(request) => request,
         Err(why) => return Ok(Incoming::Malformed(why)),
     };
@@ -104,14 +123,17 @@ async fn read_request_inner(stream: &mut TcpStream) -> io::Result<Incoming> {
         .and_then(|v| v.trim().parse::<usize>().ok())
         .unwrap_or(0)
         .min(MAX_BODY);
-    let mut left = announced.saturating_sub(buf.len() - (head_end + 4));
-    while left > 0 {
+    let mut body = buf.split_off(head_end + 4);
+    body.truncate(announced);
+    while body.len() < announced {
         let n = stream.read(&mut chunk).await?;
         if n == 0 {
             break;
         }
-        left = left.saturating_sub(n);
+        let wanted = (announced - body.len()).min(n);
+        body.extend_from_slice(&chunk[..wanted]);
     }
+    request.body = body;
     Ok(Incoming::Request(request))
 }
 
@@ -141,6 +163,7 @@ fn parse_head(head: &str) -> Result<Request, &'static str> {
         path: path.to_owned(),
         query: parse_query(query),
         headers,
+        body: Vec::new(),
     })
 }
 
@@ -188,6 +211,15 @@ impl Response {
         }
     }
 
+    /// A response with no headers yet (not even `Content-Type`).
+    pub(crate) fn bare(status: u16, body: impl Into<Vec<u8>>) -> Self {
+        Response {
+            status,
+            headers: Vec::new(),
+            body: body.into(),
+        }
+    }
+
     /// JSON with the content type Yahoo's API hosts send.
     pub(crate) fn json(status: u16, body: impl Into<Vec<u8>>) -> Self {
         Self::new(status, "application/json;charset=utf-8", body)
@@ -204,6 +236,12 @@ impl Response {
     pub(crate) fn with_header(mut self, name: &str, value: &str) -> Self {
         self.headers.push((name.to_owned(), value.to_owned()));
         self
+    }
+
+    /// Sets a header, dropping any of the same name (case-insensitive) first.
+    pub(crate) fn set_header(mut self, name: &str, value: &str) -> Self {
+        self.headers.retain(|(k, _)| !k.eq_ignore_ascii_case(name));
+        self.with_header(name, value)
     }
 
     /// Status line and headers; `Content-Length` always tells the whole body's length,

@@ -9,14 +9,21 @@
 //! - `GET /__replay/inject?path=/v8/&fault=status&status=503&times=2` — faults are `status`
 //!   (`status=`), `rate_limited` (`retry_after=`, `html=1`), `delay` (`ms=`), `reset`,
 //!   `truncate`, `endless`, `oversized` (`bytes=`, default 1 GiB), `redirect` (`status=`,
-//!   default 302, `location=`) and `body` (`status=`, `content_type=`, `text=`); `path`
-//!   defaults to every path, `times` to 1;
+//!   default 302, `location=`), `body` (`status=`, `content_type=`, `text=`, and any number
+//!   of `header=Name: value`) and `headers` (the normal answer with each `header=Name: value`
+//!   set on top); `path` defaults to every path, `times` to 1;
 //! - `GET /__replay/clear` drops every queued fault;
 //! - `GET /__replay/requests` answers the JSON array of request targets seen so far;
 //! - `GET /__replay/streamed` answers how many body bytes the `endless` and `oversized`
 //!   faults have got the clients to take, as a JSON number.
 //!
 //! Control requests never get a fault and are not recorded.
+//!
+//! The social platforms are served at the same base URL, on their own paths, from
+//! `<fixtures>/../social/<platform>/`: Reddit's token endpoint and search (see the `reddit`
+//! module: app credentials [`REDDIT_CLIENT_ID`] / [`REDDIT_CLIENT_SECRET`]) and X's recent
+//! search (bearer token [`X_BEARER_TOKEN`]). Their recorded timestamps are moved forward by
+//! whole days so that the newest post is less than a day old.
 //!
 //! Every response carries `Connection: close`, and the server closes each connection after
 //! one response.
@@ -25,7 +32,10 @@
 
 mod fault;
 mod http;
+mod pages;
+mod reddit;
 mod routes;
+mod x;
 
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
@@ -40,6 +50,10 @@ use tokio::sync::watch;
 pub use fault::Fault;
 use fault::FaultQueue;
 use http::{Incoming, Request, Response};
+pub use reddit::{
+    reddit_token_answer, REDDIT_CLIENT_ID, REDDIT_CLIENT_SECRET, REDDIT_TOKEN_PREFIX,
+};
+pub use x::X_BEARER_TOKEN;
 
 /// A running replay server on `127.0.0.1`. It stops, and drops its open connections, when
 /// this value is dropped.
@@ -202,6 +216,14 @@ async fn serve(mut stream: TcpStream, state: &State) -> io::Result<()> {
         Some(Fault::Endless) => http::write_stream(&mut stream, None, &state.streamed).await,
         Some(Fault::Oversized(len)) => {
             http::write_stream(&mut stream, Some(len), &state.streamed).await
+        }
+        Some(Fault::Headers(headers)) => {
+            let response = headers
+                .iter()
+                .fold(routes::answer(&request, &state.fixtures), |r, (k, v)| {
+                    r.set_header(k, v)
+                });
+            http::write_response(&mut stream, &response).await
         }
         Some(Fault::Truncate) => {
             let response = routes::answer(&request, &state.fixtures);

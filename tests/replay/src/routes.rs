@@ -18,10 +18,20 @@ pub(crate) const CRUMB: &str = "replaycrumb";
 const CHART: &str = "/v8/finance/chart/";
 
 pub(crate) fn answer(request: &Request, fixtures: &Path) -> Response {
+    // Reddit's token endpoint is the one that takes a POST.
+    if request.path == crate::reddit::TOKEN_PATH {
+        return crate::reddit::token(request);
+    }
     if request.method != "GET" {
         return not_found();
     }
     match request.path.as_str() {
+        "/search.json" => crate::reddit::search(request, None, fixtures),
+        path if path.starts_with("/r/") && path.ends_with("/search.json") => {
+            let subs = &path["/r/".len()..path.len() - "/search.json".len()];
+            crate::reddit::search(request, Some(&decode_path(subs)), fixtures)
+        }
+        crate::x::SEARCH_PATH => crate::x::search(request, fixtures),
         "/" => Response::html(404, "<!DOCTYPE html><html><head><title>404 Not Found</title></head><body>Not Found</body></html>\n")
             .with_header("Set-Cookie", COOKIE),
         "/v1/test/getcrumb" => crumb(request),

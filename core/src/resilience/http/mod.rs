@@ -26,7 +26,8 @@
 //!   token, and nothing of a body is shown beyond [`excerpt`].
 //!
 //! A source makes one [`HttpUpstream`] per base and builds requests with
-//! [`HttpUpstream::get`]:
+//! [`HttpUpstream::get`] (or [`HttpUpstream::post_form`] for an OAuth
+//! token request):
 //!
 //! ```no_run
 //! # async fn run() -> tickersense::Result<()> {
@@ -190,6 +191,28 @@ impl HttpUpstream {
             url,
             what: what.into().into(),
             headers: Headers::default(),
+            form: None,
+            basic: None,
+        }
+    }
+
+    /// A POST of `url` with `form` as its `application/x-www-form-urlencoded`
+    /// body (an OAuth token request), otherwise built and sent as
+    /// [`get`](Self::get) builds and sends a GET. It is retried on the same
+    /// transient failures: send through it only requests that may be
+    /// repeated (a client-credentials token may). Encodes the form once.
+    pub fn post_form(
+        &self,
+        url: Url,
+        what: impl Into<String>,
+        form: &[(&str, &str)],
+    ) -> HttpGet<'_> {
+        let body = url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(form)
+            .finish();
+        HttpGet {
+            form: Some(body),
+            ..self.get(url, what)
         }
     }
 }
@@ -266,13 +289,19 @@ impl HttpUpstreamBuilder {
     }
 }
 
-/// One GET being put together; from [`HttpUpstream::get`]. Nothing is sent
-/// until [`send`](Self::send) or [`send_with`](Self::send_with).
+/// One request being put together: a GET from [`HttpUpstream::get`], or a
+/// form POST from [`HttpUpstream::post_form`]. Nothing is sent until
+/// [`send`](Self::send) or [`send_with`](Self::send_with). It has no
+/// `Debug`: it may hold credentials.
 pub struct HttpGet<'a> {
     http: &'a HttpUpstream,
     url: Url,
     what: Arc<str>,
     headers: Headers,
+    /// The encoded body of a form POST; `None` for a GET.
+    form: Option<String>,
+    /// HTTP basic credentials (user, password).
+    basic: Option<(String, String)>,
 }
 
 impl HttpGet<'_> {
@@ -290,6 +319,14 @@ impl HttpGet<'_> {
     /// before anything is sent.
     pub fn header(mut self, name: &str, value: &str) -> Self {
         self.headers.add(name, value);
+        self
+    }
+
+    /// HTTP basic authentication with `user` and `password` (an OAuth
+    /// client's id and secret), sent marked sensitive like every header
+    /// here; never shown in a message or debug output.
+    pub fn basic_auth(mut self, user: &str, password: &str) -> Self {
+        self.basic = Some((user.to_owned(), password.to_owned()));
         self
     }
 
@@ -336,10 +373,22 @@ impl HttpGet<'_> {
     /// One attempt: send, read the body (capped), keep status and headers.
     async fn attempt(&self) -> Result<Answer> {
         let http = self.http;
-        let mut response = http
-            .client
-            .get(self.url.clone())
-            .headers(self.headers.checked()?.clone())
+        let mut request = match &self.form {
+            None => http.client.get(self.url.clone()),
+            Some(form) => http
+                .client
+                .post(self.url.clone())
+                .header(
+                    reqwest::header::CONTENT_TYPE,
+                    "application/x-www-form-urlencoded",
+                )
+                .body(form.clone()),
+        };
+        request = request.headers(self.headers.checked()?.clone());
+        if let Some((user, password)) = &self.basic {
+            request = request.basic_auth(user, Some(password));
+        }
+        let mut response = request
             .send()
             .await
             .map_err(|e| transport(e, &http.label, &self.what))?;

@@ -237,7 +237,7 @@ fn bad_headers_are_refused_without_their_value() {
 
 /// A server on loopback that answers each connection, in turn, with the
 /// next of `responses` (raw HTTP/1.1, `Connection: close`), and keeps what
-/// each request sent up to the end of its head.
+/// each request sent: its head and the body its `Content-Length` announces.
 struct Local {
     base: Url,
     seen: Arc<Mutex<Vec<String>>>,
@@ -259,6 +259,18 @@ impl Local {
                 while !head.ends_with(b"\r\n\r\n") && conn.read(&mut byte).unwrap_or(0) == 1 {
                     head.push(byte[0]);
                 }
+                // A body is read too (a close with unread bytes would reset).
+                let length = String::from_utf8_lossy(&head)
+                    .lines()
+                    .find_map(|l| {
+                        let (name, value) = l.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse::<usize>().ok())?
+                    })
+                    .unwrap_or(0);
+                let mut body = vec![0u8; length];
+                let _ = conn.read_exact(&mut body);
+                head.extend_from_slice(&body);
                 log.lock()
                     .unwrap()
                     .push(String::from_utf8_lossy(&head).into_owned());
@@ -353,6 +365,51 @@ async fn a_json_get_sends_query_and_headers_and_reads_rate_limit_headers() {
         "{head}"
     );
     assert!(head.contains("\r\naccept: application/json\r\n"), "{head}");
+}
+
+#[tokio::test]
+async fn a_form_post_sends_its_body_and_basic_credentials() {
+    let server = Local::serve(vec![
+        respond("503 Service Unavailable", &[], b"busy"),
+        respond("200 OK", &[], br#"{"id":3,"title":"token"}"#),
+    ]);
+    let http = HttpUpstream::builder("Feed", server.base.clone(), quick())
+        .build()
+        .unwrap();
+    let url = http.url(&["api", "v1", "access_token"], &[]).unwrap();
+    let item: Item = http
+        .post_form(
+            url,
+            "token",
+            &[("grant_type", "client_credentials"), ("a b", "c&d")],
+        )
+        .basic_auth("app-id", "s3cret")
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(item.id, 3);
+    let seen = server.seen();
+    assert_eq!(seen.len(), 2, "the 503 was retried");
+    for head in &seen {
+        let lower = head.to_ascii_lowercase();
+        assert!(
+            lower.starts_with("post /api/v1/access_token http/1.1\r\n"),
+            "{head}"
+        );
+        assert!(
+            lower.contains("\r\ncontent-type: application/x-www-form-urlencoded\r\n"),
+            "{head}"
+        );
+        // base64("app-id:s3cret")
+        assert!(
+            head.contains("\r\nauthorization: Basic YXBwLWlkOnMzY3JldA==\r\n"),
+            "{head}"
+        );
+        assert!(
+            head.ends_with("\r\n\r\ngrant_type=client_credentials&a+b=c%26d"),
+            "{head}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -4,6 +4,11 @@
 //! Prints one line, `http://127.0.0.1:PORT`, then serves until its standard input reaches end
 //! of file or it is killed. A test that spawns it with a piped stdin therefore cannot leave it
 //! behind: when the test process dies, the pipe closes and the server exits.
+//!
+//! The social platforms are served at the same base URL from `<DIR>/../social`: point
+//! `reddit+http://127.0.0.1:PORT` at it with the app credentials `replay-client-id` /
+//! `replay-client-secret`, and `x+http://127.0.0.1:PORT` with the bearer token
+//! `replay-x-bearer-token`.
 
 use std::io::Write;
 use std::net::{Ipv4Addr, SocketAddr};
