@@ -201,7 +201,9 @@ describe('scorePosts', () => {
       [[{ text: 'x', createdAt: new Date('nope') }], Error, 'scorePosts: posts[0].createdAt is an invalid Date (its time is NaN)'],
       [[{ text: 'x', id: 1.5 }], Error, 'scorePosts: posts[0].id must be a whole number or a string, not 1.5'],
       [[{ text: 'x', platform: ' ' }], Error, 'scorePosts: posts[0].platform is empty'],
-      [['x'.repeat(40_001)], Error, 'scorePosts: posts[0] has 40001 characters, more than the 40000 a post may hold'],
+      [['x'.repeat(40_001)], Error, 'scorePosts: posts[0] is longer than the 40000 bytes a post may hold'],
+      [[{ text: 'é'.repeat(20_001) }], Error, 'scorePosts: posts[0].text is longer than the 40000 bytes a post may hold'],
+      [[{ text: 'x', platform: 'p'.repeat(65) }], Error, 'scorePosts: posts[0].platform is longer than the 64 bytes a post may hold'],
     ]) {
       const e = await rejectsWith(client.scorePosts(posts), 'InvalidInput')
       assert.ok(e instanceof type, `${e}`)

@@ -248,7 +248,9 @@ def test_score_posts_takes_a_dataframe(client):
         ([{"text": "x", "platform": " "}], tickersense.InvalidInputError, r"posts\[0\]\['platform'\] is empty"),
         ([{"text": "x", "created_at": 5}], TypeError, r"posts\[0\]\['created_at'\]: a time must be"),
         ([{"text": "x", "created_at": "yesterday"}], tickersense.InvalidInputError, r"posts\[0\]\['created_at'\]: cannot read"),
-        ([{"text": "x" * 40_001}], tickersense.InvalidInputError, r"posts\[0\]\['text'\] has 40001 characters, more than the 40000"),
+        ([{"text": "x" * 40_001}], tickersense.InvalidInputError, r"posts\[0\]\['text'\] is longer than the 40000 bytes a post may hold"),
+        (["é" * 20_001], tickersense.InvalidInputError, r"posts\[0\] is longer than the 40000 bytes a post may hold"),
+        ([{"text": "x", "platform": "p" * 65}], tickersense.InvalidInputError, r"posts\[0\]\['platform'\] is longer than the 64 bytes"),
     ],
 )
 def test_score_posts_refuses_bad_posts_naming_them(client, posts, error, message):

@@ -6,8 +6,10 @@ use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::{Env, JsObjectValue, JsValue, Unknown};
 use napi::ValueType;
 use napi_derive::napi;
-use tickersense::model::limits::{MAX_FIELD_CHARS, MAX_TEXT_CHARS};
 use tickersense::service::SentimentService;
+use tickersense::store::{
+    MAX_POST_ID_BYTES, MAX_POST_PLATFORM_BYTES, MAX_POST_TEXT_BYTES, MAX_POST_URL_BYTES,
+};
 
 use super::PlatformSentiment;
 use crate::args::{describe, string, Options, Refusal};
@@ -85,9 +87,9 @@ impl From<tickersense::PostScores> for PostScores {
 /// `TypeError`, each naming the post (`scorePosts: posts[2].createdAt`).
 #[napi(object, object_from_js = false, object_to_js = false)]
 pub struct PostToScore {
-    /// The text to score, at most 40,000 characters.
+    /// The text to score, at most 40,000 bytes of UTF-8.
     pub text: String,
-    /// The platform it is reported under (default `"user"`).
+    /// The platform it is reported under (default `"user"`), at most 64 bytes.
     pub platform: Option<String>,
     /// Its id (default its position in the array, as a string).
     #[napi(ts_type = "string | number")]
@@ -128,12 +130,12 @@ fn invalid(message: String) -> Refusal {
     Refusal::Core(tickersense::Error::invalid_input(message))
 }
 
-/// `text` unless it is longer than `max` characters (refused, naming `what`).
-fn within(what: &str, text: String, max: usize) -> Result<String, Refusal> {
-    let chars = text.chars().count();
-    if chars > max {
+/// `text` unless it is longer than `max_bytes` bytes of UTF-8, the store's
+/// bound for it (refused, naming `what`).
+fn within(what: &str, text: String, max_bytes: usize) -> Result<String, Refusal> {
+    if text.len() > max_bytes {
         return Err(invalid(format!(
-            "{what} has {chars} characters, more than the {max} a post may hold"
+            "{what} is longer than the {max_bytes} bytes a post may hold"
         )));
     }
     Ok(text)
@@ -159,7 +161,7 @@ fn read_one(
     match item.get_type()? {
         ValueType::String => {
             let text = string(&name, &item)?;
-            return Ok(post(within(&name, text, MAX_TEXT_CHARS)?));
+            return Ok(post(within(&name, text, MAX_POST_TEXT_BYTES)?));
         }
         ValueType::Object if !item.is_array()? && !item.is_date()? => {}
         _ => {
@@ -178,12 +180,12 @@ fn read_one(
     let text = fields
         .string("text")?
         .ok_or_else(|| invalid(format!("{name} has no text")))?;
-    let mut made = post(within(&fields.name("text"), text, MAX_TEXT_CHARS)?);
+    let mut made = post(within(&fields.name("text"), text, MAX_POST_TEXT_BYTES)?);
     if let Some(platform) = fields.string("platform")? {
         if platform.trim().is_empty() {
             return Err(invalid(format!("{} is empty", fields.name("platform"))));
         }
-        made.platform = within(&fields.name("platform"), platform, MAX_FIELD_CHARS)?;
+        made.platform = within(&fields.name("platform"), platform, MAX_POST_PLATFORM_BYTES)?;
     }
     if let Some(id) = fields.get("id")? {
         made.id = match id.get_type()? {
@@ -200,12 +202,12 @@ fn read_one(
             _ => within(
                 &fields.name("id"),
                 string(&fields.name("id"), &id)?,
-                MAX_FIELD_CHARS,
+                MAX_POST_ID_BYTES,
             )?,
         };
     }
     if let Some(url) = fields.string("url")? {
-        made.url = within(&fields.name("url"), url, MAX_TEXT_CHARS)?;
+        made.url = within(&fields.name("url"), url, MAX_POST_URL_BYTES)?;
     }
     if let Some(at) = fields.date("createdAt")? {
         made.created_at = at;

@@ -7,8 +7,10 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use tickersense::error::echo;
-use tickersense::model::limits::{MAX_FIELD_CHARS, MAX_TEXT_CHARS};
 use tickersense::service::SentimentService;
+use tickersense::store::{
+    MAX_POST_ID_BYTES, MAX_POST_PLATFORM_BYTES, MAX_POST_TEXT_BYTES, MAX_POST_URL_BYTES,
+};
 
 use super::PlatformSentiment;
 use crate::args::Time;
@@ -150,7 +152,9 @@ fn is_missing(value: &Bound<'_, PyAny>) -> bool {
 /// [`SentimentService::CALLER_PLATFORM`], the id the post's position, the
 /// URL `""` and the time now. A value of the wrong type is `TypeError`, an
 /// unknown key, a missing or over-long text `InvalidInputError`, each
-/// naming the post and the field. O(posts); the texts are copied once.
+/// naming the post and the field; so is a field over the store's bound
+/// for it (`MAX_POST_TEXT_BYTES` and the like). O(posts); the texts are
+/// copied once.
 pub fn posts_argument(value: &Bound<'_, PyAny>) -> PyResult<Vec<tickersense::Post>> {
     let now = Utc::now();
     if crate::user::is_frame(value) {
@@ -172,7 +176,7 @@ pub fn posts_argument(value: &Bound<'_, PyAny>) -> PyResult<Vec<tickersense::Pos
         .map(|(i, item)| {
             let site = format!("posts[{i}]");
             if item.is_instance_of::<PyString>() {
-                let text = text_field(&site, item, MAX_TEXT_CHARS)?;
+                let text = text_field(&site, item, MAX_POST_TEXT_BYTES)?;
                 return Ok(default_post(i, text, now));
             }
             let dict = item.downcast::<PyDict>().map_err(|_| {
@@ -262,12 +266,12 @@ fn post_of<'py>(
 ) -> PyResult<tickersense::Post> {
     let field = |key: &str| format!("{site}['{key}']");
     let text = match get("text")? {
-        Some(text) => text_field(&field("text"), &text, MAX_TEXT_CHARS)?,
+        Some(text) => text_field(&field("text"), &text, MAX_POST_TEXT_BYTES)?,
         None => return Err(invalid(format!("{site} has no 'text'"))),
     };
     let mut post = default_post(index, text, now);
     if let Some(platform) = get("platform")? {
-        let platform = text_field(&field("platform"), &platform, MAX_FIELD_CHARS)?;
+        let platform = text_field(&field("platform"), &platform, MAX_POST_PLATFORM_BYTES)?;
         if platform.trim().is_empty() {
             return Err(invalid(format!("{} is empty", field("platform"))));
         }
@@ -277,11 +281,11 @@ fn post_of<'py>(
         post.id = if id.is_instance_of::<pyo3::types::PyInt>() {
             id.str()?.to_string()
         } else {
-            text_field(&field("id"), &id, MAX_FIELD_CHARS)?
+            text_field(&field("id"), &id, MAX_POST_ID_BYTES)?
         };
     }
     if let Some(url) = get("url")? {
-        post.url = text_field(&field("url"), &url, MAX_TEXT_CHARS)?;
+        post.url = text_field(&field("url"), &url, MAX_POST_URL_BYTES)?;
     }
     if let Some(at) = get("created_at")? {
         post.created_at = at
@@ -299,18 +303,25 @@ fn post_of<'py>(
     Ok(post)
 }
 
-/// A str field of at most `max_chars` characters (a lone surrogate read
-/// as U+FFFD, as the analyzers read one).
-fn text_field(what: &str, value: &Bound<'_, PyAny>, max_chars: usize) -> PyResult<String> {
+/// A str field of at most `max_bytes` bytes of UTF-8 (a lone surrogate
+/// read as U+FFFD, as the analyzers read one): the store's bound for it.
+fn text_field(what: &str, value: &Bound<'_, PyAny>, max_bytes: usize) -> PyResult<String> {
     let text = value.downcast::<PyString>().map_err(|_| {
         PyTypeError::new_err(format!("{what} must be str, not {}", type_name(value)))
     })?;
-    // A str's length is known without reading it.
-    let chars = text.len()?;
-    if chars > max_chars {
-        return Err(invalid(format!(
-            "{what} has {chars} characters, more than the {max_chars} a post may hold"
-        )));
+    let too_long = || {
+        invalid(format!(
+            "{what} is longer than the {max_bytes} bytes a post may hold"
+        ))
+    };
+    // A str's length is known without reading it, and it has at least as
+    // many bytes as characters: a huge one is refused before it is copied.
+    if text.len()? > max_bytes {
+        return Err(too_long());
     }
-    Ok(text.to_string_lossy().into_owned())
+    let text = text.to_string_lossy().into_owned();
+    if text.len() > max_bytes {
+        return Err(too_long());
+    }
+    Ok(text)
 }

@@ -14,9 +14,9 @@ use super::params::{bounded_text, Params, SymbolPath, Unprocessable};
 use super::stocks::rfc3339;
 use crate::error::Error;
 use crate::http::AppState;
-use crate::model::limits::MAX_FIELD_CHARS;
 use crate::model::{DailySentiment, PlatformSentiment, SentimentAnalysis, SourceStatus, Symbol};
 use crate::service::{DEFAULT_SENTIMENT_DAYS, MAX_SENTIMENT_DAYS};
+use crate::store::MAX_POST_PLATFORM_BYTES;
 
 pub(super) mod score;
 
@@ -211,7 +211,7 @@ impl From<DailySentiment> for DayBody {
     params(
         ("symbol" = String, Path, description = "Ticker symbol"),
         ("days" = Option<u32>, Query, description = "Days to look back, 1 to 3650; default 30"),
-        ("platform" = Option<String>, Query, description = "Only this platform's posts (`reddit`, `stocktwits`...), 1 to 256 characters"),
+        ("platform" = Option<String>, Query, description = "Only this platform's posts (`reddit`, `stocktwits`...), 1 to 64 characters"),
     ),
     responses(
         (status = 200, description = "The daily figures", body = SentimentHistoryBody),
@@ -240,7 +240,7 @@ pub(super) async fn history(
         Some(raw) => match bounded_text(
             raw,
             vec!["query".to_owned(), "platform".to_owned()],
-            MAX_FIELD_CHARS,
+            MAX_POST_PLATFORM_BYTES,
         ) {
             Ok(platform) => Some(platform.to_owned()),
             Err(problem) => return problem.into_response(),

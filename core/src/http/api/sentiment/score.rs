@@ -13,22 +13,20 @@ use utoipa::ToSchema;
 
 use crate::http::api::params::Unprocessable;
 use crate::http::AppState;
-use crate::model::limits::{MAX_FIELD_CHARS, MAX_TEXT_CHARS};
 use crate::model::{PlatformSentiment, Post, PostScores};
-use crate::service::SentimentService;
-
-/// Most posts one request may bring (the body is also bounded in bytes by
-/// the server's `body_limit`).
-pub const MAX_SCORE_POSTS: usize = 10_000;
+use crate::service::{SentimentService, MAX_SCORED_POSTS};
+use crate::store::{
+    MAX_POST_ID_BYTES, MAX_POST_PLATFORM_BYTES, MAX_POST_TEXT_BYTES, MAX_POST_URL_BYTES,
+};
 
 /// The request: `posts` with their fields, or `texts` alone. Exactly one
 /// of the two.
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // Documents the body, which `posts_of` reads by hand.
 pub(in crate::http::api) struct ScoreRequest {
-    /// The posts, 1 to 10,000.
+    /// The posts, 1 to 100,000 (and the body at most the server's body limit, 1 MiB by default).
     posts: Option<Vec<PostInput>>,
-    /// Texts alone, 1 to 10,000: each a post of platform `user`.
+    /// Texts alone, 1 to 100,000: each a post of platform `user`.
     texts: Option<Vec<String>>,
 }
 
@@ -36,14 +34,14 @@ pub(in crate::http::api) struct ScoreRequest {
 #[derive(Debug, ToSchema)]
 #[allow(dead_code)] // Documents the body, which `posts_of` reads by hand.
 pub(in crate::http::api) struct PostInput {
-    /// The text, 1 to 40,000 characters.
+    /// The text, 1 to 40,000 bytes of UTF-8.
     text: String,
-    /// The platform it is reported under (default `user`), 1 to 256 characters.
+    /// The platform it is reported under (default `user`), 1 to 64 bytes.
     platform: Option<String>,
-    /// Its id (a string or a whole number; default its position).
+    /// Its id (a string of up to 256 bytes or a whole number; default its position).
     #[schema(value_type = Option<String>)]
     id: Option<Value>,
-    /// Link to it (default `""`).
+    /// Link to it (default `""`), up to 2048 bytes.
     url: Option<String>,
     /// When it was posted, RFC 3339 or `YYYY-MM-DD` (default now).
     created_at: Option<String>,
@@ -203,12 +201,12 @@ fn posts_of(body: &[u8], now: DateTime<Utc>) -> Result<Vec<Post>, Unprocessable>
             None,
         ));
     }
-    if items.len() > MAX_SCORE_POSTS {
+    if items.len() > MAX_SCORED_POSTS {
         return Err(problem(
             &[&name],
             "too_long",
             &format!(
-                "List should have at most {MAX_SCORE_POSTS} items after validation, not {}",
+                "List should have at most {MAX_SCORED_POSTS} items after validation, not {}",
                 items.len()
             ),
             None,
@@ -219,7 +217,7 @@ fn posts_of(body: &[u8], now: DateTime<Utc>) -> Result<Vec<Post>, Unprocessable>
         .enumerate()
         .map(|(i, item)| {
             if name == "texts" {
-                let text = string(&[&name, &i], Some(item), MAX_TEXT_CHARS)?;
+                let text = string(&[&name, &i], Some(item), MAX_POST_TEXT_BYTES)?;
                 return Ok(default_post(i, text, now));
             }
             post_of(i, item, now)
@@ -248,25 +246,29 @@ fn post_of(index: usize, item: &Value, now: DateTime<Utc>) -> Result<Post, Unpro
         ));
     };
     let field = |key: &str| fields.get(key).filter(|v| !v.is_null());
-    let text = string(&[&"posts", &index, &"text"], field("text"), MAX_TEXT_CHARS)?;
+    let text = string(
+        &[&"posts", &index, &"text"],
+        field("text"),
+        MAX_POST_TEXT_BYTES,
+    )?;
     let mut post = default_post(index, text, now);
     if let Some(platform) = field("platform") {
         post.platform = string(
             &[&"posts", &index, &"platform"],
             Some(platform),
-            MAX_FIELD_CHARS,
+            MAX_POST_PLATFORM_BYTES,
         )?;
     }
     if let Some(id) = field("id") {
         post.id = match id {
             Value::Number(n) if n.is_i64() || n.is_u64() => n.to_string(),
-            _ => string(&[&"posts", &index, &"id"], Some(id), MAX_FIELD_CHARS)?,
+            _ => string(&[&"posts", &index, &"id"], Some(id), MAX_POST_ID_BYTES)?,
         };
     }
     if let Some(url) = field("url") {
         post.url = match url {
             Value::String(u) if u.is_empty() => String::new(),
-            _ => string(&[&"posts", &index, &"url"], Some(url), MAX_TEXT_CHARS)?,
+            _ => string(&[&"posts", &index, &"url"], Some(url), MAX_POST_URL_BYTES)?,
         };
     }
     if let Some(at) = field("created_at") {
@@ -291,7 +293,8 @@ fn post_of(index: usize, item: &Value, now: DateTime<Utc>) -> Result<Post, Unpro
     Ok(post)
 }
 
-/// A string of 1 to `max` characters (not blank) at `path`, else 422.
+/// A string of 1 to `max` bytes of UTF-8 (not blank) at `path`, else 422:
+/// the store's bound for the field.
 fn string(
     path: &[&dyn std::fmt::Display],
     value: Option<&Value>,
@@ -316,11 +319,11 @@ fn string(
             Some(value),
         ));
     }
-    if text.chars().count() > max {
+    if text.len() > max {
         return Err(problem(
             path,
             "string_too_long",
-            &format!("String should have at most {max} characters"),
+            &format!("String should have at most {max} bytes of UTF-8"),
             None,
         ));
     }
@@ -401,14 +404,17 @@ mod tests {
                 at(&["body", "posts", "0", "created_at"])
             )
         );
-        let long = format!(r#"{{"texts": ["{}"]}}"#, "x".repeat(MAX_TEXT_CHARS + 1));
+        let long = format!(
+            r#"{{"texts": ["{}"]}}"#,
+            "é".repeat(MAX_POST_TEXT_BYTES / 2 + 1)
+        );
         assert_eq!(
             kind_at(&long),
             ("string_too_long".into(), at(&["body", "texts", "0"]))
         );
         let many = format!(
             r#"{{"texts": [{}]}}"#,
-            vec![r#""a""#; MAX_SCORE_POSTS + 1].join(",")
+            vec![r#""a""#; MAX_SCORED_POSTS + 1].join(",")
         );
         assert_eq!(kind_at(&many), ("too_long".into(), at(&["body", "texts"])));
     }
