@@ -25,7 +25,7 @@ describe('a JS mention source', () => {
     assert.equal(source.calls[0].self, true)
     // The post from 400 days ago is older than `since`.
     assert.equal(analysis.mentionVolume, 3)
-    assert.deepEqual(analysis.platforms[0].sourceUrls, ['https://forum.example/1', '', ''])
+    assert.deepEqual(analysis.platforms[0].sourceUrls, ['https://forum.example/1'], 'posts without a link give none')
   })
 
   it('mixes with URL sources, and one object needs no array', async () => {

@@ -231,7 +231,7 @@ def test_score_posts_takes_a_dataframe(client):
     assert scored.scores == client.score_posts(TEXTS).scores
     by_platform = {p.platform: p for p in scored.platforms}
     assert (by_platform["a"].mention_count, by_platform["b"].mention_count) == (2, 1)
-    assert by_platform["a"].source_urls == ["https://a/1", "https://a/3"] and by_platform["b"].source_urls == [""]
+    assert by_platform["a"].source_urls == ["https://a/1", "https://a/3"] and by_platform["b"].source_urls == [], "no link, none listed"
     with pytest.raises(tickersense.InvalidInputError, match="without a 'text' column"):
         client.score_posts(pd.DataFrame({"body": TEXTS}))
 

@@ -338,7 +338,7 @@ async fn score_gives_each_post_its_polarity_and_the_platform_report() {
             &platforms[1]["mention_count"],
             &platforms[1]["source_urls"]
         ),
-        (&json!("user"), &json!(2), &json!(["", ""]))
+        (&json!("user"), &json!(2), &json!([]))
     );
     let user_mean = (want[0] + want[1]) / 2.0;
     assert!((platforms[1]["sentiment_score"].as_f64().unwrap() - user_mean).abs() < 1e-12);
