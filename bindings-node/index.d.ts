@@ -1016,9 +1016,9 @@ export interface PostScores {
  * `TypeError`, each naming the post (`scorePosts: posts[2].createdAt`).
  */
 export interface PostToScore {
-  /** The text to score, at most 40,000 characters. */
+  /** The text to score, at most 40,000 bytes of UTF-8. */
   text: string
-  /** The platform it is reported under (default `"user"`). */
+  /** The platform it is reported under (default `"user"`), at most 64 bytes. */
   platform?: string
   /** Its id (default its position in the array, as a string). */
   id?: string | number

@@ -75,7 +75,8 @@ def test_sentiment_report(client):
     assert s.mention_volume == sum(p.mention_count for p in s.platforms) > 0
     assert s.sentiment_trend == "insufficient_data", "no stored posts before in a fresh store"
     p = s.platforms[0]
-    assert p.platform == "sample" and "$TSLA" in p.keywords
+    assert p.platform == "sample" and len(p.keywords) == 10
+    assert not {"$tsla", "tsla"} & {k.lower() for k in p.keywords}, "the symbol itself is no keyword"
     assert len(p.source_urls) <= 10 and p.confidence == abs(p.sentiment_score)
     assert s.analysis_timestamp <= datetime.now(timezone.utc)
 

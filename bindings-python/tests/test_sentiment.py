@@ -65,7 +65,7 @@ def test_sentiment_lists_each_source_with_its_state():
     assert forum.posts == 0 and "the forum is down" in forum.reason and forum.retry_after is None
     assert [p.platform for p in s.platforms] == ["sample"]
     assert s.sentiment_trend in TRENDS
-    assert "sources=['sample:ok', 'forum:failed']" in repr(s)
+    assert 'sources=["sample:ok", "forum:failed"]' in repr(s)
     assert repr(forum).startswith('SourceStatus(platform="forum", state="failed", posts=0, reason="')
 
 
@@ -213,7 +213,7 @@ def test_score_posts_scores_each_text_as_the_analyzer_does(client):
     assert by_platform["user"].sentiment_score == pytest.approx((want[0] + want[1]) / 2, abs=1e-12)
     assert by_platform["forum"].source_urls == ["https://forum.example/7"]
     assert scored.overall == pytest.approx(sum(want) / 3, abs=1e-12)
-    assert repr(scored) == f"PostScores(analyzer=\"textblob\", posts=3, overall={scored.overall:.4f}, platforms=['forum', 'user'])"
+    assert repr(scored) == f"PostScores(analyzer=\"textblob\", posts=3, overall={scored.overall:.4f}, platforms=[\"forum\", \"user\"])"
 
 
 def test_score_posts_takes_a_dataframe(client):
