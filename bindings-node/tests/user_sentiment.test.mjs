@@ -72,7 +72,7 @@ describe('a JS analyzer', () => {
     assert.ok(Math.abs(analysis.currentSentiment - (0.8 + 0.8 - 0.4) / 3) < 1e-9, `${analysis.currentSentiment}`)
   })
 
-  it('as an object uses scoreMany once per platform, with `this` bound', async () => {
+  it('as an object uses scoreMany once per analysis, every platform in one batch, with `this` bound', async () => {
     const analyzer = {
       name: 'counting',
       batches: [],
@@ -86,8 +86,7 @@ describe('a JS analyzer', () => {
     }
     const analysis = await clientWith({ social: [forum('a'), forum('b')], analyzer }).sentiment('MSFT')
     assert.equal(analysis.currentSentiment, 0.25)
-    assert.equal(analyzer.batches.length, 2)
-    assert.deepEqual(analyzer.batches.map((b) => b.length), [3, 3])
+    assert.deepEqual(analyzer.batches.map((b) => b.length), [6])
   })
 
   it('with score alone has score called for each text, async or not', async () => {
