@@ -78,6 +78,8 @@ fn text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
 impl Options {
     /// The arguments as given, each URL or object checked for its shape;
     /// the URLs are parsed by [`Options::resolve`].
+    // One parameter per keyword of the constructors, as they take them.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Option<Text>,
         cache: Option<Text>,
