@@ -10,8 +10,14 @@ export type Interval = '1m' | '2m' | '5m' | '15m' | '30m' | '60m' | '90m' | '1h'
 /** Where a call got its bars: fetched now, read from the cache, or read from the store. */
 export type Origin = 'provider' | 'cache' | 'store'
 
-/** Direction of sentiment against the stored analyses of the last days. */
-export type Trend = 'improving' | 'stable' | 'declining' | 'unknown'
+/** Direction of sentiment: the stored posts of the last 24 hours against those of the 7 days before. */
+export type Trend = 'rising' | 'stable' | 'falling' | 'insufficient_data'
+
+/** How a social source answered during an analysis. */
+export type SourceState = 'ok' | 'failed' | 'rate_limited' | 'timed_out' | 'not_configured'
+
+/** An author's own label of their post (StockTwits' Bullish/Bearish). */
+export type AuthorLabel = 'bullish' | 'bearish'
 
 /** Where one symbol stands in a backfill. */
 export type BackfillState = 'pending' | 'running' | 'done' | 'failed'
@@ -161,6 +167,12 @@ export interface PostInput {
   url?: string
   /** The source's `platform` when left out. */
   platform?: string
+  /** The author's name. */
+  author?: string
+  /** The platform's own engagement figure (a score, likes): a whole number, not a sentiment. */
+  engagement?: number
+  /** The author's own label, which `sentimentAgreement` compares the analyzers with (any case). */
+  label?: AuthorLabel
 }
 
 /**
@@ -256,11 +268,14 @@ export declare class Client {
    */
   search(query: string, limit?: number | undefined | null, options?: CallOptions | undefined | null): Promise<Array<SearchHit>>
   /**
-   * The current social sentiment of `symbol`; each analysis is stored, and
-   * the trend compares it with the stored ones of the last days. A store
-   * that is down does not fail the call: the analysis resolves with
-   * `stored` false (and the trend `"unknown"` when the store cannot be
-   * read). `options.signal` aborts the call (as in `history`).
+   * The current social sentiment of `symbol`: every configured source
+   * asked at once, each post scored, the analysis and its posts stored
+   * and cached. A source that fails, times out, is rate-limited or has
+   * no credentials does not fail the call: `sources` lists each with its
+   * state. A store that is down does not fail it either: the analysis
+   * resolves with `stored` false (and the trend `"insufficient_data"`
+   * when the store cannot be read). `options.signal` aborts the call (as
+   * in `history`).
    */
   sentiment(symbol: string, options?: CallOptions | undefined | null): Promise<SentimentAnalysis>
   /**
@@ -275,12 +290,55 @@ export declare class Client {
    */
   storedHistory(symbol: string, periodOrOptions?: Period | HistoryOptions | undefined | null, interval?: Interval | undefined | null): Promise<History>
   /**
-   * Per-UTC-day sums of the stored sentiment analyses of `symbol` over the
-   * last `days` days (default 30; 1 to 3650, else `"InvalidInput"`),
-   * oldest first, one entry per day that has any. `options.signal`
-   * aborts the call (as in `history`).
+   * The daily sentiment of `symbol` over the last `days` days (default
+   * 30; 1 to 3650, else `"InvalidInput"`) from its distinct stored
+   * posts, only `options.platform`'s when given: one entry per UTC day
+   * with posts, oldest first. Analysing again never changes a day. One
+   * store read. `options.signal` aborts the call (as in `history`).
    */
-  sentimentDaily(symbol: string, days?: number | undefined | null, options?: CallOptions | undefined | null): Promise<Array<DailySentiment>>
+  sentimentHistory(symbol: string, options?: SentimentHistoryOptions | undefined | null): Promise<Array<DailySentiment>>
+  /**
+   * The stored per-platform analyses of `symbol` over the last `days`
+   * days (default 30; 1 to 3650, else `"InvalidInput"`), oldest first.
+   * One store read. `options.signal` aborts the call (as in `history`).
+   */
+  sentimentAnalyses(symbol: string, days?: number | undefined | null, options?: CallOptions | undefined | null): Promise<Array<SentimentRecord>>
+  /**
+   * The trend of `symbol` from its stored posts (the last 24 hours
+   * against the 7 days before), with the figures it was read from. One
+   * store read. `options.signal` aborts the call (as in `history`).
+   */
+  sentimentTrend(symbol: string, options?: CallOptions | undefined | null): Promise<TrendReport>
+  /**
+   * How often each analyzer's sign agrees with StockTwits authors' own
+   * Bullish/Bearish labels on the stored posts of the last `days` days
+   * (default 30; 1 to 3650, else `"InvalidInput"`), of `options.symbol`
+   * or of every symbol. One store read. `options.signal` aborts the call
+   * (as in `history`).
+   */
+  sentimentAgreement(options?: AgreementOptions | undefined | null): Promise<SentimentAgreement>
+  /**
+   * Scores posts you bring, as an analysis would: one polarity per post
+   * in their order and the per-platform report; nothing is stored or
+   * cached. `posts` holds post objects (`text`, and optionally
+   * `platform` (default `"user"`), `id` (default its position), `url`
+   * (default `""`), `createdAt` (default now)) or plain text strings. A
+   * post that does not fit rejects naming it and the field: a
+   * `TypeError` for a wrong type, `"InvalidInput"` for an unknown key, a
+   * missing or over-long text or an invalid `Date`. O(posts).
+   * `options.signal` aborts the call (as in `history`).
+   */
+  scorePosts(posts: Array<PostToScore | string>, options?: CallOptions | undefined | null): Promise<PostScores>
+  /**
+   * Up to `options.limit` (default 100; 1 to 1000) posts from each
+   * configured social source mentioning `symbol`, made in the last
+   * `options.days` days (default 7; 1 to 3650), newest first, each once:
+   * what an analysis scores, unscored, nothing stored. A source that
+   * fails is left out; when none answers, the call rejects with its
+   * error (`"Unauthorized"` when no source has its credentials).
+   * `options.signal` aborts the call (as in `history`).
+   */
+  mentions(symbol: string, options?: MentionsOptions | undefined | null): Promise<Array<Post>>
   /**
    * Fetches the history of `symbols` and keeps it in the store, at most
    * `concurrency` (default 4) at a time, over `period` (default `"1y"`)
@@ -408,6 +466,36 @@ export declare class Vader {
    * `StringExpected`).
    */
   polarityScoresMany(texts: Array<string>): Promise<VaderScoresColumns>
+}
+
+/**
+ * The symbol and look-back of a `sentimentAgreement` call, and the signal
+ * that aborts it.
+ */
+export interface AgreementOptions {
+  /** Only this symbol's posts; every symbol's when left out. */
+  symbol?: string
+  /**
+   * Days to look back, 1 to 3650 (default 30); anything else rejects
+   * with `"InvalidInput"`.
+   */
+  days?: number
+  /** As in `HistoryOptions`. */
+  signal?: AbortSignal
+}
+
+/** One analyzer's agreement with the authors' labels. */
+export interface AnalyzerAgreement {
+  /** The analyzer's name (`textblob`, `vader`, ...). */
+  analyzer: string
+  /** Labelled posts it scored. */
+  posts: number
+  /** Of those, posts whose score has the label's sign. */
+  agreed: number
+  /** `agreed / posts`; left out without posts. */
+  accuracy?: number
+  /** The same per label, bullish first. */
+  labels: Array<LabelAgreement>
 }
 
 /**
@@ -564,8 +652,9 @@ export interface Bar {
 
 /**
  * The signal that aborts one of the other calls that do I/O (`quote`,
- * `search`, `sentiment`, `sentimentDaily`, `backfillStatuses`,
- * `storedSeries`, `cacheStats`, `invalidate`), given as their last argument.
+ * `search`, `sentiment`, `sentimentAnalyses`, `sentimentTrend`,
+ * `scorePosts`, `backfillStatuses`, `storedSeries`, `cacheStats`,
+ * `invalidate`), given as their last argument.
  */
 export interface CallOptions {
   /**
@@ -626,20 +715,28 @@ export interface ClientOptions {
    * unreachable servers, 5xx answers and 429s are retried.
    */
   retries?: number
+  /**
+   * Reddit and X credentials, each winning over its environment
+   * variable (`REDDIT_CLIENT_ID`, `REDDIT_CLIENT_SECRET`,
+   * `REDDIT_USER_AGENT`, `X_BEARER_TOKEN`). A source without its
+   * credentials is reported `"not_configured"` by every analysis. Never
+   * shown in any error or log line.
+   */
+  socialCredentials?: SocialCredentials
 }
 
-/** Stored sentiment analyses of one symbol summed up over one UTC day. */
+/** The distinct stored posts of one symbol made on one UTC day. */
 export interface DailySentiment {
   /** Midnight UTC starting the day. */
   date: Date
-  /** Per-platform analyses stored that day. */
-  analyses: number
-  /** Posts those analyses scored. */
+  /** Distinct posts made that day. */
   mentions: number
-  /** Mention-weighted mean score, -1 to 1. */
+  /** Mean score of those posts, -1 to 1. */
   score: number
-  /** Mean confidence of the analyses. */
+  /** `Math.abs(score)`, the seed's confidence. */
   confidence: number
+  /** Posts by platform. */
+  platforms: Record<string, number>
 }
 
 /**
@@ -800,6 +897,20 @@ export interface HistoryResult {
   error?: ErrorInfo
 }
 
+/** How often one analyzer's sign agrees with one label. */
+export interface LabelAgreement {
+  /** `"bullish"` or `"bearish"`. */
+  label: AuthorLabel
+  /** Stored posts carrying the label that the analyzer scored. */
+  posts: number
+  /** Of those, posts whose score has the label's sign. */
+  agreed: number
+  /** Of those, posts scored exactly 0 (counted as not agreeing). */
+  neutral: number
+  /** `agreed / posts`; left out without posts. */
+  accuracy?: number
+}
+
 /** What only the author of a market-data provider knows, for its suite. */
 export interface MarketDataCheckOptions {
   /** A symbol the provider serves (default `"AAPL"`). */
@@ -808,6 +919,22 @@ export interface MarketDataCheckOptions {
   unknown?: string
   /** A search query it finds something for (default: `known`). */
   query?: string
+}
+
+/** The look-back and count of a `mentions` call, and the signal that aborts it. */
+export interface MentionsOptions {
+  /**
+   * Days to look back, 1 to 3650 (default 7); anything else rejects
+   * with `"InvalidInput"`.
+   */
+  days?: number
+  /**
+   * Most posts asked of each source, 1 to 1000 (default 100); anything
+   * else rejects with `"InvalidInput"`.
+   */
+  limit?: number
+  /** As in `HistoryOptions`. */
+  signal?: AbortSignal
 }
 
 /** What the suite of a mention source needs. */
@@ -846,6 +973,59 @@ export interface PlatformSentiment {
   keywords: Array<string>
   /** Up to ten links to the posts scored. */
   sourceUrls: Array<string>
+}
+
+/** One post mentioning a symbol, as its platform gave it. */
+export interface Post {
+  /** The platform (`reddit`, `x`, `stocktwits`, ...). */
+  platform: string
+  /** The platform's id for the post. */
+  id: string
+  /** The text scored (a Reddit post's title and body, say). */
+  text: string
+  /** Link to the post (`""` when the platform gives none). */
+  url: string
+  /** When it was posted. */
+  createdAt: Date
+  /** The author's name, when the platform tells it. */
+  author?: string
+  /** The platform's own engagement figure (Reddit's score, likes), not a sentiment. */
+  engagement?: number
+  /** The author's own label (StockTwits), when given. */
+  label?: AuthorLabel
+}
+
+/**
+ * Posts you brought, scored: one polarity per post in their order, and
+ * the per-platform report an analysis would give for them.
+ */
+export interface PostScores {
+  /** The analyzer's name. */
+  analyzer: string
+  /** One polarity per post, in the order given. */
+  scores: Array<number>
+  /** Mention-weighted mean over the platforms (0 without posts). */
+  overall: number
+  /** One entry per platform among the posts, by name. */
+  platforms: Array<PlatformSentiment>
+}
+
+/**
+ * A post you bring to `scorePosts`: only `text` is needed. Any other key
+ * rejects with `"InvalidInput"`, a field of the wrong type with a
+ * `TypeError`, each naming the post (`scorePosts: posts[2].createdAt`).
+ */
+export interface PostToScore {
+  /** The text to score, at most 40,000 bytes of UTF-8. */
+  text: string
+  /** The platform it is reported under (default `"user"`), at most 64 bytes. */
+  platform?: string
+  /** Its id (default its position in the array, as a string). */
+  id?: string | number
+  /** Link to it (default `""`). */
+  url?: string
+  /** When it was posted (default now); an invalid `Date` rejects. */
+  createdAt?: Date
 }
 
 /** The latest price of a symbol with its change against the previous close. */
@@ -908,6 +1088,18 @@ export interface SearchHit {
   exchange: string
 }
 
+/** Agreement of every analyzer that scored labelled posts, over a window. */
+export interface SentimentAgreement {
+  /** The symbol asked for; left out for all symbols. */
+  symbol?: string
+  /** The look-back in days. */
+  days: number
+  /** Labelled posts in the window. */
+  labelledPosts: number
+  /** One entry per analyzer, by name. */
+  analyzers: Array<AnalyzerAgreement>
+}
+
 /** The current social sentiment of a symbol, with its per-platform detail. */
 export interface SentimentAnalysis {
   /** The symbol analysed. */
@@ -915,8 +1107,9 @@ export interface SentimentAnalysis {
   /** Mention-weighted mean polarity over all platforms, -1 to 1. */
   currentSentiment: number
   /**
-   * Direction against stored analyses of the last days:
-   * `"improving"`, `"stable"`, `"declining"` or `"unknown"`.
+   * The stored posts of the last 24 hours against the 7 days before:
+   * `"rising"`, `"stable"`, `"falling"`, or `"insufficient_data"` with
+   * too few posts in either window.
    */
   sentimentTrend: Trend
   /** Posts scored over all platforms. */
@@ -926,12 +1119,74 @@ export interface SentimentAnalysis {
   /** One entry per platform that had posts. */
   platforms: Array<PlatformSentiment>
   /**
+   * One entry per configured source, in their order: how it answered.
+   * A source that failed, timed out, was rate-limited or has no
+   * credentials does not fail the analysis; it is listed here.
+   */
+  sources: Array<SourceStatus>
+  /**
    * False when the store was down and the analysis was not kept: the
-   * analysis is still right, but `sentimentDaily` and the next trend
-   * will not include it (and with a store that cannot be read either,
-   * `sentimentTrend` is `"unknown"`). True once kept.
+   * analysis is still right, but `sentimentHistory` and the next trend
+   * will not include its posts (and with a store that cannot be read
+   * either, `sentimentTrend` is `"insufficient_data"`). True once kept.
    */
   stored: boolean
+}
+
+/**
+ * The look-back and platform of a `sentimentHistory` call, and the
+ * signal that aborts it.
+ */
+export interface SentimentHistoryOptions {
+  /**
+   * Days to look back, 1 to 3650 (default 30); anything else rejects
+   * with `"InvalidInput"`.
+   */
+  days?: number
+  /** Only this platform's posts (`"reddit"`, `"stocktwits"`, ...). */
+  platform?: string
+  /** As in `HistoryOptions`. */
+  signal?: AbortSignal
+}
+
+/** One stored per-platform analysis (a row of the seed's `sentiment_data`). */
+export interface SentimentRecord {
+  /** The symbol analysed. */
+  symbol: string
+  /** When the analysis was made. */
+  timestamp: Date
+  /** The platform's figures. */
+  detail: PlatformSentiment
+}
+
+/**
+ * The social platforms' credentials, for `new Client({ socialCredentials })`.
+ * Each left out (or `null`) is read from its environment variable; any
+ * other key throws `"InvalidInput"`.
+ */
+export interface SocialCredentials {
+  /** Reddit app id (`REDDIT_CLIENT_ID`). */
+  redditClientId?: string
+  /** Reddit app secret (`REDDIT_CLIENT_SECRET`). */
+  redditClientSecret?: string
+  /** The `User-Agent` Reddit asks for (`REDDIT_USER_AGENT`); a descriptive default when unset. */
+  redditUserAgent?: string
+  /** X API v2 app bearer token (`X_BEARER_TOKEN`). */
+  xBearerToken?: string
+}
+
+/** How one source answered during an analysis. */
+export interface SourceStatus {
+  /** The platform its posts carry (`reddit`, `x`, `stocktwits`, ...). */
+  platform: string
+  /** How it answered. */
+  state: SourceState
+  /** Posts it gave, before de-duplication. */
+  posts: number
+  /** Why it did not answer (never a credential); left out when it did. */
+  reason?: string
+  /** Seconds to wait before asking again, for `"rate_limited"`. */
+  retryAfter?: number
 }
 
 /**
@@ -1011,6 +1266,20 @@ export interface TextBlobSentimentColumns {
   polarity: Float64Array
   /** Subjectivity of each text, 0 to 1. */
   subjectivity: Float64Array
+}
+
+/** The trend of a symbol and the figures it was read from. */
+export interface TrendReport {
+  /** `"rising"`, `"stable"`, `"falling"` or `"insufficient_data"`. */
+  trend: Trend
+  /** Mean score of the stored posts of the last 24 hours; left out without any. */
+  recentScore?: number
+  /** Stored posts of the last 24 hours. */
+  recentPosts: number
+  /** Mean score of the stored posts of the 7 days before; left out without any. */
+  baselineScore?: number
+  /** Stored posts of the 7 days before. */
+  baselinePosts: number
 }
 
 /**

@@ -59,7 +59,7 @@ impl Refusal {
 
 /// What `typeof` (with `null`, arrays and `Date`s told apart) calls `value`,
 /// for messages.
-fn describe(value: &Unknown<'_>) -> &'static str {
+pub(crate) fn describe(value: &Unknown<'_>) -> &'static str {
     match value.get_type() {
         Ok(ValueType::Undefined) => "undefined",
         Ok(ValueType::Null) => "null",
@@ -205,7 +205,8 @@ fn js_number(value: f64) -> String {
 /// a value of another type is refused, naming the option.
 pub struct Options<'env> {
     object: Object<'env>,
-    call: &'static str,
+    /// How messages name the object: `history: options`.
+    name: String,
 }
 
 impl<'env> Options<'env> {
@@ -219,19 +220,39 @@ impl<'env> Options<'env> {
         call: &'static str,
         known: &[&str],
     ) -> Result<Option<Self>, Refusal> {
-        let Some(object) = plain_object(value, &format!("{call}: options"))? else {
+        Self::read_as(
+            env,
+            value,
+            format!("{call}: options"),
+            &format!("{call}: unknown option"),
+            known,
+        )
+    }
+
+    /// Any plain object argument checked as [`Options::read`] checks
+    /// options: `name` names it in messages (`scorePosts: posts[2]`, whose
+    /// fields are then `scorePosts: posts[2].text`), and `unknown` starts
+    /// the message for a key not in `known`.
+    pub fn read_as(
+        env: &'env Env,
+        value: Option<Unknown<'env>>,
+        name: String,
+        unknown: &str,
+        known: &[&str],
+    ) -> Result<Option<Self>, Refusal> {
+        let Some(object) = plain_object(value, &name)? else {
             return Ok(None);
         };
         for key in own_keys(env, &object)? {
             if !known.contains(&key.as_str()) {
                 return Err(Refusal::Core(tickersense::Error::invalid_input(format!(
-                    "{call}: unknown option {}; known: {}",
+                    "{unknown} {}; known: {}",
                     echo(&key),
                     known.join(", ")
                 ))));
             }
         }
-        Ok(Some(Options { object, call }))
+        Ok(Some(Options { object, name }))
     }
 
     /// The option `key`, unless it is left out.
@@ -242,7 +263,7 @@ impl<'env> Options<'env> {
 
     /// How messages name the option `key`: `history: options.start`.
     pub fn name(&self, key: &str) -> String {
-        format!("{}: options.{key}", self.call)
+        format!("{}.{key}", self.name)
     }
 
     /// A `TypeError` for option `key` holding `value` where `wanted` goes.

@@ -7,6 +7,11 @@ pub use tickersense::service::{
     DEFAULT_INTERVAL, DEFAULT_PERIOD, DEFAULT_SEARCH_LIMIT, DEFAULT_SENTIMENT_DAYS,
 };
 
+/// The look-back of `mentions`, in days: the window an analysis reads.
+pub const DEFAULT_MENTION_DAYS: u32 = tickersense::service::MENTION_WINDOW_DAYS as u32;
+/// The posts `mentions` asks of each source: as many as an analysis asks.
+pub const DEFAULT_MENTION_LIMIT: usize = tickersense::service::POSTS_PER_SOURCE;
+
 /// The defaults as the docs of `index.d.ts` state them, by name, for the
 /// test that holds the docs to them.
 pub fn by_name() -> Vec<(&'static str, String)> {
@@ -14,6 +19,8 @@ pub fn by_name() -> Vec<(&'static str, String)> {
     vec![
         ("searchLimit", DEFAULT_SEARCH_LIMIT.to_string()),
         ("sentimentDays", DEFAULT_SENTIMENT_DAYS.to_string()),
+        ("mentionDays", DEFAULT_MENTION_DAYS.to_string()),
+        ("mentionLimit", DEFAULT_MENTION_LIMIT.to_string()),
         (
             "historyConcurrency",
             DEFAULT_HISTORY_CONCURRENCY.to_string(),

@@ -89,13 +89,25 @@ pub fn core_defaults_for_tests() -> std::collections::HashMap<String, String> {
 /// fields and options, which the literal unions of `index.d.ts` must list.
 #[napi(js_name = "__coreNamesForTests", skip_typescript)]
 pub fn core_names_for_tests() -> std::collections::HashMap<String, Vec<String>> {
-    use tickersense::{BackfillState, ErrorKind, Interval, Origin, Period, Trend};
+    use tickersense::{
+        AuthorLabel, BackfillState, ErrorKind, Interval, Origin, Period, SourceState, Trend,
+    };
     // Exhaustive matches: a variant added in core breaks the build here.
     let origin = |o: Origin| match o {
         Origin::Provider | Origin::Cache | Origin::Store => o.as_str(),
     };
     let trend = |t: Trend| match t {
-        Trend::Improving | Trend::Stable | Trend::Declining | Trend::Unknown => t.as_str(),
+        Trend::Rising | Trend::Stable | Trend::Falling | Trend::InsufficientData => t.as_str(),
+    };
+    let source_state = |s: SourceState| match s {
+        SourceState::Ok
+        | SourceState::Failed
+        | SourceState::RateLimited
+        | SourceState::TimedOut
+        | SourceState::NotConfigured => s.as_str(),
+    };
+    let label = |l: AuthorLabel| match l {
+        AuthorLabel::Bullish | AuthorLabel::Bearish => l.as_str(),
     };
     let state = |s: BackfillState| match s {
         BackfillState::Pending
@@ -129,13 +141,35 @@ pub fn core_names_for_tests() -> std::collections::HashMap<String, Vec<String>> 
             "Trend",
             names(
                 [
-                    Trend::Improving,
+                    Trend::Rising,
                     Trend::Stable,
-                    Trend::Declining,
-                    Trend::Unknown,
+                    Trend::Falling,
+                    Trend::InsufficientData,
                 ]
                 .map(trend)
                 .to_vec(),
+            ),
+        ),
+        (
+            "SourceState",
+            names(
+                [
+                    SourceState::Ok,
+                    SourceState::Failed,
+                    SourceState::RateLimited,
+                    SourceState::TimedOut,
+                    SourceState::NotConfigured,
+                ]
+                .map(source_state)
+                .to_vec(),
+            ),
+        ),
+        (
+            "AuthorLabel",
+            names(
+                [AuthorLabel::Bullish, AuthorLabel::Bearish]
+                    .map(label)
+                    .to_vec(),
             ),
         ),
         (

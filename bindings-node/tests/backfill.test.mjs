@@ -137,7 +137,7 @@ describe('backfill', () => {
     assert.deepEqual(report.rejected.map((r) => [r.position, r.symbol]), [[1, 'not a symbol']])
     assert.match(report.rejected[0].reason, /InvalidInput/)
     await rejectsWith(client.backfillStatuses('7h'), 'InvalidInput')
-    await rejectsWith(client.sentimentDaily('AAPL', 0), 'InvalidInput')
+    await rejectsWith(client.sentimentHistory('AAPL', { days: 0 }), 'InvalidInput')
     throwsWith(() => client.backfill(['AAPL'], range, 42), 'InvalidArg')
     assert.deepEqual((await client.backfillStatuses()).map((s) => s.symbol), ['AAPL'])
   })
@@ -159,27 +159,6 @@ describe('storedSeries', () => {
       assert.equal(s.coveredFrom.getTime(), start.getTime())
       assert.equal(s.coveredTo.getTime(), end.getTime())
     }
-  })
-})
-
-describe('sentimentDaily', () => {
-  it("sums today's analyses", async () => {
-    const client = newClient()
-    const today = () => new Date(new Date().toISOString().slice(0, 10) + 'T00:00:00Z').getTime()
-    const before = today()
-    await client.sentiment('AAPL')
-    await client.sentiment('AAPL')
-    const days = await client.sentimentDaily('AAPL')
-    const after = today()
-    assert.ok(days.length >= 1)
-    const last = days.at(-1)
-    assert.ok(last.date instanceof Date)
-    assert.ok([before, after].includes(last.date.getTime()), `date ${last.date.toISOString()}`)
-    assert.ok(last.analyses >= 1)
-    assert.ok(last.mentions >= 0)
-    assert.ok(last.score >= -1 && last.score <= 1)
-    assert.ok(last.confidence >= 0 && last.confidence <= 1)
-    assert.deepEqual(await client.sentimentDaily('MSFT', 1), [])
   })
 })
 

@@ -81,7 +81,7 @@ describe('examples/node_app.mjs', () => {
     assert.match(child.stdout, /^AAPL \d+\.\d\d USD/m)
     assert.match(child.stdout, /daily bars from the provider/)
     assert.match(child.stdout, /^NOPE: NotFound$/m)
-    assert.match(child.stdout, /^sentiment -?\d\.\d{3}, (improving|stable|declining|unknown), \d+ posts$/m)
+    assert.match(child.stdout, /^sentiment -?\d\.\d{3}, (rising|stable|falling|insufficient_data), \d+ posts$/m)
   })
 })
 
@@ -127,6 +127,10 @@ describe('index.d.ts', () => {
     for (const typed of [
       'origin: Origin',
       'sentimentTrend: Trend',
+      'trend: Trend',
+      'state: SourceState',
+      'label?: AuthorLabel',
+      'label: AuthorLabel',
       'state: BackfillState',
       'interval: Interval',
       'code: ErrorCode',
@@ -140,7 +144,7 @@ describe('index.d.ts', () => {
     ]) {
       assert.ok(dts.includes(typed), typed)
     }
-    assert.ok(!/\b(origin|state|sentimentTrend|code|period|role|status): string/.test(dts), 'a plain string is left')
+    assert.ok(!/\b(origin|state|sentimentTrend|trend|label|code|period|role|status): string/.test(dts), 'a plain string is left')
     assert.match(dts, /export interface TickersenseError extends Error/)
     assert.match(dts, /close\(\): Promise<void>/)
     assert.match(dts, /\[Symbol\.asyncDispose\]\(\): Promise<void>/)
@@ -150,7 +154,9 @@ describe('index.d.ts', () => {
     const flat = dts.replace(/\n\s*\*(?!\/) ?/g, ' ').replace(/\s+/g, ' ')
     const statements = {
       searchLimit: [/at most `limit` \(default (\d+)/g],
-      sentimentDays: [/last `days` days \(default (\d+)/g],
+      sentimentDays: [/last `days` days \(default (\d+)/g, /Days to look back, 1 to 3650 \(default (\d+)\); anything else rejects with `"InvalidInput"`\. \*\/ days\?: number \/\*\* Only this (?:platform|symbol)/g],
+      mentionDays: [/last `options\.days` days \(default (\d+); 1 to 3650\)/g, /Days to look back, 1 to 3650 \(default (\d+)\); anything else rejects with `"InvalidInput"`\. \*\/ days\?: number \/\*\* Most posts/g],
+      mentionLimit: [/Up to `options\.limit` \(default (\d+); 1 to 1000\)/g, /Most posts asked of each source, 1 to 1000 \(default (\d+)\)/g],
       historyConcurrency: [/`concurrency` \(default (\d+)\) fetched at a time/g, /1 to 64 \(default (\d+)\); anything else rejects with `"InvalidInput"`\. \*\/ concurrency\?: number \/\*\* As in `HistoryOptions`: aborts every fetch/g],
       backfillConcurrency: [/`concurrency` \(default (\d+)\) at a time, over/g, /1 to 64 \(default (\d+)\); anything else rejects with `"InvalidInput"`\. \*\/ concurrency\?: number \/\*\* As in `HistoryOptions`: aborts the run/g],
       period: [/Defaults: the last `"([^"]+)"`/g, /the same defaults \(the last `"([^"]+)"`/g, /`1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max` \(default `"([^"]+)"`\)/g, /\/\*\* As in `HistoryOptions` \(default `"([^"]+)"`\)\. \*\/ period/g],

@@ -50,7 +50,7 @@ describe('with the store refusing connections', () => {
     const analysis = await client.sentiment('MSFT')
     assert.equal(analysis.symbol, 'MSFT')
     assert.equal(analysis.stored, false)
-    assert.equal(analysis.sentimentTrend, 'unknown', 'the store cannot be read for the trend')
+    assert.equal(analysis.sentimentTrend, 'insufficient_data', 'the store cannot be read for the trend')
     assert.ok(analysis.platforms.length > 0)
     assert.ok(analysis.mentionVolume > 0)
   })
@@ -62,7 +62,10 @@ describe('with the store refusing connections', () => {
       client.backfill(['AAPL'], { period: '5d' }),
       client.backfillStatuses(),
       client.storedSeries(),
-      client.sentimentDaily('AAPL'),
+      client.sentimentHistory('AAPL'),
+      client.sentimentAnalyses('AAPL'),
+      client.sentimentTrend('AAPL'),
+      client.sentimentAgreement(),
     ]) {
       const error = await rejectsWith(call, 'Unavailable')
       assert.ok(!error.message.includes('hunter2'), error.message)

@@ -115,7 +115,8 @@ describe('sentiment', () => {
     assert.equal(s.symbol, 'TSLA')
     assert.ok(s.mentionVolume > 0)
     assert.ok(s.currentSentiment >= -1 && s.currentSentiment <= 1, `${s.currentSentiment}`)
-    assert.ok(['improving', 'stable', 'declining', 'unknown'].includes(s.sentimentTrend), s.sentimentTrend)
+    assert.ok(['rising', 'stable', 'falling', 'insufficient_data'].includes(s.sentimentTrend), s.sentimentTrend)
+    assert.deepEqual(s.sources, [{ platform: 'sample', state: 'ok', posts: s.mentionVolume }])
     assert.ok(s.analysisTimestamp instanceof Date)
     assert.ok(s.platforms.length >= 1)
     let mentions = 0

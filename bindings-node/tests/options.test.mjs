@@ -141,8 +141,12 @@ describe('method options', () => {
       assert.match(e.message, /backfill: options\.concurrency must be a whole number/)
       e = await rejectsWith(client.search('apple', bad), 'InvalidInput')
       assert.match(e.message, /search: limit must be a whole number/)
-      e = await rejectsWith(client.sentimentDaily('AAPL', bad), 'InvalidInput')
-      assert.match(e.message, /sentimentDaily: days must be a whole number/)
+      e = await rejectsWith(client.sentimentHistory('AAPL', { days: bad }), 'InvalidInput')
+      assert.match(e.message, /sentimentHistory: options\.days must be a whole number/)
+      e = await rejectsWith(client.mentions('AAPL', { limit: bad }), 'InvalidInput')
+      assert.match(e.message, /mentions: options\.limit must be a whole number/)
+      e = await rejectsWith(client.sentimentAnalyses('AAPL', bad), 'InvalidInput')
+      assert.match(e.message, /sentimentAnalyses: days must be a whole number/)
       assert.ok(e.message.endsWith(`not ${bad}`), e.message) // spelt as JS spells it
     }
   })

@@ -57,7 +57,18 @@ it('a strict ES module using the API type-checks', { skip }, () => {
     await client.quote('AAPL', { signal })
     await client.search('apple', 5, { signal })
     await client.sentiment('AAPL', {})
-    await client.sentimentDaily('AAPL', undefined, { signal })
+    const days = await client.sentimentHistory('AAPL', { days: 7, platform: 'reddit', signal })
+    const perPlatform: Record<string, number> = days[0].platforms
+    const analysis = await client.sentiment('AAPL')
+    const state: 'ok' | 'failed' | 'rate_limited' | 'timed_out' | 'not_configured' = analysis.sources[0].state
+    const trendName: 'rising' | 'stable' | 'falling' | 'insufficient_data' = (await client.sentimentTrend('AAPL')).trend
+    const records = await client.sentimentAnalyses('AAPL', 30, { signal })
+    const agreement = await client.sentimentAgreement({ symbol: 'AAPL', days: 7 })
+    const label: 'bullish' | 'bearish' | undefined = agreement.analyzers[0]?.labels[0]?.label
+    const scored = await client.scorePosts(['good', { text: 'bad', platform: 'forum', id: 3, createdAt: new Date() }])
+    const posts = await client.mentions('AAPL', { days: 1, limit: 5 })
+    const when: Date = posts[0].createdAt
+    console.log(perPlatform, state, trendName, records[0].detail.platform, label, scored.scores[0], when, analysis.sources[0].retryAfter)
     await client.backfillStatuses('1d', { signal })
     await Promise.all([client.storedSeries({ signal }), client.cacheStats({}), client.invalidate('stock_quote', undefined, { signal })])
     await client[Symbol.asyncDispose]()

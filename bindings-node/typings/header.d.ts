@@ -10,8 +10,14 @@ export type Interval = '1m' | '2m' | '5m' | '15m' | '30m' | '60m' | '90m' | '1h'
 /** Where a call got its bars: fetched now, read from the cache, or read from the store. */
 export type Origin = 'provider' | 'cache' | 'store'
 
-/** Direction of sentiment against the stored analyses of the last days. */
-export type Trend = 'improving' | 'stable' | 'declining' | 'unknown'
+/** Direction of sentiment: the stored posts of the last 24 hours against those of the 7 days before. */
+export type Trend = 'rising' | 'stable' | 'falling' | 'insufficient_data'
+
+/** How a social source answered during an analysis. */
+export type SourceState = 'ok' | 'failed' | 'rate_limited' | 'timed_out' | 'not_configured'
+
+/** An author's own label of their post (StockTwits' Bullish/Bearish). */
+export type AuthorLabel = 'bullish' | 'bearish'
 
 /** Where one symbol stands in a backfill. */
 export type BackfillState = 'pending' | 'running' | 'done' | 'failed'
@@ -161,6 +167,12 @@ export interface PostInput {
   url?: string
   /** The source's `platform` when left out. */
   platform?: string
+  /** The author's name. */
+  author?: string
+  /** The platform's own engagement figure (a score, likes): a whole number, not a sentiment. */
+  engagement?: number
+  /** The author's own label, which `sentimentAgreement` compares the analyzers with (any case). */
+  label?: AuthorLabel
 }
 
 /**

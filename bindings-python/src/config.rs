@@ -6,15 +6,15 @@ use std::sync::Arc;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyDict, PyString};
 use tickersense::provider::MarketData;
 use tickersense::resilience::checked_timeout;
 use tickersense::sentiment::Analyzer;
-use tickersense::social::{MentionSource, SourceUrl};
+use tickersense::social::{MentionSource, SocialCredentials, SourceUrl};
 use tickersense::{Config, ConfigOverrides, TickersenseBuilder};
 
 use crate::args::{opt_text, Int, Seconds, Text};
-use crate::error::py_result;
+use crate::error::{py_result, IntoPyErr};
 use crate::runtime::guarded;
 use crate::user::{describe, PyAnalyzer, PyMarketData, PyMentionSource};
 
@@ -26,6 +26,8 @@ pub struct Options {
     social_urls: Option<String>,
     timeout: Option<Seconds>,
     retries: Option<Int>,
+    /// `social_credentials=`: wins over the environment, key by key.
+    credentials: SocialCredentials,
     objects: Objects,
 }
 
@@ -76,6 +78,8 @@ fn text(value: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
 impl Options {
     /// The arguments as given, each URL or object checked for its shape;
     /// the URLs are parsed by [`Options::resolve`].
+    // One parameter per keyword of the constructors, as they take them.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store: Option<Text>,
         cache: Option<Text>,
@@ -84,7 +88,12 @@ impl Options {
         analyzer: Option<Bound<'_, PyAny>>,
         timeout: Option<Seconds>,
         retries: Option<Int>,
+        social_credentials: Option<Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
+        let credentials = social_credentials
+            .map(|given| credentials(&given))
+            .transpose()?
+            .unwrap_or_default();
         let mut overrides = ConfigOverrides {
             store: opt_text(store),
             cache: opt_text(cache),
@@ -146,6 +155,7 @@ impl Options {
             social_urls,
             timeout,
             retries,
+            credentials,
             objects,
         })
     }
@@ -162,11 +172,70 @@ impl Options {
             overrides.retries = Some(retries.within("retries", 0, i64::from(u32::MAX))?);
         }
         let mut config = guarded(|| Config::resolve(overrides))?;
+        config.social_credentials = self.credentials.or(config.social_credentials);
         if let Some(urls) = self.social_urls {
             config.social = py_result(SourceUrl::parse_many(&urls))?;
         }
         Ok((config, self.objects))
     }
+}
+
+/// The keys `social_credentials=` takes, each a `SocialCredentials` field.
+const CREDENTIAL_KEYS: [&str; 4] = [
+    "reddit_client_id",
+    "reddit_client_secret",
+    "reddit_user_agent",
+    "x_bearer_token",
+];
+
+/// `social_credentials=`: a dict of some of [`CREDENTIAL_KEYS`] to str (or
+/// None, left to the environment). An unknown key is `InvalidInputError`,
+/// a value of another type `TypeError`; neither message shows a value.
+fn credentials(given: &Bound<'_, PyAny>) -> PyResult<SocialCredentials> {
+    let dict = given.downcast::<PyDict>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "social_credentials must be a dict with keys among {}",
+            CREDENTIAL_KEYS.join(", ")
+        ))
+    })?;
+    let mut credentials = SocialCredentials::default();
+    for (key, value) in dict.iter() {
+        let Some(key) = text(&key)? else {
+            return Err(PyTypeError::new_err("social_credentials' keys must be str"));
+        };
+        let slot = match key.as_str() {
+            "reddit_client_id" => &mut credentials.reddit_client_id,
+            "reddit_client_secret" => &mut credentials.reddit_client_secret,
+            "reddit_user_agent" => &mut credentials.reddit_user_agent,
+            "x_bearer_token" => &mut credentials.x_bearer_token,
+            other => {
+                return Err(tickersense::Error::invalid_input(format!(
+                    "social_credentials has an unknown key {}; it takes {}",
+                    tickersense::error::echo(other),
+                    CREDENTIAL_KEYS.join(", ")
+                ))
+                .into_py_err())
+            }
+        };
+        if value.is_none() {
+            continue;
+        }
+        // Read without `Text`, whose message would quote the value.
+        let value = value.downcast::<PyString>().map_err(|_| {
+            PyTypeError::new_err(format!("social_credentials['{key}'] must be str or None"))
+        })?;
+        let value = value.to_str().map_err(|_| {
+            tickersense::Error::invalid_input(format!(
+                "social_credentials['{key}'] holds a lone surrogate, which is not Unicode"
+            ))
+            .into_py_err()
+        })?;
+        let value = value.trim();
+        if !value.is_empty() {
+            *slot = Some(value.to_owned());
+        }
+    }
+    Ok(credentials)
 }
 
 /// `Client(store=..., ...)` with every URL's password hidden and objects

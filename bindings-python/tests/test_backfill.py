@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 import uuid
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 import pytest
 
@@ -227,24 +227,6 @@ def test_stored_series_lists_the_backfilled_symbols(sqlite_url):
         assert s.first_bar == status.first_bar and s.last_bar == status.last_bar
         assert s.covered_from == START and s.covered_to == END
     assert repr(series["AAPL"]).startswith('StoredSeries(symbol="AAPL", interval="1d", bars=')
-
-
-def test_sentiment_daily_sums_todays_analyses(sqlite_url):
-    client = tickersense.Client(store=sqlite_url, cache="none://")
-    before = datetime.now(timezone.utc).date()
-    client.sentiment("AAPL")
-    client.sentiment("AAPL")
-    days = client.sentiment_daily("AAPL")
-    after = datetime.now(timezone.utc).date()
-    assert days and all(isinstance(d, tickersense.DailySentiment) for d in days)
-    today = days[-1]
-    assert type(today.date) is date and today.date in (before, after)
-    assert today.analyses >= 1 and today.mentions >= 0
-    assert -1 <= today.score <= 1 and 0 <= today.confidence <= 1
-    assert repr(today).startswith(f'DailySentiment(date="{today.date.isoformat()}", analyses=')
-    assert client.sentiment_daily("MSFT", days=1) == []
-    with pytest.raises(tickersense.InvalidInputError):
-        client.sentiment_daily("AAPL", days=0)
 
 
 @pytest.fixture

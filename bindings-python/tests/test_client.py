@@ -73,9 +73,10 @@ def test_sentiment_report(client):
     assert s.symbol == "TSLA"
     assert -1.0 <= s.current_sentiment <= 1.0
     assert s.mention_volume == sum(p.mention_count for p in s.platforms) > 0
-    assert s.sentiment_trend == "unknown", "no earlier analysis in a fresh store"
+    assert s.sentiment_trend == "insufficient_data", "no stored posts before in a fresh store"
     p = s.platforms[0]
-    assert p.platform == "sample" and "$TSLA" in p.keywords
+    assert p.platform == "sample" and len(p.keywords) == 10
+    assert not {"$tsla", "tsla"} & {k.lower() for k in p.keywords}, "the symbol itself is no keyword"
     assert len(p.source_urls) <= 10 and p.confidence == abs(p.sentiment_score)
     assert s.analysis_timestamp <= datetime.now(timezone.utc)
 
@@ -268,7 +269,14 @@ def _values(client):
         report,
         progress[-1],
         client.stored_series()[0],
-        client.sentiment_daily("AAPL")[0],
+        client.sentiment_history("AAPL")[0],
+        client.sentiment_history("AAPL"),
+        s.sources[0],
+        client.sentiment_analyses("AAPL")[0],
+        client.sentiment_trend("AAPL"),
+        client.sentiment_agreement(),
+        client.score_posts(["great stock", {"text": "bad news", "platform": "forum"}]),
+        client.mentions("AAPL")[0],
     ]
 
 
@@ -277,7 +285,7 @@ def test_value_objects_compare_hash_pickle_and_copy_by_value(client):
     import pickle
 
     values = _values(client)
-    assert len({type(v) for v in values}) == 12
+    assert len({type(v) for v in values}) == 19
     for v in values:
         for again in (pickle.loads(pickle.dumps(v)), copy.copy(v), copy.deepcopy(v)):
             assert type(again) is type(v) and again == v and not (again != v), type(v)
@@ -368,7 +376,8 @@ def test_help_shows_the_real_defaults():
         assert (history["period"].default, history["interval"].default) == ("1mo", "1d")
         assert inspect.signature(cls.history_many).parameters["concurrency"].default == 8
         assert inspect.signature(cls.search).parameters["limit"].default == 10
-        assert inspect.signature(cls.sentiment_daily).parameters["days"].default == 30
+        assert inspect.signature(cls.sentiment_history).parameters["days"].default == 30
+        assert inspect.signature(cls.sentiment_analyses).parameters["days"].default == 30
 
 
 def test_close_gives_postgres_connections_back():

@@ -125,8 +125,13 @@ def test_panics_inside_calls_are_internal_errors():
 @pytest.mark.parametrize(
     "call,message",
     [
-        (lambda c: c.sentiment_daily("AAPL", days=-5), "days must be 1 to 3650, not -5"),
-        (lambda c: c.sentiment_daily("AAPL", days=2**40), "days must be 1 to 3650, not 1099511627776"),
+        (lambda c: c.sentiment_history("AAPL", days=-5), "days must be 1 to 3650, not -5"),
+        (lambda c: c.sentiment_history("AAPL", days=2**40), "days must be 1 to 3650, not 1099511627776"),
+        (lambda c: c.sentiment_analyses("AAPL", days=0), "days must be 1 to 3650, not 0"),
+        (lambda c: c.sentiment_agreement(days=3651), "days must be 1 to 3650, not 3651"),
+        (lambda c: c.mentions("AAPL", days=0), "days must be 1 to 3650, not 0"),
+        (lambda c: c.mentions("AAPL", limit=0), "limit must be 1 to 1000, not 0"),
+        (lambda c: c.mentions("AAPL", limit=1001), "limit must be 1 to 1000, not 1001"),
         (lambda c: c.search("apple", limit=10**30), "limit must be 1 to 100, not 1" + "0" * 30),
         (lambda c: c.search("apple", limit=-(10**400)), "limit must be 1 to 100, not an integer of about 401 digits"),
         # Past 4,300 digits Python itself refuses to write the number out.
@@ -149,7 +154,9 @@ def test_wrong_integer_types_stay_type_errors(client):
     with pytest.raises(TypeError):
         client.search("apple", limit=2.5)
     with pytest.raises(TypeError):
-        client.sentiment_daily("AAPL", days="30")
+        client.sentiment_history("AAPL", days="30")
+    with pytest.raises(TypeError):
+        client.mentions("AAPL", limit=1.5)
 
 
 @pytest.mark.parametrize(

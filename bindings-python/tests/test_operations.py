@@ -44,7 +44,12 @@ def test_defaults_are_the_documented_ones():
     sig = inspect.signature(tickersense.Client.history)
     assert (sig.parameters["period"].default, sig.parameters["interval"].default) == ("1mo", "1d")
     assert inspect.signature(tickersense.Client.search).parameters["limit"].default == 10
-    assert inspect.signature(tickersense.Client.sentiment_daily).parameters["days"].default == 30
+    history = inspect.signature(tickersense.Client.sentiment_history).parameters
+    assert (history["days"].default, history["platform"].default) == (30, None)
+    mentions = inspect.signature(tickersense.Client.mentions).parameters
+    assert (mentions["days"].default, mentions["limit"].default) == (7, 100)
+    agreement = inspect.signature(tickersense.Client.sentiment_agreement).parameters
+    assert (agreement["symbol"].default, agreement["days"].default) == (None, 30)
     backfill = inspect.signature(tickersense.Client.backfill).parameters
     assert (backfill["period"].default, backfill["concurrency"].default) == ("1y", 4)
     assert inspect.signature(tickersense.Client.history_many).parameters["concurrency"].default == 8

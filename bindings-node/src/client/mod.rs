@@ -13,13 +13,16 @@ use crate::backfill::{BackfillReport, BackfillStatus};
 use crate::cache::NamespaceStats;
 use crate::defaults::{
     DEFAULT_BACKFILL_CONCURRENCY, DEFAULT_BACKFILL_PERIOD, DEFAULT_HISTORY_CONCURRENCY,
-    DEFAULT_SEARCH_LIMIT, DEFAULT_SENTIMENT_DAYS,
+    DEFAULT_MENTION_DAYS, DEFAULT_MENTION_LIMIT, DEFAULT_SEARCH_LIMIT, DEFAULT_SENTIMENT_DAYS,
 };
 use crate::error::{coded_rejection, guard};
 use crate::js::JsBackends;
 use crate::market::{History, HistoryResult, Quote, SearchHit};
 use crate::promise;
-use crate::sentiment::{DailySentiment, SentimentAnalysis};
+use crate::sentiment::{
+    DailySentiment, Post, PostScores, PostToScore, SentimentAgreement, SentimentAnalysis,
+    SentimentRecord, TrendReport,
+};
 use crate::store::StoredSeries;
 
 mod health;
@@ -28,7 +31,9 @@ mod progress;
 
 pub use health::{role_names, status_names, BackendHealth};
 pub use options::{
-    BackfillOptions, CallOptions, ClientOptions, HealthOptions, HistoryManyOptions, HistoryOptions,
+    AgreementOptions, BackfillOptions, CallOptions, ClientOptions, HealthOptions,
+    HistoryManyOptions, HistoryOptions, MentionsOptions, SentimentHistoryOptions,
+    SocialCredentials,
 };
 use progress::{ProgressCallback, ProgressRelay};
 
@@ -189,11 +194,14 @@ impl Client {
         })
     }
 
-    /// The current social sentiment of `symbol`; each analysis is stored, and
-    /// the trend compares it with the stored ones of the last days. A store
-    /// that is down does not fail the call: the analysis resolves with
-    /// `stored` false (and the trend `"unknown"` when the store cannot be
-    /// read). `options.signal` aborts the call (as in `history`).
+    /// The current social sentiment of `symbol`: every configured source
+    /// asked at once, each post scored, the analysis and its posts stored
+    /// and cached. A source that fails, times out, is rate-limited or has
+    /// no credentials does not fail the call: `sources` lists each with its
+    /// state. A store that is down does not fail it either: the analysis
+    /// resolves with `stored` false (and the trend `"insufficient_data"`
+    /// when the store cannot be read). `options.signal` aborts the call (as
+    /// in `history`).
     #[napi(ts_return_type = "Promise<SentimentAnalysis>")]
     pub fn sentiment<'env>(
         &self,
@@ -241,29 +249,153 @@ impl Client {
         })
     }
 
-    /// Per-UTC-day sums of the stored sentiment analyses of `symbol` over the
-    /// last `days` days (default 30; 1 to 3650, else `"InvalidInput"`),
-    /// oldest first, one entry per day that has any. `options.signal`
-    /// aborts the call (as in `history`).
+    /// The daily sentiment of `symbol` over the last `days` days (default
+    /// 30; 1 to 3650, else `"InvalidInput"`) from its distinct stored
+    /// posts, only `options.platform`'s when given: one entry per UTC day
+    /// with posts, oldest first. Analysing again never changes a day. One
+    /// store read. `options.signal` aborts the call (as in `history`).
     #[napi(ts_return_type = "Promise<Array<DailySentiment>>")]
-    pub fn sentiment_daily<'env>(
+    pub fn sentiment_history<'env>(
+        &self,
+        env: &'env Env,
+        symbol: String,
+        #[napi(ts_arg_type = "SentimentHistoryOptions | undefined | null")] options: Option<
+            Unknown<'_>,
+        >,
+    ) -> napi::Result<PromiseRaw<'env, Vec<DailySentiment>>> {
+        let inner = Arc::clone(&self.inner);
+        promise::call(env, || {
+            let options = SentimentHistoryOptions::read(env, options)?;
+            let days = options.days.unwrap_or(DEFAULT_SENTIMENT_DAYS);
+            let platform = options.platform;
+            let work = async move {
+                let days = inner
+                    .sentiment_history(&symbol, days, platform.as_deref())
+                    .await?;
+                Ok(days.into_iter().map(DailySentiment::from).collect())
+            };
+            Ok((options.signal, work))
+        })
+    }
+
+    /// The stored per-platform analyses of `symbol` over the last `days`
+    /// days (default 30; 1 to 3650, else `"InvalidInput"`), oldest first.
+    /// One store read. `options.signal` aborts the call (as in `history`).
+    #[napi(ts_return_type = "Promise<Array<SentimentRecord>>")]
+    pub fn sentiment_analyses<'env>(
         &self,
         env: &'env Env,
         symbol: String,
         days: Option<f64>,
         #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
-    ) -> napi::Result<PromiseRaw<'env, Vec<DailySentiment>>> {
+    ) -> napi::Result<PromiseRaw<'env, Vec<SentimentRecord>>> {
         let inner = Arc::clone(&self.inner);
         promise::call(env, || {
             let days = days.map_or(Ok(DEFAULT_SENTIMENT_DAYS), |n| {
-                whole_number("sentimentDaily: days", n)
+                whole_number("sentimentAnalyses: days", n)
             })?;
-            let signal = CallOptions::read(env, options, "sentimentDaily")?.signal;
+            let signal = CallOptions::read(env, options, "sentimentAnalyses")?.signal;
             let work = async move {
-                let days = inner.sentiment_daily(&symbol, days).await?;
-                Ok(days.into_iter().map(DailySentiment::from).collect())
+                let records = inner.sentiment_analyses(&symbol, days).await?;
+                Ok(records.into_iter().map(SentimentRecord::from).collect())
             };
             Ok((signal, work))
+        })
+    }
+
+    /// The trend of `symbol` from its stored posts (the last 24 hours
+    /// against the 7 days before), with the figures it was read from. One
+    /// store read. `options.signal` aborts the call (as in `history`).
+    #[napi(ts_return_type = "Promise<TrendReport>")]
+    pub fn sentiment_trend<'env>(
+        &self,
+        env: &'env Env,
+        symbol: String,
+        #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
+    ) -> napi::Result<PromiseRaw<'env, TrendReport>> {
+        let inner = Arc::clone(&self.inner);
+        promise::call(env, || {
+            let signal = CallOptions::read(env, options, "sentimentTrend")?.signal;
+            let work = async move { inner.sentiment_trend(&symbol).await.map(TrendReport::from) };
+            Ok((signal, work))
+        })
+    }
+
+    /// How often each analyzer's sign agrees with StockTwits authors' own
+    /// Bullish/Bearish labels on the stored posts of the last `days` days
+    /// (default 30; 1 to 3650, else `"InvalidInput"`), of `options.symbol`
+    /// or of every symbol. One store read. `options.signal` aborts the call
+    /// (as in `history`).
+    #[napi(ts_return_type = "Promise<SentimentAgreement>")]
+    pub fn sentiment_agreement<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "AgreementOptions | undefined | null")] options: Option<Unknown<'_>>,
+    ) -> napi::Result<PromiseRaw<'env, SentimentAgreement>> {
+        let inner = Arc::clone(&self.inner);
+        promise::call(env, || {
+            let options = AgreementOptions::read(env, options)?;
+            let days = options.days.unwrap_or(DEFAULT_SENTIMENT_DAYS);
+            let symbol = options.symbol;
+            let work = async move {
+                inner
+                    .sentiment_agreement(symbol.as_deref(), days)
+                    .await
+                    .map(SentimentAgreement::from)
+            };
+            Ok((options.signal, work))
+        })
+    }
+
+    /// Scores posts you bring, as an analysis would: one polarity per post
+    /// in their order and the per-platform report; nothing is stored or
+    /// cached. `posts` holds post objects (`text`, and optionally
+    /// `platform` (default `"user"`), `id` (default its position), `url`
+    /// (default `""`), `createdAt` (default now)) or plain text strings. A
+    /// post that does not fit rejects naming it and the field: a
+    /// `TypeError` for a wrong type, `"InvalidInput"` for an unknown key, a
+    /// missing or over-long text or an invalid `Date`. O(posts).
+    /// `options.signal` aborts the call (as in `history`).
+    #[napi(ts_return_type = "Promise<PostScores>")]
+    pub fn score_posts<'env>(
+        &self,
+        env: &'env Env,
+        #[napi(ts_arg_type = "Array<PostToScore | string>")] posts: Unknown<'_>,
+        #[napi(ts_arg_type = "CallOptions | undefined | null")] options: Option<Unknown<'_>>,
+    ) -> napi::Result<PromiseRaw<'env, PostScores>> {
+        let inner = Arc::clone(&self.inner);
+        promise::call(env, || {
+            let posts = PostToScore::read_all(env, &posts)?;
+            let signal = CallOptions::read(env, options, "scorePosts")?.signal;
+            let work = async move { inner.score_posts(posts).await.map(PostScores::from) };
+            Ok((signal, work))
+        })
+    }
+
+    /// Up to `options.limit` (default 100; 1 to 1000) posts from each
+    /// configured social source mentioning `symbol`, made in the last
+    /// `options.days` days (default 7; 1 to 3650), newest first, each once:
+    /// what an analysis scores, unscored, nothing stored. A source that
+    /// fails is left out; when none answers, the call rejects with its
+    /// error (`"Unauthorized"` when no source has its credentials).
+    /// `options.signal` aborts the call (as in `history`).
+    #[napi(ts_return_type = "Promise<Array<Post>>")]
+    pub fn mentions<'env>(
+        &self,
+        env: &'env Env,
+        symbol: String,
+        #[napi(ts_arg_type = "MentionsOptions | undefined | null")] options: Option<Unknown<'_>>,
+    ) -> napi::Result<PromiseRaw<'env, Vec<Post>>> {
+        let inner = Arc::clone(&self.inner);
+        promise::call(env, || {
+            let options = MentionsOptions::read(env, options)?;
+            let days = options.days.unwrap_or(DEFAULT_MENTION_DAYS);
+            let limit = options.limit.map_or(DEFAULT_MENTION_LIMIT, |n| n as usize);
+            let work = async move {
+                let posts = inner.mentions(&symbol, days, limit).await?;
+                Ok(posts.into_iter().map(Post::from).collect())
+            };
+            Ok((options.signal, work))
         })
     }
 

@@ -58,6 +58,82 @@ pub struct ClientOptions {
     /// 2^32 - 1, else the constructor throws `"InvalidInput"`. Only timeouts,
     /// unreachable servers, 5xx answers and 429s are retried.
     pub retries: Option<u32>,
+    /// Reddit and X credentials, each winning over its environment
+    /// variable (`REDDIT_CLIENT_ID`, `REDDIT_CLIENT_SECRET`,
+    /// `REDDIT_USER_AGENT`, `X_BEARER_TOKEN`). A source without its
+    /// credentials is reported `"not_configured"` by every analysis. Never
+    /// shown in any error or log line.
+    pub social_credentials: Option<SocialCredentials>,
+}
+
+/// The social platforms' credentials, for `new Client({ socialCredentials })`.
+/// Each left out (or `null`) is read from its environment variable; any
+/// other key throws `"InvalidInput"`.
+#[napi(object, object_from_js = false, object_to_js = false)]
+// No Debug: it holds secrets.
+#[derive(Clone, Default)]
+pub struct SocialCredentials {
+    /// Reddit app id (`REDDIT_CLIENT_ID`).
+    pub reddit_client_id: Option<String>,
+    /// Reddit app secret (`REDDIT_CLIENT_SECRET`).
+    pub reddit_client_secret: Option<String>,
+    /// The `User-Agent` Reddit asks for (`REDDIT_USER_AGENT`); a descriptive default when unset.
+    pub reddit_user_agent: Option<String>,
+    /// X API v2 app bearer token (`X_BEARER_TOKEN`).
+    pub x_bearer_token: Option<String>,
+}
+
+impl SocialCredentials {
+    /// The JS names of the credentials.
+    const KEYS: &'static [&'static str] = &[
+        "redditClientId",
+        "redditClientSecret",
+        "redditUserAgent",
+        "xBearerToken",
+    ];
+
+    /// `options.socialCredentials`: refusals name the key, never a value.
+    fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Option<Self>, Refusal> {
+        let Some(given) = Options::read_as(
+            env,
+            value,
+            "new Client: options.socialCredentials".to_owned(),
+            "new Client: unknown key in options.socialCredentials:",
+            Self::KEYS,
+        )?
+        else {
+            return Ok(None);
+        };
+        let secret = |key: &str| -> Result<Option<String>, Refusal> {
+            match given.get(key)? {
+                None => Ok(None),
+                Some(value) if value.get_type()? == ValueType::String => {
+                    let text = value.coerce_to_string()?.into_utf8()?.into_owned()?;
+                    let text = text.trim();
+                    Ok((!text.is_empty()).then(|| text.to_owned()))
+                }
+                Some(_) => Err(Refusal::Type(format!(
+                    "{} must be a string",
+                    given.name(key)
+                ))),
+            }
+        };
+        Ok(Some(SocialCredentials {
+            reddit_client_id: secret("redditClientId")?,
+            reddit_client_secret: secret("redditClientSecret")?,
+            reddit_user_agent: secret("redditUserAgent")?,
+            x_bearer_token: secret("xBearerToken")?,
+        }))
+    }
+
+    fn into_core(self) -> tickersense::social::SocialCredentials {
+        tickersense::social::SocialCredentials {
+            reddit_client_id: self.reddit_client_id,
+            reddit_client_secret: self.reddit_client_secret,
+            reddit_user_agent: self.reddit_user_agent,
+            x_bearer_token: self.x_bearer_token,
+        }
+    }
 }
 
 impl ClientOptions {
@@ -70,6 +146,7 @@ impl ClientOptions {
         "analyzer",
         "timeout",
         "retries",
+        "socialCredentials",
     ];
 
     /// The options given to `new Client(options)`: the URLs and names, and
@@ -118,6 +195,7 @@ impl ClientOptions {
             analyzer,
             timeout: options.number("timeout")?,
             retries: options.count("retries")?,
+            social_credentials: SocialCredentials::read(env, options.get("socialCredentials")?)?,
         };
         Ok((options, backends))
     }
@@ -127,7 +205,7 @@ impl ClientOptions {
     /// the defaults.
     pub(super) fn into_config(self) -> tickersense::Result<Config> {
         let timeout = self.timeout.map(checked_timeout).transpose()?;
-        Config::resolve(ConfigOverrides {
+        let mut config = Config::resolve(ConfigOverrides {
             store: self.store,
             cache: self.cache,
             market_data: self.market_data,
@@ -135,7 +213,11 @@ impl ClientOptions {
             analyzer: self.analyzer,
             timeout,
             retries: self.retries,
-        })
+        })?;
+        if let Some(given) = self.social_credentials {
+            config.social_credentials = given.into_core().or(config.social_credentials);
+        }
+        Ok(config)
     }
 }
 
@@ -384,8 +466,9 @@ impl HealthOptions {
 }
 
 /// The signal that aborts one of the other calls that do I/O (`quote`,
-/// `search`, `sentiment`, `sentimentDaily`, `backfillStatuses`,
-/// `storedSeries`, `cacheStats`, `invalidate`), given as their last argument.
+/// `search`, `sentiment`, `sentimentAnalyses`, `sentimentTrend`,
+/// `scorePosts`, `backfillStatuses`, `storedSeries`, `cacheStats`,
+/// `invalidate`), given as their last argument.
 #[napi(object, object_from_js = false, object_to_js = false)]
 #[derive(Default)]
 pub struct CallOptions {
@@ -408,6 +491,103 @@ impl CallOptions {
                 signal: options.signal("signal")?,
             }),
             None => Ok(CallOptions::default()),
+        }
+    }
+}
+
+/// The look-back and platform of a `sentimentHistory` call, and the
+/// signal that aborts it.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
+pub struct SentimentHistoryOptions {
+    /// Days to look back, 1 to 3650 (default 30); anything else rejects
+    /// with `"InvalidInput"`.
+    pub days: Option<u32>,
+    /// Only this platform's posts (`"reddit"`, `"stocktwits"`, ...).
+    pub platform: Option<String>,
+    /// As in `HistoryOptions`.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+impl SentimentHistoryOptions {
+    /// The options given to `sentimentHistory(symbol, options)`.
+    pub(super) fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+        match Options::read(
+            env,
+            value,
+            "sentimentHistory",
+            &["days", "platform", "signal"],
+        )? {
+            Some(o) => Ok(SentimentHistoryOptions {
+                days: o.count("days")?,
+                platform: o.string("platform")?,
+                signal: o.signal("signal")?,
+            }),
+            None => Ok(SentimentHistoryOptions::default()),
+        }
+    }
+}
+
+/// The symbol and look-back of a `sentimentAgreement` call, and the signal
+/// that aborts it.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
+pub struct AgreementOptions {
+    /// Only this symbol's posts; every symbol's when left out.
+    pub symbol: Option<String>,
+    /// Days to look back, 1 to 3650 (default 30); anything else rejects
+    /// with `"InvalidInput"`.
+    pub days: Option<u32>,
+    /// As in `HistoryOptions`.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+impl AgreementOptions {
+    /// The options given to `sentimentAgreement(options)`.
+    pub(super) fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+        match Options::read(
+            env,
+            value,
+            "sentimentAgreement",
+            &["symbol", "days", "signal"],
+        )? {
+            Some(o) => Ok(AgreementOptions {
+                symbol: o.string("symbol")?,
+                days: o.count("days")?,
+                signal: o.signal("signal")?,
+            }),
+            None => Ok(AgreementOptions::default()),
+        }
+    }
+}
+
+/// The look-back and count of a `mentions` call, and the signal that aborts it.
+#[napi(object, object_from_js = false, object_to_js = false)]
+#[derive(Default)]
+pub struct MentionsOptions {
+    /// Days to look back, 1 to 3650 (default 7); anything else rejects
+    /// with `"InvalidInput"`.
+    pub days: Option<u32>,
+    /// Most posts asked of each source, 1 to 1000 (default 100); anything
+    /// else rejects with `"InvalidInput"`.
+    pub limit: Option<u32>,
+    /// As in `HistoryOptions`.
+    #[napi(ts_type = "AbortSignal")]
+    pub signal: Option<Signal>,
+}
+
+impl MentionsOptions {
+    /// The options given to `mentions(symbol, options)`.
+    pub(super) fn read(env: &Env, value: Option<Unknown<'_>>) -> Result<Self, Refusal> {
+        match Options::read(env, value, "mentions", &["days", "limit", "signal"])? {
+            Some(o) => Ok(MentionsOptions {
+                days: o.count("days")?,
+                limit: o.count("limit")?,
+                signal: o.signal("signal")?,
+            }),
+            None => Ok(MentionsOptions::default()),
         }
     }
 }

@@ -1,7 +1,8 @@
 //! A user's JS mention source as core's [`MentionSource`]: a `platform`
 //! name and `mentions(symbol, since, limit)` returning (or resolving to) an
-//! array of posts `{id, text, url?, createdAt, platform?}` (`createdAt` a
-//! `Date`). Posts made before `since` are dropped, the rest put newest
+//! array of posts `{id, text, url?, createdAt, platform?, author?,
+//! engagement?, label?}` (`createdAt` a `Date`, `label` `"bullish"` or
+//! `"bearish"`, the author's own). Posts made before `since` are dropped, the rest put newest
 //! first, and at most `limit` are kept. A throw or rejection is `Upstream` unless the error's `code` names
 //! another kind; a post that does not fit is `Upstream` naming the field.
 
@@ -9,7 +10,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::{Env, Unknown};
 use tickersense::social::MentionSource;
-use tickersense::{ErrorKind, Post, Symbol};
+use tickersense::{AuthorLabel, ErrorKind, Post, Symbol};
 
 use super::call::{FromJs, Method};
 use tickersense::model::limits::MAX_ANSWER_POSTS;
@@ -66,12 +67,18 @@ impl MentionSource for JsMentionSource {
             .await?;
         let mut posts: Vec<Post> = posts
             .into_iter()
-            .map(|p| Post {
-                id: p.id,
-                platform: p.platform.unwrap_or_else(|| self.platform.clone()),
-                text: p.text,
-                url: p.url.unwrap_or_default(),
-                created_at: p.created_at,
+            .map(|p| {
+                let mut post = Post::new(
+                    p.platform.unwrap_or_else(|| self.platform.clone()),
+                    p.id,
+                    p.text,
+                    p.url.unwrap_or_default(),
+                    p.created_at,
+                );
+                post.author = p.author;
+                post.engagement = p.engagement;
+                post.label = p.label;
+                post
             })
             .collect();
         tickersense::social::keep_mention_promise(&mut posts, since, limit);
@@ -86,6 +93,9 @@ pub struct PostFields {
     text: String,
     url: Option<String>,
     created_at: DateTime<Utc>,
+    author: Option<String>,
+    engagement: Option<i64>,
+    label: Option<AuthorLabel>,
 }
 
 /// The posts of an answer, at most [`MAX_ANSWER_POSTS`]: a longer one is
@@ -101,6 +111,9 @@ impl FromJs for Vec<PostFields> {
                 text: f.required("text", read::text)?,
                 url: f.optional("url", read::text)?,
                 created_at: f.required("createdAt", read::date)?,
+                author: f.optional("author", read::field)?,
+                engagement: f.optional("engagement", engagement)?,
+                label: f.optional("label", label)?,
             })
         })
     }
@@ -112,4 +125,19 @@ fn id(value: &Unknown<'_>) -> Result<String, BadValue> {
         Ok(n) if n.fract() == 0.0 => Ok(format!("{n}")),
         _ => Err(not_string),
     })
+}
+
+/// The platform's own engagement figure: a whole number (likes, a score).
+fn engagement(value: &Unknown<'_>) -> Result<i64, BadValue> {
+    let n = read::number(value)?;
+    if n.fract() != 0.0 || n.abs() > 9.0e15 {
+        return Err(BadValue::new("", "must be a whole number"));
+    }
+    Ok(n as i64)
+}
+
+/// The author's own label: `"bullish"` or `"bearish"`, any case.
+fn label(value: &Unknown<'_>) -> Result<AuthorLabel, BadValue> {
+    let text = read::field(value)?;
+    AuthorLabel::parse(&text).ok_or_else(|| BadValue::new("", "must be \"bullish\" or \"bearish\""))
 }

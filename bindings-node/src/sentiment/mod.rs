@@ -1,18 +1,26 @@
 //! Sentiment, as core's `sentiment` module and `model::sentiment` give it:
-//! the analyses a client resolves to ([`SentimentAnalysis`],
-//! [`DailySentiment`], plain objects with camelCase fields and `Date`s),
-//! and the analyzers as JS classes: `Vader` gives vaderSentiment's four
-//! scores as a plain object, `TextBlobAnalyzer` TextBlob's polarity and
-//! subjectivity; their batch calls give columns of typed arrays, built
-//! without holding the event loop ([`batch`]).
+//! the analyses a client resolves to ([`SentimentAnalysis`] with each
+//! source's [`SourceStatus`]; the stored figures of [`stored`]; the posts
+//! of [`posts`]), plain objects with camelCase fields and `Date`s, and the
+//! analyzers as JS classes: `Vader` gives vaderSentiment's four scores as a
+//! plain object, `TextBlobAnalyzer` TextBlob's polarity and subjectivity;
+//! their batch calls give columns of typed arrays, built without holding
+//! the event loop ([`batch`]).
 
-use chrono::{DateTime, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use napi_derive::napi;
 
 mod batch;
+mod posts;
+mod stored;
 mod textblob;
 mod vader;
 
+pub use posts::{Post, PostScores, PostToScore, POST_KEYS};
+pub use stored::{
+    AnalyzerAgreement, DailySentiment, LabelAgreement, SentimentAgreement, SentimentRecord,
+    TrendReport,
+};
 pub use textblob::{TextBlobAnalyzer, TextBlobSentiment, TextBlobSentimentColumns};
 pub use vader::{Vader, VaderScores, VaderScoresColumns};
 
@@ -47,6 +55,35 @@ impl From<tickersense::PlatformSentiment> for PlatformSentiment {
     }
 }
 
+/// How one source answered during an analysis.
+#[napi(object)]
+#[derive(Debug, Clone)]
+pub struct SourceStatus {
+    /// The platform its posts carry (`reddit`, `x`, `stocktwits`, ...).
+    pub platform: String,
+    /// How it answered.
+    #[napi(ts_type = "SourceState")]
+    pub state: String,
+    /// Posts it gave, before de-duplication.
+    pub posts: u32,
+    /// Why it did not answer (never a credential); left out when it did.
+    pub reason: Option<String>,
+    /// Seconds to wait before asking again, for `"rate_limited"`.
+    pub retry_after: Option<f64>,
+}
+
+impl From<tickersense::SourceStatus> for SourceStatus {
+    fn from(s: tickersense::SourceStatus) -> Self {
+        SourceStatus {
+            platform: s.platform,
+            state: s.state.as_str().to_owned(),
+            posts: s.posts,
+            reason: s.reason,
+            retry_after: s.retry_after,
+        }
+    }
+}
+
 /// The current social sentiment of a symbol, with its per-platform detail.
 #[napi(object)]
 #[derive(Debug, Clone)]
@@ -55,8 +92,9 @@ pub struct SentimentAnalysis {
     pub symbol: String,
     /// Mention-weighted mean polarity over all platforms, -1 to 1.
     pub current_sentiment: f64,
-    /// Direction against stored analyses of the last days:
-    /// `"improving"`, `"stable"`, `"declining"` or `"unknown"`.
+    /// The stored posts of the last 24 hours against the 7 days before:
+    /// `"rising"`, `"stable"`, `"falling"`, or `"insufficient_data"` with
+    /// too few posts in either window.
     #[napi(ts_type = "Trend")]
     pub sentiment_trend: String,
     /// Posts scored over all platforms.
@@ -65,10 +103,14 @@ pub struct SentimentAnalysis {
     pub analysis_timestamp: DateTime<Utc>,
     /// One entry per platform that had posts.
     pub platforms: Vec<PlatformSentiment>,
+    /// One entry per configured source, in their order: how it answered.
+    /// A source that failed, timed out, was rate-limited or has no
+    /// credentials does not fail the analysis; it is listed here.
+    pub sources: Vec<SourceStatus>,
     /// False when the store was down and the analysis was not kept: the
-    /// analysis is still right, but `sentimentDaily` and the next trend
-    /// will not include it (and with a store that cannot be read either,
-    /// `sentimentTrend` is `"unknown"`). True once kept.
+    /// analysis is still right, but `sentimentHistory` and the next trend
+    /// will not include its posts (and with a store that cannot be read
+    /// either, `sentimentTrend` is `"insufficient_data"`). True once kept.
     pub stored: bool,
 }
 
@@ -85,35 +127,8 @@ impl From<tickersense::SentimentAnalysis> for SentimentAnalysis {
                 .into_iter()
                 .map(PlatformSentiment::from)
                 .collect(),
+            sources: s.sources.into_iter().map(SourceStatus::from).collect(),
             stored: s.stored,
-        }
-    }
-}
-
-/// Stored sentiment analyses of one symbol summed up over one UTC day.
-#[napi(object)]
-#[derive(Debug, Clone)]
-pub struct DailySentiment {
-    /// Midnight UTC starting the day.
-    pub date: DateTime<Utc>,
-    /// Per-platform analyses stored that day.
-    pub analyses: u32,
-    /// Posts those analyses scored.
-    pub mentions: f64,
-    /// Mention-weighted mean score, -1 to 1.
-    pub score: f64,
-    /// Mean confidence of the analyses.
-    pub confidence: f64,
-}
-
-impl From<tickersense::DailySentiment> for DailySentiment {
-    fn from(d: tickersense::DailySentiment) -> Self {
-        DailySentiment {
-            date: d.date.and_time(NaiveTime::MIN).and_utc(),
-            analyses: d.analyses,
-            mentions: d.mentions as f64,
-            score: d.score,
-            confidence: d.confidence,
         }
     }
 }

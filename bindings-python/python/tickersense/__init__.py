@@ -19,6 +19,18 @@ Sentiment scores match the Python packages exactly:
 (TextBlob 0.20.1) and ``Vader().polarity_scores(text)`` is vaderSentiment
 3.3.2's; ``tickersense.compat`` has drop-in modules for both.
 
+Social sentiment: ``client.sentiment("TSLA")`` asks every configured source
+at once (``social="reddit://,stocktwits://,sample://"``); one that fails,
+times out, is rate-limited or lacks credentials leaves the others
+working and is listed in ``.sources`` with its state. Every post is stored
+once, so ``sentiment_history("TSLA").to_pandas()`` (daily figures),
+``sentiment_trend`` and ``sentiment_agreement`` (analyzers against
+StockTwits authors' own labels) never count a post twice;
+``mentions("TSLA")`` gives the posts themselves and ``score_posts([...])``
+scores texts you bring. Reddit and X credentials come from
+``REDDIT_CLIENT_ID``, ``REDDIT_CLIENT_SECRET``, ``REDDIT_USER_AGENT`` and
+``X_BEARER_TOKEN``, or ``social_credentials={...}``; they are never shown.
+
 Errors are ``TickersenseError`` subclasses, one per kind, each with
 ``.kind`` (a stable name such as ``"NotFound"``, also on the class),
 ``.retry_after`` (seconds, on ``RateLimitedError``) and ``.cause_kind``;
@@ -41,6 +53,7 @@ coroutines, which ``asyncio.run`` cancels at its end like any other task.
 """
 
 from tickersense._native import (
+    AnalyzerAgreement,
     AsyncClient,
     BackendHealth,
     BackfillProgress,
@@ -54,17 +67,25 @@ from tickersense._native import (
     History,
     InternalError,
     InvalidInputError,
+    LabelAgreement,
     NamespaceStats,
     NotFoundError,
     PlatformSentiment,
+    Post,
+    PostScores,
     Quote,
     RateLimitedError,
     SearchHit,
+    SentimentAgreement,
     SentimentAnalysis,
+    SentimentHistory,
+    SentimentRecord,
+    SourceStatus,
     StoredSeries,
     TextBlobAnalyzer,
     TickersenseError,
     TimeoutError,
+    TrendReport,
     UnauthorizedError,
     UnavailableError,
     UpstreamError,
@@ -75,6 +96,7 @@ from tickersense._protocols import Analyzer, MarketDataSource, MentionSource
 
 __all__ = [
     "Analyzer",
+    "AnalyzerAgreement",
     "AsyncClient",
     "BackendHealth",
     "BackfillProgress",
@@ -88,19 +110,27 @@ __all__ = [
     "History",
     "InternalError",
     "InvalidInputError",
+    "LabelAgreement",
     "MarketDataSource",
     "MentionSource",
     "NamespaceStats",
     "NotFoundError",
     "PlatformSentiment",
+    "Post",
+    "PostScores",
     "Quote",
     "RateLimitedError",
     "SearchHit",
+    "SentimentAgreement",
     "SentimentAnalysis",
+    "SentimentHistory",
+    "SentimentRecord",
+    "SourceStatus",
     "StoredSeries",
     "TextBlobAnalyzer",
     "TickersenseError",
     "TimeoutError",
+    "TrendReport",
     "UnauthorizedError",
     "UnavailableError",
     "UpstreamError",

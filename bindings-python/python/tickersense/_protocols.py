@@ -72,8 +72,11 @@ class MentionSource(Protocol):
     """Posts that mention a symbol, for sentiment.
 
     ``mentions`` gives up to ``limit`` posts made at or after ``since``: a
-    list of dicts with ``text`` and ``created_at`` (needed), ``id`` and
-    ``url``. ``platform`` names the platform (``"reddit"``).
+    list of dicts with ``text`` and ``created_at`` (needed), ``id``,
+    ``url``, ``author``, ``engagement`` (the platform's own score or likes,
+    a whole number) and ``label`` (``"bullish"`` or ``"bearish"``, the
+    author's own, which ``Client.sentiment_agreement`` compares the
+    analyzers with). ``platform`` names the platform (``"reddit"``).
     """
 
     platform: str

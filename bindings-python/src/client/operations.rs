@@ -1,8 +1,9 @@
 //! Every operation of `Client` and `AsyncClient`, once (see [`operations!`]).
 
 use pyo3::prelude::*;
+use tickersense::model::limits::MAX_ANSWER_POSTS;
 use tickersense::service::{MAX_BACKFILL_CONCURRENCY, MAX_SEARCH_LIMIT, MAX_SENTIMENT_DAYS};
-use tickersense::Interval;
+use tickersense::{Interval, Symbol};
 
 use super::defaults::*;
 use super::{count, AsyncClient, BackendHealth, Client, Core, HistoryArgs};
@@ -10,8 +11,9 @@ use crate::args::{opt_text, Int, Seconds, Symbols, Text, Time};
 use crate::cache::NamespaceStats;
 use crate::config::Options;
 use crate::model::{
-    BackfillStatus, DailySentiment, History, HistoryBySymbol, Quote, SearchHit, SentimentAnalysis,
-    Value,
+    posts_argument, BackfillStatus, DailyHistory, History, HistoryBySymbol, Post, PostScores,
+    Quote, SearchHit, SentimentAgreement, SentimentAnalysis, SentimentHistory, SentimentRecord,
+    TrendReport, Value,
 };
 use crate::runtime::{Caller, Plain, WithCaller};
 use crate::service::{BackfillReport, ProgressCallback};
@@ -30,7 +32,12 @@ operations! {
     /// `social` a list of URLs and objects with `platform` and `mentions`;
     /// `analyzer` a callable `text -> float` or an object with `score`
     /// (see `tickersense.MarketDataSource`, `MentionSource`, `Analyzer`).
-    new (store=None, cache=None, market_data=None, social=None, analyzer=None, *, timeout=None, retries=None)
+    /// `social_credentials` a dict of some of `reddit_client_id`,
+    /// `reddit_client_secret`, `reddit_user_agent` and `x_bearer_token`,
+    /// each winning over its environment variable (`REDDIT_CLIENT_ID` ...);
+    /// a source without its credentials is reported `"not_configured"`.
+    /// Credentials are never shown, in `repr` or in any error.
+    new (store=None, cache=None, market_data=None, social=None, analyzer=None, *, timeout=None, retries=None, social_credentials=None)
     (
         store: Option<Text>,
         cache: Option<Text>,
@@ -39,7 +46,8 @@ operations! {
         analyzer: Option<Bound<'_, PyAny>>,
         timeout: Option<Seconds>,
         retries: Option<Int>,
-    ) => Core::new(Options::new(store, cache, market_data, social, analyzer, timeout, retries)?)?;
+        social_credentials: Option<Bound<'_, PyAny>>,
+    ) => Core::new(Options::new(store, cache, market_data, social, analyzer, timeout, retries, social_credentials)?)?;
 
     /// The latest quote of `symbol`.
     fn quote(symbol: Text) -> Quote
@@ -125,7 +133,10 @@ operations! {
         Plain(async move { ts.search(&query.0, limit).await.map(all) })
     }
 
-    /// The current social sentiment of `symbol`.
+    /// The current social sentiment of `symbol`: every configured source
+    /// asked at once, each post scored, the analysis stored and cached. A
+    /// source that fails, times out, is rate-limited or has no credentials
+    /// does not fail the call: `sources` lists each with its state.
     fn sentiment(symbol: Text) -> SentimentAnalysis
     where signature = (symbol), text = "(self, symbol)", defaults = [];
     |ts| {
@@ -163,16 +174,104 @@ operations! {
         })
     }
 
-    /// Daily sums of the stored sentiment analyses of `symbol` over the last
-    /// `days` days (1 to 3650), oldest first, one entry per UTC day that has any.
-    fn sentiment_daily(symbol: Text, days: Int) -> Vec<DailySentiment>
+    /// The daily sentiment of `symbol` over the last `days` days (1 to
+    /// 3650) from its distinct stored posts, only `platform`'s when given:
+    /// one entry per UTC day with posts, oldest first (`to_pandas()` gives
+    /// a DataFrame). Analysing again never changes a day. One store read.
+    fn sentiment_history(symbol: Text, days: Int, platform: Option<Text>) -> SentimentHistory
+    where
+        signature = (symbol, days = Int::of(DEFAULT_SENTIMENT_DAYS as i64), platform = None),
+        text = "(self, symbol, days=30, platform=None)",
+        defaults = [int(days = DEFAULT_SENTIMENT_DAYS as u64)];
+    |ts| {
+        let days: u32 = days.within("days", 1, i64::from(MAX_SENTIMENT_DAYS))?;
+        let platform = opt_text(platform);
+        Plain(async move {
+            let symbol = Symbol::parse(&symbol.0)?;
+            let daily = ts.sentiment_history(symbol.as_str(), days, platform.as_deref()).await?;
+            Ok::<_, tickersense::Error>(SentimentHistory::wrap(DailyHistory {
+                symbol: symbol.as_str().to_owned(),
+                days,
+                platform,
+                daily,
+            }))
+        })
+    }
+
+    /// The stored per-platform analyses of `symbol` over the last `days`
+    /// days (1 to 3650), oldest first. One store read.
+    fn sentiment_analyses(symbol: Text, days: Int) -> Vec<SentimentRecord>
     where
         signature = (symbol, days = Int::of(DEFAULT_SENTIMENT_DAYS as i64)),
         text = "(self, symbol, days=30)",
         defaults = [int(days = DEFAULT_SENTIMENT_DAYS as u64)];
     |ts| {
         let days: u32 = days.within("days", 1, i64::from(MAX_SENTIMENT_DAYS))?;
-        Plain(async move { ts.sentiment_daily(&symbol.0, days).await.map(all) })
+        Plain(async move { ts.sentiment_analyses(&symbol.0, days).await.map(all) })
+    }
+
+    /// The trend of `symbol` from its stored posts: the last 24 hours
+    /// against the 7 days before, with the figures. One store read.
+    fn sentiment_trend(symbol: Text) -> TrendReport
+    where signature = (symbol), text = "(self, symbol)", defaults = [];
+    |ts| {
+        Plain(async move { ts.sentiment_trend(&symbol.0).await.map(TrendReport::wrap) })
+    }
+
+    /// How often each analyzer's sign agrees with StockTwits authors' own
+    /// Bullish/Bearish labels on the stored posts of the last `days` days
+    /// (1 to 3650), of `symbol` or of every symbol when None. One store read.
+    fn sentiment_agreement(symbol: Option<Text>, days: Int) -> SentimentAgreement
+    where
+        signature = (symbol = None, days = Int::of(DEFAULT_SENTIMENT_DAYS as i64)),
+        text = "(self, symbol=None, days=30)",
+        defaults = [int(days = DEFAULT_SENTIMENT_DAYS as u64)];
+    |ts| {
+        let days: u32 = days.within("days", 1, i64::from(MAX_SENTIMENT_DAYS))?;
+        let symbol = opt_text(symbol);
+        Plain(async move {
+            ts.sentiment_agreement(symbol.as_deref(), days)
+                .await
+                .map(SentimentAgreement::wrap)
+        })
+    }
+
+    /// Scores posts you bring, as an analysis would: one polarity per post
+    /// in their order and the per-platform report; nothing is stored or
+    /// cached. `posts` is a list of dicts, each with a `text` and optionally
+    /// `platform` (default `"user"`), `id` (default its position), `url`
+    /// (default `""`) and `created_at` (default now), or of plain str
+    /// texts; or a pandas DataFrame with a `text` column (and optionally
+    /// the others). A wrong type is `TypeError`, an unknown key or a missing
+    /// text `InvalidInputError`, naming the post and the field. O(posts).
+    fn score_posts(posts: Bound<'_, PyAny>) -> PostScores
+    where signature = (posts), text = "(self, posts)", defaults = [];
+    |ts| {
+        let posts = posts_argument(&posts)?;
+        Plain(async move { ts.score_posts(posts).await.map(PostScores::wrap) })
+    }
+
+    /// Up to `limit` (1 to 1000) posts from each configured social source
+    /// mentioning `symbol`, made in the last `days` days (1 to 3650), newest
+    /// first, each once: what an analysis scores, unscored, nothing stored.
+    /// A source that fails is left out; when none answers, its error is
+    /// raised (`UnauthorizedError` when no source has its credentials).
+    fn mentions(symbol: Text, days: Int, limit: Int) -> Vec<Post>
+    where
+        signature = (
+            symbol,
+            days = Int::of(MENTION_WINDOW_DAYS),
+            limit = Int::of(POSTS_PER_SOURCE as i64),
+        ),
+        text = "(self, symbol, days=7, limit=100)",
+        defaults = [
+            int(days = MENTION_WINDOW_DAYS as u64),
+            int(limit = POSTS_PER_SOURCE as u64),
+        ];
+    |ts| {
+        let days: u32 = days.within("days", 1, i64::from(MAX_SENTIMENT_DAYS))?;
+        let limit = count(&limit, "limit", MAX_ANSWER_POSTS)?;
+        Plain(async move { ts.mentions(&symbol.0, days, limit).await.map(all) })
     }
 
     /// Fetches the history of `symbols` over `period` (or `start` to `end`)

@@ -18,7 +18,11 @@ mod sentiment;
 
 pub use backfill::BackfillStatus;
 pub use market::{Bar, History, HistoryBySymbol, Quote, SearchHit};
-pub use sentiment::{DailySentiment, PlatformSentiment, SentimentAnalysis};
+pub use sentiment::{
+    posts_argument, AnalyzerAgreement, DailyHistory, DailySentiment, LabelAgreement,
+    PlatformSentiment, Post, PostScores, SentimentAgreement, SentimentAnalysis, SentimentHistory,
+    SentimentRecord, SourceStatus, TrendReport,
+};
 
 use crate::cache::NamespaceStats;
 use crate::client::{BackendHealth, Health};
@@ -130,6 +134,15 @@ fn restore_value(py: Python<'_>, name: &str, bytes: &[u8]) -> PyResult<PyObject>
         BackfillReport::CLASS => restore::<BackfillReport>(py, bytes),
         StoredSeries::CLASS => restore::<StoredSeries>(py, bytes),
         DailySentiment::CLASS => restore::<DailySentiment>(py, bytes),
+        SentimentHistory::CLASS => restore::<SentimentHistory>(py, bytes),
+        SentimentRecord::CLASS => restore::<SentimentRecord>(py, bytes),
+        SourceStatus::CLASS => restore::<SourceStatus>(py, bytes),
+        TrendReport::CLASS => restore::<TrendReport>(py, bytes),
+        LabelAgreement::CLASS => restore::<LabelAgreement>(py, bytes),
+        AnalyzerAgreement::CLASS => restore::<AnalyzerAgreement>(py, bytes),
+        SentimentAgreement::CLASS => restore::<SentimentAgreement>(py, bytes),
+        Post::CLASS => restore::<Post>(py, bytes),
+        PostScores::CLASS => restore::<PostScores>(py, bytes),
         BackendHealth::CLASS => restore::<BackendHealth>(py, bytes),
         _ => Err(tickersense::Error::invalid_input(format!(
             "no tickersense value is called {}",
@@ -151,6 +164,15 @@ value!(BackfillProgress, tickersense::service::BackfillProgress);
 value!(BackfillReport, tickersense::service::BackfillReport);
 value!(StoredSeries, tickersense::store::StoredSeries);
 value!(DailySentiment, tickersense::DailySentiment);
+value!(SentimentHistory, sentiment::DailyHistory);
+value!(SentimentRecord, tickersense::SentimentRecord);
+value!(SourceStatus, tickersense::SourceStatus);
+value!(TrendReport, tickersense::TrendReport);
+value!(LabelAgreement, tickersense::LabelAgreement);
+value!(AnalyzerAgreement, tickersense::AnalyzerAgreement);
+value!(SentimentAgreement, tickersense::SentimentAgreement);
+value!(Post, tickersense::Post);
+value!(PostScores, tickersense::PostScores);
 value!(BackendHealth, Health);
 
 pub(crate) fn opt_repr(v: Option<f64>) -> String {
@@ -178,6 +200,15 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<SentimentAnalysis>()?;
     m.add_class::<BackfillStatus>()?;
     m.add_class::<DailySentiment>()?;
+    m.add_class::<SentimentHistory>()?;
+    m.add_class::<SentimentRecord>()?;
+    m.add_class::<SourceStatus>()?;
+    m.add_class::<TrendReport>()?;
+    m.add_class::<LabelAgreement>()?;
+    m.add_class::<AnalyzerAgreement>()?;
+    m.add_class::<SentimentAgreement>()?;
+    m.add_class::<Post>()?;
+    m.add_class::<PostScores>()?;
     // Not in __all__: pickle finds it by name, nobody imports it.
     m.setattr("_restore", wrap_pyfunction!(restore_value, m)?)?;
     Ok(())

@@ -251,6 +251,14 @@ impl<'a, 'py> Fields<'a, 'py> {
         )
     }
 
+    /// The `UpstreamError` for field `key` not being `expected`.
+    pub fn bad_field(&self, key: &str, expected: &str) -> Error {
+        match self.get(key) {
+            Some(value) => self.wrong(key, expected, &value),
+            None => self.missing(key),
+        }
+    }
+
     /// A number, or `None` when missing or NaN (pandas' missing value).
     pub fn opt_number(&self, key: &str) -> Result<Option<f64>> {
         let Some(value) = self.get(key) else {

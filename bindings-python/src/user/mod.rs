@@ -13,6 +13,7 @@ mod market;
 mod social;
 
 pub use analyzer::PyAnalyzer;
+pub use convert::{is_frame, shown};
 pub use market::PyMarketData;
 pub use social::PyMentionSource;
 

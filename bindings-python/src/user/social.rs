@@ -11,7 +11,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 use tickersense::model::limits::{MAX_ANSWER_POSTS, MAX_FIELD_CHARS, MAX_TEXT_CHARS};
 use tickersense::social::MentionSource;
-use tickersense::{ErrorKind, Post, Result, Symbol};
+use tickersense::{AuthorLabel, ErrorKind, Post, Result, Symbol};
 
 use super::convert::{items, Fields};
 use super::{describe, require_methods};
@@ -97,8 +97,9 @@ impl MentionSource for PyMentionSource {
     }
 }
 
-/// A post dict: `text` and `created_at` needed; `id` (else its position)
-/// and `url` taken when there. The platform is the source's. The text and
+/// A post dict: `text` and `created_at` needed; `id` (else its position),
+/// `url`, `author`, `engagement` (the platform's score or likes) and
+/// `label` (`"bullish"`/`"bearish"`, the author's own) taken when there. The platform is the source's. The text and
 /// the link may hold [`MAX_TEXT_CHARS`], the id [`MAX_FIELD_CHARS`].
 fn post_from(site: String, post: &Bound<'_, PyAny>, platform: &str) -> Result<Post> {
     let position = site
@@ -113,13 +114,27 @@ fn post_from(site: String, post: &Bound<'_, PyAny>, platform: &str) -> Result<Po
         Ok(None) => position,
         Err(_) => fields.text_within("id", MAX_FIELD_CHARS)?,
     };
-    Ok(Post {
+    let mut post = Post::new(
+        platform,
         id,
-        platform: platform.to_owned(),
-        text: fields.text_within("text", MAX_TEXT_CHARS)?,
-        url: fields
+        fields.text_within("text", MAX_TEXT_CHARS)?,
+        fields
             .opt_text_within("url", MAX_TEXT_CHARS)?
             .unwrap_or_default(),
-        created_at: fields.time("created_at")?,
-    })
+        fields.time("created_at")?,
+    );
+    post.author = fields.opt_text("author")?;
+    post.engagement = match fields.opt_number("engagement")? {
+        Some(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Some(n as i64),
+        Some(_) => return Err(fields.bad_field("engagement", "a whole number")),
+        None => None,
+    };
+    post.label = match fields.opt_text("label")? {
+        Some(label) => Some(
+            AuthorLabel::parse(&label)
+                .ok_or_else(|| fields.bad_field("label", "\"bullish\" or \"bearish\""))?,
+        ),
+        None => None,
+    };
+    Ok(post)
 }

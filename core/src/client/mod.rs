@@ -364,6 +364,24 @@ impl Tickersense {
         self.sentiment_service().await?.score_posts(posts).await
     }
 
+    /// Up to `limit` (1 to 1,000) posts from each configured social source
+    /// mentioning `symbol`, made in the last `days` days (1 to 3650), newest
+    /// first, each once: what an analysis would score, unscored, nothing
+    /// stored or cached. One request (or page run) per source, all at once.
+    /// See [`SentimentService::mentions`].
+    pub async fn mentions(
+        &self,
+        symbol: &str,
+        days: u32,
+        limit: usize,
+    ) -> Result<Vec<crate::model::Post>> {
+        let symbol = Symbol::parse(symbol)?;
+        self.sentiment_service()
+            .await?
+            .mentions(&symbol, days, limit)
+            .await
+    }
+
     /// Fetches the history of many symbols and keeps it in the store, at
     /// most `concurrency` (1 to [`MAX_CONCURRENCY`](crate::service::MAX_CONCURRENCY)) at a time, calling
     /// `on_progress` on each change. Resumable and idempotent: see

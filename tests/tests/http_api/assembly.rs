@@ -129,6 +129,7 @@ async fn openapi_lists_every_path_served() {
         ("/api/v1/stocks/search", "post"),
         ("/api/v1/sentiment/{symbol}/current", "get"),
         ("/api/v1/sentiment/{symbol}/history", "get"),
+        ("/api/v1/sentiment/score", "post"),
         ("/openapi.json", "get"),
     ];
     for (path, method) in expected {
@@ -143,7 +144,10 @@ async fn openapi_lists_every_path_served() {
         "HistoryBody",
         "SearchHitBody",
         "SentimentBody",
+        "SourceBody",
         "SentimentHistoryBody",
+        "ScoreRequest",
+        "ScoreBody",
     ] {
         assert!(schemas.contains(name), "schema {name} missing: {schemas:?}");
     }
@@ -160,6 +164,22 @@ async fn openapi_lists_every_path_served() {
         .collect();
     assert_eq!(names, set(&["query", "limit"]));
     assert!(search["responses"]["422"].is_object());
+    let history = &paths["/api/v1/sentiment/{symbol}/history"]["get"];
+    let names: BTreeSet<&str> = history["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, set(&["symbol", "days", "platform"]));
+    let score = &paths["/api/v1/sentiment/score"]["post"];
+    assert!(score["requestBody"]["content"]["application/json"].is_object());
+    for status in ["200", "413", "422", "503", "504"] {
+        assert!(
+            score["responses"][status].is_object(),
+            "score {status} undocumented"
+        );
+    }
 }
 
 #[tokio::test]

@@ -32,6 +32,7 @@ use crate::http::AppState;
         super::search::search,
         super::sentiment::current,
         super::sentiment::history,
+        super::sentiment::score::score,
         openapi_json,
         health,
         ready,

@@ -7,10 +7,12 @@
 //!   the caller's own posts.
 //! - `history.rs`: the daily figures and the trend.
 //! - `agreement.rs`: analyzers against authors' labels.
+//! - `posts.rs`: the sources' posts unscored, and the defaults of callers' posts.
 
 mod agreement;
 mod current;
 mod history;
+mod posts;
 mod scoring;
 
 use std::sync::Arc;
