@@ -269,6 +269,8 @@ async fn assert_sentiment_history(router: &axum::Router) {
     assert_unprocessable(&answer, &["query", "days"], "int_parsing");
     let answer = get(router, "/api/v1/sentiment/NVDA/history?platform=%20").await;
     assert_unprocessable(&answer, &["query", "platform"], "string_too_short");
+    let answer = get(router, "/api/v1/sentiment/NVDA/history?platform=red%00dit").await;
+    assert_unprocessable(&answer, &["query", "platform"], "string_pattern_mismatch");
     let long = "p".repeat(65);
     let answer = get(
         router,

@@ -211,7 +211,7 @@ impl From<DailySentiment> for DayBody {
     params(
         ("symbol" = String, Path, description = "Ticker symbol"),
         ("days" = Option<u32>, Query, description = "Days to look back, 1 to 3650; default 30"),
-        ("platform" = Option<String>, Query, description = "Only this platform's posts (`reddit`, `stocktwits`...), 1 to 64 characters"),
+        ("platform" = Option<String>, Query, description = "Only this platform's posts (`reddit`, `stocktwits`...), 1 to 64 characters, no control characters"),
     ),
     responses(
         (status = 200, description = "The daily figures", body = SentimentHistoryBody),
@@ -242,6 +242,17 @@ pub(super) async fn history(
             vec!["query".to_owned(), "platform".to_owned()],
             MAX_POST_PLATFORM_BYTES,
         ) {
+            // A NUL or other control character names no platform, and
+            // PostgreSQL's text cannot even hold a NUL to compare with.
+            Ok(platform) if platform.chars().any(char::is_control) => {
+                return Unprocessable::query(
+                    "platform",
+                    "string_pattern_mismatch",
+                    "String should have no control characters",
+                    Some(raw),
+                )
+                .into_response()
+            }
             Ok(platform) => Some(platform.to_owned()),
             Err(problem) => return problem.into_response(),
         },
