@@ -59,6 +59,9 @@ impl SentimentService {
         platform: Option<&str>,
     ) -> Result<Vec<DailySentiment>> {
         let days = checked_days(days)?;
+        if let Some(name) = platform {
+            check_platform(name)?;
+        }
         let first = Utc::now().date_naive() - Duration::days(i64::from(days) - 1);
         let query = PostQuery {
             platform: platform.map(str::to_owned),
@@ -154,6 +157,22 @@ fn trend_of(posts: &[StoredPost], analyzer: &str, recent_from: DateTime<Utc>) ->
     }
 }
 
+/// A platform name a history may be asked for: 1 to
+/// [`MAX_POST_PLATFORM_BYTES`](crate::store::MAX_POST_PLATFORM_BYTES)
+/// bytes, no control character (a NUL names no platform, and PostgreSQL's
+/// text cannot hold one to compare with). Checked here so every caller,
+/// the bindings as much as HTTP, is refused alike.
+fn check_platform(name: &str) -> Result<()> {
+    let max = crate::store::MAX_POST_PLATFORM_BYTES;
+    if name.is_empty() || name.len() > max || name.chars().any(char::is_control) {
+        return Err(crate::Error::invalid_input(format!(
+            "platform must be 1 to {max} bytes with no control character, not {}",
+            crate::error::echo(name)
+        )));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,5 +251,21 @@ mod tests {
             second.platforms,
             [("reddit".to_owned(), 1), ("x".to_owned(), 1)].into()
         );
+    }
+
+    #[test]
+    fn a_platform_name_is_checked_for_every_caller() {
+        for bad in [
+            "",
+            "a\0b",
+            "tab\there",
+            &"p".repeat(crate::store::MAX_POST_PLATFORM_BYTES + 1),
+        ] {
+            let err = super::check_platform(bad).expect_err(bad);
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidInput, "{bad:?}");
+        }
+        super::check_platform("reddit").expect("a plain name");
+        super::check_platform(&"p".repeat(crate::store::MAX_POST_PLATFORM_BYTES))
+            .expect("the longest");
     }
 }
