@@ -186,7 +186,8 @@ def section(args, r):
         "## HTTP",
         "",
         f"Command: `bash benches/http/run.sh` (wrk {args.threads} threads, {args.connections} connections,"
-        f" loopback, release builds; {args.rounds} alternating rounds of {args.seconds} s per server,"
+        " loopback, both servers built in the `server` profile (LTO) with mimalloc;"
+        f" {args.rounds} alternating rounds of {args.seconds} s per server,"
         " median of the rounds; wrk runs on the same 2 cores as the servers; load average"
         f" {r['load_before'][0]:.2f} / {r['load_before'][1]:.2f} / {r['load_before'][2]:.2f}"
         " over 1 / 5 / 15 minutes when the run began).",

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every HTTP figure of benches/RESULTS.md in one run: tickersense's cached
 # quote, a bare axum handler with the same bytes and the seed's repaired
-# quote endpoint (wrk, 64 connections, loopback, release builds), the shadow
+# quote endpoint (wrk, 64 connections, loopback, the server profile's builds), the shadow
 # overhead, and the rate-limit criterion bench. Writes the "HTTP" section of
 # benches/RESULTS.md.
 #   bash benches/http/run.sh [extra bench.py options, e.g. --seconds 20 --rounds 5]
@@ -25,9 +25,10 @@ if [[ ! -f $venv/.ready ]]; then
     touch "$venv/.ready"
 fi
 
-cargo build --release --quiet -p tickersense --features server --bin tickersense
-cargo build --release --quiet -p tickersense-benches --bin bare-http
+# Both servers in the shipped server's profile (`[profile.server]`: LTO).
+cargo build --profile server --quiet -p tickersense --features server --bin tickersense
+cargo build --profile server --quiet -p tickersense-benches --bin bare-http
 "$venv/bin/python" benches/http/bench.py \
-    --tickersense "$CARGO_TARGET_DIR/release/tickersense" \
-    --bare "$CARGO_TARGET_DIR/release/bare-http" \
+    --tickersense "$CARGO_TARGET_DIR/server/tickersense" \
+    --bare "$CARGO_TARGET_DIR/server/bare-http" \
     --python "$venv/bin/python" --redis-url "$redis_url" "$@"

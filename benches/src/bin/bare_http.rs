@@ -14,6 +14,11 @@ use axum::body::Bytes;
 use axum::http::header::CONTENT_TYPE;
 use axum::Router;
 
+// The same allocator as `tickersense serve`, so the two differ only in what
+// they do per request.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
