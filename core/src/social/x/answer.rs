@@ -10,7 +10,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::Post;
 use crate::resilience::http::{excerpt, malformed_json};
 use crate::social::bounds::{
-    capped, plain_token, Skipped, MAX_CURSOR_BYTES, MAX_ID_BYTES, MAX_TEXT_BYTES,
+    clip, plain_token, Skipped, MAX_CURSOR_BYTES, MAX_ID_BYTES, MAX_TEXT_BYTES,
 };
 
 /// One page: its tweets as posts (newest first), the cursor of the next
@@ -156,7 +156,7 @@ fn post_of(tweet: &Value) -> std::result::Result<Post, &'static str> {
     let mut post = Post::new(
         PLATFORM,
         id,
-        capped(text, MAX_TEXT_BYTES),
+        clip(text, MAX_TEXT_BYTES),
         format!("https://x.com/i/web/status/{id}"),
         created_at,
     );

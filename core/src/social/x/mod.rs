@@ -39,21 +39,20 @@
 mod answer;
 mod options;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::bounds::{page_cap, reset_in, scrub, scrubbed};
 use super::pacing::Pacer;
-use super::{keep_mention_promise, MentionSource, NotConfigured, SocialCredentials};
-use crate::error::{echo, Error, ErrorKind, Result};
+use super::page::{page_cap, Gathered, LaterPageFailure};
+use super::web::{self, scrub, scrubbed};
+use super::{MentionSource, NotConfigured, SocialCredentials};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Post, Symbol};
 use crate::resilience::http::{Answer, HttpUpstream, Url};
 use crate::resilience::ResiliencePolicy;
-use crate::url::redact_url;
 
 pub use options::XOptions;
 
@@ -90,11 +89,7 @@ pub(super) fn connect(
             "X_BEARER_TOKEN holds characters an HTTP header cannot carry",
         ));
     }
-    let base = options.base.as_deref().unwrap_or(PUBLIC_API);
-    let url = Url::parse(base.trim_end_matches('/')).map_err(|_| {
-        Error::invalid_input(format!("invalid X base URL {}", echo(&redact_url(base))))
-    })?;
-    let api = HttpUpstream::builder("X", url, policy)
+    let api = web::upstream_builder("X", options.base.as_deref(), PUBLIC_API, policy)?
         .name("X API")
         .header("accept", "application/json")
         .build()?;
@@ -151,14 +146,8 @@ impl X {
 
     /// Reads one answer, first noting its rate-limit headers.
     fn classify(&self, answer: Answer) -> Result<Reply> {
-        let now = Utc::now().timestamp_millis() as f64 / 1000.0;
-        let reset = answer
-            .header("x-rate-limit-reset")
-            .and_then(|r| r.trim().parse::<f64>().ok())
-            .and_then(|epoch| reset_in((epoch - now).max(0.0)));
-        let remaining = answer
-            .header("x-rate-limit-remaining")
-            .and_then(|r| r.trim().parse::<f64>().ok());
+        let reset = web::reset_from_epoch(answer.header("x-rate-limit-reset"));
+        let remaining = web::count(answer.header("x-rate-limit-remaining"));
         self.pacer.observe(remaining, reset);
         let status = answer.status();
         if (200..=299).contains(&status) {
@@ -252,26 +241,18 @@ impl MentionSource for X {
         // X refuses a start_time more than seven days back.
         let start = since.max(now - chrono::Duration::days(7) + chrono::Duration::minutes(1));
         let query = query_for(symbol);
-        let mut posts: Vec<Post> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut gathered = Gathered::new(PLATFORM, symbol, since);
         let mut next: Option<String> = None;
         for number in 0..page_cap(limit, PAGE_MAX) {
-            let want = (limit - posts.len()).clamp(PAGE_MIN, PAGE_MAX);
+            let want = (limit - gathered.len()).clamp(PAGE_MIN, PAGE_MAX);
             let url = self.search_url(&query, start, want, next.as_deref())?;
             let page = match self.page(url).await {
                 Ok(page) => page,
-                Err(err) if number > 0 && err.kind() == ErrorKind::RateLimited => {
-                    tracing::info!(
-                        %symbol,
-                        posts = posts.len(),
-                        "X search stopped paging: {}",
-                        err.message()
-                    );
+                Err(err) => {
+                    gathered.page_failed(err, number, LaterPageFailure::RateLimited)?;
                     break;
                 }
-                Err(err) => return Err(err),
             };
-            page.skipped.note("X search");
             if let (count @ 1.., first) = &page.errors {
                 let first = first.as_deref().unwrap_or("");
                 tracing::info!(
@@ -281,21 +262,15 @@ impl MentionSource for X {
                     scrub(first, &[&self.bearer])
                 );
             }
-            let mut reached_since = false;
-            for post in page.posts {
-                if post.created_at < since {
-                    reached_since = true;
-                } else if seen.insert(post.id.clone()) {
-                    posts.push(post);
-                }
-            }
+            let take = gathered.add_page(page.posts, page.skipped);
             match page.next.filter(|n| next.as_ref() != Some(n)) {
-                Some(cursor) if !reached_since && posts.len() < limit => next = Some(cursor),
+                Some(cursor) if !take.reached_since && gathered.len() < limit => {
+                    next = Some(cursor)
+                }
                 _ => break,
             }
         }
-        keep_mention_promise(&mut posts, since, limit);
-        Ok(posts)
+        Ok(gathered.finish(limit, "tweets"))
     }
 }
 
