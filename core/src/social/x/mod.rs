@@ -6,13 +6,15 @@
 //!   `Authorization: Bearer TOKEN`, `query=$AAPL -is:retweet` (the cashtag;
 //!   a symbol that cannot be one, such as `BRK.B` or `^GSPC`, is searched
 //!   as the quoted phrase `"BRK.B"`), `tweet.fields=created_at,public_metrics,lang`,
+//!   `expansions=author_id` and `user.fields=username` (the authors),
 //!   `max_results` (10 to 100: X refuses fewer, so a smaller limit asks 10
 //!   and keeps the first), `start_time` (from `since`, moved up to the
 //!   seven days X searches, less a minute) and `next_token` paging until
 //!   the limit, the last page, or a tweet older than `since`.
 //! - **Posts**: id; text; url `https://x.com/i/web/status/{id}`;
-//!   `created_at`; engagement the like count. No author: naming one would
-//!   take the `author_id` expansion and its user lookup.
+//!   `created_at`; engagement the like count; author the `username` of the
+//!   answer's `includes.users[]` entry whose `id` is the tweet's
+//!   `author_id` (none when the answer does not include that user).
 //! - **Answers**: zero results (`{"meta":{"result_count":0}}`, no `data`)
 //!   are no posts; a 200's partial `errors[]` is logged (one line, counted)
 //!   and its tweets kept; problem bodies are typed: 400 `InvalidInput`, 401
@@ -27,8 +29,8 @@
 //!   page after the first refused so ends the paging with the tweets read.
 //!   `x-rate-limit-limit` is not needed for that and is not read.
 //! - **Bounds**: at most [`MAX_POSTS`] posts a call and one page more than
-//!   the limit needs; texts and ids bounded as [`crate::social`] bounds
-//!   them; an unusable tweet skipped and counted; a body of another shape
+//!   the limit needs; texts, ids and names bounded as [`crate::social`]
+//!   bounds them; an unusable tweet skipped and counted; a body of another shape
 //!   `Upstream` with an excerpt.
 //!
 //! Every request goes through one [`HttpUpstream`] (timeout, retries,
@@ -68,6 +70,10 @@ const PAGE_MIN: usize = 10;
 const PAGE_MAX: usize = 100;
 const PUBLIC_API: &str = "https://api.x.com";
 const TWEET_FIELDS: &str = "created_at,public_metrics,lang";
+/// Each tweet's author, as a user object in `includes.users[]`...
+const EXPANSIONS: &str = "author_id";
+/// ...carrying the name shown as the post's author.
+const USER_FIELDS: &str = "username";
 
 /// Builds the source: [`NotConfigured`] without `X_BEARER_TOKEN`, else the
 /// X source at the public API or `options.base`. `InvalidInput` for a base
@@ -208,6 +214,8 @@ impl X {
         let mut pairs = vec![
             ("query", query),
             ("tweet.fields", TWEET_FIELDS),
+            ("expansions", EXPANSIONS),
+            ("user.fields", USER_FIELDS),
             ("max_results", max_results.as_str()),
             ("start_time", start.as_str()),
         ];
