@@ -112,11 +112,7 @@ impl YahooNews {
     /// A 429 blocks the source until its `Retry-After`; every other answer
     /// is read as the Yahoo provider reads it.
     fn classify(&self, answer: Answer) -> Result<Vec<u8>> {
-        if answer.status() == 429 {
-            return Err(self.pacer.refused(answer.retry_after()));
-        }
-        self.pacer.observe(None, None);
-        provider::classify(answer)
+        provider::classify(self.pacer.observe_unpaced(answer)?)
     }
 }
 

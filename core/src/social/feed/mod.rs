@@ -205,11 +205,10 @@ impl Feed {
     /// The 2xx body, or the error of the answer's kind; a 429 blocks the
     /// feed until its `Retry-After`.
     fn classify(&self, answer: Answer) -> Result<Vec<u8>> {
-        if answer.status() == 429 {
-            return Err(self.pacer.refused(answer.retry_after()));
-        }
-        self.pacer.observe(None, None);
-        answer.into_success().map(Answer::into_body)
+        self.pacer
+            .observe_unpaced(answer)?
+            .into_success()
+            .map(Answer::into_body)
     }
 }
 
