@@ -101,7 +101,10 @@ async fn tsla_pages_through_next_token_with_the_recorded_tweets() {
             post.engagement,
             raw["public_metrics"]["like_count"].as_i64()
         );
-        assert_eq!(post.author, None);
+        assert!(
+            post.author.is_some(),
+            "every recorded tweet's author is included"
+        );
         let at: DateTime<Utc> = raw["created_at"].as_str().unwrap().parse().unwrap();
         assert_eq!((post.created_at - at).num_seconds() % 86_400, 0);
     }
@@ -489,4 +492,35 @@ async fn the_bearer_token_shows_in_no_error_debug_or_log() {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
     }
+}
+
+#[tokio::test]
+async fn authors_arrive_as_the_included_usernames() {
+    let server = server().await;
+    let posts = x(&server)
+        .mentions(&sym("AAPL"), long_ago(), 100)
+        .await
+        .unwrap();
+    let page = fixture("x", "AAPL", 1);
+    let username = |author_id: &Value| {
+        page["includes"]["users"]
+            .as_array()
+            .expect("includes.users")
+            .iter()
+            .find(|u| u["id"] == *author_id)
+            .and_then(|u| u["username"].as_str())
+    };
+    assert_eq!(posts.len(), 6);
+    for (post, raw) in posts.iter().zip(recorded("AAPL", 1)) {
+        assert_eq!(post.id, raw["id"].as_str().unwrap());
+        assert_eq!(post.author.as_deref(), username(&raw["author_id"]));
+        assert!(post.author.is_some(), "{}", post.id);
+    }
+    let searches = seen(&server, SEARCH);
+    assert!(
+        searches
+            .iter()
+            .all(|s| s.contains("expansions=author_id") && s.contains("user.fields=username")),
+        "{searches:?}"
+    );
 }

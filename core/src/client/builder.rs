@@ -218,6 +218,18 @@ impl TickersenseBuilder {
         self
     }
 
+    /// How long each sentiment analysis waits for its social sources, all
+    /// asked at once (default
+    /// [`DEFAULT_SOURCE_DEADLINE`](crate::service::DEFAULT_SOURCE_DEADLINE)):
+    /// a source still busy then is reported `timed_out`. See
+    /// [`Config::source_deadline`]. [`build`](Self::build) fails with
+    /// `InvalidInput` for a zero deadline or one above
+    /// [`MAX_SOURCE_DEADLINE`](crate::config::MAX_SOURCE_DEADLINE).
+    pub fn source_deadline(mut self, deadline: std::time::Duration) -> Self {
+        self.config.source_deadline = deadline;
+        self
+    }
+
     /// Overrides the cache policy of one namespace (of caches built from URLs).
     pub fn cache_policy(mut self, namespace: &str, policy: CachePolicy) -> Self {
         self.policies.set(namespace, policy);

@@ -48,11 +48,13 @@ pub(super) struct UserOutages {
 }
 
 /// What a client needs that its parsed [`Config`] does not say by itself:
-/// at least one social source, a URL's or an object. No I/O.
+/// at least one social source, a URL's or an object, and a source
+/// deadline in range. No I/O.
 pub(super) fn validate(config: &Config, objects: &UserBackends) -> Result<()> {
     if config.social.is_empty() && objects.mention_sources.is_empty() {
         return Err(no_social_source());
     }
+    crate::config::checked_source_deadline(config.source_deadline)?;
     Ok(())
 }
 
@@ -132,7 +134,8 @@ impl Backends {
         let mut sentiment = SentimentService::new(sources, analyzer, cache.clone(), sentiments)
             .with_cache_scope(&sentiment_identity(config, objects))
             .with_blocking_analyzer(objects.analyzer.is_some())
-            .with_store_texts(config.store_texts);
+            .with_store_texts(config.store_texts)
+            .with_source_deadline(config.source_deadline);
         if let Some(analyzer) = &objects.analyzer {
             let outage = Arc::new(Outage::new(user_what("analyzer", analyzer.object.name())));
             user_outages.analyzer = Some(outage.clone());
@@ -355,7 +358,14 @@ fn cache_identity(urls: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
     use super::cache_identity;
+    use crate::config::MAX_SOURCE_DEADLINE;
+    use crate::model::SourceState;
+    use crate::social::MentionSource;
+    use crate::ErrorKind;
 
     #[test]
     fn cache_identities_keep_folders_apart_and_hide_passwords() {
@@ -369,5 +379,69 @@ mod tests {
             cache_identity("sample://, sample://"),
             "sample://,sample://"
         );
+    }
+
+    /// A source that answers only after a minute.
+    struct Slow;
+
+    #[async_trait::async_trait]
+    impl MentionSource for Slow {
+        fn platform(&self) -> &str {
+            "slow"
+        }
+
+        async fn mentions(
+            &self,
+            _symbol: &crate::model::Symbol,
+            _since: chrono::DateTime<chrono::Utc>,
+            _limit: usize,
+        ) -> crate::Result<Vec<crate::model::Post>> {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            Ok(Vec::new())
+        }
+    }
+
+    fn builder() -> crate::TickersenseBuilder {
+        crate::Tickersense::builder()
+            .store("memory://")
+            .cache("memory://")
+            .social("sample://")
+    }
+
+    #[test]
+    fn a_source_deadline_out_of_range_is_refused_by_name() {
+        for deadline in [Duration::ZERO, MAX_SOURCE_DEADLINE + Duration::from_secs(1)] {
+            let Err(err) = builder().source_deadline(deadline).build() else {
+                panic!("{deadline:?} was taken");
+            };
+            assert_eq!(err.kind(), ErrorKind::InvalidInput, "{deadline:?}");
+            assert!(err.message().contains("source_deadline"), "{err}");
+        }
+        assert!(builder()
+            .source_deadline(MAX_SOURCE_DEADLINE)
+            .build()
+            .is_ok());
+    }
+
+    #[tokio::test]
+    async fn the_source_deadline_bounds_each_analysis() {
+        let client = builder()
+            .with_mention_source(Arc::new(Slow))
+            .source_deadline(Duration::from_millis(50))
+            .build()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let analysis = client.sentiment("TSLA").await.unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+        let slow = analysis
+            .sources
+            .iter()
+            .find(|s| s.platform == "slow")
+            .unwrap();
+        assert_eq!(slow.state, SourceState::TimedOut);
     }
 }

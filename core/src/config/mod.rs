@@ -106,6 +106,29 @@ pub struct Config {
     /// are the platforms' users' words). See
     /// [`SentimentService::with_store_texts`](crate::service::SentimentService::with_store_texts).
     pub store_texts: bool,
+    /// How long each sentiment analysis waits for its social sources, all
+    /// asked at once (default
+    /// [`DEFAULT_SOURCE_DEADLINE`](crate::service::DEFAULT_SOURCE_DEADLINE));
+    /// above zero and at most [`MAX_SOURCE_DEADLINE`], which building a
+    /// client checks. See
+    /// [`SentimentService::with_source_deadline`](crate::service::SentimentService::with_source_deadline).
+    pub source_deadline: Duration,
+}
+
+/// The longest [`Config::source_deadline`] taken: an analysis is a call a
+/// user waits on, and a source slower than this is down, not slow.
+pub const MAX_SOURCE_DEADLINE: Duration = Duration::from_secs(600);
+
+/// `deadline` when it can be [`Config::source_deadline`], else
+/// `InvalidInput` naming the setting.
+pub(crate) fn checked_source_deadline(deadline: Duration) -> Result<Duration> {
+    if deadline.is_zero() || deadline > MAX_SOURCE_DEADLINE {
+        return Err(Error::invalid_input(format!(
+            "source_deadline must be above zero and at most {}s, not {deadline:?}",
+            MAX_SOURCE_DEADLINE.as_secs()
+        )));
+    }
+    Ok(deadline)
 }
 
 /// Values that win over the environment and the defaults; `None` leaves a
@@ -176,6 +199,7 @@ impl Default for Config {
             resilience: ResiliencePolicy::default(),
             social_credentials: SocialCredentials::default(),
             store_texts: false,
+            source_deadline: crate::service::DEFAULT_SOURCE_DEADLINE,
         }
     }
 }

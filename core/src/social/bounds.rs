@@ -1,65 +1,136 @@
-//! What an HTTP source keeps of an answer: bounded strings, bounded paging,
-//! and malformed items skipped and counted rather than failing a page.
+//! What every source keeps of an answer or a file: each text, id, author
+//! name, link and paging cursor is bounded before it becomes part of a
+//! [`Post`](crate::model::Post), so a hostile or broken upstream cannot
+//! make one post hold megabytes; and an item that is not a usable post is
+//! left out and counted ([`Skipped`]) rather than failing its page.
+//!
+//! One set of limits holds for every source. What a source adds is its
+//! own: Reddit and X also want their ids to be plain tokens of their
+//! alphabet, and a feed, whose ids are often long links, gives an id over
+//! [`MAX_ID_BYTES`] a digest instead of leaving the entry out.
 
-use std::time::Duration;
+// The file source is built without the HTTP sources' feature and uses
+// only part of this module.
+#![cfg_attr(not(feature = "yahoo"), allow(dead_code))]
 
-use crate::error::Error;
-
-/// Most bytes of a post's text kept; longer texts are cut at a character
-/// boundary. Far above any platform's own limit (X allows 25,000
+/// The most of a post's text kept, in bytes (cut at a character
+/// boundary). Far above any platform's own limit (X allows 25,000
 /// characters, a Reddit self post 40,000).
 pub(crate) const MAX_TEXT_BYTES: usize = 40 * 1024;
-/// Longest id taken from an answer; an item with a longer one is skipped
-/// (an id is never cut: a cut id names another post).
-pub(crate) const MAX_ID_BYTES: usize = 64;
-/// Most bytes of an author's name kept.
-pub(crate) const MAX_AUTHOR_BYTES: usize = 64;
-/// Longest paging cursor (Reddit's `after`, X's `next_token`) followed;
-/// a longer one ends the paging.
+/// The longest id kept, in bytes. A longer one makes the item malformed:
+/// an id is never cut, since a cut id names another post. (Feeds alone
+/// replace a longer one by a digest; see the module docs.)
+pub(crate) const MAX_ID_BYTES: usize = 128;
+/// The longest author name kept, in bytes; a longer one is dropped, not
+/// cut (a cut name names someone else), and the post kept without it.
+pub(crate) const MAX_AUTHOR_BYTES: usize = 128;
+/// The longest link kept, in bytes; a longer one makes the item malformed.
+pub(crate) const MAX_URL_BYTES: usize = 2048;
+/// The longest paging cursor (Reddit's `after`, X's `next_token`)
+/// followed; a longer one ends the paging.
 pub(crate) const MAX_CURSOR_BYTES: usize = 256;
-/// Longest rate-limit reset believed: platforms reset within minutes, so
-/// a header saying more is taken to say this.
-pub(crate) const MAX_RESET: Duration = Duration::from_secs(24 * 3600);
 
-/// `text`, cut to at most `max` bytes at a character boundary. Copies at
-/// most `max` bytes.
-pub(crate) fn capped(text: &str, max: usize) -> String {
+/// `text` cut to at most `max` bytes at a character boundary. O(1).
+pub(crate) fn clip(text: &str, max: usize) -> &str {
     if text.len() <= max {
-        return text.to_owned();
+        return text;
     }
     let mut end = max;
     while !text.is_char_boundary(end) {
         end -= 1;
     }
-    text[..end].to_owned()
+    &text[..end]
+}
+
+/// `text` cut in place to at most `max` bytes at a character boundary. O(1).
+pub(crate) fn clip_owned(mut text: String, max: usize) -> String {
+    let keep = clip(&text, max).len();
+    text.truncate(keep);
+    text
+}
+
+/// `raw` trimmed, when it is not empty, at most `max` bytes and free of
+/// control characters; else `None`.
+fn bounded_name(raw: &str, max: usize) -> Option<String> {
+    let raw = raw.trim();
+    let fits = !raw.is_empty() && raw.len() <= max;
+    (fits && !raw.chars().any(char::is_control)).then(|| raw.to_owned())
+}
+
+/// An id as a post may carry it: trimmed, not empty, at most
+/// [`MAX_ID_BYTES`], without control characters; else `None`.
+pub(crate) fn id(raw: &str) -> Option<String> {
+    bounded_name(raw, MAX_ID_BYTES)
+}
+
+/// An author name as a post may carry it: trimmed, not empty, at most
+/// [`MAX_AUTHOR_BYTES`], without control characters; else `None`.
+pub(crate) fn author(raw: &str) -> Option<String> {
+    bounded_name(raw, MAX_AUTHOR_BYTES)
 }
 
 /// `text` when it can stand in a URL path or query as it is: 1 to `max`
-/// bytes of visible ASCII. `None` otherwise.
+/// bytes of visible ASCII. `None` otherwise. For the ids and cursors of
+/// platforms that promise such tokens.
 pub(crate) fn plain_token(text: &str, max: usize) -> Option<&str> {
     let ok = !text.is_empty() && text.len() <= max && text.bytes().all(|b| b.is_ascii_graphic());
     ok.then_some(text)
 }
 
-/// Most pages asked for `limit` posts at `per_page` a page: one more than
-/// the pages `limit` needs, so a short page is forgiven once and a server
-/// handing out cursors forever is not followed.
-pub(crate) fn page_cap(limit: usize, per_page: usize) -> usize {
-    limit.div_ceil(per_page.max(1)) + 1
+/// A link a post may point at: an absolute `http` or `https` URL of at
+/// most [`MAX_URL_BYTES`], as the URL parser writes it; else `None` (a
+/// `javascript:` link in a feed never becomes a source URL shown to users).
+pub(crate) fn web_link(raw: &str) -> Option<String> {
+    let raw = raw.trim();
+    if raw.is_empty() || raw.len() > MAX_URL_BYTES {
+        return None;
+    }
+    let url = url::Url::parse(raw).ok()?;
+    let web = matches!(url.scheme(), "http" | "https") && url.host_str().is_some();
+    (web && url.as_str().len() <= MAX_URL_BYTES).then(|| url.into())
 }
 
-/// Items of an answer that were left out, and why the first one was.
-#[derive(Debug, Default)]
+/// `text` with every run of white space as one space, trimmed, cut to
+/// [`MAX_TEXT_BYTES`]. One pass; allocates the result only.
+pub(crate) fn one_line(text: &str) -> String {
+    let mut out = String::with_capacity(text.len().min(MAX_TEXT_BYTES));
+    for word in text.split_whitespace() {
+        if out.len() + word.len() + 1 > MAX_TEXT_BYTES {
+            if out.is_empty() {
+                out.push_str(clip(word, MAX_TEXT_BYTES));
+            }
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Items of an answer that were left out, and why the first one was:
+/// counted, and logged once per call by [`Skipped::report`] rather than
+/// once per item.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Skipped {
     count: usize,
     first: Option<&'static str>,
 }
 
 impl Skipped {
-    /// Counts one more item left out for `why`.
+    /// Counts one more item left out for `why` ("no usable id").
     pub(crate) fn add(&mut self, why: &'static str) {
         self.count += 1;
         self.first.get_or_insert(why);
+    }
+
+    /// Adds the items `other` counted (another page of the same call).
+    pub(crate) fn absorb(&mut self, other: Skipped) {
+        self.count += other.count;
+        if let Some(why) = other.first {
+            self.first.get_or_insert(why);
+        }
     }
 
     /// How many were left out.
@@ -68,48 +139,18 @@ impl Skipped {
         self.count
     }
 
-    /// Logs one line about the skipped items of `what` ("Reddit search"),
-    /// when there were any.
-    pub(crate) fn note(&self, what: &str) {
+    /// Logs one warning naming `platform` and how many `what`s ("feed
+    /// entries") were left out, when any were.
+    pub(crate) fn report(&self, platform: &str, what: &str) {
         if let Some(first) = self.first {
             tracing::warn!(
+                platform,
                 skipped = self.count,
-                "{what}: left out {} malformed item(s); the first had {first}",
+                "{platform}: left out {} malformed {what}; the first had {first}",
                 self.count
             );
         }
     }
-}
-
-/// `text` with each of `secrets` in it replaced by `***`: for text built
-/// from an upstream's body, which a misbehaving server could make quote a
-/// credential. Borrows when none is there (the usual case).
-pub(crate) fn scrub<'a>(text: &'a str, secrets: &[&str]) -> std::borrow::Cow<'a, str> {
-    let mut text = std::borrow::Cow::Borrowed(text);
-    for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        if text.contains(secret) {
-            text = std::borrow::Cow::Owned(text.replace(secret, "***"));
-        }
-    }
-    text
-}
-
-/// `err` with [`scrub`] applied to its message; kind, retry-after and
-/// source kept.
-pub(crate) fn scrubbed(err: Error, secrets: &[&str]) -> Error {
-    match scrub(err.message(), secrets) {
-        std::borrow::Cow::Borrowed(_) => err,
-        std::borrow::Cow::Owned(clean) => err.with_message(clean),
-    }
-}
-
-/// A rate-limit reset `secs` seconds away as a wait: `None` for a value
-/// that is not a number or is negative, at most [`MAX_RESET`].
-pub(crate) fn reset_in(secs: f64) -> Option<Duration> {
-    if secs.is_nan() {
-        return None;
-    }
-    Duration::try_from_secs_f64(secs.min(MAX_RESET.as_secs_f64())).ok()
 }
 
 #[cfg(test)]
@@ -117,15 +158,39 @@ mod tests {
     use super::*;
 
     #[test]
-    fn text_is_cut_at_a_character_boundary() {
-        assert_eq!(capped("abc", 5), "abc");
-        assert_eq!(capped("abcdef", 3), "abc");
-        // "é" is two bytes: a cut inside it steps back before it.
-        assert_eq!(capped("aé", 2), "a");
+    fn clipping_keeps_whole_characters() {
+        assert_eq!(clip("héllo", 2), "h");
+        assert_eq!(clip("héllo", 3), "hé");
+        assert_eq!(clip("abc", 10), "abc");
         assert_eq!(
-            capped(&"x".repeat(1 << 20), MAX_TEXT_BYTES).len(),
+            clip(&"x".repeat(1 << 20), MAX_TEXT_BYTES).len(),
             MAX_TEXT_BYTES
         );
+        assert_eq!(clip_owned("ééé".to_owned(), 5), "éé");
+    }
+
+    #[test]
+    fn lines_are_bounded() {
+        let long = "word ".repeat(20_000);
+        let line = one_line(&long);
+        assert!(line.len() <= MAX_TEXT_BYTES && line.ends_with("word"));
+        assert_eq!(one_line("  a \n\t b  "), "a b");
+        let huge_word = "x".repeat(MAX_TEXT_BYTES * 2);
+        assert_eq!(one_line(&huge_word).len(), MAX_TEXT_BYTES);
+    }
+
+    #[test]
+    fn ids_and_authors_are_bounded() {
+        assert_eq!(id(" 42 ").as_deref(), Some("42"));
+        assert_eq!(id(""), None);
+        assert_eq!(id(&"x".repeat(MAX_ID_BYTES + 1)), None);
+        assert_eq!(id("a\nb"), None);
+        assert_eq!(
+            author(&"y".repeat(MAX_AUTHOR_BYTES)).map(|a| a.len()),
+            Some(MAX_AUTHOR_BYTES)
+        );
+        assert_eq!(author(&"y".repeat(MAX_AUTHOR_BYTES + 1)), None);
+        assert_eq!(author("\u{7}"), None);
     }
 
     #[test]
@@ -138,28 +203,36 @@ mod tests {
     }
 
     #[test]
-    fn pages_and_resets_are_bounded() {
-        assert_eq!(page_cap(100, 100), 2);
-        assert_eq!(page_cap(30, 25), 3);
-        assert_eq!(page_cap(0, 100), 1);
-        assert_eq!(reset_in(1.5), Some(Duration::from_millis(1500)));
-        assert_eq!(reset_in(-1.0), None);
-        assert_eq!(reset_in(f64::NAN), None);
-        assert_eq!(reset_in(1e30), Some(MAX_RESET));
-        assert_eq!(scrub("no secret here", &["s3cret"]), "no secret here");
+    fn only_web_links_are_kept() {
         assert_eq!(
-            scrub("a s3cret and s3cret", &["s3cret", ""]),
-            "a *** and ***"
+            web_link("https://example.com/a b").as_deref(),
+            Some("https://example.com/a%20b")
         );
-        let err = Error::new(crate::ErrorKind::Upstream, "echo: s3cret")
-            .with_retry_after(Duration::from_secs(2));
-        let err = scrubbed(err, &["s3cret"]);
-        assert_eq!(err.message(), "echo: ***");
-        assert_eq!(err.retry_after(), Some(Duration::from_secs(2)));
+        for bad in [
+            "javascript:alert(1)",
+            "/relative",
+            "ftp://h/x",
+            "file:///etc/passwd",
+            "",
+        ] {
+            assert_eq!(web_link(bad), None, "{bad}");
+        }
+        let long = format!("https://h/{}", "p".repeat(MAX_URL_BYTES));
+        assert_eq!(web_link(&long), None);
+    }
+
+    #[test]
+    fn skipped_items_are_counted_with_the_first_reason() {
         let mut skipped = Skipped::default();
         skipped.add("no id");
         skipped.add("no text");
-        assert_eq!(skipped.count(), 2);
+        let mut later = Skipped::default();
+        later.add("no date");
+        skipped.absorb(later);
+        assert_eq!(skipped.count(), 3);
         assert_eq!(skipped.first, Some("no id"));
+        let mut empty = Skipped::default();
+        empty.absorb(later);
+        assert_eq!(empty.first, Some("no date"));
     }
 }

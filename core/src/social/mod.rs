@@ -23,23 +23,26 @@
 //! source without them is built as [`NotConfigured`], which the sentiment
 //! service reports and never asks.
 //!
-//! What an HTTP source keeps of an answer is bounded: a post's text up to
-//! 40 KiB (cut at a character boundary), its id up to 64 bytes (a post
-//! with a longer one is left out, never given a cut id), its author's name
-//! up to 64 bytes, a paging cursor up to 256 bytes, and one page more than
-//! the limit asked needs. An item of a page that is not a usable post is
-//! left out and counted in one log line; an answer that is not of the
-//! expected shape is `Upstream`, quoting only a truncated excerpt.
+//! What a source keeps of an answer or a file is bounded, the same for
+//! every source: a post's text up to 40 KiB (cut at a character
+//! boundary), its id up to 128 bytes (a post with a longer one is left
+//! out, never given a cut id; a feed entry's, often a long link, is
+//! replaced by a digest), its author's name up to 128 bytes (a longer one
+//! is dropped), its link up to 2 KiB, a paging cursor up to 256 bytes, and
+//! one page more than the limit asked needs. An item of a page that is
+//! not a usable post is left out and counted in one log line; an answer
+//! that is not of the expected shape is `Upstream`, quoting only a
+//! truncated excerpt.
 
-#[cfg(feature = "yahoo")]
 mod bounds;
-mod clip;
 mod credentials;
 #[cfg(feature = "yahoo")]
 mod feed;
 mod file;
 #[cfg(feature = "yahoo")]
 mod pacing;
+#[cfg(feature = "yahoo")]
+mod page;
 #[cfg(feature = "yahoo")]
 mod reddit;
 mod sample;
@@ -264,4 +267,21 @@ pub fn keep_mention_promise(posts: &mut Vec<Post>, since: DateTime<Utc>, limit: 
     posts.retain(|p| p.created_at >= since);
     posts.sort_by_key(|p| std::cmp::Reverse(p.created_at));
     posts.truncate(limit);
+}
+
+/// `work` run on tokio's blocking pool (file reads, CPU-bound parsing),
+/// off the async workers; its panic becomes an `Internal` error, and
+/// `what` ("the feed parser") names it if the runtime drops it unfinished.
+/// Costs a thread hand-off.
+pub(crate) async fn off_workers<T, F>(what: &'static str, work: F) -> Result<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T> + Send + 'static,
+{
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| match e.try_into_panic() {
+            Ok(panic) => Error::from_panic(panic.as_ref()),
+            Err(_) => Error::internal(format!("{what} was cancelled")),
+        })?
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use tokio::time::Instant;
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::resilience::http::Answer;
 
 /// One platform's rate-limit state, shared by every request to it. Costs
 /// one lock per request.
@@ -68,6 +69,18 @@ impl Pacer {
         let reset = reset_in.unwrap_or(Duration::from_secs(60));
         self.observe(Some(0.0), Some(reset));
         self.refusal(reset)
+    }
+
+    /// After an answer of a platform that sends no rate-limit headers
+    /// (feeds, Yahoo): a 429 blocks until its `Retry-After` (a minute
+    /// without one) and is the error returned; any other answer clears
+    /// the block and is the caller's to read.
+    pub(crate) fn observe_unpaced(&self, answer: Answer) -> Result<Answer> {
+        if answer.status() == 429 {
+            return Err(self.refused(answer.retry_after()));
+        }
+        self.observe(None, None);
+        Ok(answer)
     }
 
     fn refusal(&self, left: Duration) -> Error {

@@ -21,7 +21,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::clip::{self, Skipped};
+use super::bounds::{self, Skipped};
 use super::pacing::Pacer;
 use super::web;
 use super::{keep_mention_promise, MentionSource, SocialCredentials};
@@ -112,11 +112,7 @@ impl YahooNews {
     /// A 429 blocks the source until its `Retry-After`; every other answer
     /// is read as the Yahoo provider reads it.
     fn classify(&self, answer: Answer) -> Result<Vec<u8>> {
-        if answer.status() == 429 {
-            return Err(self.pacer.refused(answer.retry_after()));
-        }
-        self.pacer.observe(None, None);
-        provider::classify(answer)
+        provider::classify(self.pacer.observe_unpaced(answer)?)
     }
 }
 
@@ -175,7 +171,7 @@ fn parse_news(body: &[u8]) -> Result<(Vec<Post>, Skipped)> {
     for item in envelope.news.iter().take(MAX_NEWS) {
         match news_post(item) {
             Some(post) => posts.push(post),
-            None => skipped.add(),
+            None => skipped.add("no usable uuid, title, web link or publish time"),
         }
     }
     Ok((posts, skipped))
@@ -185,16 +181,16 @@ fn parse_news(body: &[u8]) -> Result<(Vec<Post>, Skipped)> {
 /// link or publish time.
 fn news_post(item: &Value) -> Option<Post> {
     let field = |name: &str| item.get(name).and_then(Value::as_str);
-    let id = clip::id(field("uuid")?)?;
-    let text = clip::one_line(field("title")?);
+    let id = bounds::id(field("uuid")?)?;
+    let text = bounds::one_line(field("title")?);
     if text.is_empty() {
         return None;
     }
-    let url = clip::web_link(field("link")?)?;
+    let url = bounds::web_link(field("link")?)?;
     let published = item.get("providerPublishTime").and_then(Value::as_i64)?;
     let created_at = DateTime::from_timestamp(published, 0)?;
     let mut post = Post::new(PLATFORM, id, text, url, created_at);
-    post.author = field("publisher").and_then(clip::author);
+    post.author = field("publisher").and_then(bounds::author);
     Some(post)
 }
 
@@ -244,7 +240,7 @@ mod tests {
           "not an object"
         ],"totalTime":NaN}"#;
         let (posts, skipped) = parse_news(body).unwrap();
-        assert_eq!(skipped, Skipped(5));
+        assert_eq!(skipped.count(), 5);
         assert_eq!(posts.len(), 2);
         let first = &posts[0];
         assert_eq!(first.platform, "yahoo-news");

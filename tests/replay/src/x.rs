@@ -7,7 +7,9 @@
 //! 100, else a 400 problem body) and continued by `next_token`. `start_time` (RFC 3339, not
 //! more than seven days back, else a 400) drops older tweets. Only the fields named in
 //! `tweet.fields` are sent besides `id`, `text` and `edit_history_tweet_ids`, as X does; a
-//! recorded page's `errors[]` goes out with the tweets of that page. A symbol without
+//! recorded page's `errors[]` goes out with the tweets of that page. `expansions=author_id`
+//! adds each tweet's `author_id` and the recorded `includes.users[]` of the authors sent (with
+//! `id`, `name`, `username` and the `user.fields` asked). A symbol without
 //! fixtures, or nothing left, gets `{"meta":{"result_count":0}}`. Every answer carries
 //! `x-rate-limit-limit`, `-remaining` and `-reset` (the epoch second the fifteen-minute window
 //! ends).
@@ -31,6 +33,8 @@ const NEXT_PREFIX: &str = "b26v89c19zqg8o3f";
 const WINDOW: i64 = 900;
 /// Fields X sends whatever `tweet.fields` says.
 const ALWAYS: [&str; 3] = ["id", "text", "edit_history_tweet_ids"];
+/// Fields of an included user X sends whatever `user.fields` says.
+const USER_ALWAYS: [&str; 3] = ["id", "name", "username"];
 
 fn problem(status: u16, body: Value) -> Response {
     Response::new(status, "application/problem+json", body.to_string())
@@ -132,7 +136,18 @@ pub(crate) fn search(request: &Request, fixtures: &Path) -> Response {
             }
         },
     };
-    let body = answer(&recorded, start, from, limit, &fields);
+    let mut body = answer(&recorded, start, from, limit, &fields);
+    let listed = |name: &str| -> Vec<String> {
+        request
+            .query(name)
+            .map(|f| f.split(',').map(|s| s.trim().to_owned()).collect())
+            .unwrap_or_default()
+    };
+    if listed("expansions").iter().any(|e| e == "author_id") {
+        let user_fields = listed("user.fields");
+        let user_fields: Vec<&str> = user_fields.iter().map(String::as_str).collect();
+        with_authors(&mut body, &recorded, &user_fields);
+    }
     let reset = pages::next_window(now.timestamp(), WINDOW);
     Response::json(200, body.to_string())
         .with_header("x-rate-limit-limit", "450")
@@ -186,6 +201,56 @@ fn answer(
     }
     body.insert("meta".into(), Value::Object(meta));
     Value::Object(body)
+}
+
+/// `body` as `expansions=author_id` has it: each tweet with its recorded `author_id`, and
+/// `includes.users` listing the recorded users among those authors, with only the asked
+/// `user_fields` besides the ones always sent.
+fn with_authors(body: &mut Value, pages: &[Value], user_fields: &[&str]) {
+    let recorded = |id: &Value| {
+        pages
+            .iter()
+            .filter_map(|p| p.get("data")?.as_array())
+            .flatten()
+            .find(|t| t.get("id") == Some(id))
+    };
+    let mut authors: Vec<Value> = Vec::new();
+    for tweet in body
+        .get_mut("data")
+        .and_then(Value::as_array_mut)
+        .into_iter()
+        .flatten()
+    {
+        let author = recorded(&tweet["id"])
+            .and_then(|t| t.get("author_id"))
+            .cloned();
+        if let Some(author) = author {
+            if !authors.contains(&author) {
+                authors.push(author.clone());
+            }
+            tweet["author_id"] = author;
+        }
+    }
+    let users: Vec<Value> = pages
+        .iter()
+        .filter_map(|p| p.pointer("/includes/users")?.as_array())
+        .flatten()
+        .filter(|u| u.get("id").is_some_and(|id| authors.contains(id)))
+        .map(|u| match u.as_object() {
+            Some(all) => Value::Object(
+                all.iter()
+                    .filter(|(k, _)| {
+                        USER_ALWAYS.contains(&k.as_str()) || user_fields.contains(&k.as_str())
+                    })
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            None => u.clone(),
+        })
+        .collect();
+    if !users.is_empty() {
+        body["includes"] = json!({ "users": users });
+    }
 }
 
 fn created_at(tweet: &Value) -> Option<DateTime<Utc>> {
@@ -277,6 +342,28 @@ mod tests {
         assert_eq!(
             answer(&pages, late, 0, 10, &[]),
             json!({"meta": {"result_count": 0}})
+        );
+    }
+
+    #[test]
+    fn authors_are_included_only_when_expanded() {
+        let mut pages = [page(&["2", "1"], false)];
+        pages[0]["data"][0]["author_id"] = json!("20");
+        pages[0]["data"][1]["author_id"] = json!("10");
+        pages[0]["includes"] = json!({"users": [
+            {"id": "10", "name": "Ten", "username": "ten", "verified": false},
+            {"id": "20", "name": "Twenty", "username": "twenty"},
+            {"id": "30", "name": "Elsewhere", "username": "other"},
+        ]});
+        let plain = answer(&pages, None, 0, 1, &[]);
+        assert!(plain["data"][0].get("author_id").is_none());
+        assert!(plain.get("includes").is_none());
+        let mut expanded = answer(&pages, None, 0, 1, &[]);
+        with_authors(&mut expanded, &pages, &[]);
+        assert_eq!(expanded["data"][0]["author_id"], "20");
+        assert_eq!(
+            expanded["includes"]["users"],
+            json!([{"id": "20", "name": "Twenty", "username": "twenty"}])
         );
     }
 

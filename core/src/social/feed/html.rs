@@ -10,28 +10,28 @@
 
 use std::borrow::Cow;
 
-use crate::social::clip;
+use crate::social::bounds;
 
 /// Elements whose content is no text to read.
 const HIDDEN: [&str; 4] = ["script", "style", "noscript", "template"];
 
 /// `html` as one line of plain text, at most
-/// [`MAX_TEXT_BYTES`](clip::MAX_TEXT_BYTES): tags and hidden elements
+/// [`MAX_TEXT_BYTES`](bounds::MAX_TEXT_BYTES): tags and hidden elements
 /// dropped, entities decoded, white space collapsed. One pass over the
 /// input plus one over the text kept.
 pub(super) fn to_text(html: &str) -> String {
     let stripped = strip_tags(html);
     let decoded: Cow<'_, str> = html_escape::decode_html_entities(&stripped);
-    clip::one_line(&decoded)
+    bounds::one_line(&decoded)
 }
 
 /// The text between the tags of `html`, each tag replaced by a space; an
 /// unclosed tag ends the text. A `<` that opens no tag (`a < b`) is text.
 fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len().min(clip::MAX_TEXT_BYTES * 2));
+    let mut out = String::with_capacity(html.len().min(bounds::MAX_TEXT_BYTES * 2));
     let mut rest = html;
     // Stripping beyond what will be kept is wasted work on a long summary.
-    while !rest.is_empty() && out.len() < clip::MAX_TEXT_BYTES * 2 {
+    while !rest.is_empty() && out.len() < bounds::MAX_TEXT_BYTES * 2 {
         let Some(open) = rest.find('<') else {
             out.push_str(rest);
             break;
@@ -146,7 +146,7 @@ mod tests {
     fn long_summaries_are_bounded() {
         let long = "<p>word</p>".repeat(100_000);
         let text = to_text(&long);
-        assert!(text.len() <= clip::MAX_TEXT_BYTES);
+        assert!(text.len() <= bounds::MAX_TEXT_BYTES);
         assert!(text.starts_with("word word"));
     }
 }

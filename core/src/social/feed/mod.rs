@@ -39,7 +39,7 @@ use chrono::{DateTime, Utc};
 
 use super::pacing::Pacer;
 use super::web;
-use super::{keep_mention_promise, MentionSource, SocialCredentials};
+use super::{keep_mention_promise, off_workers, MentionSource, SocialCredentials};
 use crate::error::{echo, Error, Result};
 use crate::model::{Post, Symbol};
 use crate::resilience::http::{Answer, HttpUpstream, Url};
@@ -205,11 +205,10 @@ impl Feed {
     /// The 2xx body, or the error of the answer's kind; a 429 blocks the
     /// feed until its `Retry-After`.
     fn classify(&self, answer: Answer) -> Result<Vec<u8>> {
-        if answer.status() == 429 {
-            return Err(self.pacer.refused(answer.retry_after()));
-        }
-        self.pacer.observe(None, None);
-        answer.into_success().map(Answer::into_body)
+        self.pacer
+            .observe_unpaced(answer)?
+            .into_success()
+            .map(Answer::into_body)
     }
 }
 
@@ -241,14 +240,10 @@ impl MentionSource for Feed {
             .send_with(|answer| self.classify(answer))
             .await?;
         let platform = self.platform.clone();
-        let parsed = tokio::task::spawn_blocking(move || {
+        let parsed = off_workers("the feed parser", move || {
             parse::entries(&body, link_base.as_str(), &platform)
         })
-        .await
-        .map_err(|e| match e.try_into_panic() {
-            Ok(panic) => Error::from_panic(panic.as_ref()),
-            Err(_) => Error::internal("the feed parser was cancelled"),
-        })??;
+        .await?;
         parsed.skipped.report(&self.platform, "feed entries");
         let mut posts = parsed.posts;
         keep_mention_promise(&mut posts, since, limit);

@@ -12,7 +12,7 @@
 //! - `id`: the RSS `guid` or Atom `id` as written (feed-rs would make one
 //!   up from the link, or a random UUID, when there is none: that is turned
 //!   off, so a missing one falls back to the link). An id longer than
-//!   [`MAX_ID_BYTES`](clip::MAX_ID_BYTES) (often a long link) becomes
+//!   [`MAX_ID_BYTES`](bounds::MAX_ID_BYTES) (often a long link) becomes
 //!   a stable digest of it.
 //! - the link: the first `alternate` (or relation-less) link, else the
 //!   first, resolved against the feed's URL; only `http(s)` links are
@@ -25,7 +25,7 @@ use super::html;
 use crate::error::{Error, ErrorKind, Result};
 use crate::model::{stable_hash, Post};
 use crate::resilience::http::excerpt;
-use crate::social::clip::{self, Skipped};
+use crate::social::bounds::{self, Skipped};
 
 /// The most entries read from one feed.
 pub(super) const MAX_ENTRIES: usize = 1000;
@@ -50,7 +50,7 @@ pub(super) fn entries(body: &[u8], feed_url: &str, platform: &str) -> Result<Ent
     for entry in feed.entries.into_iter().take(MAX_ENTRIES) {
         match post(entry, platform) {
             Some(post) => out.posts.push(post),
-            None => out.skipped.add(),
+            None => out.skipped.add("no date, web link or text"),
         }
     }
     Ok(out)
@@ -85,7 +85,7 @@ fn post(entry: Entry, platform: &str) -> Option<Post> {
         (false, true) => title,
         (true, _) => summary,
     };
-    let body = clip::clip_owned(joined, clip::MAX_TEXT_BYTES);
+    let body = bounds::clip_owned(joined, bounds::MAX_TEXT_BYTES);
     if body.is_empty() {
         return None;
     }
@@ -95,7 +95,7 @@ fn post(entry: Entry, platform: &str) -> Option<Post> {
         .authors
         .first()
         .and_then(|person| person.name.as_deref())
-        .and_then(clip::author);
+        .and_then(bounds::author);
     Some(post)
 }
 
@@ -105,7 +105,7 @@ fn text(text: &Text) -> String {
     if kind.contains("html") {
         html::to_text(&text.content)
     } else {
-        clip::one_line(&text.content)
+        bounds::one_line(&text.content)
     }
 }
 
@@ -117,11 +117,11 @@ fn link(links: &[Link]) -> Option<String> {
             .as_deref()
             .is_none_or(|r| r.eq_ignore_ascii_case("alternate"))
     });
-    clip::web_link(&alternate.or(links.first())?.href)
+    bounds::web_link(&alternate.or(links.first())?.href)
 }
 
 /// The guid (or Atom id), else the link; one too long for
-/// [`MAX_ID_BYTES`](clip::MAX_ID_BYTES) as a 128-bit digest (hex) of it.
+/// [`MAX_ID_BYTES`](bounds::MAX_ID_BYTES) as a 128-bit digest (hex) of it.
 fn entry_id(guid: &str, url: &str) -> Option<String> {
     let raw = if guid.trim().is_empty() {
         url
@@ -131,7 +131,7 @@ fn entry_id(guid: &str, url: &str) -> Option<String> {
     if raw.chars().any(char::is_control) {
         return None;
     }
-    clip::id(raw).or_else(|| {
+    bounds::id(raw).or_else(|| {
         Some(format!(
             "{:016x}{:016x}",
             stable_hash(raw, 0),

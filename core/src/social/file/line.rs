@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::error::echo;
 use crate::model::{AuthorLabel, Post, Symbol};
-use crate::social::clip;
+use crate::social::bounds;
 
 /// What a line holds; every value is checked by [`read`].
 #[derive(Deserialize)]
@@ -66,14 +66,14 @@ fn post(line: Line, symbol: &Symbol) -> Result<Option<Post>, String> {
         .map_err(|_| format!("symbol {} is not a symbol", echo(&line.symbol)))?;
     let platform = platform(&line.platform)?;
     let id = match &line.id {
-        Value::String(s) => clip::id(s),
-        Value::Number(n) => clip::id(&n.to_string()),
+        Value::String(s) => bounds::id(s),
+        Value::Number(n) => bounds::id(&n.to_string()),
         _ => None,
     }
     .ok_or_else(|| {
         format!(
             "id must be a string or number of 1 to {} bytes",
-            clip::MAX_ID_BYTES
+            bounds::MAX_ID_BYTES
         )
     })?;
     let created_at = DateTime::parse_from_rfc3339(line.created_at.trim())
@@ -84,11 +84,11 @@ fn post(line: Line, symbol: &Symbol) -> Result<Option<Post>, String> {
             )
         })?
         .with_timezone(&Utc);
-    let text = clip::clip(line.text.trim(), clip::MAX_TEXT_BYTES);
+    let text = bounds::clip(line.text.trim(), bounds::MAX_TEXT_BYTES);
     if text.is_empty() {
         return Err("text is empty".to_owned());
     }
-    let url = clip::web_link(&line.url)
+    let url = bounds::web_link(&line.url)
         .ok_or_else(|| format!("url {} is not an http(s) URL", echo(&line.url)))?;
     let label = match line.label.as_deref().map(str::trim) {
         None | Some("") => None,
@@ -114,7 +114,7 @@ fn post(line: Line, symbol: &Symbol) -> Result<Option<Post>, String> {
         return Ok(None);
     }
     let mut post = Post::new(platform, id, text, url, created_at);
-    post.author = line.author.as_deref().and_then(clip::author);
+    post.author = line.author.as_deref().and_then(bounds::author);
     post.engagement = engagement;
     post.label = label;
     Ok(Some(post))

@@ -51,7 +51,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::{keep_mention_promise, MentionSource, SocialCredentials};
+use super::{keep_mention_promise, off_workers, MentionSource, SocialCredentials};
 use crate::error::{echo, Error, ErrorKind, Result};
 use crate::model::{Post, Symbol};
 use crate::resilience::ResiliencePolicy;
@@ -161,14 +161,10 @@ impl MentionSource for PostsFile {
         }
         let options = self.options.clone();
         let symbol = symbol.clone();
-        let mut posts = tokio::task::spawn_blocking(move || {
+        let mut posts = off_workers("reading the posts file", move || {
             read_posts(&options, &symbol, since, limit.min(options.max_posts))
         })
-        .await
-        .map_err(|e| match e.try_into_panic() {
-            Ok(panic) => Error::from_panic(panic.as_ref()),
-            Err(_) => Error::internal("reading the posts file was cancelled"),
-        })??;
+        .await?;
         keep_mention_promise(&mut posts, since, limit);
         Ok(posts)
     }

@@ -32,7 +32,7 @@
 //!   `X-Ratelimit-Used` is not needed for that and is not read.
 //! - **Bounds**: at most [`MAX_POSTS`] posts a call (where Reddit's
 //!   listings end anyway) and one page more than the limit needs; texts,
-//!   ids and names cut as [`crate::social`] bounds them; a listing child
+//!   ids and names bounded as [`crate::social`] bounds them; a listing child
 //!   that is not a usable post is skipped and counted in one log line; a
 //!   body that is no listing is `Upstream` with an excerpt.
 //!
@@ -45,20 +45,19 @@ mod listing;
 mod options;
 mod token;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::bounds::{page_cap, reset_in, scrubbed};
 use super::pacing::Pacer;
-use super::{keep_mention_promise, MentionSource, NotConfigured, SocialCredentials};
+use super::page::{page_cap, Gathered, LaterPageFailure};
+use super::web::{self, reset_in, scrubbed};
+use super::{MentionSource, NotConfigured, SocialCredentials};
 use crate::error::{echo, Error, ErrorKind, Result};
 use crate::model::{Post, Symbol};
 use crate::resilience::http::{Answer, HttpUpstream, Url};
 use crate::resilience::ResiliencePolicy;
-use crate::url::redact_url;
 
 pub use options::RedditOptions;
 
@@ -111,25 +110,16 @@ pub(super) fn connect(
         .reddit_user_agent
         .as_deref()
         .unwrap_or(DEFAULT_USER_AGENT);
-    let (token_base, api_base) = match options.base.as_deref() {
-        Some(base) => (base, base),
-        None => (PUBLIC_TOKEN_BASE, PUBLIC_API_BASE),
-    };
-    let upstream = |base: &str, name: &str| {
-        let url = Url::parse(base.trim_end_matches('/')).map_err(|_| {
-            Error::invalid_input(format!(
-                "invalid Reddit base URL {}",
-                echo(&redact_url(base))
-            ))
-        })?;
-        HttpUpstream::builder("Reddit", url, policy)
+    // A base override stands for both hosts.
+    let upstream = |public: &str, name: &str| {
+        web::upstream_builder("Reddit", options.base.as_deref(), public, policy)?
             .name(name)
             .user_agent(agent)
             .header("accept", "application/json")
             .build()
     };
-    let api = upstream(api_base, "Reddit API")?;
-    let tokens = token::Tokens::new(upstream(token_base, "Reddit OAuth")?, id, secret);
+    let api = upstream(PUBLIC_API_BASE, "Reddit API")?;
+    let tokens = token::Tokens::new(upstream(PUBLIC_TOKEN_BASE, "Reddit OAuth")?, id, secret);
     Ok(Arc::new(Reddit {
         pacer: Pacer::new("Reddit", policy.max_retry_after),
         api,
@@ -214,9 +204,7 @@ impl Reddit {
             .header("x-ratelimit-reset")
             .and_then(|r| r.trim().parse::<f64>().ok())
             .and_then(reset_in);
-        let remaining = answer
-            .header("x-ratelimit-remaining")
-            .and_then(|r| r.trim().parse::<f64>().ok());
+        let remaining = web::count(answer.header("x-ratelimit-remaining"));
         self.pacer.observe(remaining, reset);
         let status = answer.status();
         match status {
@@ -270,47 +258,29 @@ impl MentionSource for Reddit {
         limit: usize,
     ) -> Result<Vec<Post>> {
         let limit = limit.min(MAX_POSTS);
+        if limit == 0 {
+            return Ok(Vec::new());
+        }
         let query = format!("${}", symbol.as_str());
-        let mut posts: Vec<Post> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut gathered = Gathered::new(PLATFORM, symbol, since);
         let mut after: Option<String> = None;
-        let pages = if limit == 0 {
-            0
-        } else {
-            page_cap(limit, PAGE_SIZE)
-        };
-        for number in 0..pages {
-            let want = (limit - posts.len()).min(PAGE_SIZE);
+        for number in 0..page_cap(limit, PAGE_SIZE) {
+            let want = (limit - gathered.len()).min(PAGE_SIZE);
             let url = self.search_url(&query, want, after.as_deref())?;
             let page = match self.page(url).await {
                 Ok(page) => page,
-                Err(err) if number > 0 && err.kind() == ErrorKind::RateLimited => {
-                    tracing::info!(
-                        %symbol,
-                        posts = posts.len(),
-                        "Reddit search stopped paging: {}",
-                        err.message()
-                    );
+                Err(err) => {
+                    gathered.page_failed(err, number, LaterPageFailure::RateLimited)?;
                     break;
                 }
-                Err(err) => return Err(err),
             };
-            page.skipped.note("Reddit search");
-            let mut reached_since = false;
-            for post in page.posts {
-                if post.created_at < since {
-                    reached_since = true;
-                } else if seen.insert(post.id.clone()) {
-                    posts.push(post);
-                }
-            }
+            let take = gathered.add_page(page.posts, page.skipped);
             let next = page.after.filter(|next| after.as_ref() != Some(next));
             match next {
-                Some(next) if !reached_since && posts.len() < limit => after = Some(next),
+                Some(next) if !take.reached_since && gathered.len() < limit => after = Some(next),
                 _ => break,
             }
         }
-        keep_mention_promise(&mut posts, since, limit);
-        Ok(posts)
+        Ok(gathered.finish(limit, "search results"))
     }
 }

@@ -30,17 +30,16 @@
 
 mod parse;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::clip::Skipped;
 use super::pacing::Pacer;
+use super::page::{Gathered, LaterPageFailure};
 use super::web;
-use super::{keep_mention_promise, MentionSource, SocialCredentials};
-use crate::error::{Error, ErrorKind, Result};
+use super::{MentionSource, SocialCredentials};
+use crate::error::Result;
 use crate::model::{Post, Symbol};
 use crate::resilience::http::{Answer, HttpUpstream};
 use crate::resilience::ResiliencePolicy;
@@ -198,54 +197,27 @@ impl MentionSource for StockTwits {
         limit: usize,
     ) -> Result<Vec<Post>> {
         let pages = limit.div_ceil(PAGE_SIZE).min(self.max_pages);
-        let mut posts: Vec<Post> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
-        let mut skipped = Skipped::default();
+        let mut gathered = Gathered::new(PLATFORM, symbol, since);
         let mut max: Option<u64> = None;
         for number in 0..pages {
             let page = match self.page(symbol, max).await {
                 Ok(page) => page,
-                Err(err) if number == 0 => return Err(err),
                 Err(err) => {
-                    give_up_paging(&err, number, posts.len());
+                    gathered.page_failed(err, number, LaterPageFailure::Any)?;
                     break;
                 }
             };
-            skipped.0 += page.skipped.0;
-            let mut fresh = 0;
-            let mut reached_since = false;
-            for post in page.posts {
-                if post.created_at < since {
-                    reached_since = true;
-                } else if seen.insert(post.id.clone()) {
-                    fresh += 1;
-                    posts.push(post);
-                }
-            }
+            let take = gathered.add_page(page.posts, page.skipped);
             let next = page.cursor_max.filter(|m| max.is_none_or(|old| *m < old));
-            let done = !page.more || fresh == 0 || reached_since || posts.len() >= limit;
+            let done =
+                !page.more || take.fresh == 0 || take.reached_since || gathered.len() >= limit;
             match next {
                 Some(next) if !done => max = Some(next),
                 _ => break,
             }
         }
-        skipped.report(PLATFORM, "messages");
-        keep_mention_promise(&mut posts, since, limit);
-        Ok(posts)
+        Ok(gathered.finish(limit, "messages"))
     }
-}
-
-/// Logs why paging stopped early; the posts so far are kept.
-fn give_up_paging(err: &Error, page: usize, kept: usize) {
-    let rate_limited = err.kind() == ErrorKind::RateLimited;
-    tracing::warn!(
-        platform = PLATFORM,
-        page = page + 1,
-        kept,
-        rate_limited,
-        "StockTwits paging stopped early, keeping {kept} posts: {}",
-        err.message()
-    );
 }
 
 #[cfg(test)]

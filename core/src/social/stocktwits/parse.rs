@@ -10,7 +10,7 @@ use super::PLATFORM;
 use crate::error::Result;
 use crate::model::{AuthorLabel, Post};
 use crate::resilience::http::{malformed_json, Url};
-use crate::social::clip::{self, Skipped};
+use crate::social::bounds::{self, Skipped};
 
 /// The messages of one page as posts, and where the stream goes on.
 #[derive(Debug, Default)]
@@ -53,7 +53,7 @@ pub(super) fn page(body: &[u8]) -> Result<Page> {
     for message in &envelope.messages {
         match post(message) {
             Some(post) => page.posts.push(post),
-            None => page.skipped.add(),
+            None => page.skipped.add("no numeric id, body or created_at"),
         }
     }
     Ok(page)
@@ -73,7 +73,7 @@ pub(super) fn is_stocktwits_error(body: &[u8]) -> bool {
 fn post(message: &Value) -> Option<Post> {
     let id = message.get("id").and_then(Value::as_u64)?.to_string();
     let body = message.get("body").and_then(Value::as_str)?;
-    let text = clip::clip(body.trim(), clip::MAX_TEXT_BYTES);
+    let text = bounds::clip(body.trim(), bounds::MAX_TEXT_BYTES);
     if text.is_empty() {
         return None;
     }
@@ -85,7 +85,7 @@ fn post(message: &Value) -> Option<Post> {
     let author = message
         .pointer("/user/username")
         .and_then(Value::as_str)
-        .and_then(clip::author);
+        .and_then(bounds::author);
     let mut post = Post::new(
         PLATFORM,
         id.as_str(),
@@ -149,7 +149,7 @@ mod tests {
         let page = page(PAGE.as_bytes()).unwrap();
         assert!(page.more);
         assert_eq!(page.cursor_max, Some(560000100));
-        assert_eq!(page.skipped, Skipped(3));
+        assert_eq!(page.skipped.count(), 3);
         let ids: Vec<&str> = page.posts.iter().map(|p| p.id.as_str()).collect();
         assert_eq!(ids, ["560000103", "560000102", "560000101", "560000100"]);
         let first = &page.posts[0];
@@ -212,13 +212,13 @@ mod tests {
 
     #[test]
     fn long_bodies_are_clipped() {
-        let body = "é".repeat(clip::MAX_TEXT_BYTES);
+        let body = "é".repeat(bounds::MAX_TEXT_BYTES);
         let json = serde_json::json!({"messages": [
             {"id": 1, "body": body, "created_at": "2024-01-02T15:04:05Z",
              "user": {"username": "u".repeat(500)}}
         ]});
         let page = page(json.to_string().as_bytes()).unwrap();
-        assert_eq!(page.posts[0].text.len(), clip::MAX_TEXT_BYTES);
+        assert_eq!(page.posts[0].text.len(), bounds::MAX_TEXT_BYTES);
         assert_eq!(page.posts[0].author, None);
     }
 

@@ -1,5 +1,6 @@
 use super::*;
 use crate::social::{SourceBackend, SourceUrl};
+use crate::ErrorKind;
 
 fn options(text: &str) -> Result<StockTwitsOptions> {
     match SourceUrl::parse(text)?.backend() {

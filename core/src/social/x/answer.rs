@@ -1,5 +1,8 @@
-//! Reading X's recent-search answers: pages of tweets (with the partial
-//! `errors[]` a 200 may carry), and the problem bodies of its refusals.
+//! Reading X's recent-search answers: pages of tweets (with their authors
+//! from `includes.users[]` and the partial `errors[]` a 200 may carry),
+//! and the problem bodies of its refusals.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -10,7 +13,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::model::Post;
 use crate::resilience::http::{excerpt, malformed_json};
 use crate::social::bounds::{
-    capped, plain_token, Skipped, MAX_CURSOR_BYTES, MAX_ID_BYTES, MAX_TEXT_BYTES,
+    author, clip, plain_token, Skipped, MAX_CURSOR_BYTES, MAX_ID_BYTES, MAX_TEXT_BYTES,
 };
 
 /// One page: its tweets as posts (newest first), the cursor of the next
@@ -32,6 +35,16 @@ struct Body {
     errors: Option<Vec<Value>>,
     #[serde(default)]
     meta: Option<Meta>,
+    #[serde(default)]
+    includes: Option<Includes>,
+}
+
+/// The objects the expansions asked for: with `expansions=author_id`, the
+/// tweets' authors.
+#[derive(Deserialize)]
+struct Includes {
+    #[serde(default)]
+    users: Option<Vec<Value>>,
 }
 
 #[derive(Deserialize)]
@@ -114,10 +127,12 @@ pub(super) fn parse_page(body: &[u8]) -> Result<Page> {
         ));
     }
     let mut skipped = Skipped::default();
+    let users = parsed.includes.and_then(|i| i.users).unwrap_or_default();
+    let authors = usernames(&users);
     let tweets = parsed.data.unwrap_or_default();
     let mut posts = Vec::with_capacity(tweets.len());
     for tweet in &tweets {
-        match post_of(tweet) {
+        match post_of(tweet, &authors) {
             Ok(post) => posts.push(post),
             Err(why) => skipped.add(why),
         }
@@ -141,8 +156,26 @@ pub(super) fn parse_page(body: &[u8]) -> Result<Page> {
     })
 }
 
-/// The post of one tweet, or why it is left out.
-fn post_of(tweet: &Value) -> std::result::Result<Post, &'static str> {
+/// The username of each user of `includes.users[]` by the user's id,
+/// bounded as authors are; a user without a usable id or username is not
+/// listed (its tweets get no author). O(users).
+fn usernames(users: &[Value]) -> HashMap<&str, String> {
+    users
+        .iter()
+        .filter_map(|user| {
+            let id = user.get("id").and_then(Value::as_str)?;
+            let name = user.get("username").and_then(Value::as_str)?;
+            Some((id, author(name)?))
+        })
+        .collect()
+}
+
+/// The post of one tweet, with its author's username from `authors`
+/// when listed there, or why it is left out.
+fn post_of(
+    tweet: &Value,
+    authors: &HashMap<&str, String>,
+) -> std::result::Result<Post, &'static str> {
     let field = |name| tweet.get(name).and_then(Value::as_str);
     let id = field("id")
         .and_then(|id| plain_token(id, MAX_ID_BYTES))
@@ -156,13 +189,14 @@ fn post_of(tweet: &Value) -> std::result::Result<Post, &'static str> {
     let mut post = Post::new(
         PLATFORM,
         id,
-        capped(text, MAX_TEXT_BYTES),
+        clip(text, MAX_TEXT_BYTES),
         format!("https://x.com/i/web/status/{id}"),
         created_at,
     );
     post.engagement = tweet
         .pointer("/public_metrics/like_count")
         .and_then(Value::as_i64);
+    post.author = field("author_id").and_then(|id| authors.get(id)).cloned();
     Ok(post)
 }
 
@@ -194,6 +228,28 @@ mod tests {
         assert_eq!(post.author, None);
         assert_eq!(page.next.as_deref(), Some("b26v89c19zqg8o3f"));
         assert_eq!(page.errors, (0, None));
+    }
+
+    #[test]
+    fn authors_come_from_the_included_users() {
+        let mut known = tweet("10");
+        known["author_id"] = json!("2244994945");
+        let mut unknown = tweet("11");
+        unknown["author_id"] = json!("99");
+        let mut odd_name = tweet("12");
+        odd_name["author_id"] = json!("7");
+        let body = json!({
+            "data": [known, unknown, odd_name, tweet("13")],
+            "includes": {"users": [
+                {"id": "2244994945", "name": "Market Watcher", "username": "mkt_watch"},
+                {"id": "7", "name": "Long", "username": "n".repeat(1000)},
+                {"name": "no id", "username": "ghost"},
+            ]},
+            "meta": {"result_count": 4}
+        });
+        let page = parse_page(body.to_string().as_bytes()).unwrap();
+        let authors: Vec<Option<&str>> = page.posts.iter().map(|p| p.author.as_deref()).collect();
+        assert_eq!(authors, [Some("mkt_watch"), None, None, None]);
     }
 
     #[test]

@@ -6,13 +6,15 @@
 //!   `Authorization: Bearer TOKEN`, `query=$AAPL -is:retweet` (the cashtag;
 //!   a symbol that cannot be one, such as `BRK.B` or `^GSPC`, is searched
 //!   as the quoted phrase `"BRK.B"`), `tweet.fields=created_at,public_metrics,lang`,
+//!   `expansions=author_id` and `user.fields=username` (the authors),
 //!   `max_results` (10 to 100: X refuses fewer, so a smaller limit asks 10
 //!   and keeps the first), `start_time` (from `since`, moved up to the
 //!   seven days X searches, less a minute) and `next_token` paging until
 //!   the limit, the last page, or a tweet older than `since`.
 //! - **Posts**: id; text; url `https://x.com/i/web/status/{id}`;
-//!   `created_at`; engagement the like count. No author: naming one would
-//!   take the `author_id` expansion and its user lookup.
+//!   `created_at`; engagement the like count; author the `username` of the
+//!   answer's `includes.users[]` entry whose `id` is the tweet's
+//!   `author_id` (none when the answer does not include that user).
 //! - **Answers**: zero results (`{"meta":{"result_count":0}}`, no `data`)
 //!   are no posts; a 200's partial `errors[]` is logged (one line, counted)
 //!   and its tweets kept; problem bodies are typed: 400 `InvalidInput`, 401
@@ -27,8 +29,8 @@
 //!   page after the first refused so ends the paging with the tweets read.
 //!   `x-rate-limit-limit` is not needed for that and is not read.
 //! - **Bounds**: at most [`MAX_POSTS`] posts a call and one page more than
-//!   the limit needs; texts and ids bounded as [`crate::social`] bounds
-//!   them; an unusable tweet skipped and counted; a body of another shape
+//!   the limit needs; texts, ids and names bounded as [`crate::social`]
+//!   bounds them; an unusable tweet skipped and counted; a body of another shape
 //!   `Upstream` with an excerpt.
 //!
 //! Every request goes through one [`HttpUpstream`] (timeout, retries,
@@ -39,21 +41,20 @@
 mod answer;
 mod options;
 
-use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::bounds::{page_cap, reset_in, scrub, scrubbed};
 use super::pacing::Pacer;
-use super::{keep_mention_promise, MentionSource, NotConfigured, SocialCredentials};
-use crate::error::{echo, Error, ErrorKind, Result};
+use super::page::{page_cap, Gathered, LaterPageFailure};
+use super::web::{self, scrub, scrubbed};
+use super::{MentionSource, NotConfigured, SocialCredentials};
+use crate::error::{Error, ErrorKind, Result};
 use crate::model::{Post, Symbol};
 use crate::resilience::http::{Answer, HttpUpstream, Url};
 use crate::resilience::ResiliencePolicy;
-use crate::url::redact_url;
 
 pub use options::XOptions;
 
@@ -69,6 +70,10 @@ const PAGE_MIN: usize = 10;
 const PAGE_MAX: usize = 100;
 const PUBLIC_API: &str = "https://api.x.com";
 const TWEET_FIELDS: &str = "created_at,public_metrics,lang";
+/// Each tweet's author, as a user object in `includes.users[]`...
+const EXPANSIONS: &str = "author_id";
+/// ...carrying the name shown as the post's author.
+const USER_FIELDS: &str = "username";
 
 /// Builds the source: [`NotConfigured`] without `X_BEARER_TOKEN`, else the
 /// X source at the public API or `options.base`. `InvalidInput` for a base
@@ -90,11 +95,7 @@ pub(super) fn connect(
             "X_BEARER_TOKEN holds characters an HTTP header cannot carry",
         ));
     }
-    let base = options.base.as_deref().unwrap_or(PUBLIC_API);
-    let url = Url::parse(base.trim_end_matches('/')).map_err(|_| {
-        Error::invalid_input(format!("invalid X base URL {}", echo(&redact_url(base))))
-    })?;
-    let api = HttpUpstream::builder("X", url, policy)
+    let api = web::upstream_builder("X", options.base.as_deref(), PUBLIC_API, policy)?
         .name("X API")
         .header("accept", "application/json")
         .build()?;
@@ -151,14 +152,8 @@ impl X {
 
     /// Reads one answer, first noting its rate-limit headers.
     fn classify(&self, answer: Answer) -> Result<Reply> {
-        let now = Utc::now().timestamp_millis() as f64 / 1000.0;
-        let reset = answer
-            .header("x-rate-limit-reset")
-            .and_then(|r| r.trim().parse::<f64>().ok())
-            .and_then(|epoch| reset_in((epoch - now).max(0.0)));
-        let remaining = answer
-            .header("x-rate-limit-remaining")
-            .and_then(|r| r.trim().parse::<f64>().ok());
+        let reset = web::reset_from_epoch(answer.header("x-rate-limit-reset"));
+        let remaining = web::count(answer.header("x-rate-limit-remaining"));
         self.pacer.observe(remaining, reset);
         let status = answer.status();
         if (200..=299).contains(&status) {
@@ -219,6 +214,8 @@ impl X {
         let mut pairs = vec![
             ("query", query),
             ("tweet.fields", TWEET_FIELDS),
+            ("expansions", EXPANSIONS),
+            ("user.fields", USER_FIELDS),
             ("max_results", max_results.as_str()),
             ("start_time", start.as_str()),
         ];
@@ -252,26 +249,18 @@ impl MentionSource for X {
         // X refuses a start_time more than seven days back.
         let start = since.max(now - chrono::Duration::days(7) + chrono::Duration::minutes(1));
         let query = query_for(symbol);
-        let mut posts: Vec<Post> = Vec::new();
-        let mut seen: HashSet<String> = HashSet::new();
+        let mut gathered = Gathered::new(PLATFORM, symbol, since);
         let mut next: Option<String> = None;
         for number in 0..page_cap(limit, PAGE_MAX) {
-            let want = (limit - posts.len()).clamp(PAGE_MIN, PAGE_MAX);
+            let want = (limit - gathered.len()).clamp(PAGE_MIN, PAGE_MAX);
             let url = self.search_url(&query, start, want, next.as_deref())?;
             let page = match self.page(url).await {
                 Ok(page) => page,
-                Err(err) if number > 0 && err.kind() == ErrorKind::RateLimited => {
-                    tracing::info!(
-                        %symbol,
-                        posts = posts.len(),
-                        "X search stopped paging: {}",
-                        err.message()
-                    );
+                Err(err) => {
+                    gathered.page_failed(err, number, LaterPageFailure::RateLimited)?;
                     break;
                 }
-                Err(err) => return Err(err),
             };
-            page.skipped.note("X search");
             if let (count @ 1.., first) = &page.errors {
                 let first = first.as_deref().unwrap_or("");
                 tracing::info!(
@@ -281,21 +270,15 @@ impl MentionSource for X {
                     scrub(first, &[&self.bearer])
                 );
             }
-            let mut reached_since = false;
-            for post in page.posts {
-                if post.created_at < since {
-                    reached_since = true;
-                } else if seen.insert(post.id.clone()) {
-                    posts.push(post);
-                }
-            }
+            let take = gathered.add_page(page.posts, page.skipped);
             match page.next.filter(|n| next.as_ref() != Some(n)) {
-                Some(cursor) if !reached_since && posts.len() < limit => next = Some(cursor),
+                Some(cursor) if !take.reached_since && gathered.len() < limit => {
+                    next = Some(cursor)
+                }
                 _ => break,
             }
         }
-        keep_mention_promise(&mut posts, since, limit);
-        Ok(posts)
+        Ok(gathered.finish(limit, "tweets"))
     }
 }
 
