@@ -149,6 +149,7 @@ pub(crate) fn posts_to_store(posts: &[StoredPost]) -> Result<Vec<StoredPost>> {
 /// `posts` in runs of at most `max_posts` posts and about `max_bytes` bytes
 /// of text and URLs (a run holds at least one post), so no statement grows
 /// past a bound whatever the batch.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
 pub(crate) fn runs(
     posts: &[StoredPost],
     max_posts: usize,
