@@ -17,6 +17,9 @@ use crate::error::Error;
 /// on). A body known to be empty is left as it is. Axum's own extractor
 /// limit is set to the same figure where the router is built, so the two
 /// never disagree; either 413 answers as JSON ([`as_json`]).
+// The error is the answer itself, made only for a refused request: boxing
+// it would not save the accepted ones anything.
+#[allow(clippy::result_large_err)]
 pub(super) fn bound(request: &mut Request, limit: usize) -> Result<(), Response> {
     let declared = request
         .headers()
