@@ -1,6 +1,10 @@
 //! Helpers shared by the integration tests: the real services' URLs and
 //! per-test isolation on them.
 
+mod held;
+
+pub use held::HeldSample;
+
 use sqlx::Connection;
 
 /// The URL in `var`, exported by `.ci/run`. Unset on a developer machine the
