@@ -61,32 +61,28 @@ async fn sentiment_current_has_the_seed_fields_and_platform_detail() {
     assert_eq!(body["mention_volume"].as_u64(), Some(mentions));
 }
 
-/// A social source with nothing to say.
-struct Silent;
-
-#[async_trait]
-impl MentionSource for Silent {
-    fn platform(&self) -> &str {
-        "silent"
-    }
-
-    async fn mentions(
-        &self,
-        _symbol: &Symbol,
-        _since: chrono::DateTime<chrono::Utc>,
-        _limit: usize,
-    ) -> Result<Vec<Post>> {
-        Ok(Vec::new())
-    }
+/// A social source under `platform` whose every call answers `answer()`.
+struct Canned {
+    platform: &'static str,
+    answer: fn() -> Result<Vec<Post>>,
 }
 
+/// A social source with nothing to say.
+const SILENT: Canned = Canned {
+    platform: "silent",
+    answer: || Ok(Vec::new()),
+};
+
 /// A social source that is down.
-struct Down;
+const DOWN: Canned = Canned {
+    platform: "forum",
+    answer: || Err(tickersense::Error::unavailable("the forum is down")),
+};
 
 #[async_trait]
-impl MentionSource for Down {
+impl MentionSource for Canned {
     fn platform(&self) -> &str {
-        "forum"
+        self.platform
     }
 
     async fn mentions(
@@ -95,7 +91,7 @@ impl MentionSource for Down {
         _since: chrono::DateTime<chrono::Utc>,
         _limit: usize,
     ) -> Result<Vec<Post>> {
-        Err(tickersense::Error::unavailable("the forum is down"))
+        (self.answer)()
     }
 }
 
@@ -104,7 +100,7 @@ async fn sentiment_current_lists_a_failing_source_and_answers_from_the_others() 
     let client = Tickersense::builder()
         .store("memory://")
         .social("sample://")
-        .with_mention_source(Arc::new(Down))
+        .with_mention_source(Arc::new(DOWN))
         .build()
         .unwrap();
     let router = router_of(client, settings());
@@ -145,7 +141,7 @@ async fn sentiment_without_posts_is_404() {
     let client = Tickersense::builder()
         .store("memory://")
         .social("")
-        .with_mention_source(Arc::new(Silent))
+        .with_mention_source(Arc::new(SILENT))
         .build()
         .unwrap();
     let router = router_of(client, settings());
