@@ -95,16 +95,25 @@ impl MentionSource for Canned {
     }
 }
 
-#[tokio::test]
-async fn sentiment_current_lists_a_failing_source_and_answers_from_the_others() {
+/// `GET /api/v1/sentiment/AAPL/current` of an app over the memory store
+/// whose social sources are `social`'s and `source`.
+async fn current_with(source: Canned, social: &str) -> Answer {
     let client = Tickersense::builder()
         .store("memory://")
-        .social("sample://")
-        .with_mention_source(Arc::new(DOWN))
+        .social(social)
+        .with_mention_source(Arc::new(source))
         .build()
         .unwrap();
-    let router = router_of(client, settings());
-    let answer = get(&router, "/api/v1/sentiment/AAPL/current").await;
+    get(
+        &router_of(client, settings()),
+        "/api/v1/sentiment/AAPL/current",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn sentiment_current_lists_a_failing_source_and_answers_from_the_others() {
+    let answer = current_with(DOWN, "sample://").await;
     assert_eq!(answer.status, StatusCode::OK);
     let body = answer.json();
     let sources = body["sources"].as_array().unwrap();
@@ -138,14 +147,7 @@ async fn sentiment_current_lists_a_failing_source_and_answers_from_the_others() 
 
 #[tokio::test]
 async fn sentiment_without_posts_is_404() {
-    let client = Tickersense::builder()
-        .store("memory://")
-        .social("")
-        .with_mention_source(Arc::new(SILENT))
-        .build()
-        .unwrap();
-    let router = router_of(client, settings());
-    let answer = get(&router, "/api/v1/sentiment/AAPL/current").await;
+    let answer = current_with(SILENT, "").await;
     assert_error(&answer, StatusCode::NOT_FOUND, "NotFound");
 }
 
