@@ -379,16 +379,19 @@ async fn sighup_moves_stocks_from_legacy_through_shadow_to_native() {
         "shadow serves legacy's answer: {quote}"
     );
     assert_eq!(legacy_hits.load(Ordering::SeqCst), 2);
-    // The comparison runs off the request path: poll for it.
+    // The comparison runs off the request path: poll for it. One request
+    // was shadowed, so one comparison: a mismatch (legacy's price is not the
+    // sample's), counted once.
+    let mismatches = r#"tickersense_shadow_comparisons_total{group="stocks",outcome="mismatch"} "#;
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
         let metrics = server.metrics().await;
-        let compared = metrics.lines().any(|l| {
-            l.starts_with(
-                r#"tickersense_shadow_comparisons_total{group="stocks",outcome="mismatch"} "#,
-            ) && !l.ends_with(" 0")
-        });
-        if compared {
+        let counted = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(mismatches))
+            .filter(|count| *count != "0");
+        if let Some(count) = counted {
+            assert_eq!(count, "1", "one shadowed request: {metrics}");
             break;
         }
         assert!(

@@ -1,6 +1,10 @@
 //! Helpers shared by the integration tests: the real services' URLs and
 //! per-test isolation on them.
 
+mod held;
+
+pub use held::HeldSample;
+
 use sqlx::Connection;
 
 /// The URL in `var`, exported by `.ci/run`. Unset on a developer machine the
@@ -105,4 +109,23 @@ pub fn replay_client(
         })
         .build()
         .expect("valid config")
+}
+
+/// A resilience policy for tests against local servers, so fault tests take
+/// milliseconds: a 2 s timeout, two retries 5 to 20 ms apart, a
+/// `Retry-After` waited out up to 3 s, the circuit breaker off, four calls
+/// at a time and bodies up to 1 MiB. Tests change a field or two of it.
+pub fn quick_policy() -> tickersense::resilience::ResiliencePolicy {
+    use std::time::Duration;
+    tickersense::resilience::ResiliencePolicy {
+        timeout: Duration::from_secs(2),
+        max_retries: 2,
+        backoff_base: Duration::from_millis(5),
+        backoff_max: Duration::from_millis(20),
+        max_retry_after: Duration::from_secs(3),
+        breaker_failures: 0,
+        breaker_cooldown: Duration::from_millis(300),
+        max_concurrent: 4,
+        max_body_bytes: 1 << 20,
+    }
 }

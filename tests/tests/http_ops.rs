@@ -281,35 +281,11 @@ async fn ready_is_503_when_the_market_data_is_down() {
     assert_eq!(body["backends"][0]["status"]["status"], "down");
 }
 
-/// Market data that never answers.
-struct Hung;
-
-#[async_trait::async_trait]
-impl tickersense::provider::MarketData for Hung {
-    fn name(&self) -> &str {
-        "hung"
-    }
-    async fn quote(&self, _: &tickersense::Symbol) -> tickersense::Result<tickersense::Quote> {
-        std::future::pending().await
-    }
-    async fn history(
-        &self,
-        _: &tickersense::Symbol,
-        _: tickersense::HistoryRange,
-        _: tickersense::Interval,
-    ) -> tickersense::Result<tickersense::History> {
-        std::future::pending().await
-    }
-    async fn search(&self, _: &str, _: usize) -> tickersense::Result<Vec<tickersense::SearchHit>> {
-        std::future::pending().await
-    }
-}
-
 #[tokio::test]
 async fn ready_is_503_when_the_market_data_stops_answering() {
     let client = Tickersense::builder()
         .store("memory://")
-        .with_market_data(Arc::new(Hung))
+        .with_market_data(Arc::new(tickersense_tests::HeldSample::hung("hung")))
         .resilience(tickersense::resilience::ResiliencePolicy {
             timeout: std::time::Duration::from_millis(100),
             ..tickersense::resilience::ResiliencePolicy::default()

@@ -4,7 +4,6 @@
 //! answers 503 and opens the breaker, shadow counts a match and a
 //! mismatch, and a reloaded route file takes effect.
 
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -19,7 +18,7 @@ use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use tickersense::http::{app, AppState, RateLimitSetting, ServerSettings};
 use tickersense::resilience::http::Url;
-use tracing_subscriber::layer::SubscriberExt;
+use tickersense::testkit::LogCapture;
 
 /// What the legacy server saw and what it answers.
 #[derive(Clone, Default)]
@@ -346,55 +345,9 @@ async fn a_legacy_answer_slower_than_the_first_byte_timeout_is_504() {
     );
 }
 
-/// Every event's fields as one line each.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<String>>>);
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Capture {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        struct Fields(String);
-        impl tracing::field::Visit for Fields {
-            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-                let _ = write!(self.0, "{}={:?} ", field.name(), value);
-            }
-            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-                let _ = write!(self.0, "{}={} ", field.name(), value);
-            }
-        }
-        let mut fields = Fields(String::new());
-        event.record(&mut fields);
-        self.0.lock().expect("lock").push(fields.0);
-    }
-}
-
-impl Capture {
-    async fn lines_with(&self, needle: &str, count: usize) -> Vec<String> {
-        for _ in 0..300 {
-            let lines: Vec<String> = self
-                .0
-                .lock()
-                .expect("lock")
-                .iter()
-                .filter(|l| l.contains(needle))
-                .cloned()
-                .collect();
-            if lines.len() >= count {
-                return lines;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!(
-            "fewer than {count} events with {needle}: {:?}",
-            self.0.lock().expect("lock")
-        );
-    }
-}
-
 #[tokio::test]
 async fn shadow_serves_legacy_and_counts_one_match_and_one_mismatch() {
-    let capture = Capture::default();
-    let _guard =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+    let (capture, _guard) = LogCapture::start();
     let (url, legacy) = start_legacy().await;
     let native = native_quote().await;
     *legacy.quote.lock().expect("lock") = native.clone();
@@ -404,7 +357,7 @@ async fn shadow_serves_legacy_and_counts_one_match_and_one_mismatch() {
 
     let (status, _, body) = call(&app, "/api/v1/stocks/AAPL/quote").await;
     assert_eq!((status, &body), (StatusCode::OK, &native));
-    let matched = capture.lines_with("outcome=match", 1).await;
+    let matched = capture.wait_for("outcome=match", 1).await;
     assert!(matched[0].contains("group=stocks"), "{matched:?}");
 
     let mut differing = native.clone();
@@ -417,14 +370,14 @@ async fn shadow_serves_legacy_and_counts_one_match_and_one_mismatch() {
         (StatusCode::OK, differing),
         "the legacy answer is served"
     );
-    let mismatched = capture.lines_with("outcome=mismatch", 1).await;
+    let mismatched = capture.wait_for("outcome=mismatch", 1).await;
     assert!(
         mismatched[0].contains("request_id=test-request"),
         "{mismatched:?}"
     );
     assert!(mismatched[0].contains("path=$.price "), "{mismatched:?}");
     assert_eq!(
-        capture.lines_with("outcome=match", 1).await.len(),
+        capture.wait_for("outcome=match", 1).await.len(),
         1,
         "one match only"
     );

@@ -3,53 +3,24 @@
 //! bodies that are no feed; rate limits and a timeout; bad lines, oversized lines and
 //! oversized files; and the requests each call costs.
 
+mod social_support;
+
 use std::io::Write as _;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use social_support::{at, impatient as policy, sym, week_ago};
 use tickersense::model::AuthorLabel;
-use tickersense::resilience::ResiliencePolicy;
 use tickersense::social::{MentionSource, SocialCredentials, SourceUrl};
-use tickersense::{testkit, ErrorKind, Symbol};
-use tickersense_replay::clock::replay_time;
+use tickersense::{testkit, ErrorKind};
 use tickersense_replay::{Fault, ReplayServer};
-
-fn policy() -> ResiliencePolicy {
-    ResiliencePolicy {
-        timeout: Duration::from_millis(400),
-        max_retries: 1,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(5),
-        breaker_failures: 0,
-        breaker_cooldown: Duration::from_millis(300),
-        max_concurrent: 4,
-        max_body_bytes: 1 << 20,
-    }
-}
 
 fn source(url: &str) -> Arc<dyn MentionSource> {
     SourceUrl::parse(url)
         .unwrap()
         .connect(&SocialCredentials::default(), policy())
         .unwrap()
-}
-
-fn sym(s: &str) -> Symbol {
-    Symbol::parse(s).unwrap()
-}
-
-fn week_ago() -> DateTime<Utc> {
-    Utc::now() - chrono::Duration::days(7)
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    replay_time(
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc),
-    )
 }
 
 fn rss(server: &ReplayServer) -> Arc<dyn MentionSource> {

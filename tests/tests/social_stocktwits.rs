@@ -3,34 +3,21 @@
 //! the next, a scripted local server: paging, labels, rate limits near and far, a timeout,
 //! odd and malformed bodies, and the exact requests each call costs.
 
+mod social_support;
+
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use social_support::{at, impatient as policy, seen, sym, week_ago};
 use tickersense::model::AuthorLabel;
-use tickersense::resilience::ResiliencePolicy;
 use tickersense::social::{MentionSource, SocialCredentials, SourceUrl};
-use tickersense::{testkit, ErrorKind, Symbol};
-use tickersense_replay::clock::replay_time;
+use tickersense::{testkit, ErrorKind};
 use tickersense_replay::{Fault, ReplayServer};
 
 const STREAM: &str = "/api/2/streams/symbol/";
-
-fn policy() -> ResiliencePolicy {
-    ResiliencePolicy {
-        timeout: Duration::from_millis(400),
-        max_retries: 1,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(5),
-        breaker_failures: 0,
-        breaker_cooldown: Duration::from_millis(300),
-        max_concurrent: 4,
-        max_body_bytes: 1 << 20,
-    }
-}
 
 fn source(base: &str, options: &str) -> Arc<dyn MentionSource> {
     SourceUrl::parse(&format!("stocktwits+{base}{options}"))
@@ -39,28 +26,8 @@ fn source(base: &str, options: &str) -> Arc<dyn MentionSource> {
         .unwrap()
 }
 
-fn sym(s: &str) -> Symbol {
-    Symbol::parse(s).unwrap()
-}
-
-fn week_ago() -> DateTime<Utc> {
-    Utc::now() - chrono::Duration::days(7)
-}
-
-fn at(text: &str) -> DateTime<Utc> {
-    replay_time(
-        DateTime::parse_from_rfc3339(text)
-            .unwrap()
-            .with_timezone(&Utc),
-    )
-}
-
 fn streams(server: &ReplayServer) -> Vec<String> {
-    server
-        .requests()
-        .into_iter()
-        .filter(|r| r.starts_with(STREAM))
-        .collect()
+    seen(server, STREAM)
 }
 
 #[tokio::test]

@@ -14,13 +14,8 @@ fn quick() -> ResiliencePolicy {
     ResiliencePolicy {
         timeout: Duration::from_millis(500),
         max_retries: 3,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
         max_retry_after: Duration::from_secs(5),
-        breaker_failures: 0,
-        breaker_cooldown: Duration::from_millis(300),
-        max_concurrent: 4,
-        max_body_bytes: 1 << 20,
+        ..tickersense_tests::quick_policy()
     }
 }
 

@@ -9,6 +9,8 @@
 //!
 //! The suites: [`market_data`], [`mention_source`], [`analyzer`], [`cache`],
 //! [`price_store`], [`sentiment_store`], [`backfill_store`], [`user_store`].
+//! With the `server` feature, `LogCapture` reads back the log events a
+//! test's code emits.
 //! Each needs a tokio runtime with timers (checks time out after
 //! [`CHECK_TIMEOUT`]), and each future is `Send + 'static`.
 //!
@@ -26,6 +28,8 @@
 mod analyzer;
 mod backfill_store;
 mod cache;
+#[cfg(feature = "server")]
+mod logs;
 mod market_data;
 mod mention_source;
 mod price_store;
@@ -38,6 +42,8 @@ mod user_store;
 pub use analyzer::analyzer;
 pub use backfill_store::backfill_store;
 pub use cache::{cache, CacheSuiteOptions};
+#[cfg(feature = "server")]
+pub use logs::{LogCapture, WAIT_FOR_LINES};
 pub use market_data::market_data;
 pub use mention_source::mention_source;
 pub use price_store::price_store;

@@ -1,5 +1,5 @@
 //! News feeds and Yahoo's news items, served from `<fixtures>/../social/news/` with their
-//! times moved to the present ([`crate::clock`]):
+//! times moved to the present ([`crate::clock::FEEDS_AND_STOCKTWITS`]):
 //!
 //! - `GET /rss/headline?s=SYMBOL`: `rss/{SYMBOL}.xml`, an RSS 2.0 feed in the layout of Yahoo
 //!   Finance's headline feed; a symbol without a file gets an empty channel, as Yahoo answers;
@@ -10,7 +10,9 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::clock;
+use chrono::SecondsFormat;
+
+use crate::clock::FEEDS_AND_STOCKTWITS as RECORDING;
 use crate::http::{decode_path, Request, Response};
 
 /// The path of every Atom feed request.
@@ -81,9 +83,9 @@ pub(crate) fn shift_xml(xml: &str) -> String {
             };
             let text = out[start..start + len].to_owned();
             let moved = if text.contains(',') || !text.contains('T') {
-                clock::replay_rfc2822(&text)
+                RECORDING.replay_rfc2822(&text)
             } else {
-                clock::replay_rfc3339(&text)
+                RECORDING.replay_rfc3339(&text, SecondsFormat::Secs)
             };
             out.replace_range(start..start + len, &moved);
             at = start + moved.len() + close.len();
@@ -92,7 +94,7 @@ pub(crate) fn shift_xml(xml: &str) -> String {
     out
 }
 
-/// A Yahoo search answer with each `"providerPublishTime": N` moved by [`clock::replay_epoch`];
+/// A Yahoo search answer with each `"providerPublishTime": N` moved by [`crate::clock::Recording::replay_epoch`];
 /// byte for byte the same when no time is in the window.
 pub(crate) fn shift_search(body: Vec<u8>) -> Vec<u8> {
     const KEY: &[u8] = b"\"providerPublishTime\"";
@@ -115,7 +117,7 @@ pub(crate) fn shift_search(body: Vec<u8>) -> Vec<u8> {
             .ok()
             .and_then(|d| d.parse::<i64>().ok());
         match number {
-            Some(n) => out.extend_from_slice(clock::replay_epoch(n).to_string().as_bytes()),
+            Some(n) => out.extend_from_slice(RECORDING.replay_epoch(n).to_string().as_bytes()),
             None => out.extend_from_slice(&body[i..i + digits]),
         }
         i += digits;
@@ -131,7 +133,7 @@ mod tests {
     fn times_in_feeds_and_search_answers_move_and_the_rest_stays() {
         let xml = "<item><pubDate>Fri, 05 Jan 2024 16:00:00 +0000</pubDate><updated>2024-01-05T16:00:00Z</updated><published>2020-01-01T00:00:00Z</published><title>x</title></item>";
         let moved = shift_xml(xml);
-        let served = clock::replay_epoch(clock::RECORDED_AT);
+        let served = RECORDING.replay_epoch(RECORDING.recorded_at());
         let date = chrono::DateTime::from_timestamp(served, 0).unwrap();
         assert!(
             moved.contains(&format!("<pubDate>{}</pubDate>", date.to_rfc2822())),

@@ -22,11 +22,11 @@
 //! The social platforms are served at the same base URL, on their own paths, from
 //! `<fixtures>/../social/<platform>/`: Reddit's token endpoint and search (see the `reddit`
 //! module: app credentials [`REDDIT_CLIENT_ID`] / [`REDDIT_CLIENT_SECRET`]) and X's recent
-//! search (bearer token [`X_BEARER_TOKEN`]). Their recorded timestamps are moved forward by
-//! whole days so that the newest post is less than a day old. StockTwits and the feeds
-//! are served from the same folder, with the fixtures' times moved to the present
-//! ([`clock`]): StockTwits' symbol stream (`/api/2/streams/symbol/{SYMBOL}.json`, paged by
+//! search (bearer token [`X_BEARER_TOKEN`]). StockTwits and the feeds are served from the
+//! same folder: StockTwits' symbol stream (`/api/2/streams/symbol/{SYMBOL}.json`, paged by
 //! `max=`), an RSS headline feed (`/rss/headline?s=SYMBOL`) and Atom feeds (`/atom/{SYMBOL}`).
+//! Every social fixture's times are moved to the present by whole days, by one rule
+//! ([`clock`]), so that a client asking for the last days finds its posts.
 //!
 //! Every response carries `Connection: close`, and the server closes each connection after
 //! one response.

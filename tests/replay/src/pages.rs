@@ -1,18 +1,10 @@
 //! Recorded answer pages of the social platforms, read from
-//! `<fixtures>/../social/<platform>/<SYMBOL>/<n>.json` (`1.json`, `2.json`, ... in order), and
-//! the shift that keeps their timestamps recent.
-//!
-//! Recorded posts carry the instants they were made at, which age: a client asking for the
-//! last week would soon find none. So every timestamp of a symbol's pages is moved forward by
-//! the same whole number of days, the most that keeps the newest post in the past: spacing
-//! and time of day stay as recorded, and the newest post is less than a day old.
+//! `<fixtures>/../social/<platform>/<SYMBOL>/<n>.json` (`1.json`, `2.json`, ... in order).
+//! Their timestamps are moved to the present by [`crate::clock`].
 
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-
-/// Seconds in a day, the unit timestamps are moved by.
-const DAY: i64 = 86_400;
 
 /// Most pages read for one symbol: more files than this are left unread.
 const MAX_PAGES: usize = 20;
@@ -62,12 +54,6 @@ pub(crate) fn now_millis() -> u64 {
         .map_or(0, |d| d.as_millis() as u64)
 }
 
-/// How far to move timestamps whose newest is `newest` (seconds since the epoch): the most
-/// whole days that keep it at or before now; nothing for one already recent or in the future.
-pub(crate) fn day_shift(newest: i64, now: i64) -> i64 {
-    (now - newest).max(0) / DAY * DAY
-}
-
 /// The start of the next `window` seconds since the epoch after `now`: when a fixed
 /// rate-limit window (Reddit's ten minutes, X's fifteen) resets.
 pub(crate) fn next_window(now: i64, window: i64) -> i64 {
@@ -77,17 +63,6 @@ pub(crate) fn next_window(now: i64, window: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shifts_whole_days_keeping_the_newest_in_the_past() {
-        let now = 1_800_000_000;
-        assert_eq!(day_shift(now - 10, now), 0);
-        assert_eq!(day_shift(now - DAY, now), DAY);
-        assert_eq!(day_shift(now - 3 * DAY - 5, now), 3 * DAY);
-        assert_eq!(day_shift(now + 100, now), 0);
-        let shifted = now - 10 * DAY - 7 + day_shift(now - 10 * DAY - 7, now);
-        assert!(shifted <= now && now - shifted < DAY);
-    }
 
     #[test]
     fn symbols_stay_in_their_folder() {

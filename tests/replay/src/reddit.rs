@@ -22,6 +22,7 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
+use crate::clock::REDDIT_AND_X as RECORDING;
 use crate::fault::Fault;
 use crate::http::{Request, Response};
 use crate::pages;
@@ -224,18 +225,9 @@ fn in_subreddits(child: &Value, keep: Option<&[String]>) -> bool {
         .is_some_and(|s| keep.contains(&s.to_lowercase()))
 }
 
-/// Moves every `created_utc` and `created` forward by [`pages::day_shift`] days, as floats
-/// the way Reddit writes them.
+/// Moves every `created_utc` and `created` to the present ([`RECORDING`]), as floats the
+/// way Reddit writes them, their fractions kept.
 fn shift(pages: &mut [Vec<Value>]) {
-    let newest = pages
-        .iter()
-        .flatten()
-        .filter_map(|c| c.pointer("/data/created_utc").and_then(Value::as_f64))
-        .fold(f64::MIN, f64::max);
-    if newest == f64::MIN {
-        return;
-    }
-    let by = pages::day_shift(newest as i64, pages::now_secs()) as f64;
     for data in pages
         .iter_mut()
         .flatten()
@@ -243,7 +235,9 @@ fn shift(pages: &mut [Vec<Value>]) {
     {
         for field in ["created_utc", "created"] {
             if let Some(at) = data.get(field).and_then(Value::as_f64) {
-                data.insert(field.to_owned(), json!(at + by));
+                let whole = at.floor() as i64;
+                let by = RECORDING.replay_epoch(whole) - whole;
+                data.insert(field.to_owned(), json!(at + by as f64));
             }
         }
     }
@@ -256,7 +250,7 @@ mod tests {
     fn page(ids: &[&str], sub: &str) -> Value {
         let children: Vec<Value> = ids
             .iter()
-            .map(|id| json!({"kind": "t3", "data": {"id": id, "name": format!("t3_{id}"), "subreddit": sub, "created_utc": 1_700_000_000.0}}))
+            .map(|id| json!({"kind": "t3", "data": {"id": id, "name": format!("t3_{id}"), "subreddit": sub, "created_utc": 1_733_500_000.0}}))
             .collect();
         json!({"kind": "Listing", "data": {"after": null, "children": children}})
     }
@@ -294,7 +288,10 @@ mod tests {
         let created = first["data"]["children"][0]["data"]["created_utc"]
             .as_f64()
             .unwrap();
-        assert!(created > 1_700_000_000.0 && created <= pages::now_secs() as f64);
-        assert_eq!(created.fract(), 0.0);
+        assert_eq!(
+            created,
+            1_733_500_000.0 + RECORDING.shift_seconds() as f64,
+            "moved to the present"
+        );
     }
 }

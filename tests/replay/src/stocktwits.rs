@@ -5,7 +5,7 @@
 //!   `symbol`, `messages` newest first); each request gets the page StockTwits would give:
 //!   the messages with an id at most `max=` (when given), 30 of them (or `limit=`, at most
 //!   30), and `cursor: {more, since, max}` with `max` the id of the page's oldest message.
-//!   Times are moved to the present ([`crate::clock`]).
+//!   Times are moved to the present ([`crate::clock::FEEDS_AND_STOCKTWITS`]).
 //! - Every answer carries `X-RateLimit-Limit: 200`, `X-RateLimit-Remaining: 199` and
 //!   `X-RateLimit-Reset` an hour ahead (epoch seconds); `{SYMBOL}.limits.json`
 //!   (`{"remaining": 0, "reset_in": 2, "status": 429}`, each optional) changes what the
@@ -18,7 +18,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{json, Value};
 
-use crate::clock;
+use crate::clock::FEEDS_AND_STOCKTWITS as RECORDING;
 use crate::http::{decode_path, Request, Response};
 
 /// The path every stream request starts with.
@@ -100,7 +100,7 @@ pub(crate) fn stream(request: &Request, fixtures: &Path) -> Response {
     let mut page: Vec<Value> = older.into_iter().take(limit).collect();
     for message in &mut page {
         if let Some(Value::String(at)) = message.get_mut("created_at") {
-            *at = clock::replay_rfc3339(at);
+            *at = RECORDING.replay_rfc3339(at, chrono::SecondsFormat::Secs);
         }
     }
     let cursor = json!({

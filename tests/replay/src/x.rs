@@ -19,6 +19,7 @@ use std::path::Path;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
+use crate::clock::REDDIT_AND_X as RECORDING;
 use crate::http::{Request, Response};
 use crate::pages;
 
@@ -122,7 +123,7 @@ pub(crate) fn search(request: &Request, fixtures: &Path) -> Response {
         .unwrap_or("")
         .trim_matches(|c| c == '$' || c == '"');
     let mut recorded = pages::load(fixtures, "x", symbol);
-    shift(&mut recorded, now);
+    shift(&mut recorded);
     let from = match request.query("next_token") {
         None => 0,
         Some(token) => match token.strip_prefix(NEXT_PREFIX).and_then(|p| p.parse().ok()) {
@@ -279,26 +280,17 @@ fn only(tweet: &Value, fields: &[&str]) -> Value {
     }
 }
 
-/// Moves every `created_at` forward by [`pages::day_shift`] days, written as X writes it
+/// Moves every `created_at` to the present ([`RECORDING`]), written as X writes it
 /// (`2024-12-01T10:00:00.000Z`).
-fn shift(pages: &mut [Value], now: DateTime<Utc>) {
-    let newest = pages
-        .iter()
-        .filter_map(|p| p.get("data")?.as_array())
-        .flatten()
-        .filter_map(created_at)
-        .max();
-    let Some(newest) = newest else {
-        return;
-    };
-    let by = Duration::seconds(pages::day_shift(newest.timestamp(), now.timestamp()));
+fn shift(pages: &mut [Value]) {
     for tweet in pages
         .iter_mut()
         .filter_map(|p| p.get_mut("data")?.as_array_mut())
         .flatten()
     {
         if let Some(at) = created_at(tweet) {
-            tweet["created_at"] = json!((at + by).to_rfc3339_opts(SecondsFormat::Millis, true));
+            let served = RECORDING.replay_time(at);
+            tweet["created_at"] = json!(served.to_rfc3339_opts(SecondsFormat::Millis, true));
         }
     }
 }
@@ -370,11 +362,12 @@ mod tests {
     #[test]
     fn timestamps_move_by_whole_days_and_keep_their_form() {
         let mut pages = [page(&["1"], false)];
-        let now: DateTime<Utc> = "2024-12-05T09:00:00Z".parse().unwrap();
-        shift(&mut pages, now);
+        shift(&mut pages);
+        let written: DateTime<Utc> = "2024-12-01T10:00:00Z".parse().unwrap();
+        let served = written + Duration::seconds(RECORDING.shift_seconds());
         assert_eq!(
             pages[0]["data"][0]["created_at"],
-            "2024-12-04T10:00:00.000Z"
+            served.to_rfc3339_opts(SecondsFormat::Millis, true)
         );
     }
 }

@@ -1,77 +1,15 @@
 //! The replay server over real sockets, with a raw HTTP client so that faults are seen as a
 //! client sees them (resets, short bodies) rather than through a library's error mapping.
 
+mod raw;
+
 use std::time::{Duration, Instant};
 
+use raw::{parse, raw_get, Reply};
 use serde_json::Value;
 use tickersense_replay::{default_fixtures, Fault, ReplayServer};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-
-/// What came back on one connection, read to its end.
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).expect("body is JSON")
-    }
-
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-}
-
-/// Sends one GET and returns every byte the server sent, or the read error.
-async fn raw_get(
-    server: &ReplayServer,
-    target: &str,
-    headers: &[(&str, &str)],
-) -> std::io::Result<Vec<u8>> {
-    let mut stream = TcpStream::connect(server.addr()).await?;
-    let mut request = format!("GET {target} HTTP/1.1\r\nHost: {}\r\n", server.addr());
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str("Connection: close\r\n\r\n");
-    stream.write_all(request.as_bytes()).await?;
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).await?;
-    Ok(bytes)
-}
-
-fn parse(bytes: &[u8]) -> Reply {
-    let end = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a complete response head");
-    let head = std::str::from_utf8(&bytes[..end]).expect("UTF-8 head");
-    let mut lines = head.split("\r\n");
-    let status_line = lines.next().expect("status line");
-    assert!(status_line.starts_with("HTTP/1.1 "), "{status_line}");
-    let status = status_line[9..12].parse().expect("status code");
-    let headers = lines
-        .map(|l| {
-            let (k, v) = l.split_once(':').expect("header line");
-            (k.trim().to_owned(), v.trim().to_owned())
-        })
-        .collect();
-    Reply {
-        status,
-        headers,
-        body: bytes[end + 4..].to_vec(),
-    }
-}
 
 async fn get_with(server: &ReplayServer, target: &str, headers: &[(&str, &str)]) -> Reply {
     let reply = parse(&raw_get(server, target, headers).await.expect("a response"));

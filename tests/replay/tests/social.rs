@@ -1,33 +1,19 @@
 //! Reddit's and X's routes of the replay server over real sockets: what they check of a
 //! request, the shapes they answer, and their recorded fixtures.
 
+mod raw;
+
 use std::path::PathBuf;
 
+use raw::{exchange, parse, Reply};
 use serde_json::Value;
 use tickersense_replay::{
     default_fixtures, reddit_token_answer, Fault, ReplayServer, REDDIT_TOKEN_PREFIX, X_BEARER_TOKEN,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpStream;
 
 /// `Basic base64("replay-client-id:replay-client-secret")`.
 const BASIC: &str = "Basic cmVwbGF5LWNsaWVudC1pZDpyZXBsYXktY2xpZW50LXNlY3JldA==";
 const FORM: &str = "grant_type=client_credentials";
-
-struct Reply {
-    status: u16,
-    headers: Vec<(String, String)>,
-    body: Value,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-}
 
 /// One request, its answer read to the end; the body parsed as JSON.
 async fn send(
@@ -36,38 +22,16 @@ async fn send(
     target: &str,
     headers: &[(&str, &str)],
     body: &str,
-) -> Reply {
-    let mut stream = TcpStream::connect(server.addr()).await.expect("connect");
-    let mut request = format!("{method} {target} HTTP/1.1\r\nHost: {}\r\n", server.addr());
-    for (name, value) in headers {
-        request.push_str(&format!("{name}: {value}\r\n"));
-    }
-    request.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    ));
-    stream.write_all(request.as_bytes()).await.expect("write");
-    let mut bytes = Vec::new();
-    stream.read_to_end(&mut bytes).await.expect("read");
-    let end = bytes
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("a head");
-    let head = String::from_utf8_lossy(&bytes[..end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let status = lines.next().expect("status line")[9..12]
-        .parse()
-        .expect("status");
-    let headers = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect();
-    let body = serde_json::from_slice(&bytes[end + 4..]).expect("a JSON body");
-    Reply {
-        status,
-        headers,
-        body,
-    }
+) -> Reply<Value> {
+    let bytes = exchange(server, method, target, headers, body)
+        .await
+        .expect("an answer");
+    parse(&bytes).into_json()
+}
+
+/// One GET ([`send`]).
+async fn get(server: &ReplayServer, target: &str, headers: &[(&str, &str)]) -> Reply<Value> {
+    send(server, "GET", target, headers, "").await
 }
 
 async fn token(server: &ReplayServer) -> String {
@@ -86,14 +50,12 @@ async fn token(server: &ReplayServer) -> String {
         .to_owned()
 }
 
-async fn search(server: &ReplayServer, target: &str, token: &str) -> Reply {
+async fn search(server: &ReplayServer, target: &str, token: &str) -> Reply<Value> {
     let bearer = format!("bearer {token}");
-    send(
+    get(
         server,
-        "GET",
         target,
         &[("Authorization", &bearer), ("User-Agent", "test/1")],
-        "",
     )
     .await
 }
@@ -149,15 +111,8 @@ async fn the_token_endpoint_checks_credentials_and_grant() {
     .await;
     assert_eq!(grant.status, 200);
     assert_eq!(grant.body["error"], "unsupported_grant_type");
-    let get = send(
-        &server,
-        "GET",
-        "/api/v1/access_token",
-        &[("Authorization", BASIC)],
-        "",
-    )
-    .await;
-    assert_eq!(get.status, 405);
+    let wrong_method = get(&server, "/api/v1/access_token", &[("Authorization", BASIC)]).await;
+    assert_eq!(wrong_method.status, 405);
 
     server.inject("/api/v1/access_token", reddit_token_answer(1), 1);
     let short = send(&server, "POST", "/api/v1/access_token", &[], "").await;
@@ -229,12 +184,10 @@ async fn reddit_search_pages_and_filters_as_recorded() {
     let none = search(&server, "/search.json?q=ZZZZ", &token).await;
     assert_eq!(none.body["data"]["children"], serde_json::json!([]));
 
-    let anonymous = send(
+    let anonymous = get(
         &server,
-        "GET",
         "/search.json?q=TSLA",
         &[("Authorization", &format!("bearer {token}"))],
-        "",
     )
     .await;
     assert_eq!(anonymous.status, 429, "no User-Agent");
@@ -248,7 +201,7 @@ async fn x_search_checks_its_parameters_and_pages() {
     let bearer = format!("Bearer {X_BEARER_TOKEN}");
     let auth = [("Authorization", bearer.as_str())];
     let target = "/2/tweets/search/recent?query=%24TSLA%20-is%3Aretweet&max_results=100&tweet.fields=created_at,public_metrics,lang";
-    let first = send(&server, "GET", target, &auth, "").await;
+    let first = get(&server, target, &auth).await;
     assert_eq!(first.status, 200);
     assert_eq!(first.body["meta"]["result_count"], 12);
     assert!(first.body["data"][0]["public_metrics"]["like_count"].is_number());
@@ -258,25 +211,11 @@ async fn x_search_checks_its_parameters_and_pages() {
     );
     assert_eq!(first.header("x-rate-limit-limit"), Some("450"));
     let next = first.body["meta"]["next_token"].as_str().unwrap();
-    let second = send(
-        &server,
-        "GET",
-        &format!("{target}&next_token={next}"),
-        &auth,
-        "",
-    )
-    .await;
+    let second = get(&server, &format!("{target}&next_token={next}"), &auth).await;
     assert_eq!(second.body["meta"]["result_count"], 9);
     assert!(second.body["meta"].get("next_token").is_none());
 
-    let bare = send(
-        &server,
-        "GET",
-        "/2/tweets/search/recent?query=%24TSLA",
-        &auth,
-        "",
-    )
-    .await;
+    let bare = get(&server, "/2/tweets/search/recent?query=%24TSLA", &auth).await;
     assert_eq!(
         bare.body["meta"]["result_count"], 10,
         "max_results defaults to 10"
@@ -285,12 +224,10 @@ async fn x_search_checks_its_parameters_and_pages() {
         bare.body["data"][0].get("created_at").is_none(),
         "only asked fields"
     );
-    let few = send(
+    let few = get(
         &server,
-        "GET",
         "/2/tweets/search/recent?query=%24TSLA&max_results=5",
         &auth,
-        "",
     )
     .await;
     assert_eq!(few.status, 400);
@@ -299,39 +236,21 @@ async fn x_search_checks_its_parameters_and_pages() {
         .header("content-type")
         .unwrap()
         .starts_with("application/problem+json"));
-    let old = send(
+    let old = get(
         &server,
-        "GET",
         "/2/tweets/search/recent?query=%24TSLA&start_time=2020-01-01T00:00:00Z",
         &auth,
-        "",
     )
     .await;
     assert_eq!(old.status, 400);
-    let none = send(
-        &server,
-        "GET",
-        "/2/tweets/search/recent?query=%24ZZZZ",
-        &auth,
-        "",
-    )
-    .await;
+    let none = get(&server, "/2/tweets/search/recent?query=%24ZZZZ", &auth).await;
     assert_eq!(none.body, serde_json::json!({"meta": {"result_count": 0}}));
-    let errors = send(
-        &server,
-        "GET",
-        "/2/tweets/search/recent?query=%24NVDA",
-        &auth,
-        "",
-    )
-    .await;
+    let errors = get(&server, "/2/tweets/search/recent?query=%24NVDA", &auth).await;
     assert_eq!(errors.body["errors"][0]["title"], "Not Found Error");
-    let refused = send(
+    let refused = get(
         &server,
-        "GET",
         "/2/tweets/search/recent?query=%24TSLA",
         &[("Authorization", "Bearer nope")],
-        "",
     )
     .await;
     assert_eq!(refused.status, 401);
@@ -344,15 +263,8 @@ async fn header_and_reply_faults_over_the_control_endpoint() {
     let bearer = format!("Bearer {X_BEARER_TOKEN}");
     let auth = [("Authorization", bearer.as_str())];
     let inject = "/__replay/inject?path=/2/&fault=headers&header=x-rate-limit-remaining:%200&header=x-extra:%201";
-    assert_eq!(send(&server, "GET", inject, &[], "").await.status, 200);
-    let spent = send(
-        &server,
-        "GET",
-        "/2/tweets/search/recent?query=%24TSLA",
-        &auth,
-        "",
-    )
-    .await;
+    assert_eq!(get(&server, inject, &[]).await.status, 200);
+    let spent = get(&server, "/2/tweets/search/recent?query=%24TSLA", &auth).await;
     assert_eq!(
         spent.header("x-rate-limit-remaining"),
         Some("0"),
@@ -368,15 +280,8 @@ async fn header_and_reply_faults_over_the_control_endpoint() {
     );
     assert_eq!(spent.header("x-extra"), Some("1"));
     let inject = "/__replay/inject?path=/2/&fault=body&status=429&text=%7B%7D&header=x-rate-limit-reset:%2042";
-    assert_eq!(send(&server, "GET", inject, &[], "").await.status, 200);
-    let reply = send(
-        &server,
-        "GET",
-        "/2/tweets/search/recent?query=%24TSLA",
-        &auth,
-        "",
-    )
-    .await;
+    assert_eq!(get(&server, inject, &[]).await.status, 200);
+    let reply = get(&server, "/2/tweets/search/recent?query=%24TSLA", &auth).await;
     assert_eq!(reply.status, 429);
     assert_eq!(reply.header("x-rate-limit-reset"), Some("42"));
     assert_eq!(reply.header("content-type"), Some("application/json"));
@@ -385,14 +290,7 @@ async fn header_and_reply_faults_over_the_control_endpoint() {
         Fault::reply(418, &[("X-Teapot", "yes")], "{\"a\":1}"),
         1,
     );
-    let teapot = send(
-        &server,
-        "GET",
-        "/2/tweets/search/recent?query=%24TSLA",
-        &auth,
-        "",
-    )
-    .await;
+    let teapot = get(&server, "/2/tweets/search/recent?query=%24TSLA", &auth).await;
     assert_eq!(
         (teapot.status, teapot.header("x-teapot")),
         (418, Some("yes"))

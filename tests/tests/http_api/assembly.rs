@@ -2,11 +2,9 @@
 
 use std::time::Duration;
 
-use async_trait::async_trait;
 use axum::http::Method;
 use tickersense::http::RouteGroup;
-use tickersense::provider::{MarketData, Sample};
-use tickersense::{History, HistoryRange, Interval, Quote, Result, SearchHit, Symbol};
+use tickersense_tests::HeldSample;
 
 use super::*;
 
@@ -52,47 +50,14 @@ async fn answers_are_compressed_when_the_client_accepts_it() {
     plain.json();
 }
 
-/// The sample provider, but every call takes `delay` first.
-struct Slow {
-    delay: Duration,
-    inner: Sample,
-}
-
-#[async_trait]
-impl MarketData for Slow {
-    fn name(&self) -> &str {
-        "slow"
-    }
-
-    async fn quote(&self, symbol: &Symbol) -> Result<Quote> {
-        tokio::time::sleep(self.delay).await;
-        self.inner.quote(symbol).await
-    }
-
-    async fn history(
-        &self,
-        symbol: &Symbol,
-        range: HistoryRange,
-        interval: Interval,
-    ) -> Result<History> {
-        tokio::time::sleep(self.delay).await;
-        self.inner.history(symbol, range, interval).await
-    }
-
-    async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        tokio::time::sleep(self.delay).await;
-        self.inner.search(query, limit).await
-    }
-}
-
 #[tokio::test]
 async fn a_slow_group_answers_504_within_its_timeout() {
     let client = Tickersense::builder()
         .store("memory://")
-        .with_market_data(Arc::new(Slow {
-            delay: Duration::from_secs(5),
-            inner: Sample::new(),
-        }))
+        .with_market_data(Arc::new(HeldSample::delayed(
+            "slow",
+            Duration::from_secs(5),
+        )))
         .build()
         .unwrap();
     let mut settings = settings();

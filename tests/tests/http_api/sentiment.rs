@@ -61,13 +61,28 @@ async fn sentiment_current_has_the_seed_fields_and_platform_detail() {
     assert_eq!(body["mention_volume"].as_u64(), Some(mentions));
 }
 
+/// A social source under `platform` whose every call answers `answer()`.
+struct Canned {
+    platform: &'static str,
+    answer: fn() -> Result<Vec<Post>>,
+}
+
 /// A social source with nothing to say.
-struct Silent;
+const SILENT: Canned = Canned {
+    platform: "silent",
+    answer: || Ok(Vec::new()),
+};
+
+/// A social source that is down.
+const DOWN: Canned = Canned {
+    platform: "forum",
+    answer: || Err(tickersense::Error::unavailable("the forum is down")),
+};
 
 #[async_trait]
-impl MentionSource for Silent {
+impl MentionSource for Canned {
     fn platform(&self) -> &str {
-        "silent"
+        self.platform
     }
 
     async fn mentions(
@@ -76,39 +91,29 @@ impl MentionSource for Silent {
         _since: chrono::DateTime<chrono::Utc>,
         _limit: usize,
     ) -> Result<Vec<Post>> {
-        Ok(Vec::new())
+        (self.answer)()
     }
 }
 
-/// A social source that is down.
-struct Down;
-
-#[async_trait]
-impl MentionSource for Down {
-    fn platform(&self) -> &str {
-        "forum"
-    }
-
-    async fn mentions(
-        &self,
-        _symbol: &Symbol,
-        _since: chrono::DateTime<chrono::Utc>,
-        _limit: usize,
-    ) -> Result<Vec<Post>> {
-        Err(tickersense::Error::unavailable("the forum is down"))
-    }
+/// `GET /api/v1/sentiment/AAPL/current` of an app over the memory store
+/// whose social sources are `social`'s and `source`.
+async fn current_with(source: Canned, social: &str) -> Answer {
+    let client = Tickersense::builder()
+        .store("memory://")
+        .social(social)
+        .with_mention_source(Arc::new(source))
+        .build()
+        .unwrap();
+    get(
+        &router_of(client, settings()),
+        "/api/v1/sentiment/AAPL/current",
+    )
+    .await
 }
 
 #[tokio::test]
 async fn sentiment_current_lists_a_failing_source_and_answers_from_the_others() {
-    let client = Tickersense::builder()
-        .store("memory://")
-        .social("sample://")
-        .with_mention_source(Arc::new(Down))
-        .build()
-        .unwrap();
-    let router = router_of(client, settings());
-    let answer = get(&router, "/api/v1/sentiment/AAPL/current").await;
+    let answer = current_with(DOWN, "sample://").await;
     assert_eq!(answer.status, StatusCode::OK);
     let body = answer.json();
     let sources = body["sources"].as_array().unwrap();
@@ -142,14 +147,7 @@ async fn sentiment_current_lists_a_failing_source_and_answers_from_the_others() 
 
 #[tokio::test]
 async fn sentiment_without_posts_is_404() {
-    let client = Tickersense::builder()
-        .store("memory://")
-        .social("")
-        .with_mention_source(Arc::new(Silent))
-        .build()
-        .unwrap();
-    let router = router_of(client, settings());
-    let answer = get(&router, "/api/v1/sentiment/AAPL/current").await;
+    let answer = current_with(SILENT, "").await;
     assert_error(&answer, StatusCode::NOT_FOUND, "NotFound");
 }
 

@@ -1,52 +1,8 @@
 //! The migration service over HTTP.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
-use async_trait::async_trait;
-use tickersense::provider::{MarketData, Sample};
-use tickersense::{History, HistoryRange, Interval, Quote, Result, SearchHit, Symbol};
-use tickersense_tests::PgSchema;
+use tickersense_tests::{HeldSample, PgSchema};
 
 use super::*;
-
-/// The sample provider, its history calls held at a gate until the test
-/// opens it.
-struct Gated {
-    sample: Sample,
-    gate: tokio::sync::Semaphore,
-    started: tokio::sync::Notify,
-    calls: Mutex<HashMap<String, usize>>,
-}
-
-#[async_trait]
-impl MarketData for Gated {
-    fn name(&self) -> &str {
-        "gated sample"
-    }
-    async fn quote(&self, symbol: &Symbol) -> Result<Quote> {
-        self.sample.quote(symbol).await
-    }
-    async fn history(
-        &self,
-        symbol: &Symbol,
-        range: HistoryRange,
-        interval: Interval,
-    ) -> Result<History> {
-        *self
-            .calls
-            .lock()
-            .unwrap()
-            .entry(symbol.to_string())
-            .or_default() += 1;
-        self.started.notify_waiters();
-        self.gate.acquire().await.unwrap().forget();
-        self.sample.history(symbol, range, interval).await
-    }
-    async fn search(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
-        self.sample.search(query, limit).await
-    }
-}
 
 /// The exact fields of a migration status.
 fn assert_status_shape(json: &Value) {
@@ -228,12 +184,7 @@ async fn the_migration_service_on_postgres_and_redis() {
 /// A batch whose request is dropped while its first fetches are held runs
 /// on; its progress shows in the status endpoint meanwhile, and its end.
 async fn batch_outlives_its_request(store: &str) {
-    let provider = Arc::new(Gated {
-        sample: Sample::new(),
-        gate: tokio::sync::Semaphore::new(0),
-        started: tokio::sync::Notify::new(),
-        calls: Mutex::default(),
-    });
+    let provider = Arc::new(HeldSample::gated("gated sample"));
     let ts = Tickersense::builder()
         .store(store)
         .with_market_data(provider.clone())
@@ -242,7 +193,7 @@ async fn batch_outlives_its_request(store: &str) {
     let app = server(Arc::new(ts), Some(TOKEN));
     let symbols = ["AAPL", "MSFT", "NVDA", "TSLA", "AMZN", "GOOGL"];
     let body = serde_json::to_vec(&symbols).unwrap();
-    let started = provider.started.notified();
+    let started = provider.history_started();
     let call = app.clone().oneshot(request(
         Method::POST,
         "/api/v1/migrate/batch?days=20",
@@ -268,14 +219,7 @@ async fn batch_outlives_its_request(store: &str) {
             json["status"].as_str().unwrap().to_owned()
         }
     };
-    let first = provider
-        .calls
-        .lock()
-        .unwrap()
-        .keys()
-        .next()
-        .cloned()
-        .unwrap();
+    let first = provider.history_calls().into_keys().next().unwrap();
     assert_eq!(status_of(&first).await, "running");
     let states: Vec<String> = futures::future::join_all(symbols.iter().map(|s| status_of(s))).await;
     assert!(
@@ -302,7 +246,7 @@ async fn batch_outlives_its_request(store: &str) {
     );
     assert_eq!(status_of(&first).await, "running");
 
-    provider.gate.add_permits(symbols.len());
+    provider.open_gate(symbols.len());
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     loop {
         let states: Vec<String> =
@@ -313,7 +257,7 @@ async fn batch_outlives_its_request(store: &str) {
         assert!(tokio::time::Instant::now() < deadline, "still {states:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let calls = provider.calls.lock().unwrap().clone();
+    let calls = provider.history_calls();
     assert_eq!(calls.len(), symbols.len());
     assert!(calls.values().all(|n| *n == 1), "{calls:?}");
 }

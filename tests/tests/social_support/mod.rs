@@ -1,31 +1,29 @@
-//! What the social-source tests share: a quick policy, the replay server,
-//! counting its requests, reading its fixtures, and capturing log lines.
+//! What the social-source tests share: quick policies, the replay server,
+//! counting its requests, reading its fixtures and their times, and
+//! capturing log lines.
 
 #![allow(dead_code)]
 
-use std::fmt::Write as _;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use tickersense::resilience::ResiliencePolicy;
 use tickersense::Symbol;
+use tickersense_replay::clock::FEEDS_AND_STOCKTWITS;
 use tickersense_replay::ReplayServer;
-use tracing_subscriber::layer::SubscriberExt;
 
-/// Quick retries, breaker off, a short timeout and `max_retry_after` of 3 s.
-pub fn quick() -> ResiliencePolicy {
+/// Quick retries, breaker off, a 2 s timeout and `max_retry_after` of 3 s.
+pub use tickersense_tests::quick_policy as quick;
+
+/// Like [`quick`], but a 400 ms timeout, one retry and `max_retry_after` of
+/// 5 s: for the StockTwits and feed tests, whose slow answers take 2 s.
+pub fn impatient() -> ResiliencePolicy {
     ResiliencePolicy {
-        timeout: Duration::from_secs(2),
-        max_retries: 2,
-        backoff_base: Duration::from_millis(5),
-        backoff_max: Duration::from_millis(20),
-        max_retry_after: Duration::from_secs(3),
-        breaker_failures: 0,
-        breaker_cooldown: Duration::from_millis(300),
-        max_concurrent: 4,
-        max_body_bytes: 1 << 20,
+        timeout: Duration::from_millis(400),
+        max_retries: 1,
+        max_retry_after: Duration::from_secs(5),
+        ..quick()
     }
 }
 
@@ -40,6 +38,19 @@ pub fn sym(s: &str) -> Symbol {
 /// Far enough back that every replayed post is newer.
 pub fn long_ago() -> DateTime<Utc> {
     Utc::now() - chrono::Duration::days(6)
+}
+
+/// A week before now: StockTwits' and the feeds' fixtures hold posts on
+/// both sides of it.
+pub fn week_ago() -> DateTime<Utc> {
+    Utc::now() - chrono::Duration::days(7)
+}
+
+/// A StockTwits or feed fixture's RFC 3339 time as the replay server serves
+/// it, moved to the present.
+pub fn at(text: &str) -> DateTime<Utc> {
+    let written = DateTime::parse_from_rfc3339(text).expect("an RFC 3339 time");
+    FEEDS_AND_STOCKTWITS.replay_time(written.with_timezone(&Utc))
 }
 
 /// The request targets the server saw whose path starts with `prefix`.
@@ -62,46 +73,6 @@ pub fn fixture(platform: &str, symbol: &str, page: usize) -> serde_json::Value {
     serde_json::from_slice(&bytes).expect("fixture is JSON")
 }
 
-/// Every event (any level, any target) as one line: level, target, fields.
-#[derive(Clone, Default)]
-pub struct Capture(Arc<Mutex<Vec<String>>>);
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Capture {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        struct Fields(String);
-        impl tracing::field::Visit for Fields {
-            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-                let _ = write!(self.0, "{}={:?} ", field.name(), value);
-            }
-            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-                let _ = write!(self.0, "{}={} ", field.name(), value);
-            }
-        }
-        let meta = event.metadata();
-        let mut fields = Fields(format!("{} {} ", meta.level(), meta.target()));
-        event.record(&mut fields);
-        self.0.lock().expect("lock").push(fields.0);
-    }
-}
-
-impl Capture {
-    /// Captures every event on this thread until the guard is dropped (a
-    /// `#[tokio::test]` runs its tasks on this thread).
-    pub fn start() -> (Capture, tracing::subscriber::DefaultGuard) {
-        let capture = Capture::default();
-        let guard =
-            tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
-        (capture, guard)
-    }
-
-    pub fn lines(&self) -> Vec<String> {
-        self.0.lock().expect("lock").clone()
-    }
-
-    pub fn lines_with(&self, needle: &str) -> Vec<String> {
-        self.lines()
-            .into_iter()
-            .filter(|l| l.contains(needle))
-            .collect()
-    }
-}
+/// The log capture the social tests read their notes and warnings with.
+#[allow(unused_imports)] // Not every test file reads the log.
+pub use tickersense::testkit::LogCapture as Capture;

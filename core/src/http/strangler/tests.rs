@@ -2,10 +2,8 @@
 //! here and a native router of the test's own (the real native handlers
 //! are tested with the whole app in the tests crate).
 
-use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
@@ -13,7 +11,6 @@ use axum::routing::get;
 use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
-use tracing_subscriber::layer::SubscriberExt;
 
 use super::*;
 use crate::http::RateLimitSetting;
@@ -115,55 +112,12 @@ async fn get_json(
     )
 }
 
-/// Every event's fields, one line each.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<String>>>);
-
-impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Capture {
-    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
-        struct Fields(String);
-        impl tracing::field::Visit for Fields {
-            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-                let _ = write!(self.0, "{}={:?} ", field.name(), value);
-            }
-            fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-                let _ = write!(self.0, "{}={} ", field.name(), value);
-            }
-        }
-        let mut fields = Fields(String::new());
-        event.record(&mut fields);
-        self.0.lock().expect("lock").push(fields.0);
-    }
-}
-
-impl Capture {
-    async fn wait_for(&self, needle: &str, count: usize) -> Vec<String> {
-        for _ in 0..200 {
-            let lines: Vec<String> = self
-                .0
-                .lock()
-                .expect("lock")
-                .iter()
-                .filter(|l| l.contains(needle))
-                .cloned()
-                .collect();
-            if lines.len() >= count {
-                return lines;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-        panic!(
-            "no {count} events with {needle}: {:?}",
-            self.0.lock().expect("lock")
-        );
-    }
-}
-
+// The comparison's outcome is read from its log line, with the capture of
+// the `testkit` feature.
+#[cfg(feature = "testkit")]
 #[tokio::test]
 async fn shadow_serves_legacy_and_counts_a_match_and_a_mismatch_with_its_path() {
-    let capture = Capture::default();
-    let _guard =
-        tracing::subscriber::set_default(tracing_subscriber::registry().with(capture.clone()));
+    let (capture, _guard) = crate::testkit::LogCapture::start();
     let legacy = legacy_server().await;
     let (settings, _file) = with_table(&legacy.url, "[groups]\nstocks = \"shadow\"\n");
     let app = routed(native_router(), &state(settings));
