@@ -601,6 +601,13 @@ export interface BackfillReport {
    * the run went on.
    */
   rejected: Array<RejectedSymbol>
+  /**
+   * The symbols another run (in this process or another instance on the
+   * same database) was backfilling when this one reached them, in the
+   * order asked: nothing was fetched or written for them here, and their
+   * entry in `statuses` is the one that run last wrote.
+   */
+  claimedElsewhere: Array<string>
 }
 
 /**

@@ -95,6 +95,11 @@ pub struct BackfillReport {
     /// in the order asked, each text once: never fetched, and the rest of
     /// the run went on.
     pub rejected: Vec<RejectedSymbol>,
+    /// The symbols another run (in this process or another instance on the
+    /// same database) was backfilling when this one reached them, in the
+    /// order asked: nothing was fetched or written for them here, and their
+    /// entry in `statuses` is the one that run last wrote.
+    pub claimed_elsewhere: Vec<String>,
 }
 
 /// An entry of a backfill's symbol list that is no valid symbol.
@@ -128,6 +133,7 @@ impl From<tickersense::service::BackfillReport> for BackfillReport {
             stopped: r.stopped,
             failed,
             rejected: r.rejected.into_iter().map(RejectedSymbol::from).collect(),
+            claimed_elsewhere: r.claimed_elsewhere.into_iter().map(String::from).collect(),
         }
     }
 }

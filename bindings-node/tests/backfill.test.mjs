@@ -162,6 +162,42 @@ describe('storedSeries', () => {
   })
 })
 
+describe('claims', () => {
+  it('reports a symbol another run is backfilling as claimedElsewhere', async () => {
+    let fetching
+    const started = new Promise((resolve) => { fetching = resolve })
+    let release
+    const released = new Promise((resolve) => { release = resolve })
+    const fetched = []
+    const held = {
+      quote: () => ({ price: 1 }),
+      async history(symbol) {
+        fetched.push(symbol)
+        if (symbol === 'AAPL') {
+          fetching()
+          await released
+        }
+        return [{ timestamp: start, open: 1, high: 1, low: 1, close: 1 }]
+      },
+      search: () => [],
+    }
+    const client = new Client({ store: `sqlite://${join(dir, `backfill-${++stores}.db`)}`, cache: 'none://', marketData: held })
+    const first = client.backfill(['AAPL'], range)
+    await started
+    let second
+    try {
+      second = await client.backfill(['AAPL', 'MSFT'], range)
+    } finally {
+      release()
+    }
+    assert.deepEqual(second.claimedElsewhere, ['AAPL'])
+    assert.deepEqual(second.statuses.map((s) => s.symbol), ['AAPL', 'MSFT'])
+    assert.deepEqual(fetched, ['AAPL', 'MSFT'], 'the second run left AAPL to the first')
+    assert.deepEqual((await first).claimedElsewhere, [])
+    await client.close()
+  })
+})
+
 describe('process exit', () => {
   const entry = join(dirname(fileURLToPath(import.meta.url)), '..', 'index.js')
 

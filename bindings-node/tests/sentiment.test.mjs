@@ -109,6 +109,26 @@ describe('sentimentHistory', () => {
     e = await rejectsWith(client.sentimentHistory('AAPL', { days: 3651 }), 'InvalidInput')
     assert.match(e.message, /days must be 1 to 3650, not 3651/)
   })
+
+  it('the other sentiment calls check their options and arguments, naming them', async () => {
+    const client = fresh()
+    for (const [call, type, message] of [
+      [() => client.sentimentAgreement({ symbol: 7 }), TypeError, /^sentimentAgreement: options\.symbol must be a string, not a number$/],
+      [() => client.sentimentAgreement({ day: 7 }), Error, /^sentimentAgreement: unknown option "day"; known: symbol, days, signal$/],
+      [() => client.sentimentAgreement({ days: -1 }), Error, /days/],
+      [() => client.sentimentAgreement('TSLA'), TypeError, /sentimentAgreement/],
+      [() => client.sentimentAnalyses('AAPL', 0), Error, /days must be 1 to 3650, not 0/],
+      [() => client.sentimentAnalyses('AAPL', 1.5), Error, /sentimentAnalyses: days/],
+      [() => client.sentimentTrend('AAPL', { days: 3 }), Error, /^sentimentTrend: unknown option "days"; known: signal$/],
+      [() => client.mentions('AAPL', { limt: 5 }), Error, /^mentions: unknown option "limt"; known: days, limit, signal$/],
+      [() => client.mentions('AAPL', { days: '7' }), TypeError, /mentions: options\.days must be/],
+      [() => client.scorePosts(['x'], { signl: null }), Error, /^scorePosts: unknown option "signl"; known: signal$/],
+    ]) {
+      const e = await rejectsWith(call(), 'InvalidInput')
+      assert.ok(e instanceof type, `${e}`)
+      assert.match(e.message, message)
+    }
+  })
 })
 
 describe('sentimentAnalyses and sentimentTrend', () => {

@@ -69,6 +69,8 @@ it('a strict ES module using the API type-checks', { skip }, () => {
     const posts = await client.mentions('AAPL', { days: 1, limit: 5 })
     const when: Date = posts[0].createdAt
     console.log(perPlatform, state, trendName, records[0].detail.platform, label, scored.scores[0], when, analysis.sources[0].retryAfter)
+    const claimed: Array<string> = (await client.backfill(['AAPL'], { period: '1mo' })).claimedElsewhere
+    console.log(claimed)
     await client.backfillStatuses('1d', { signal })
     await Promise.all([client.storedSeries({ signal }), client.cacheStats({}), client.invalidate('stock_quote', undefined, { signal })])
     await client[Symbol.asyncDispose]()
@@ -131,6 +133,12 @@ it('a misspelt period, state or option is a type error', { skip }, () => {
     const state: BackfillState = 'finished'
     const role: import('tickersense').BackendRole = 'store'
     const status: import('tickersense').BackendStatus = 'ok'
+    const trend: import('tickersense').Trend = 'up'
+    const source: import('tickersense').SourceState = 'down'
+    const label: import('tickersense').AuthorLabel = 'neutral'
+    void client.sentimentHistory('AAPL', { day: 7 })
+    void client.sentimentAgreement({ days: '7' })
+    void client.mentions('AAPL', { limt: 5 })
   `)
   assert.notEqual(status, 0)
   assert.match(output, /'stroe' does not exist/)
@@ -139,6 +147,12 @@ it('a misspelt period, state or option is a type error', { skip }, () => {
   assert.match(output, /"finished"' is not assignable to type 'BackfillState'/)
   assert.match(output, /"store"' is not assignable to type 'BackendRole'/)
   assert.match(output, /"ok"' is not assignable to type 'BackendStatus'/)
+  assert.match(output, /"up"' is not assignable to type 'Trend'/)
+  assert.match(output, /"down"' is not assignable to type 'SourceState'/)
+  assert.match(output, /"neutral"' is not assignable to type 'AuthorLabel'/)
+  assert.match(output, /'day' does not exist/)
+  assert.match(output, /Type 'string' is not assignable to type 'number'/)
+  assert.match(output, /'limt' does not exist/)
   assert.match(output, /Property 'search' is missing/)
   assert.match(output, /"vadr"' is not assignable to type/)
 })

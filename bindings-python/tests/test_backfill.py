@@ -2,6 +2,7 @@
 callable, resuming, statuses, stored series and daily sentiment."""
 
 import asyncio
+import pickle
 import signal
 import socket
 import subprocess
@@ -314,3 +315,50 @@ def test_postgres_backfill_resumes_after_a_stop():
         assert client.backfill(SYMBOLS[:4], start=START, end=END).rows_written == 0
     finally:
         subprocess.run(["psql", base, "-qc", f"DROP SCHEMA {schema} CASCADE"], check=True)
+
+
+class _HeldHistory:
+    """A market data source whose AAPL history waits until it is released:
+    the run fetching it keeps its claim on the symbol meanwhile."""
+
+    def __init__(self):
+        self.fetching = threading.Event()
+        self.release = threading.Event()
+        self.fetched = []
+
+    def quote(self, symbol):
+        return {"price": 1.0}
+
+    def history(self, symbol, start, end, interval):
+        self.fetched.append(symbol)
+        if symbol == "AAPL":
+            self.fetching.set()
+            self.release.wait(30)
+        return [{"timestamp": START, "open": 1.0, "high": 1.0, "low": 1.0, "close": 1.0}]
+
+    def search(self, query, limit):
+        return []
+
+
+def test_a_symbol_another_run_holds_is_reported_claimed_elsewhere(sqlite_url):
+    held = _HeldHistory()
+    client = tickersense.Client(store=sqlite_url, cache="none://", market_data=held)
+    first = {}
+    holder = threading.Thread(
+        target=lambda: first.update(report=client.backfill(["AAPL"], start=START, end=END))
+    )
+    holder.start()
+    try:
+        assert held.fetching.wait(10), "the first run started fetching"
+        second = client.backfill(["AAPL", "MSFT"], start=START, end=END)
+    finally:
+        held.release.set()
+        holder.join(30)
+
+    assert second.claimed_elsewhere == ["AAPL"]
+    assert [s.symbol for s in second.statuses] == ["AAPL", "MSFT"]
+    assert held.fetched == ["AAPL", "MSFT"], "the second run left AAPL to the first"
+    assert "claimed_elsewhere=1" in repr(second)
+    assert first["report"].claimed_elsewhere == []
+    assert pickle.loads(pickle.dumps(second)) == second
+    assert pickle.loads(pickle.dumps(second)).claimed_elsewhere == ["AAPL"]

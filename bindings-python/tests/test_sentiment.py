@@ -358,3 +358,55 @@ def test_bad_social_credentials_are_refused_without_their_values(given, error, m
         tickersense.Client(store="memory://", social_credentials=given)
     for value in ("12345", "789", "=abc"):
         assert value not in str(raised.value)
+
+
+def test_sentiment_values_compare_hash_pickle_and_copy(fresh):
+    """Every value the sentiment calls give is a value: equal to its copies
+    and its unpickled self, with one hash, and a repr that survives."""
+    labelled = tickersense.Client(store="memory://", social=[Labelled()], analyzer="textblob")
+    analysis = labelled.sentiment("TSLA")
+    history = labelled.sentiment_history("TSLA", days=7)
+    values = [
+        analysis,
+        analysis.sources[0],
+        analysis.platforms[0],
+        history,
+        history[0],
+        labelled.sentiment_analyses("TSLA", days=7)[0],
+        labelled.sentiment_trend("TSLA"),
+        labelled.sentiment_agreement("TSLA", days=7),
+        labelled.score_posts(TEXTS),
+        labelled.mentions("TSLA")[0],
+    ]
+    for value in values:
+        for again in (pickle.loads(pickle.dumps(value)), copy.copy(value), copy.deepcopy(value)):
+            assert type(again) is type(value), value
+            assert again == value and not (again != value), value
+            assert hash(again) == hash(value), value
+            assert repr(again) == repr(value)
+        assert repr(value).startswith(type(value).__name__ + "(")
+        assert value != object() and value.__eq__(object()) is NotImplemented
+    assert len({hash(v) for v in values}) == len(values), "unlike values hash apart"
+    assert labelled.sentiment_trend("MSFT") != labelled.sentiment_trend("TSLA")
+
+
+@pytest.mark.parametrize(
+    "call,error,message",
+    [
+        (lambda c: c.sentiment_history("AAPL", days=0), tickersense.InvalidInputError, "days must be 1 to 3650, not 0"),
+        (lambda c: c.sentiment_history("AAPL", days=-3), tickersense.InvalidInputError, "days must be 1 to 3650, not -3"),
+        (lambda c: c.sentiment_history("AAPL", days=3651), tickersense.InvalidInputError, "days must be 1 to 3650"),
+        (lambda c: c.sentiment_history("AAPL", platform=5), TypeError, "platform"),
+        (lambda c: c.sentiment_history("AAPL", platform="a\nb"), tickersense.InvalidInputError, "platform must be 1 to 64 bytes"),
+        (lambda c: c.sentiment_history("AAPL", days="7"), TypeError, "days"),
+        (lambda c: c.sentiment_analyses("AAPL", days=0), tickersense.InvalidInputError, "days must be 1 to 3650, not 0"),
+        (lambda c: c.sentiment_agreement(days=-1), tickersense.InvalidInputError, "days must be 1 to 3650, not -1"),
+        (lambda c: c.sentiment_agreement(symbol=7), TypeError, "symbol"),
+        (lambda c: c.mentions("AAPL", days=0), tickersense.InvalidInputError, "days must be 1 to 3650, not 0"),
+        (lambda c: c.mentions("AAPL", limit=0), tickersense.InvalidInputError, "limit"),
+        (lambda c: c.score_posts({"text": "one post, not a list"}), TypeError, "posts must be a list of dicts"),
+    ],
+)
+def test_sentiment_calls_refuse_bad_arguments_naming_them(fresh, call, error, message):
+    with pytest.raises(error, match=message):
+        call(fresh)

@@ -149,15 +149,7 @@ fn read_one(
     now: DateTime<Utc>,
 ) -> Result<tickersense::Post, Refusal> {
     let name = format!("scorePosts: posts[{index}]");
-    let post = |text| {
-        tickersense::Post::new(
-            SentimentService::CALLER_PLATFORM,
-            index.to_string(),
-            text,
-            "",
-            now,
-        )
-    };
+    let post = |text| SentimentService::caller_post(index, text, now);
     match item.get_type()? {
         ValueType::String => {
             let text = string(&name, &item)?;

@@ -129,8 +129,7 @@ impl BackendHealth {
             h.role.as_str(),
             h.name,
             h.status.as_str(),
-            self.reason()
-                .map_or_else(|| "None".to_owned(), |r| format!("{r:?}")),
+            crate::model::opt_str_repr(self.reason()),
             crate::model::opt_repr(self.retry_in_seconds()),
             h.failures
         )

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
-use super::opt_time_repr;
+use super::{opt_str_repr, opt_time_repr};
 
 /// One symbol's part in the latest backfill of its interval, as kept in the
 /// store.
@@ -60,7 +60,7 @@ impl BackfillStatus {
             s.rows_written,
             opt_time_repr(s.first_bar),
             opt_time_repr(s.last_bar),
-            s.reason.as_ref().map_or_else(|| "None".to_owned(), |r| format!("{r:?}"))
+            opt_str_repr(s.reason.as_deref())
         )
     }
 }

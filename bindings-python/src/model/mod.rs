@@ -179,6 +179,11 @@ pub(crate) fn opt_repr(v: Option<f64>) -> String {
     v.map_or_else(|| "None".to_owned(), |x| format!("{x}"))
 }
 
+/// An optional text as a repr shows it: quoted, or `None`.
+pub(crate) fn opt_str_repr(v: Option<&str>) -> String {
+    v.map_or_else(|| "None".to_owned(), |s| format!("{s:?}"))
+}
+
 pub(crate) fn opt_time_repr(t: Option<DateTime<Utc>>) -> String {
     t.map_or_else(|| "None".to_owned(), |t| format!("{:?}", t.to_rfc3339()))
 }

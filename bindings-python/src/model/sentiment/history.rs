@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PySlice};
 use serde::{Deserialize, Serialize};
 
-use super::PlatformSentiment;
+use super::{opt_str_repr, PlatformSentiment};
 
 /// One stored per-platform analysis (a row of the seed's `sentiment_data`).
 #[pyclass(module = "tickersense._native", frozen)]
@@ -188,9 +188,7 @@ impl SentimentHistory {
             "SentimentHistory(symbol={:?}, days={}, platform={}, entries={}{span})",
             h.symbol,
             h.days,
-            h.platform
-                .as_deref()
-                .map_or_else(|| "None".to_owned(), |p| format!("{p:?}")),
+            opt_str_repr(h.platform.as_deref()),
             h.daily.len()
         )
     }

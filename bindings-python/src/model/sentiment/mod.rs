@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 
-use super::opt_repr;
+use super::{opt_repr, opt_str_repr};
 
 mod history;
 mod post;
@@ -98,9 +98,7 @@ impl SourceStatus {
             s.platform,
             s.state.as_str(),
             s.posts,
-            s.reason
-                .as_deref()
-                .map_or_else(|| "None".to_owned(), |r| format!("{r:?}")),
+            opt_str_repr(s.reason.as_deref()),
             opt_repr(s.retry_after)
         )
     }

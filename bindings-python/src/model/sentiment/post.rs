@@ -177,7 +177,7 @@ pub fn posts_argument(value: &Bound<'_, PyAny>) -> PyResult<Vec<tickersense::Pos
             let site = format!("posts[{i}]");
             if item.is_instance_of::<PyString>() {
                 let text = text_field(&site, item, MAX_POST_TEXT_BYTES)?;
-                return Ok(default_post(i, text, now));
+                return Ok(SentimentService::caller_post(i, text, now));
             }
             let dict = item.downcast::<PyDict>().map_err(|_| {
                 PyTypeError::new_err(format!(
@@ -246,17 +246,6 @@ fn frame_posts(frame: &Bound<'_, PyAny>, now: DateTime<Utc>) -> PyResult<Vec<tic
         .collect()
 }
 
-/// A post without platform, id, URL or time: the defaults filled in.
-fn default_post(index: usize, text: String, now: DateTime<Utc>) -> tickersense::Post {
-    tickersense::Post::new(
-        SentimentService::CALLER_PLATFORM,
-        index.to_string(),
-        text,
-        "",
-        now,
-    )
-}
-
 /// The post at `index` from its fields, as `get(key)` finds them.
 fn post_of<'py>(
     site: &str,
@@ -269,7 +258,7 @@ fn post_of<'py>(
         Some(text) => text_field(&field("text"), &text, MAX_POST_TEXT_BYTES)?,
         None => return Err(invalid(format!("{site} has no 'text'"))),
     };
-    let mut post = default_post(index, text, now);
+    let mut post = SentimentService::caller_post(index, text, now);
     if let Some(platform) = get("platform")? {
         let platform = text_field(&field("platform"), &platform, MAX_POST_PLATFORM_BYTES)?;
         if platform.trim().is_empty() {

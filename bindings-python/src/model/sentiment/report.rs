@@ -3,7 +3,7 @@
 
 use pyo3::prelude::*;
 
-use crate::model::opt_repr;
+use crate::model::{opt_repr, opt_str_repr};
 
 /// The trend of a symbol and the figures it was read from.
 #[pyclass(module = "tickersense._native", frozen)]
@@ -183,9 +183,7 @@ impl SentimentAgreement {
         let names: Vec<&str> = a.analyzers.iter().map(|x| x.analyzer.as_str()).collect();
         format!(
             "SentimentAgreement(symbol={}, days={}, labelled_posts={}, analyzers={:?})",
-            a.symbol
-                .as_ref()
-                .map_or_else(|| "None".to_owned(), |s| format!("{:?}", s.as_str())),
+            opt_str_repr(a.symbol.as_ref().map(|s| s.as_str())),
             a.days,
             a.labelled_posts,
             names

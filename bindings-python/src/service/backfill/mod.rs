@@ -108,13 +108,26 @@ impl BackfillReport {
             .map(|r| (r.position, r.symbol.clone(), r.reason.clone()))
             .collect()
     }
+    /// The symbols another run (in this process or another instance on the
+    /// same database) was backfilling when this one reached them, in the
+    /// order asked: nothing was fetched or written for them here, and their
+    /// entry in `statuses` is the one that run last wrote.
+    #[getter]
+    fn claimed_elsewhere(&self) -> Vec<&str> {
+        self.inner
+            .claimed_elsewhere
+            .iter()
+            .map(|s| s.as_str())
+            .collect()
+    }
     fn __repr__(&self) -> String {
         let r = &self.inner;
         format!(
-            "BackfillReport(symbols={}, failed={}, rejected={}, rows_written={}, stopped={})",
+            "BackfillReport(symbols={}, failed={}, rejected={}, claimed_elsewhere={}, rows_written={}, stopped={})",
             r.statuses.len(),
             r.failed().count(),
             r.rejected.len(),
+            r.claimed_elsewhere.len(),
             r.rows_written,
             bool_repr(r.stopped)
         )

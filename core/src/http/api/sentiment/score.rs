@@ -218,21 +218,11 @@ fn posts_of(body: &[u8], now: DateTime<Utc>) -> Result<Vec<Post>, Unprocessable>
         .map(|(i, item)| {
             if name == "texts" {
                 let text = string(&[&name, &i], Some(item), MAX_POST_TEXT_BYTES)?;
-                return Ok(default_post(i, text, now));
+                return Ok(SentimentService::caller_post(i, text, now));
             }
             post_of(i, item, now)
         })
         .collect()
-}
-
-fn default_post(index: usize, text: String, now: DateTime<Utc>) -> Post {
-    Post::new(
-        SentimentService::CALLER_PLATFORM,
-        index.to_string(),
-        text,
-        "",
-        now,
-    )
 }
 
 /// The post at `index` of `posts`.
@@ -251,7 +241,7 @@ fn post_of(index: usize, item: &Value, now: DateTime<Utc>) -> Result<Post, Unpro
         field("text"),
         MAX_POST_TEXT_BYTES,
     )?;
-    let mut post = default_post(index, text, now);
+    let mut post = SentimentService::caller_post(index, text, now);
     if let Some(platform) = field("platform") {
         post.platform = string(
             &[&"posts", &index, &"platform"],
