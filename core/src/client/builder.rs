@@ -221,7 +221,8 @@ impl TickersenseBuilder {
     /// How long each sentiment analysis waits for its social sources, all
     /// asked at once (default
     /// [`DEFAULT_SOURCE_DEADLINE`](crate::service::DEFAULT_SOURCE_DEADLINE)):
-    /// a source still busy then is reported `timed_out`. See
+    /// a source still busy then is reported `timed_out`. Env
+    /// `TICKERSENSE_SOURCE_DEADLINE` through [`Config::from_env`]; see
     /// [`Config::source_deadline`]. [`build`](Self::build) fails with
     /// `InvalidInput` for a zero deadline or one above
     /// [`MAX_SOURCE_DEADLINE`](crate::config::MAX_SOURCE_DEADLINE).

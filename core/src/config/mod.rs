@@ -12,6 +12,7 @@
 //! | timeout | `TICKERSENSE_TIMEOUT` | 10 s | seconds (`2.5`) or a duration (`2s`, `500ms`) | — |
 //! | retries | `TICKERSENSE_RETRIES` | 3 | a whole number from 0 | — |
 //! | store texts | `TICKERSENSE_STORE_TEXTS` | `false` | `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`, any case) | — |
+//! | source deadline | `TICKERSENSE_SOURCE_DEADLINE` | 5 s | seconds or a duration, above zero and at most 600 s | — |
 //!
 //! Option values are percent-decoded (`?tz=America%2FNew_York`); durations
 //! are written `500ms`, `2s`, `1.5s` or as bare seconds. An option a backend
@@ -75,6 +76,9 @@ pub mod env {
     pub const RETRIES: &str = "TICKERSENSE_RETRIES";
     /// Whether stored posts keep their text: `true` or `false`.
     pub const STORE_TEXTS: &str = "TICKERSENSE_STORE_TEXTS";
+    /// How long a sentiment analysis waits for its social sources:
+    /// seconds (`2.5`) or a duration (`2s`, `500ms`).
+    pub const SOURCE_DEADLINE: &str = "TICKERSENSE_SOURCE_DEADLINE";
 }
 
 /// Every backend, parsed, and how hard HTTP upstreams try. Build one with
@@ -122,9 +126,15 @@ pub const MAX_SOURCE_DEADLINE: Duration = Duration::from_secs(600);
 /// `deadline` when it can be [`Config::source_deadline`], else
 /// `InvalidInput` naming the setting.
 pub(crate) fn checked_source_deadline(deadline: Duration) -> Result<Duration> {
+    source_deadline_in_range("source_deadline", deadline)
+}
+
+/// `deadline` when it is above zero and at most [`MAX_SOURCE_DEADLINE`],
+/// else `InvalidInput` naming `what` (the setting or its variable).
+fn source_deadline_in_range(what: &str, deadline: Duration) -> Result<Duration> {
     if deadline.is_zero() || deadline > MAX_SOURCE_DEADLINE {
         return Err(Error::invalid_input(format!(
-            "source_deadline must be above zero and at most {}s, not {deadline:?}",
+            "{what} must be above zero and at most {}s, not {deadline:?}",
             MAX_SOURCE_DEADLINE.as_secs()
         )));
     }
@@ -285,6 +295,13 @@ impl Config {
         }
         if let Some(store_texts) = knob(None, env::STORE_TEXTS, read_env, parse_flag)? {
             config.store_texts = store_texts;
+        }
+        let deadline = knob(None, env::SOURCE_DEADLINE, read_env, |text| {
+            let deadline = parse_duration(env::SOURCE_DEADLINE, text)?;
+            source_deadline_in_range(env::SOURCE_DEADLINE, deadline)
+        })?;
+        if let Some(deadline) = deadline {
+            config.source_deadline = deadline;
         }
         let from_env = SocialCredentials::from_vars(&|name| read_env(name).ok());
         config.social_credentials = config.social_credentials.or(from_env);

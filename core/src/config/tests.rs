@@ -310,6 +310,24 @@ fn social_display_joins_the_sources_redacted() {
 }
 
 #[test]
+fn the_source_deadline_comes_from_the_environment_within_its_range() {
+    assert_eq!(none().unwrap().source_deadline, Duration::from_secs(5));
+    for (text, want) in [
+        ("2.5", Duration::from_millis(2500)),
+        ("750ms", Duration::from_millis(750)),
+    ] {
+        let c = resolve_with(ConfigOverrides::default(), &[(env::SOURCE_DEADLINE, text)]).unwrap();
+        assert_eq!(c.source_deadline, want, "{text}");
+    }
+    for text in ["0", "601s", "soon"] {
+        let err =
+            resolve_with(ConfigOverrides::default(), &[(env::SOURCE_DEADLINE, text)]).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput, "{text}");
+        assert!(err.message().starts_with(env::SOURCE_DEADLINE), "{err}");
+    }
+}
+
+#[test]
 fn store_texts_is_off_unless_the_environment_says_so() {
     assert!(!none().unwrap().store_texts);
     for (text, want) in [("true", true), (" YES ", true), ("1", true), ("off", false)] {
