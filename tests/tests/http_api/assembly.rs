@@ -147,6 +147,55 @@ async fn openapi_lists_every_path_served() {
     }
 }
 
+/// The bounds a handler enforces are in the document too, so a client
+/// generated from it (or schemathesis) sends only what is served.
+#[tokio::test]
+async fn openapi_states_the_bounds_of_the_parameters() {
+    let doc = get(&sample_app(), "/openapi.json").await.json();
+    let expected = [
+        ("/api/v1/stocks/search", "post", "limit", "minimum", 1),
+        ("/api/v1/stocks/search", "post", "limit", "maximum", 100),
+        ("/api/v1/stocks/search", "post", "query", "minLength", 1),
+        ("/api/v1/stocks/search", "post", "query", "maxLength", 100),
+        (
+            "/api/v1/sentiment/{symbol}/history",
+            "get",
+            "days",
+            "minimum",
+            1,
+        ),
+        (
+            "/api/v1/sentiment/{symbol}/history",
+            "get",
+            "days",
+            "maximum",
+            3650,
+        ),
+        (
+            "/api/v1/sentiment/{symbol}/history",
+            "get",
+            "platform",
+            "minLength",
+            1,
+        ),
+        (
+            "/api/v1/sentiment/{symbol}/history",
+            "get",
+            "platform",
+            "maxLength",
+            64,
+        ),
+    ];
+    for (path, method, name, bound, value) in expected {
+        let parameters = doc["paths"][path][method]["parameters"].as_array().unwrap();
+        let parameter = parameters.iter().find(|p| p["name"] == name).unwrap();
+        assert_eq!(
+            parameter["schema"][bound], value,
+            "{path} {name} {bound}: {parameter}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn method_on_unknown_group_is_plain_404() {
     let router = sample_app();

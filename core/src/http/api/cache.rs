@@ -218,7 +218,7 @@ async fn set(
     tag = "cache",
     params(
         ("cache_type" = String, Path, description = "A cache namespace"),
-        ("key" = String, Path, description = "The key, 1 to 256 characters"),
+        ("key" = String, Path, min_length = 1, max_length = 256, description = "The key, 1 to 256 characters"),
     ),
     responses(
         (status = 200, description = "The value, or exists: false", body = CacheResponse),

@@ -184,7 +184,7 @@ fn days(params: &Params) -> std::result::Result<i64, Unprocessable> {
     tag = "migrate",
     params(
         ("symbol" = String, Path, description = "The symbol"),
-        ("days" = Option<i64>, Query, description = "Days back, 1 to 36500 (365)"),
+        ("days" = Option<i64>, Query, minimum = 1, maximum = 36500, description = "Days back, 1 to 36500 (365)"),
     ),
     responses(
         (status = 200, description = "Migrated, or being migrated by another run", body = MigrationStatus),
@@ -274,7 +274,7 @@ fn batch_entries(body: &[u8]) -> std::result::Result<Vec<Value>, Unprocessable> 
     post,
     path = "/api/v1/migrate/batch",
     tag = "migrate",
-    params(("days" = Option<i64>, Query, description = "Days back, 1 to 36500 (365)")),
+    params(("days" = Option<i64>, Query, minimum = 1, maximum = 36500, description = "Days back, 1 to 36500 (365)")),
     request_body(content = Vec<String>, description = "At most 1000 symbols"),
     responses(
         (status = 200, description = "How each went", body = BatchResult),

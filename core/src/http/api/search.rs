@@ -57,8 +57,8 @@ pub(super) struct SearchRequest {
     path = "/api/v1/stocks/search",
     tag = "stocks",
     params(
-        ("query" = Option<String>, Query, description = "Text to look for, 1 to 100 characters (or in the body)"),
-        ("limit" = Option<i64>, Query, description = "Most results, 1 to 100; default 10"),
+        ("query" = Option<String>, Query, min_length = 1, max_length = 100, description = "Text to look for, 1 to 100 characters (or in the body)"),
+        ("limit" = Option<i64>, Query, minimum = 1, maximum = 100, description = "Most results, 1 to 100; default 10"),
     ),
     request_body(content = Option<SearchRequest>, description = "The same parameters as JSON", content_type = "application/json"),
     responses(

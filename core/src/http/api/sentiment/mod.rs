@@ -210,8 +210,8 @@ impl From<DailySentiment> for DayBody {
     tag = "sentiment",
     params(
         ("symbol" = String, Path, description = "Ticker symbol"),
-        ("days" = Option<u32>, Query, description = "Days to look back, 1 to 3650; default 30"),
-        ("platform" = Option<String>, Query, description = "Only this platform's posts (`reddit`, `stocktwits`...), 1 to 64 characters, no control characters"),
+        ("days" = Option<u32>, Query, minimum = 1, maximum = 3650, description = "Days to look back, 1 to 3650; default 30"),
+        ("platform" = Option<String>, Query, min_length = 1, max_length = 64, description = "Only this platform's posts (`reddit`, `stocktwits`...), 1 to 64 characters, no control characters"),
     ),
     responses(
         (status = 200, description = "The daily figures", body = SentimentHistoryBody),
