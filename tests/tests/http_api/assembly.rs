@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use axum::http::Method;
 use tickersense::http::RouteGroup;
+use tickersense::model::{Interval, Period};
 use tickersense_tests::HeldSample;
 
 use super::*;
@@ -194,6 +195,40 @@ async fn openapi_states_the_bounds_of_the_parameters() {
             "{path} {name} {bound}: {parameter}"
         );
     }
+    // Every cache path names the namespaces the cache knows, no more.
+    let namespaces = format!("^({})$", tickersense::cache::namespace::ALL.join("|"));
+    let mut cache_paths = 0;
+    for (path, operations) in doc["paths"].as_object().unwrap() {
+        for operation in operations.as_object().unwrap().values() {
+            let Some(parameters) = operation["parameters"].as_array() else {
+                continue;
+            };
+            for parameter in parameters.iter().filter(|p| p["name"] == "cache_type") {
+                assert_eq!(
+                    parameter["schema"]["pattern"],
+                    namespaces.as_str(),
+                    "{path}"
+                );
+                cache_paths += 1;
+            }
+        }
+    }
+    assert_eq!(cache_paths, 4);
+    // The history's period and interval name the values the library takes.
+    let history = doc["paths"]["/api/v1/stocks/{symbol}/history"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let pattern_of = |name: &str| {
+        let parameter = history.iter().find(|p| p["name"] == name).unwrap();
+        parameter["schema"]["pattern"].as_str().unwrap().to_owned()
+    };
+    let periods: Vec<&str> = Period::ALL.iter().map(|p| p.as_str()).collect();
+    let intervals: Vec<&str> = Interval::ALL.iter().map(|i| i.as_str()).collect();
+    assert_eq!(pattern_of("period"), format!("^({})$", periods.join("|")));
+    assert_eq!(
+        pattern_of("interval"),
+        format!("^({})$", intervals.join("|"))
+    );
 }
 
 #[tokio::test]

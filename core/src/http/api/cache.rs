@@ -83,6 +83,19 @@ fn message(text: impl Into<String>) -> Json<Message> {
     })
 }
 
+/// The `{cache_type}` of the cache paths, as the OpenAPI document gives it:
+/// the namespaces by name, so a generated client sends only those.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Path)]
+#[allow(dead_code)] // read by the document only; the handlers take the text
+struct CacheTypeParam {
+    /// A cache namespace (the seed's CACHE_CONFIG names).
+    #[param(
+        pattern = "^(stock_quote|stock_history|stock_quote_last|stock_history_last|stock_search|sentiment_current|sentiment_history|user_profile|watchlist)$"
+    )]
+    cache_type: String,
+}
+
 /// `cache_type` when it is a known namespace, else 400.
 fn cache_type(name: &str) -> Result<&'static str> {
     namespace::known(name).map_err(|_| {
@@ -170,7 +183,7 @@ fn parse_item(body: &[u8]) -> std::result::Result<CacheItem, Unprocessable> {
     post,
     path = "/api/v1/cache/{cache_type}",
     tag = "cache",
-    params(("cache_type" = String, Path, description = "A cache namespace (the seed's CACHE_CONFIG names)")),
+    params(CacheTypeParam),
     request_body = CacheItem,
     responses(
         (status = 200, description = "Stored", body = Message),
@@ -217,7 +230,7 @@ async fn set(
     path = "/api/v1/cache/{cache_type}/{key}",
     tag = "cache",
     params(
-        ("cache_type" = String, Path, description = "A cache namespace"),
+        CacheTypeParam,
         ("key" = String, Path, min_length = 1, max_length = 256, description = "The key, 1 to 256 characters"),
     ),
     responses(
@@ -257,7 +270,7 @@ async fn read(
     path = "/api/v1/cache/{cache_type}/{key}",
     tag = "cache",
     params(
-        ("cache_type" = String, Path, description = "A cache namespace"),
+        CacheTypeParam,
         ("key" = String, Path, description = "The key"),
     ),
     responses(
@@ -287,7 +300,7 @@ async fn remove(
     delete,
     path = "/api/v1/cache/{cache_type}",
     tag = "cache",
-    params(("cache_type" = String, Path, description = "A cache namespace")),
+    params(CacheTypeParam),
     responses(
         (status = 200, description = "The namespace emptied", body = Message),
         (status = 400, description = "Unknown cache type or key", body = ErrorBody),

@@ -140,8 +140,8 @@ pub(super) struct BarBody {
     tag = "stocks",
     params(
         ("symbol" = String, Path, description = "Ticker symbol"),
-        ("period" = Option<String>, Query, description = "1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max; default 1mo"),
-        ("interval" = Option<String>, Query, description = "1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo; default 1d"),
+        ("period" = Option<String>, Query, pattern = "^(1d|5d|1mo|3mo|6mo|1y|2y|5y|10y|ytd|max)$", description = "1d 5d 1mo 3mo 6mo 1y 2y 5y 10y ytd max; default 1mo"),
+        ("interval" = Option<String>, Query, pattern = "^(1m|2m|5m|15m|30m|60m|90m|1h|1d|5d|1wk|1mo|3mo)$", description = "1m 2m 5m 15m 30m 60m 90m 1h 1d 5d 1wk 1mo 3mo; default 1d"),
         ("start" = Option<String>, Query, description = "First day (YYYY-MM-DD, on the exchange calendar) or instant (RFC 3339) included"),
         ("end" = Option<String>, Query, description = "First day or instant excluded, as start; default now"),
     ),
