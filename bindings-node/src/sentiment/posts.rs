@@ -174,7 +174,7 @@ fn read_one(
         .ok_or_else(|| invalid(format!("{name} has no text")))?;
     let mut made = post(within(&fields.name("text"), text, MAX_POST_TEXT_BYTES)?);
     if let Some(platform) = fields.string("platform")? {
-        if platform.trim().is_empty() {
+        if SentimentService::is_blank_platform(&platform) {
             return Err(invalid(format!("{} is empty", fields.name("platform"))));
         }
         made.platform = within(&fields.name("platform"), platform, MAX_POST_PLATFORM_BYTES)?;

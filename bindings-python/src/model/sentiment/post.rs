@@ -261,7 +261,7 @@ fn post_of<'py>(
     let mut post = SentimentService::caller_post(index, text, now);
     if let Some(platform) = get("platform")? {
         let platform = text_field(&field("platform"), &platform, MAX_POST_PLATFORM_BYTES)?;
-        if platform.trim().is_empty() {
+        if SentimentService::is_blank_platform(&platform) {
             return Err(invalid(format!("{} is empty", field("platform"))));
         }
         post.platform = platform;

@@ -18,6 +18,13 @@ impl SentimentService {
     /// position (`"0"`, `"1"`, ...), its URL to `""` and its time to now.
     pub const CALLER_PLATFORM: &'static str = "user";
 
+    /// Whether `platform` is empty or only white space: no name a caller's
+    /// post may carry ([`score_posts`](Self::score_posts) refuses it, and
+    /// the bindings name the field holding it). O(length).
+    pub fn is_blank_platform(platform: &str) -> bool {
+        platform.trim().is_empty()
+    }
+
     /// The post at `index` of those a caller brings, before the caller's
     /// own fields are filled in: `text` under [`CALLER_PLATFORM`](Self::CALLER_PLATFORM),
     /// its position as its id, no URL, made at `now` (one `now` for the

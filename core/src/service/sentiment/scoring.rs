@@ -80,7 +80,7 @@ impl SentimentService {
     /// reported per platform as an analysis would (keywords excluding
     /// nothing: the posts name no symbol); nothing stored or cached. At
     /// most [`MAX_SCORED_POSTS`] posts, each text at most
-    /// [`MAX_POST_TEXT_BYTES`] bytes and each platform name non-empty and
+    /// [`MAX_POST_TEXT_BYTES`] bytes and each platform name not blank and
     /// at most [`MAX_POST_PLATFORM_BYTES`] bytes, else `InvalidInput`
     /// before any scoring. Off the async workers for a batch over
     /// [`OFF_WORKERS_TEXTS`] texts. O(posts + text).
@@ -98,10 +98,12 @@ impl SentimentService {
                     post.text.len()
                 )));
             }
-            if post.platform.is_empty() || post.platform.len() > MAX_POST_PLATFORM_BYTES {
+            if SentimentService::is_blank_platform(&post.platform)
+                || post.platform.len() > MAX_POST_PLATFORM_BYTES
+            {
                 return Err(Error::invalid_input(format!(
                     "post {at} has the platform {}; a platform name is 1 to \
-                     {MAX_POST_PLATFORM_BYTES} bytes",
+                     {MAX_POST_PLATFORM_BYTES} bytes, not all blank",
                     echo(&post.platform)
                 )));
             }
@@ -224,6 +226,36 @@ mod tests {
         assert_eq!(
             x.source_urls,
             ["https://x.invalid/1", "https://x.invalid/2"]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_blank_or_long_platform_is_refused_before_scoring() {
+        let client = crate::Tickersense::builder()
+            .store("memory://")
+            .cache("memory://")
+            .social("sample://")
+            .build()
+            .expect("an embedded client");
+        for bad in ["", "  ", "\t", &"p".repeat(MAX_POST_PLATFORM_BYTES + 1)] {
+            let mut post = SentimentService::caller_post(0, "fine text", Utc::now());
+            post.platform = bad.to_owned();
+            let err = client.score_posts(vec![post]).await.expect_err(bad);
+            assert_eq!(err.kind(), crate::ErrorKind::InvalidInput, "{bad:?}");
+            assert!(
+                err.message().starts_with("post 0 has the platform"),
+                "{err}"
+            );
+        }
+        let post = SentimentService::caller_post(0, "fine text", Utc::now());
+        assert_eq!(
+            client
+                .score_posts(vec![post])
+                .await
+                .unwrap()
+                .platforms
+                .len(),
+            1
         );
     }
 }
